@@ -1,0 +1,102 @@
+"""Analyse a recorded video (or image) with the frame pipeline; build the versioned JSON report."""
+
+from __future__ import annotations
+
+import json
+import math
+from collections.abc import Callable
+from contextlib import ExitStack
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from . import __version__
+from .draw import annotate
+from .model_files import DEFAULT_MODEL, model_path, sha256_of
+from .pipeline import FrameResult, Pipeline, get_stretch
+from .session import FlaggedFrame
+from .video import H264Writer, VideoInfo, VideoReader, atomic_output
+
+SCHEMA = "formcheck.analysis/1"
+
+ProgressFn = Callable[[int, int], None]  # (frames done, frames expected)
+
+
+@dataclass
+class Analysis:
+    info: VideoInfo
+    stretch: str
+    model: str
+    frames: list[dict] = field(default_factory=list)
+    events: list[dict] = field(default_factory=list)
+    flagged_frames: list[FlaggedFrame] = field(default_factory=list)
+
+    @property
+    def detection_rate(self) -> float:
+        return sum(f["detected"] for f in self.frames) / len(self.frames) if self.frames else 0.0
+
+    def to_json(self) -> dict:
+        info = self.info
+        return {
+            "schema": SCHEMA,
+            "formcheck_version": __version__,
+            "input": {"path": info.path, "kind": info.kind, "fps": round(info.fps, 3),
+                      "frame_count": len(self.frames), "declared_frame_count": info.frame_count,
+                      "width": info.source_width, "height": info.source_height,
+                      "analysed_width": info.width, "analysed_height": info.height},
+            "stretch": self.stretch,
+            "model": {"name": self.model, "sha256": sha256_of(model_path(self.model))},
+            "summary": {"frames": len(self.frames), "detected_frames": sum(f["detected"] for f in self.frames),
+                        "detection_rate": round(self.detection_rate, 4), "events": len(self.events)},
+            "frames": self.frames,
+            "events": self.events,
+        }
+
+
+def _finite(value: float) -> float | None:
+    return round(value, 4) if isinstance(value, float) and math.isfinite(value) else None
+
+
+def frame_record(result: FrameResult) -> dict:
+    verdict = result.verdict
+    return {
+        "t": round(verdict.t, 4),
+        "detected": result.pose.detected,
+        "status": verdict.status,
+        "metrics": {name: _finite(value) for name, value in result.metrics.items()},
+        "states": {name: str(state) for name, state in verdict.states.items()},
+        "flags": verdict.flagged,
+    }
+
+
+def analyze_video(path: str | Path, stretch: str, *, model: str = DEFAULT_MODEL,
+                  annotated: str | Path | None = None, progress: ProgressFn | None = None) -> Analysis:
+    """Run the pipeline over every frame; optionally write the annotated H.264 video (atomically)."""
+    spec = get_stretch(stretch)
+    shown = [spec.key_metric, "hip_fold", "trunk_tilt"]
+    with ExitStack() as stack:
+        reader = stack.enter_context(VideoReader(path))
+        pipeline = stack.enter_context(Pipeline(stretch, model))
+        info = reader.info
+        writer = None
+        if annotated:
+            # Unwinds in reverse: the encoder is flushed, then the file is moved into place, or
+            # deleted if anything failed — no partial output is ever left behind.
+            tmp = stack.enter_context(atomic_output(annotated))
+            writer = stack.enter_context(H264Writer(tmp, info.fps, info.width, info.height))
+        analysis = Analysis(info, stretch, model)
+        for index, (t, rgb) in enumerate(reader.frames()):
+            result = pipeline(rgb, t)
+            analysis.frames.append(frame_record(result))
+            if writer:
+                writer.write(annotate(rgb, result, shown))
+            if progress:
+                progress(index + 1, max(info.frame_count, index + 1))
+        pipeline.session.finish(analysis.frames[-1]["t"])
+        analysis.events = [event.as_dict() for event in pipeline.session.events]
+        analysis.flagged_frames = pipeline.session.flagged_frames
+    return analysis
+
+
+def write_json(analysis: Analysis, out: str | Path) -> None:
+    with atomic_output(out) as tmp:
+        tmp.write_text(json.dumps(analysis.to_json(), indent=1))

@@ -1,0 +1,90 @@
+"""Command line: ``formcheck analyze | eval | bench``. I/O only; the work happens in the pipeline modules."""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+from typing import Annotated
+
+import typer
+from rich.console import Console
+from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeRemainingColumn
+
+from .errors import FormcheckError
+from .model_files import DEFAULT_MODEL, MODEL_NAMES
+from .rules import STRETCHES
+
+app = typer.Typer(add_completion=False, no_args_is_help=True, pretty_exceptions_enable=False,
+                  help="Check the form of low-back stretches from a video, offline.")
+out = Console()
+err = Console(stderr=True)
+
+STRETCH_HELP = "one of: " + ", ".join(STRETCHES)
+MODEL_HELP = "pose model: " + ", ".join(MODEL_NAMES)
+
+
+def _progress() -> Progress:
+    return Progress(TextColumn("[progress.description]{task.description}"), BarColumn(), MofNCompleteColumn(),
+                    TimeRemainingColumn(), console=err, transient=True, disable=not err.is_terminal)
+
+
+@app.command()
+def analyze(
+    path: Annotated[Path, typer.Argument(help="video or image file")],
+    stretch: Annotated[str, typer.Option("--stretch", "-s", help=STRETCH_HELP)],
+    json_out: Annotated[Path | None, typer.Option("--json", help="write the per-frame report here")] = None,
+    annotated: Annotated[Path | None, typer.Option("--annotated", help="write an annotated H.264 mp4 here")] = None,
+    model: Annotated[str, typer.Option(help=MODEL_HELP)] = DEFAULT_MODEL,
+) -> None:
+    """Analyse one recorded stretch and report flagged mistakes."""
+    from .analyze import analyze_video, write_json
+    from .pipeline import get_stretch
+
+    spec = get_stretch(stretch)  # fail on a bad name before any decoding
+    with _progress() as progress:
+        task = progress.add_task(f"analysing {path.name}", total=None)
+        analysis = analyze_video(path, stretch, model=model, annotated=annotated,
+                                 progress=lambda done, total: progress.update(task, completed=done, total=total))
+    if json_out:
+        write_json(analysis, json_out)
+    frames = len(analysis.frames)
+    out.print(f"{spec.title}: {frames} frames, person detected in {analysis.detection_rate:.0%}")
+    if not analysis.events:
+        out.print("No mistakes flagged.")
+    labels = {m.name: m.label for m in spec.mistakes}
+    for event in analysis.events:
+        out.print(f"  {labels[event['mistake']]}: {event['start_s']:.1f}s – {event['end_s']:.1f}s")
+    for target in (json_out, annotated):
+        if target:
+            out.print(f"wrote {target}")
+
+
+@app.callback()
+def _root() -> None:
+    """Check the form of low-back stretches from a video, offline."""
+
+
+def main() -> None:
+    """Entry point: user errors become one line on stderr and exit code 2, never a traceback."""
+    try:
+        app(standalone_mode=False)
+    except FormcheckError as error:
+        _fail(str(error), 2)
+    except typer.TyperException as error:  # typer's bundled click: usage errors, missing options
+        _fail(error.format_message(), getattr(error, "exit_code", 2) or 2)
+    except typer.Exit as done:
+        sys.exit(done.exit_code)
+    except (typer.Abort, KeyboardInterrupt):
+        _fail("interrupted", 130)
+
+
+def _fail(message: str, code: int) -> None:
+    if not message.strip():  # e.g. bare `formcheck`: the help was printed already
+        sys.exit(code)
+    first_line = message.strip().splitlines()[0]
+    err.print(f"formcheck: error: {first_line}", markup=False, highlight=False, soft_wrap=True)
+    sys.exit(code)
+
+
+if __name__ == "__main__":
+    main()

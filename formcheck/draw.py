@@ -1,0 +1,72 @@
+"""Stateless annotators: each draws one thing onto an RGB frame in place."""
+
+from __future__ import annotations
+
+import cv2
+import numpy as np
+
+from .pipeline import FrameResult
+from .pose import SKELETON, PoseFrame
+
+GOOD = (46, 160, 67)
+BAD = (220, 50, 47)
+NEUTRAL = (90, 90, 90)
+WHITE = (255, 255, 255)
+MIN_POINT_VISIBILITY = 0.3
+
+
+# OpenCV's Hershey fonts are ASCII-only.
+_ASCII = str.maketrans({"—": "-", "–": "-", "’": "'", "‘": "'", "“": '"', "”": '"', "°": " deg"})
+
+
+def _scale(frame: np.ndarray) -> float:
+    return max(0.5, frame.shape[0] / 480)
+
+
+def draw_skeleton(frame: np.ndarray, pose: PoseFrame, color=WHITE) -> None:
+    if not pose.detected:
+        return
+    sx, sy = frame.shape[1] / pose.width, frame.shape[0] / pose.height
+    xy = pose.image[:, :2] * (sx, sy)
+    seen = pose.visibility >= MIN_POINT_VISIBILITY
+    thickness = max(1, round(2 * _scale(frame)))
+    for a, b in SKELETON:
+        if seen[a] and seen[b]:
+            cv2.line(frame, tuple(np.rint(xy[a]).astype(int)), tuple(np.rint(xy[b]).astype(int)),
+                     color, thickness, cv2.LINE_AA)
+    for point in xy[seen]:
+        cv2.circle(frame, tuple(np.rint(point).astype(int)), thickness + 1, color, -1, cv2.LINE_AA)
+
+
+def draw_banner(frame: np.ndarray, text: str, color) -> None:
+    scale = _scale(frame)
+    height = round(34 * scale)
+    frame[:height] = (0.35 * frame[:height] + 0.65 * np.array(color)).astype(np.uint8)
+    cv2.putText(frame, text.translate(_ASCII), (round(10 * scale), round(23 * scale)), cv2.FONT_HERSHEY_SIMPLEX,
+                0.55 * scale, WHITE, max(1, round(scale)), cv2.LINE_AA)
+
+
+def draw_values(frame: np.ndarray, values: dict[str, float], names: list[str]) -> None:
+    scale = _scale(frame)
+    y = frame.shape[0] - round(10 * scale)
+    for name in reversed(names):
+        value = values.get(name)
+        if value is None or not np.isfinite(value):
+            continue
+        text = f"{name.replace('_', ' ')}: {value:.2f}" if abs(value) < 1.5 else f"{name.replace('_', ' ')}: {value:.0f} deg"
+        cv2.putText(frame, text, (round(10 * scale), y), cv2.FONT_HERSHEY_SIMPLEX, 0.5 * scale, (0, 0, 0),
+                    max(2, round(3 * scale)), cv2.LINE_AA)
+        cv2.putText(frame, text, (round(10 * scale), y), cv2.FONT_HERSHEY_SIMPLEX, 0.5 * scale, WHITE,
+                    max(1, round(scale)), cv2.LINE_AA)
+        y -= round(22 * scale)
+
+
+def annotate(frame: np.ndarray, result: FrameResult, shown_metrics: list[str]) -> np.ndarray:
+    """Skeleton, key values and a status banner on a copy of ``frame``."""
+    out = frame.copy()
+    verdict = result.verdict
+    color = {"mistake": BAD, "good": GOOD}.get(verdict.status, NEUTRAL)
+    draw_skeleton(out, result.pose, BAD if verdict.status == "mistake" else WHITE)
+    draw_values(out, result.metrics, shown_metrics)
+    draw_banner(out, verdict.message, color)
+    return out

@@ -1,0 +1,169 @@
+"""Per-frame body metrics from a PoseFrame: pure geometry, no state, no I/O.
+
+All angles are in degrees and computed in a *body frame*: image pixels with y flipped to point up and
+x mirrored so the person always faces +x. Left- and right-facing people therefore give the same values,
+and using pixels (not normalised coordinates) keeps angles true for any aspect ratio; lengths are
+divided by the torso length so image size and distance to the camera do not matter.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+
+from .geometry import joint_angle_deg, midpoint, norm, signed_angle_deg
+from .pose import Landmark as L
+from .pose import PoseFrame
+
+# Landmarks the sagittal metrics rely on; their mean visibility gates every decision.
+CORE_LANDMARKS = (L.LEFT_SHOULDER, L.RIGHT_SHOULDER, L.LEFT_HIP, L.RIGHT_HIP,
+                  L.LEFT_KNEE, L.RIGHT_KNEE, L.LEFT_ANKLE, L.RIGHT_ANKLE)
+
+UP = np.array([0.0, 1.0])
+DOWN = np.array([0.0, -1.0])
+
+
+def facing_sign(image_xy: np.ndarray) -> float:
+    """+1 if the person faces image-right, -1 if image-left (nose ahead of the ears, toes ahead of heels)."""
+    nose_ahead = image_xy[L.NOSE, 0] - midpoint(image_xy[L.LEFT_EAR, 0], image_xy[L.RIGHT_EAR, 0])
+    toes_ahead = (midpoint(image_xy[L.LEFT_FOOT_INDEX, 0], image_xy[L.RIGHT_FOOT_INDEX, 0])
+                  - midpoint(image_xy[L.LEFT_HEEL, 0], image_xy[L.RIGHT_HEEL, 0]))
+    votes = np.nansum([np.sign(nose_ahead), np.sign(toes_ahead)])
+    return -1.0 if votes < 0 else 1.0
+
+
+def to_body_frame(image_xy: np.ndarray, facing: float) -> np.ndarray:
+    """Pixels (y down) → body frame (y up, person facing +x)."""
+    return np.stack([image_xy[..., 0] * facing, -image_xy[..., 1]], axis=-1)
+
+
+def _tilt_from(reference: np.ndarray, vector: np.ndarray) -> np.ndarray:
+    """Angle of ``vector`` from ``reference``, positive when it leans forward (+x)."""
+    return -signed_angle_deg(reference, vector)
+
+
+def landmark_metrics(pose: PoseFrame) -> dict[str, float]:
+    """Sagittal and rotation metrics of one frame; NaN where the pose gives no answer."""
+    facing = facing_sign(pose.image[:, :2])
+    p = to_body_frame(pose.image[:, :2], facing)
+    shoulder = midpoint(p[L.LEFT_SHOULDER], p[L.RIGHT_SHOULDER])
+    hip = midpoint(p[L.LEFT_HIP], p[L.RIGHT_HIP])
+    knees = p[[L.LEFT_KNEE, L.RIGHT_KNEE]]
+    ankles = p[[L.LEFT_ANKLE, L.RIGHT_ANKLE]]
+    hips = p[[L.LEFT_HIP, L.RIGHT_HIP]]
+    torso_len = norm(shoulder - hip)
+
+    trunk = shoulder - hip
+    thighs = knees - hips
+    # The leg whose knee is further forward is the front leg (left/right labels swap in side views).
+    front, back = (0, 1) if knees[0, 0] >= knees[1, 0] else (1, 0)
+    fold = 180.0 - joint_angle_deg(shoulder, hip, midpoint(knees[0], knees[1]))
+    knee_flexion = 180.0 - joint_angle_deg(hips, knees, ankles)
+
+    # Hips above (+) or below the straight line shoulder→knee, in torso lengths: lifted pelvis when lying.
+    knee_mid = midpoint(knees[0], knees[1])
+    line = knee_mid - shoulder
+    rel = hip - shoulder
+    lift = (line[0] * rel[1] - line[1] * rel[0]) / np.maximum(norm(line), 1e-9)
+    lift = -lift if line[0] < 0 else lift
+
+    shoulder_width = norm(p[L.LEFT_SHOULDER] - p[L.RIGHT_SHOULDER])
+    visibility = pose.visibility[list(CORE_LANDMARKS)]
+    return {
+        "facing": facing,
+        "trunk_tilt": float(_tilt_from(UP, trunk)),
+        # Lying positions: how far from upright, whichever way the head points.
+        "trunk_abs_tilt": float(abs(_tilt_from(UP, trunk))),
+        "hip_fold": float(fold),
+        "front_thigh_tilt": float(_tilt_from(DOWN, thighs[front])),
+        "back_thigh_tilt": float(_tilt_from(DOWN, thighs[back])),
+        "knee_flexion": float(np.mean(knee_flexion)),
+        "pelvis_lift": float(lift / torso_len) if torso_len > 0 else float("nan"),
+        "shoulder_width_ratio": float(shoulder_width / torso_len) if torso_len > 0 else float("nan"),
+        "twist": float(twist_deg(pose.world)),
+        "body_yaw": float(body_yaw_deg(pose.world)),
+        "core_visibility": float(np.mean(visibility)),
+        "torso_px": float(torso_len),
+    }
+
+
+def _horizontal_angle(world: np.ndarray, a: int, b: int) -> np.ndarray:
+    """Direction of the line a→b in the floor plane of MediaPipe world coordinates (x right, z away)."""
+    v = world[..., b, :] - world[..., a, :]
+    return np.degrees(np.arctan2(v[..., 2], v[..., 0]))
+
+
+def twist_deg(world: np.ndarray) -> np.ndarray:
+    """Rotation of the shoulder line against the hip line about the vertical axis, 0..90 degrees."""
+    diff = _horizontal_angle(world, L.LEFT_SHOULDER, L.RIGHT_SHOULDER) - _horizontal_angle(world, L.LEFT_HIP, L.RIGHT_HIP)
+    diff = (diff + 180.0) % 360.0 - 180.0
+    return np.minimum(np.abs(diff), 180.0 - np.abs(diff))
+
+
+def body_yaw_deg(world: np.ndarray) -> np.ndarray:
+    """How side-on the pelvis is to the camera: 90 = pure profile, 0 = facing the camera."""
+    angle = np.abs(_horizontal_angle(world, L.LEFT_HIP, L.RIGHT_HIP))
+    return np.minimum(angle, 180.0 - angle)
+
+
+# Back contour: fractions along the hip→shoulder chord. The ends anchor a straight reference line
+# (sacrum/buttock level and mid-back); the lumbar window is the lower part between them.
+CONTOUR_ANCHORS = (0.05, 0.85)
+LUMBAR_WINDOW = (0.15, 0.55)
+_CONTOUR_S = np.linspace(*CONTOUR_ANCHORS, 17)
+_MARCH = np.linspace(0.0, 0.8, 81)  # march distances along the back normal, in torso lengths
+
+
+def back_contour_offsets(mask: np.ndarray, hip: np.ndarray, shoulder: np.ndarray, facing: float) -> np.ndarray:
+    """Distance from the hip→shoulder chord to the silhouette's back edge at each ``_CONTOUR_S``.
+
+    ``hip``/``shoulder`` are pixel positions (x, y down). Returns torso lengths, NaN where the march
+    leaves the image or never finds the edge.
+    """
+    chord = shoulder - hip
+    length = norm(chord)
+    if not np.isfinite(length) or length < 8:
+        return np.full(_CONTOUR_S.shape, np.nan)
+    # The back is on the side opposite the face: the chord turned a quarter turn away from it
+    # (for a right-facing person, screen-up chord → back to the left; forward chord → back up).
+    normal = facing * np.array([chord[1], -chord[0]]) / length
+    base = hip + _CONTOUR_S[:, None] * chord                                  # (K, 2)
+    points = base[:, None, :] + (_MARCH * length)[None, :, None] * normal   # (K, M, 2)
+    cols = np.rint(points[..., 0]).astype(int)
+    rows = np.rint(points[..., 1]).astype(int)
+    height, width = mask.shape
+    in_image = (cols >= 0) & (cols < width) & (rows >= 0) & (rows < height)
+    inside = np.zeros(cols.shape, dtype=bool)
+    inside[in_image] = mask[rows[in_image], cols[in_image]] > 0.5
+    first_out = np.argmax(~inside, axis=1)
+    found = ~inside.all(axis=1) & inside[:, 0]
+    # The edge must lie inside the picture: a march that ran off the image saw no edge.
+    edge_in_image = in_image[np.arange(len(first_out)), first_out]
+    offsets = _MARCH[first_out]
+    return np.where(found & edge_in_image, offsets, np.nan)
+
+
+def back_bulge(offsets: np.ndarray) -> float:
+    """How far the lumbar part of the back edge bows out (+) or in (−) of the line joining the anchors."""
+    if np.isnan(offsets[[0, -1]]).any():
+        return float("nan")
+    reference = np.interp(_CONTOUR_S, CONTOUR_ANCHORS, offsets[[0, -1]])
+    window = (_CONTOUR_S >= LUMBAR_WINDOW[0]) & (_CONTOUR_S <= LUMBAR_WINDOW[1])
+    deviation = (offsets - reference)[window]
+    if np.isnan(deviation).mean() > 0.25:
+        return float("nan")
+    # Report the larger excursion with its sign: rounding bows the back out, arching bows it in.
+    high, low = np.nanmax(deviation), np.nanmin(deviation)
+    return float(high if high >= -low else low)
+
+
+def frame_metrics(pose: PoseFrame) -> dict[str, float]:
+    """All metrics of one frame; the contour metric only when the frame carries a mask."""
+    if not pose.detected:
+        return {}
+    values = landmark_metrics(pose)
+    if pose.mask is not None:
+        xy = pose.image[:, :2]
+        hip = midpoint(xy[L.LEFT_HIP], xy[L.RIGHT_HIP])
+        shoulder = midpoint(xy[L.LEFT_SHOULDER], xy[L.RIGHT_SHOULDER])
+        values["back_bulge"] = back_bulge(back_contour_offsets(pose.mask, hip, shoulder, values["facing"]))
+    return values

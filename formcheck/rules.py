@@ -1,0 +1,352 @@
+"""The per-stretch rule table and the engine that applies it frame by frame (hysteresis, baseline, abstention).
+
+Every threshold formcheck uses is in ``STRETCHES`` below. No I/O here.
+"""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass, field
+from enum import StrEnum
+
+from .filters import PeakSpeed, default_smoother
+
+
+class State(StrEnum):
+    OK = "ok"
+    FLAGGED = "flagged"
+    UNSURE = "unsure"
+
+
+@dataclass(frozen=True)
+class Condition:
+    """One signal of a mistake: ``metric`` beyond ``on`` raises it, back within ``off`` clears it.
+
+    ``direction`` +1 means "too high is the mistake", -1 "too low". With ``relative`` the value is taken
+    against the person's own baseline learned once they are settled in the hold; ``guard`` is an absolute
+    limit that fires even before (or without) a baseline. ``speed`` uses the metric's peak rate of change.
+    """
+
+    metric: str
+    on: float
+    off: float
+    direction: int = 1
+    relative: bool = False
+    guard: float | None = None
+    speed: bool = False
+
+
+@dataclass(frozen=True)
+class Mistake:
+    name: str
+    label: str
+    cue: str
+    conditions: tuple[Condition, ...]
+
+
+@dataclass(frozen=True)
+class Range:
+    """In position when ``low <= metric <= high`` (either bound may be open)."""
+
+    metric: str
+    low: float = -math.inf
+    high: float = math.inf
+
+
+@dataclass(frozen=True)
+class Stretch:
+    name: str
+    title: str
+    view: str  # "side": the camera must see the person in profile
+    sides: tuple[str, ...]  # holds per side; ("both",) for a two-sided position
+    hold_s: float
+    position: tuple[Range, ...]
+    position_hint: str
+    camera_guide: str
+    mistakes: tuple[Mistake, ...]
+    key_metric: str  # the metric drawn as a gauge and plotted in the review
+    needs_mask: bool = False
+
+
+# Timing that avoids nagging (see NOTES.md): flag after a sustained mistake, clear after sustained recovery.
+RAISE_S = 1.5
+CLEAR_S = 1.0
+SETTLE_S = 1.0  # in position this long before the baseline window opens
+CALIBRATE_S = 2.0  # baseline = median over this window
+NEW_HOLD_AFTER_S = 3.0  # out of position longer than this ends the hold (a new baseline follows)
+
+# Abstention limits.
+MIN_VISIBILITY = 0.5
+SIDE_VIEW_MAX_SHOULDER_RATIO = 0.55  # shoulder width / torso length; ≈0.2–0.4 in profile, ≈0.7+ facing the camera
+
+STRETCHES: dict[str, Stretch] = {
+    s.name: s
+    for s in (
+        Stretch(
+            name="hamstring",
+            title="Hamstring stretch",
+            view="side",
+            sides=("both",),
+            hold_s=30.0,
+            position=(Range("hip_fold", low=30.0),),
+            position_hint="Hinge forward at the hips with your knees soft.",
+            camera_guide="Camera side-on at hip height, 2–3 m away, whole body in the frame.",
+            key_metric="back_bulge",
+            needs_mask=True,
+            mistakes=(
+                Mistake(
+                    "rounding",
+                    "Low back rounding",
+                    "Keep your low back flat — hinge from the hips, don't reach for your toes.",
+                    (Condition("back_bulge", on=0.03, off=0.015, relative=True, guard=0.07),),
+                ),
+            ),
+        ),
+        Stretch(
+            name="hip-flexor",
+            title="Hip flexor stretch",
+            view="side",
+            sides=("left", "right"),
+            hold_s=30.0,
+            position=(Range("front_thigh_tilt", low=40.0), Range("back_thigh_tilt", high=-5.0)),
+            position_hint="Half-kneel: one knee down, the other foot in front.",
+            camera_guide="Camera side-on at hip height, 2 m away, kneeling knee and front foot in view.",
+            key_metric="trunk_tilt",
+            needs_mask=True,
+            mistakes=(
+                Mistake(
+                    "arching",
+                    "Low back arching",
+                    "Tuck your pelvis under and stay upright — don't lean back or arch.",
+                    (
+                        Condition("trunk_tilt", on=-10.0, off=-5.0, direction=-1),
+                        Condition("back_bulge", on=-0.03, off=-0.015, direction=-1, relative=True),
+                    ),
+                ),
+            ),
+        ),
+        Stretch(
+            name="glute",
+            title="Glute stretch",
+            view="side",
+            sides=("left", "right"),
+            hold_s=30.0,
+            position=(Range("hip_fold", low=50.0),),
+            position_hint="Sit tall and cross one ankle over the other knee.",
+            camera_guide="Camera side-on at seat height, 2 m away, whole body in the frame.",
+            key_metric="back_bulge",
+            needs_mask=True,
+            mistakes=(
+                Mistake(
+                    "twist",
+                    "Twisting through the back",
+                    "Keep your shoulders square with your hips — let the hip do the work.",
+                    (Condition("twist", on=15.0, off=8.0),),
+                ),
+                Mistake(
+                    "forward_bend",
+                    "Bending forward through the low back",
+                    "Lean forward from the hips with a long, flat back.",
+                    (Condition("back_bulge", on=0.03, off=0.015, relative=True, guard=0.07),),
+                ),
+            ),
+        ),
+        Stretch(
+            name="bed-decompression",
+            title="Bed decompression",
+            view="side",
+            sides=("both",),
+            hold_s=60.0,
+            position=(Range("trunk_abs_tilt", low=60.0),),
+            position_hint="Lie across the bed with your hips at the edge and your legs hanging.",
+            camera_guide="Camera at bed height, side-on, landscape, the whole bed edge in view.",
+            key_metric="front_thigh_tilt",
+            mistakes=(
+                Mistake(
+                    "jerky_pumping",
+                    "Pumping too hard",
+                    "Gentle, small, rhythmic movements — let gravity do the work.",
+                    (Condition("front_thigh_tilt", on=90.0, off=60.0, speed=True),),
+                ),
+            ),
+        ),
+        Stretch(
+            name="towel-decompression",
+            title="Towel decompression",
+            view="side",
+            sides=("both",),
+            hold_s=60.0,
+            position=(Range("trunk_abs_tilt", low=60.0),),
+            position_hint="Lie on your back with the rolled towel under your low back.",
+            camera_guide="Camera at floor or bed height, side-on, landscape, head to feet in view.",
+            key_metric="pelvis_lift",
+            mistakes=(
+                Mistake(
+                    "over_extension",
+                    "Pelvis lifted / back over-arched",
+                    "Let your hips rest down — the towel should support the curve, not push it.",
+                    (Condition("pelvis_lift", on=0.08, off=0.04, relative=True, guard=0.15),),
+                ),
+            ),
+        ),
+    )
+}
+
+STATUS_TEXT = {
+    "no_person": "Step into the frame so the camera can see you.",
+    "two_people": "More than one person in view — only one person, please.",
+    "low_visibility": "Part of your body is hidden — move back so your whole body is in the frame.",
+    "wrong_view": "Turn side-on to the camera.",
+}
+
+
+@dataclass(frozen=True)
+class Verdict:
+    """What the engine concluded about one frame."""
+
+    t: float
+    status: str  # no_person | two_people | low_visibility | wrong_view | not_in_position | calibrating | good | mistake
+    message: str
+    states: dict[str, State]
+    values: dict[str, float]  # per mistake: the deciding condition's value (relative ones against baseline)
+    in_position: bool
+
+    @property
+    def flagged(self) -> list[str]:
+        return [name for name, state in self.states.items() if state is State.FLAGGED]
+
+
+class _Hysteresis:
+    """Raise after ``RAISE_S`` of continuous ``on``; clear after ``CLEAR_S`` of continuous ``off``."""
+
+    def __init__(self) -> None:
+        self.active = False
+        self._since: float | None = None
+
+    def update(self, t: float, on: bool, off: bool) -> bool:
+        trigger, hold = (off, CLEAR_S) if self.active else (on, RAISE_S)
+        if not trigger:
+            self._since = None
+        else:
+            self._since = t if self._since is None else self._since
+            if t - self._since >= hold:
+                self.active, self._since = not self.active, None
+        return self.active
+
+    def reset(self) -> None:
+        self.active, self._since = False, None
+
+
+@dataclass
+class _Baseline:
+    samples: list[float] = field(default_factory=list)
+    value: float | None = None
+
+
+class RuleEngine:
+    """Turns a stream of per-frame metrics into per-mistake states for one stretch."""
+
+    def __init__(self, stretch: Stretch) -> None:
+        self.stretch = stretch
+        self._conditions = [c for m in stretch.mistakes for c in m.conditions]
+        signals = {c.metric for c in self._conditions} | {r.metric for r in stretch.position}
+        self._smooth = {name: default_smoother() for name in signals}
+        self._speed = {c.metric: PeakSpeed() for c in self._conditions if c.speed}
+        self._flags = {m.name: _Hysteresis() for m in stretch.mistakes}
+        self._baselines = {c: _Baseline() for c in self._conditions if c.relative}
+        self._position_since: float | None = None
+        self._out_since: float | None = None
+
+    def _reset_hold(self) -> None:
+        self._baselines = {c: _Baseline() for c in self._baselines}
+        for flag in self._flags.values():
+            flag.reset()
+
+    def update(self, t: float, metrics: dict[str, float], n_people: int = 1) -> Verdict:
+        smooth = {name: f(t, metrics.get(name, math.nan)) for name, f in self._smooth.items()}
+        status = self._abstain_status(metrics, n_people)
+        in_position = status is None and all(r.low <= smooth[r.metric] <= r.high for r in self.stretch.position)
+        self._track_position(t, in_position)
+        if status is None and not in_position:
+            status = "not_in_position"
+        if status is not None:
+            # Unknown is unknown: hold no flag over a gap, and restart the hold after a long one.
+            for flag in self._flags.values():
+                flag.reset()
+            message = STATUS_TEXT.get(status, self.stretch.position_hint)
+            return Verdict(t, status, message, {m.name: State.UNSURE for m in self.stretch.mistakes}, {}, in_position)
+
+        settled_for = t - self._position_since
+        states, values = {}, {}
+        calibrating = False
+        for mistake in self.stretch.mistakes:
+            on, off_all = False, True
+            deciding = math.nan
+            for cond in mistake.conditions:
+                value = self._speed[cond.metric](t, smooth[cond.metric]) if cond.speed else smooth[cond.metric]
+                signed = self._condition_value(cond, value, t, settled_for)
+                if signed is None:
+                    calibrating = True
+                    continue
+                cond_on = signed * cond.direction >= cond.on * cond.direction
+                cond_off = signed * cond.direction <= cond.off * cond.direction
+                guard_on = cond.guard is not None and value * cond.direction >= cond.guard * cond.direction
+                on |= cond_on or guard_on
+                off_all &= cond_off and not guard_on
+                if math.isnan(deciding) or cond_on:
+                    deciding = signed
+            active = self._flags[mistake.name].update(t, on, off_all)
+            states[mistake.name] = State.FLAGGED if active else State.OK
+            values[mistake.name] = deciding
+        flagged = [name for name, state in states.items() if state is State.FLAGGED]
+        if flagged:
+            cue = next(m.cue for m in self.stretch.mistakes if m.name == flagged[0])
+            return Verdict(t, "mistake", cue, states, values, True)
+        if calibrating:
+            return Verdict(t, "calibrating", "Hold still — learning your starting position.", states, values, True)
+        return Verdict(t, "good", "Good form — breathe and relax into the stretch.", states, values, True)
+
+    def _abstain_status(self, metrics: dict[str, float], n_people: int) -> str | None:
+        if n_people == 0 or not metrics:
+            return "no_person"
+        if n_people > 1:
+            return "two_people"
+        if not metrics.get("core_visibility", 0.0) >= MIN_VISIBILITY:
+            return "low_visibility"
+        if self.stretch.view == "side" and not metrics.get("shoulder_width_ratio", math.inf) <= SIDE_VIEW_MAX_SHOULDER_RATIO:
+            return "wrong_view"
+        return None
+
+    def _track_position(self, t: float, in_position: bool) -> None:
+        if in_position:
+            self._out_since = None
+            if self._position_since is None:
+                self._position_since = t
+            return
+        if self._out_since is None:
+            self._out_since = t
+        if self._position_since is not None and t - self._out_since >= NEW_HOLD_AFTER_S:
+            self._position_since = None
+            self._reset_hold()
+
+    def _condition_value(self, cond: Condition, value: float, t: float, settled_for: float) -> float | None:
+        """The value to compare with the thresholds, or None while a relative baseline is still being learned."""
+        if not cond.relative:
+            return value
+        baseline = self._baselines[cond]
+        if baseline.value is None:
+            if settled_for < SETTLE_S:
+                return None
+            if math.isfinite(value):
+                baseline.samples.append(value)
+            if settled_for < SETTLE_S + CALIBRATE_S or not baseline.samples:
+                return None
+            baseline.samples.sort()
+            learned = baseline.samples[len(baseline.samples) // 2]
+            # Someone who starts already in the mistake must not make it their "normal": clamp the
+            # baseline to the guard's neutral side.
+            if cond.guard is not None:
+                limit = cond.guard - cond.on
+                learned = min(learned, limit) if cond.direction > 0 else max(learned, limit)
+            baseline.value = learned
+        return value - baseline.value

@@ -1,0 +1,130 @@
+"""Per-hold bookkeeping on top of the rule engine's verdicts: hold timer, cues, mistake events, flagged frames."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+import numpy as np
+
+from .rules import State, Stretch, Verdict
+
+CUE_QUIET_START_S = 3.0  # no cues in the first seconds of a hold: people are still settling
+CUE_REPEAT_S = 7.0  # the same cue at most this often
+THUMB_WIDTH = 320
+
+
+@dataclass
+class Event:
+    """One flagged interval of one mistake; ``end_s`` is None while it is still flagged."""
+
+    mistake: str
+    start_s: float
+    end_s: float | None = None
+    peak_value: float = float("nan")
+
+    def as_dict(self) -> dict:
+        return {"mistake": self.mistake, "start_s": round(self.start_s, 3),
+                "end_s": None if self.end_s is None else round(self.end_s, 3),
+                "peak_value": None if not np.isfinite(self.peak_value) else round(self.peak_value, 4)}
+
+
+@dataclass
+class FlaggedFrame:
+    """A small picture of the moment a mistake was flagged, for the review page."""
+
+    t: float
+    mistake: str
+    value: float
+    cue: str
+    thumbnail: np.ndarray  # RGB, THUMB_WIDTH wide
+
+
+class HoldTimer:
+    """Counts only seconds in position with no active mistake, per side."""
+
+    def __init__(self, hold_s: float) -> None:
+        self.hold_s = hold_s
+        self.good_s: dict[str, float] = {}
+        self._last_t: float | None = None
+
+    def update(self, t: float, verdict: Verdict, side: str) -> float:
+        dt = 0.0 if self._last_t is None else max(0.0, min(t - self._last_t, 0.5))  # a stall is not a hold
+        self._last_t = t
+        if verdict.status == "good" or verdict.status == "calibrating":
+            self.good_s[side] = self.good_s.get(side, 0.0) + dt
+        return self.good_s.get(side, 0.0)
+
+    def done(self, side: str) -> bool:
+        return self.good_s.get(side, 0.0) >= self.hold_s
+
+
+class CueScheduler:
+    """Decides which verdict messages are worth saying aloud, without nagging."""
+
+    def __init__(self) -> None:
+        self._hold_start: float | None = None
+        self._last_said: dict[str, float] = {}
+
+    def update(self, t: float, verdict: Verdict) -> str | None:
+        if not verdict.in_position:
+            self._hold_start = None
+            return None
+        if self._hold_start is None:
+            self._hold_start = t
+        if verdict.status != "mistake" or t - self._hold_start < CUE_QUIET_START_S:
+            return None
+        last = self._last_said.get(verdict.message)
+        if last is not None and t - last < CUE_REPEAT_S:
+            return None
+        self._last_said[verdict.message] = t
+        return verdict.message
+
+
+@dataclass
+class Session:
+    """Everything that happened during one stretch: feed it verdicts (and frames), read events and flagged frames."""
+
+    stretch: Stretch
+    side: str = "both"
+    events: list[Event] = field(default_factory=list)
+    flagged_frames: list[FlaggedFrame] = field(default_factory=list)
+
+    def __post_init__(self) -> None:
+        self.timer = HoldTimer(self.stretch.hold_s)
+        self.cues = CueScheduler()
+        self._open: dict[str, Event] = {}
+        self._cue_of = {m.name: m.cue for m in self.stretch.mistakes}
+
+    def update(self, verdict: Verdict, rgb: np.ndarray | None = None) -> str | None:
+        """Record one verdict; returns a cue to speak now, if any."""
+        t = verdict.t
+        self.timer.update(t, verdict, self.side)
+        for name, state in verdict.states.items():
+            event = self._open.get(name)
+            value = verdict.values.get(name, float("nan"))
+            if state is State.FLAGGED and event is None:
+                event = self._open[name] = Event(name, t, peak_value=value)
+                self.events.append(event)
+                if rgb is not None:
+                    self.flagged_frames.append(FlaggedFrame(t, name, value, self._cue_of[name], _thumbnail(rgb)))
+            elif state is State.FLAGGED:
+                if np.isfinite(value) and not abs(value) <= abs(event.peak_value):
+                    event.peak_value = value
+            elif event is not None:
+                event.end_s = t
+                del self._open[name]
+        return self.cues.update(t, verdict)
+
+    def finish(self, t: float) -> None:
+        """Close events still open at the end of the video or session."""
+        for event in self._open.values():
+            event.end_s = t
+        self._open.clear()
+
+
+def _thumbnail(rgb: np.ndarray) -> np.ndarray:
+    import cv2
+
+    height, width = rgb.shape[:2]
+    scale = THUMB_WIDTH / width
+    return cv2.resize(rgb, (THUMB_WIDTH, max(1, round(height * scale))), interpolation=cv2.INTER_AREA)

@@ -1,0 +1,177 @@
+"""Video and image I/O with PyAV: decode to RGB frames, encode browser-playable H.264.
+
+Everything here turns decoder failures into ``InputError`` with a one-line message.
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Iterator
+from contextlib import contextmanager, suppress
+from dataclasses import dataclass
+from fractions import Fraction
+from pathlib import Path
+
+import av
+import numpy as np
+
+from .errors import InputError
+
+# Frames larger than this (long side, pixels) are downscaled before pose estimation: the model
+# works at 256 px anyway, and decoding 4K into RGB per frame would dominate the cost.
+MAX_SIDE = 1280
+IMAGE_SUFFIXES = {".png", ".jpg", ".jpeg", ".bmp", ".webp"}
+
+
+@dataclass(frozen=True)
+class VideoInfo:
+    path: str
+    kind: str  # "video" or "image"
+    fps: float
+    frame_count: int  # as declared by the container (estimated from duration when absent)
+    width: int  # size of the frames handed on (after any downscaling)
+    height: int
+    source_width: int
+    source_height: int
+
+    @property
+    def duration_s(self) -> float:
+        return self.frame_count / self.fps if self.fps else 0.0
+
+
+def _scaled_size(width: int, height: int) -> tuple[int, int]:
+    scale = min(1.0, MAX_SIDE / max(width, height))
+    # Even sizes keep yuv420p output possible without another resize.
+    return max(2, int(width * scale) // 2 * 2), max(2, int(height * scale) // 2 * 2)
+
+
+def _check_path(path: Path) -> None:
+    if not path.exists():
+        raise InputError(f"{path}: no such file")
+    if path.is_dir():
+        raise InputError(f"{path}: is a directory, expected a video or image file")
+    if not os.access(path, os.R_OK):
+        raise InputError(f"{path}: file is not readable")
+
+
+class VideoReader:
+    """Decodes a video (or a single image) into RGB frames with their time in seconds."""
+
+    def __init__(self, path: str | os.PathLike) -> None:
+        self.path = Path(path)
+        _check_path(self.path)
+        try:
+            self._container = av.open(str(self.path))
+        except (av.error.FFmpegError, UnicodeDecodeError) as err:
+            raise InputError(f"{self.path}: not a readable video or image ({_reason(err)})") from None
+        if not self._container.streams.video:
+            self._container.close()
+            raise InputError(f"{self.path}: contains no video stream")
+        self._stream = self._container.streams.video[0]
+        self._stream.thread_type = "AUTO"
+        self.info = self._probe()
+
+    def _probe(self) -> VideoInfo:
+        stream, container = self._stream, self._container
+        is_image = self.path.suffix.lower() in IMAGE_SUFFIXES or container.format.name.endswith("_pipe")
+        rate = stream.average_rate or stream.guessed_rate or Fraction(30)
+        fps = float(rate)
+        frame_count = stream.frames
+        if not frame_count:
+            if stream.duration and stream.time_base:
+                frame_count = round(float(stream.duration * stream.time_base) * fps)
+            elif container.duration:
+                frame_count = round(container.duration / av.time_base * fps)
+        if is_image:
+            frame_count = 1
+        src_w, src_h = stream.codec_context.width, stream.codec_context.height
+        if not src_w or not src_h:
+            raise InputError(f"{self.path}: video stream has no picture size")
+        width, height = _scaled_size(src_w, src_h)
+        return VideoInfo(str(self.path), "image" if is_image else "video", fps, int(frame_count or 0),
+                         width, height, src_w, src_h)
+
+    def frames(self) -> Iterator[tuple[float, np.ndarray]]:
+        """Yield ``(t_seconds, rgb)`` in decode order; raises InputError on corrupt or empty input."""
+        info, count, last_t = self.info, 0, -1.0
+        try:
+            for frame in self._container.decode(self._stream):
+                t = float(frame.time) if frame.time is not None else count / info.fps
+                if t <= last_t:  # broken or duplicated stamps: keep time moving forward
+                    t = last_t + 1.0 / info.fps
+                last_t = t
+                rgb = frame.to_ndarray(format="rgb24", width=info.width, height=info.height)
+                count += 1
+                yield t, rgb
+        except av.error.FFmpegError as err:
+            raise InputError(f"{self.path}: video is corrupt or truncated after {count} frames "
+                             f"({_reason(err)})") from None
+        if count == 0:
+            raise InputError(f"{self.path}: contains no decodable frames")
+        # A cut-off file often decodes cleanly but ends early; the container still declares the full length.
+        if info.kind == "video" and info.frame_count and count < 0.9 * info.frame_count:
+            raise InputError(f"{self.path}: video is truncated ({count} of {info.frame_count} frames decodable)")
+
+    def close(self) -> None:
+        self._container.close()
+
+    def __enter__(self) -> VideoReader:
+        return self
+
+    def __exit__(self, *exc) -> None:
+        self.close()
+
+
+def _reason(err: Exception) -> str:
+    text = getattr(err, "strerror", None) or str(err)
+    return text.strip().splitlines()[0] if text.strip() else type(err).__name__
+
+
+@contextmanager
+def atomic_output(path: str | os.PathLike) -> Iterator[Path]:
+    """Yield a temporary path beside ``path``; move it into place only if the block succeeds."""
+    final = Path(path)
+    if final.is_dir():
+        raise InputError(f"{final}: is a directory, expected an output file name")
+    if not final.parent.is_dir():
+        raise InputError(f"{final.parent}: output folder does not exist")
+    tmp = final.with_name(f".{final.name}.part")
+    try:
+        yield tmp
+        os.replace(tmp, final)
+    finally:
+        tmp.unlink(missing_ok=True)
+
+
+class H264Writer:
+    """Writes RGB frames to an H.264 / yuv420p mp4 that browsers play (fast-start layout)."""
+
+    def __init__(self, path: str | os.PathLike, fps: float, width: int, height: int, crf: int = 23) -> None:
+        self._container = av.open(str(path), mode="w", format="mp4", options={"movflags": "+faststart"})
+        rate = Fraction(fps).limit_denominator(1001)
+        self._stream = self._container.add_stream("libx264", rate=rate)
+        # yuv420p needs even sizes; drop a trailing odd row/column rather than rescale.
+        self.width, self.height = width // 2 * 2, height // 2 * 2
+        self._stream.width, self._stream.height = self.width, self.height
+        self._stream.pix_fmt = "yuv420p"
+        self._stream.options = {"crf": str(crf), "preset": "veryfast"}
+
+    def write(self, rgb: np.ndarray) -> None:
+        rgb = np.ascontiguousarray(rgb[: self.height, : self.width])
+        frame = av.VideoFrame.from_ndarray(rgb, format="rgb24")
+        self._container.mux(self._stream.encode(frame))
+
+    def close(self) -> None:
+        self._container.mux(self._stream.encode(None))
+        self._container.close()
+
+    def __enter__(self) -> H264Writer:
+        return self
+
+    def __exit__(self, exc_type, *exc) -> None:
+        if exc_type is None:
+            self.close()
+            return
+        # Already failing: release the file without letting a flush error hide the original one.
+        with suppress(Exception):
+            self._container.close()
