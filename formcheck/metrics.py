@@ -27,8 +27,10 @@ def facing_sign(image_xy: np.ndarray) -> float:
     nose_ahead = image_xy[L.NOSE, 0] - midpoint(image_xy[L.LEFT_EAR, 0], image_xy[L.RIGHT_EAR, 0])
     toes_ahead = (midpoint(image_xy[L.LEFT_FOOT_INDEX, 0], image_xy[L.RIGHT_FOOT_INDEX, 0])
                   - midpoint(image_xy[L.LEFT_HEEL, 0], image_xy[L.RIGHT_HEEL, 0]))
-    votes = np.nansum([np.sign(nose_ahead), np.sign(toes_ahead)])
-    return -1.0 if votes < 0 else 1.0
+    # Summed offsets rather than sign votes: in a deep hinge the face points down and the nose offset
+    # shrinks to nothing, while the feet still say clearly which way the person faces.
+    ahead = np.nansum([nose_ahead, toes_ahead])
+    return -1.0 if ahead < 0 else 1.0
 
 
 def to_body_frame(image_xy: np.ndarray, facing: float) -> np.ndarray:
@@ -36,9 +38,14 @@ def to_body_frame(image_xy: np.ndarray, facing: float) -> np.ndarray:
     return np.stack([image_xy[..., 0] * facing, -image_xy[..., 1]], axis=-1)
 
 
-def _tilt_from(reference: np.ndarray, vector: np.ndarray) -> np.ndarray:
-    """Angle of ``vector`` from ``reference``, positive when it leans forward (+x)."""
-    return -signed_angle_deg(reference, vector)
+def _lean_from_up(vector: np.ndarray) -> np.ndarray:
+    """Angle of ``vector`` from straight up, positive when it leans forward (+x): clockwise in a y-up frame."""
+    return -signed_angle_deg(UP, vector)
+
+
+def _swing_from_down(vector: np.ndarray) -> np.ndarray:
+    """Angle of ``vector`` from straight down, positive when it swings forward (+x): counter-clockwise."""
+    return signed_angle_deg(DOWN, vector)
 
 
 def landmark_metrics(pose: PoseFrame) -> dict[str, float]:
@@ -70,12 +77,12 @@ def landmark_metrics(pose: PoseFrame) -> dict[str, float]:
     visibility = pose.visibility[list(CORE_LANDMARKS)]
     return {
         "facing": facing,
-        "trunk_tilt": float(_tilt_from(UP, trunk)),
+        "trunk_tilt": float(_lean_from_up(trunk)),
         # Lying positions: how far from upright, whichever way the head points.
-        "trunk_abs_tilt": float(abs(_tilt_from(UP, trunk))),
+        "trunk_abs_tilt": float(abs(_lean_from_up(trunk))),
         "hip_fold": float(fold),
-        "front_thigh_tilt": float(_tilt_from(DOWN, thighs[front])),
-        "back_thigh_tilt": float(_tilt_from(DOWN, thighs[back])),
+        "front_thigh_tilt": float(_swing_from_down(thighs[front])),
+        "back_thigh_tilt": float(_swing_from_down(thighs[back])),
         "knee_flexion": float(np.mean(knee_flexion)),
         "pelvis_lift": float(lift / torso_len) if torso_len > 0 else float("nan"),
         "shoulder_width_ratio": float(shoulder_width / torso_len) if torso_len > 0 else float("nan"),
@@ -110,7 +117,7 @@ def body_yaw_deg(world: np.ndarray) -> np.ndarray:
 CONTOUR_ANCHORS = (0.05, 0.85)
 LUMBAR_WINDOW = (0.15, 0.55)
 _CONTOUR_S = np.linspace(*CONTOUR_ANCHORS, 17)
-_MARCH = np.linspace(0.0, 0.8, 81)  # march distances along the back normal, in torso lengths
+_MARCH = np.linspace(0.0, 0.8, 201)  # march distances along the back normal, in torso lengths (0.004 steps)
 
 
 def back_contour_offsets(mask: np.ndarray, hip: np.ndarray, shoulder: np.ndarray, facing: float) -> np.ndarray:

@@ -130,6 +130,8 @@ class PoseEstimator:
         with _native_stderr_silenced():
             self._landmarker = PoseLandmarker.create_from_options(options)
         self._last_ms = -1
+        # The graph logs a one-time warning on its first detection; keep it off the user's terminal.
+        self._seen_person = False
 
     def __call__(self, rgb: np.ndarray, t: float) -> PoseFrame:
         """Estimate the pose in an (H, W, 3) uint8 RGB frame taken at ``t`` seconds."""
@@ -141,7 +143,12 @@ class PoseEstimator:
         # mp.Image reads the raw buffer: a strided view (padded rows, BGR→RGB slicing) silently
         # yields zero detections, so always hand it contiguous memory.
         image = mp.Image(image_format=mp.ImageFormat.SRGB, data=np.ascontiguousarray(rgb))
-        result = self._landmarker.detect_for_video(image, stamp_ms)
+        if self._seen_person:
+            result = self._landmarker.detect_for_video(image, stamp_ms)
+        else:
+            with _native_stderr_silenced():
+                result = self._landmarker.detect_for_video(image, stamp_ms)
+            self._seen_person = bool(result.pose_landmarks)
         height, width = rgb.shape[:2]
         return PoseFrame.from_mediapipe(result, t, width, height)
 

@@ -66,7 +66,7 @@ class VideoReader:
             raise InputError(f"{self.path}: not a readable video or image ({_reason(err)})") from None
         if not self._container.streams.video:
             self._container.close()
-            raise InputError(f"{self.path}: contains no video stream")
+            raise InputError(f"{self.path}: contains no video frames")
         self._stream = self._container.streams.video[0]
         self._stream.thread_type = "AUTO"
         self.info = self._probe()
@@ -107,7 +107,7 @@ class VideoReader:
             raise InputError(f"{self.path}: video is corrupt or truncated after {count} frames "
                              f"({_reason(err)})") from None
         if count == 0:
-            raise InputError(f"{self.path}: contains no decodable frames")
+            raise InputError(f"{self.path}: contains no decodable video frames")
         # A cut-off file often decodes cleanly but ends early; the container still declares the full length.
         if info.kind == "video" and info.frame_count and count < 0.9 * info.frame_count:
             raise InputError(f"{self.path}: video is truncated ({count} of {info.frame_count} frames decodable)")

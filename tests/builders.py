@@ -1,0 +1,92 @@
+"""Build PoseFrames and masks geometrically, so metric and rule tests know the true answer."""
+
+from __future__ import annotations
+
+import math
+
+import cv2
+import numpy as np
+
+from formcheck.pose import N_LANDMARKS, Landmark as L, PoseFrame
+
+DEG = math.pi / 180
+
+
+def polar(origin, length: float, angle_from_up_deg: float) -> np.ndarray:
+    """Point ``length`` away from ``origin`` at an angle from straight up, positive towards +x (forward)."""
+    a = angle_from_up_deg * DEG
+    return np.asarray(origin, float) + length * np.array([math.sin(a), math.cos(a)])
+
+
+def side_pose(*, trunk_tilt: float = 0.0, front_thigh: float = 180.0, back_thigh: float = 180.0,
+              knee_bend: float = 0.0, facing: int = 1, scale: float = 150.0, origin=(320.0, 300.0),
+              width: int = 640, height: int = 480, twist: float = 0.0, yaw: float = 90.0,
+              visibility: float = 0.95, t: float = 0.0, n_people: int = 1) -> PoseFrame:
+    """A side-view stick figure; angles in degrees from straight up (180 = pointing down), body frame.
+
+    Lengths in torso units: torso 1.0, thigh 0.9, shank 0.9. ``twist`` rotates the shoulder line
+    against the hip line about the vertical; ``yaw`` turns the whole body (90 = profile, 0 = facing camera).
+    """
+    hip = np.zeros(2)
+    shoulder = polar(hip, 1.0, trunk_tilt)
+    ear = polar(shoulder, 0.3, trunk_tilt)
+    nose = ear + polar((0, 0), 0.12, trunk_tilt + 90)
+    front_knee = polar(hip, 0.9, front_thigh)
+    back_knee = polar(hip, 0.9, back_thigh)
+    front_ankle = polar(front_knee, 0.9, front_thigh - knee_bend)
+    back_ankle = polar(back_knee, 0.9, back_thigh + knee_bend)
+    pts = np.zeros((N_LANDMARKS, 2))
+    pts[:] = hip
+    for idx, p in (
+        (L.NOSE, nose), (L.LEFT_EAR, ear), (L.RIGHT_EAR, ear), (L.LEFT_SHOULDER, shoulder),
+        (L.RIGHT_SHOULDER, shoulder), (L.LEFT_HIP, hip), (L.RIGHT_HIP, hip),
+        (L.LEFT_KNEE, front_knee), (L.RIGHT_KNEE, back_knee), (L.LEFT_ANKLE, front_ankle),
+        (L.RIGHT_ANKLE, back_ankle), (L.LEFT_HEEL, front_ankle - (0.08, 0.05)),
+        (L.RIGHT_HEEL, back_ankle - (0.08, 0.05)), (L.LEFT_FOOT_INDEX, front_ankle + (0.2, -0.05)),
+        (L.RIGHT_FOOT_INDEX, back_ankle + (0.2, -0.05)),
+        (L.LEFT_ELBOW, polar(shoulder, 0.5, 180)), (L.RIGHT_ELBOW, polar(shoulder, 0.5, 180)),
+        (L.LEFT_WRIST, polar(shoulder, 1.0, 180)), (L.RIGHT_WRIST, polar(shoulder, 1.0, 180)),
+    ):
+        pts[idx] = p
+    # Seen in profile the shoulders/hips overlap; the camera sees their width shrunk by cos(yaw).
+    for (left, right), half_width in (((L.LEFT_SHOULDER, L.RIGHT_SHOULDER), 0.36), ((L.LEFT_HIP, L.RIGHT_HIP), 0.26)):
+        pts[left, 0] -= half_width * math.cos(yaw * DEG)
+        pts[right, 0] += half_width * math.cos(yaw * DEG)
+    image = np.zeros((N_LANDMARKS, 3))
+    image[:, 0] = origin[0] + facing * pts[:, 0] * scale
+    image[:, 1] = origin[1] - pts[:, 1] * scale
+    world = _world(pts, yaw, twist)
+    return PoseFrame(t, width, height, image, world, np.full(N_LANDMARKS, visibility), None, n_people)
+
+
+def _world(pts: np.ndarray, yaw: float, twist: float) -> np.ndarray:
+    """World landmarks in metres (x right, y down, z away), hips 0.3 m wide, turned by ``yaw``."""
+    world = np.zeros((N_LANDMARKS, 3))
+    world[:, 0] = pts[:, 0] * 0.5
+    world[:, 1] = -pts[:, 1] * 0.5
+    for (left, right), extra in (((L.LEFT_HIP, L.RIGHT_HIP), 0.0), ((L.LEFT_SHOULDER, L.RIGHT_SHOULDER), twist)):
+        angle = (yaw + extra) * DEG
+        centre = (world[left] + world[right]) / 2
+        offset = 0.15 * np.array([math.cos(angle), 0.0, math.sin(angle)])
+        world[left], world[right] = centre - offset, centre + offset
+    return world
+
+
+def with_mask(pose: PoseFrame, *, bulge: float, depth: float = 0.35) -> PoseFrame:
+    """Give ``pose`` a silhouette mask: a torso band behind the hip→shoulder chord whose back edge bows
+    out by ``bulge`` torso lengths at the lumbar level (negative bows it in)."""
+    mask = np.zeros((pose.height, pose.width), np.float32)
+    xy = pose.image[:, :2]
+    hip = (xy[L.LEFT_HIP] + xy[L.RIGHT_HIP]) / 2
+    shoulder = (xy[L.LEFT_SHOULDER] + xy[L.RIGHT_SHOULDER]) / 2
+    chord = shoulder - hip
+    length = np.linalg.norm(chord)
+    facing = 1 if xy[L.NOSE, 0] >= xy[L.LEFT_EAR, 0] else -1
+    back = facing * np.array([chord[1], -chord[0]]) / length
+    s = np.linspace(-0.1, 1.1, 61)
+    profile = depth + bulge * np.exp(-((s - 0.35) / 0.15) ** 2)
+    back_edge = hip + s[:, None] * chord + (profile * length)[:, None] * back
+    front_edge = hip + s[:, None] * chord - (0.25 * length) * back
+    polygon = np.vstack([back_edge, front_edge[::-1]]).round().astype(np.int32)
+    cv2.fillPoly(mask, [polygon], 1.0)
+    return PoseFrame(pose.t, pose.width, pose.height, pose.image, pose.world, pose.visibility, mask, pose.n_people)

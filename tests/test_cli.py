@@ -1,0 +1,99 @@
+"""The command line, run as a user would (a subprocess of the installed entry point)."""
+
+import json
+import subprocess
+import sys
+from pathlib import Path
+
+import av
+import numpy as np
+import pytest
+
+from formcheck.video import H264Writer
+
+CLI = [sys.executable, "-m", "formcheck.cli"]
+
+
+def run_cli(*args, cwd=None):
+    return subprocess.run([*CLI, *map(str, args)], capture_output=True, text=True, cwd=cwd, timeout=300)
+
+
+def write_clip(path: Path, frames: int = 30, size=(320, 240)):
+    with H264Writer(path, 30, *size) as writer:
+        for i in range(frames):
+            writer.write(np.full((size[1], size[0], 3), (i * 7) % 255, np.uint8))
+    return path
+
+
+def assert_one_line_error(result, *words):
+    assert result.returncode == 2, result.stderr
+    lines = [line for line in result.stderr.splitlines() if line.strip()]
+    assert len(lines) == 1, result.stderr
+    assert lines[0].startswith("formcheck: error:")
+    assert "Traceback" not in result.stderr
+    for word in words:
+        assert word in lines[0].lower()
+
+
+def zero_frame_mp4(path: Path) -> Path:
+    container = av.open(str(path), "w", format="mp4")
+    stream = container.add_stream("libx264", rate=30)
+    stream.width, stream.height, stream.pix_fmt = 320, 240, "yuv420p"
+    container.start_encoding()  # header written, then closed without a single frame
+    container.close()
+    return path
+
+
+def truncated_mp4(path: Path, tmp_path: Path) -> Path:
+    full = write_clip(tmp_path / "full.mp4", frames=90)
+    data = full.read_bytes()
+    path.write_bytes(data[: len(data) // 2])
+    return path
+
+
+BAD_INPUTS = {
+    "missing": (lambda d: d / "nope.mp4", ["no such file"]),
+    "directory": (lambda d: d, ["directory"]),
+    "not_a_video": (lambda d: (d / "notes.mp4").write_text("just some text\n" * 50) and d / "notes.mp4",
+                    ["not a readable video"]),
+    "empty_file": (lambda d: (d / "empty.mp4").write_bytes(b"") or d / "empty.mp4", ["not a readable video"]),
+    "zero_frames": (lambda d: zero_frame_mp4(d / "zero.mp4"), ["video frames"]),
+    "truncated": (lambda d: truncated_mp4(d / "cut.mp4", d), ["truncated"]),
+}
+
+
+@pytest.mark.parametrize("case", sorted(BAD_INPUTS))
+def test_bad_input_gives_one_line_exit_2_and_no_output(case, tmp_path):
+    make, words = BAD_INPUTS[case]
+    source = make(tmp_path / "in") if (tmp_path / "in").mkdir() is None else None
+    outdir = tmp_path / "out"
+    outdir.mkdir()
+    result = run_cli("analyze", source, "--stretch", "hamstring", "--json", outdir / "r.json",
+                     "--annotated", outdir / "a.mp4")
+    assert_one_line_error(result, *words)
+    assert list(outdir.iterdir()) == []  # no partial output, not even a temp file
+
+
+def test_unknown_stretch(tmp_path):
+    clip = write_clip(tmp_path / "c.mp4")
+    assert_one_line_error(run_cli("analyze", clip, "--stretch", "yoga"), "unknown stretch", "hamstring")
+
+
+def test_missing_stretch_option(tmp_path):
+    assert_one_line_error(run_cli("analyze", write_clip(tmp_path / "c.mp4")), "--stretch")
+
+
+def test_output_into_missing_folder(tmp_path):
+    clip = write_clip(tmp_path / "c.mp4")
+    assert_one_line_error(run_cli("analyze", clip, "-s", "glute", "--annotated", tmp_path / "no" / "a.mp4"),
+                          "does not exist")
+
+
+def test_clip_without_a_person_is_analysed_and_says_so(tmp_path):
+    clip = write_clip(tmp_path / "c.mp4", frames=20, size=(321, 241))  # odd size on purpose
+    result = run_cli("analyze", clip, "-s", "towel-decompression", "--json", tmp_path / "r.json")
+    assert result.returncode == 0, result.stderr
+    assert "detected in 0%" in result.stdout
+    report = json.loads((tmp_path / "r.json").read_text())
+    assert report["summary"]["detected_frames"] == 0
+    assert {f["status"] for f in report["frames"]} == {"no_person"}
