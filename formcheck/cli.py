@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import json
+import math
 import sys
 from pathlib import Path
 from typing import Annotated
@@ -57,6 +59,52 @@ def analyze(
     for target in (json_out, annotated):
         if target:
             out.print(f"wrote {target}")
+
+
+def _fmt(value, unit: str = "", digits: int = 2) -> str:
+    return "–" if value is None or (isinstance(value, float) and math.isnan(value)) else f"{value:.{digits}f}{unit}"
+
+
+@app.command("eval")
+def evaluate_cmd(
+    directory: Annotated[Path, typer.Argument(help="folder of clips with .truth.json sidecars")],
+    json_out: Annotated[Path | None, typer.Option("--json", help="write per-clip and summary figures here")] = None,
+    model: Annotated[str, typer.Option(help=MODEL_HELP)] = DEFAULT_MODEL,
+) -> None:
+    """Score the analyzer against labelled clips (event F1, false alarms, time to flag, abstention)."""
+    from rich.table import Table
+
+    from .evaluate import clip_rows, evaluate, find_clips
+    from .video import atomic_output
+
+    total = len(find_clips(directory))
+    with _progress() as progress:
+        task = progress.add_task("evaluating", total=total)
+        scores, summary = evaluate(directory, model,
+                                   on_clip=lambda name: progress.update(task, advance=1, description=name))
+    table = Table(title=f"formcheck eval — {directory} ({summary['clips']} clips, model {model})")
+    for column in ("mistake", "true", "matched", "false alarms", "precision", "recall", "F1",
+                   "time to flag p50 / p90"):
+        table.add_column(column, justify="left" if column == "mistake" else "right")
+    for mistake, row in summary["per_mistake"].items():
+        table.add_row(mistake, str(row["true_intervals"]), str(row["matched"]), str(row["false_alarms"]),
+                      _fmt(row["precision"]), _fmt(row["recall"]), _fmt(row["f1"]),
+                      f"{_fmt(row['time_to_flag_median_s'], ' s', 1)} / {_fmt(row['time_to_flag_p90_s'], ' s', 1)}")
+    out.print(table)
+    wrong_view = summary["wrong_view_clips"]
+    out.print(f"false alarms per minute of correct hold: {_fmt(summary['false_alarms_per_min_correct_hold'])}\n"
+              f"time to flag: median {_fmt(summary['time_to_flag_median_s'], ' s', 1)}, "
+              f"p90 {_fmt(summary['time_to_flag_p90_s'], ' s', 1)}\n"
+              f"flag toggles per minute: {_fmt(summary['flag_toggles_per_min'])}\n"
+              f"abstain rate in holds: {_fmt(summary['abstain_rate'])}; wrong-view clips abstained on: "
+              f"{sum(wrong_view.values())}/{len(wrong_view)}\n"
+              f"lumbar change vs rig: MAE {_fmt(summary['lumbar_delta_mae_deg'], '°', 1)}, "
+              f"bias {_fmt(summary['lumbar_delta_bias_deg'], '°', 1)}\n"
+              f"person detected in {_fmt(summary['detection_rate'] * 100, '%', 1)} of frames")
+    if json_out:
+        with atomic_output(json_out) as tmp:
+            tmp.write_text(json.dumps({"summary": summary, "clips": clip_rows(scores)}, indent=1))
+        out.print(f"wrote {json_out}")
 
 
 @app.callback()

@@ -163,6 +163,25 @@ def back_bulge(offsets: np.ndarray) -> float:
     return float(high if high >= -low else low)
 
 
+# Lower (sacrum→lumbar) and upper (thoracolumbar) stretches of the back edge whose directions give the bend.
+LOWER_BACK = (0.05, 0.35)
+UPPER_BACK = (0.45, 0.85)
+
+
+def back_bend(offsets: np.ndarray) -> float:
+    """Angle between the lower and upper back-edge directions, degrees: + flexion (bows out), − extension.
+
+    A contour-based stand-in for lumbar flexion: MediaPipe has no spine landmarks.
+    """
+    slopes = []
+    for low, high in (LOWER_BACK, UPPER_BACK):
+        part = (_CONTOUR_S >= low) & (_CONTOUR_S <= high) & np.isfinite(offsets)
+        if part.sum() < 4:
+            return float("nan")
+        slopes.append(np.polyfit(_CONTOUR_S[part], offsets[part], 1)[0])
+    return float(np.degrees(np.arctan(slopes[0]) - np.arctan(slopes[1])))
+
+
 def frame_metrics(pose: PoseFrame) -> dict[str, float]:
     """All metrics of one frame; the contour metric only when the frame carries a mask."""
     if not pose.detected:
@@ -172,5 +191,7 @@ def frame_metrics(pose: PoseFrame) -> dict[str, float]:
         xy = pose.image[:, :2]
         hip = midpoint(xy[L.LEFT_HIP], xy[L.RIGHT_HIP])
         shoulder = midpoint(xy[L.LEFT_SHOULDER], xy[L.RIGHT_SHOULDER])
-        values["back_bulge"] = back_bulge(back_contour_offsets(pose.mask, hip, shoulder, values["facing"]))
+        offsets = back_contour_offsets(pose.mask, hip, shoulder, values["facing"])
+        values["back_bulge"] = back_bulge(offsets)
+        values["back_bend"] = back_bend(offsets)
     return values

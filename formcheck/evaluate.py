@@ -1,0 +1,188 @@
+"""Score the analyzer against clips whose truth is known (``*.truth.json`` beside each ``*.mp4``).
+
+Event matching: a flagged event and a true mistake interval of the same mistake match when the event starts no
+earlier than ``EARLY_S`` before the true onset and no later than ``LATE_S`` after the true offset (a flag raised
+a little after the person corrected still points at the right mistake). Matching is one-to-one, greedy in time
+order. Unmatched true intervals are misses; unmatched events are false alarms.
+"""
+
+from __future__ import annotations
+
+import json
+import math
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import numpy as np
+
+from .analyze import analyze_video
+from .errors import InputError
+from .model_files import DEFAULT_MODEL
+
+TRUTH_SCHEMA = "formcheck.truth/1"
+EARLY_S = 1.0
+LATE_S = 2.5
+UNSURE_STATUSES = {"no_person", "two_people", "low_visibility", "wrong_view"}
+# A wrong-view clip counts as abstained on when most of its hold is "unsure" and nothing was flagged.
+ABSTAIN_SHARE = 0.8
+
+
+@dataclass
+class ClipScore:
+    clip: str
+    stretch: str
+    split: str
+    expected_abstain: bool
+    minutes: float
+    correct_hold_minutes: float
+    matches: dict[str, list[float]] = field(default_factory=dict)  # mistake → time-to-flag per matched interval
+    misses: dict[str, int] = field(default_factory=dict)
+    false_alarms: dict[str, int] = field(default_factory=dict)
+    toggles: int = 0
+    abstain_share: float = 0.0
+    lumbar_errors: list[float] = field(default_factory=list)  # Δ estimate − Δ truth, degrees, hold frames
+    detection_rate: float = 0.0
+
+    @property
+    def abstained(self) -> bool:
+        return self.abstain_share >= ABSTAIN_SHARE and not any(self.false_alarms.values()) and not self.matches
+
+
+def load_truth(path: Path) -> dict:
+    truth = json.loads(path.read_text())
+    if truth.get("schema") != TRUTH_SCHEMA:
+        raise InputError(f"{path}: not a {TRUTH_SCHEMA} file")
+    return truth
+
+
+def find_clips(directory: Path) -> list[tuple[Path, Path]]:
+    if not directory.is_dir():
+        raise InputError(f"{directory}: not a directory")
+    pairs = [(truth.with_name(truth.name.removesuffix(".truth.json") + ".mp4"), truth)
+             for truth in sorted(directory.glob("*.truth.json"))]
+    pairs = [(clip, truth) for clip, truth in pairs if clip.is_file()]
+    if not pairs:
+        raise InputError(f"{directory}: no clips with a .truth.json sidecar")
+    return pairs
+
+
+def _in_any(t: float, intervals) -> bool:
+    return any(start <= t <= end for start, end in intervals)
+
+
+def match_events(truth_intervals: list[list[float]], events: list[dict]) -> tuple[list[float], int, int]:
+    """Return (time-to-flag of each matched interval, misses, false alarms)."""
+    unmatched = sorted(events, key=lambda e: e["start_s"])
+    delays = []
+    for start, end in sorted(truth_intervals):
+        hit = next((e for e in unmatched if start - EARLY_S <= e["start_s"] <= end + LATE_S), None)
+        if hit is not None:
+            unmatched.remove(hit)
+            delays.append(max(0.0, hit["start_s"] - start))
+    return delays, len(truth_intervals) - len(delays), len(unmatched)
+
+
+def score_clip(clip: Path, truth: dict, model: str = DEFAULT_MODEL) -> ClipScore:
+    analysis = analyze_video(clip, truth["stretch"], model=model)
+    frames = analysis.frames
+    fps = truth["fps"]
+    hold = truth.get("hold") or [[0.0, len(frames) / fps]]
+    all_mistakes = [iv for ivs in truth["mistakes"].values() for iv in ivs]
+    hold_frames = [f for f in frames if _in_any(f["t"], hold)]
+    correct_hold = [f for f in hold_frames if not _in_any(f["t"], all_mistakes)]
+    score = ClipScore(
+        clip=clip.name, stretch=truth["stretch"], split=truth.get("split", "?"),
+        expected_abstain=bool(truth.get("expected_abstain")), minutes=len(frames) / fps / 60,
+        correct_hold_minutes=len(correct_hold) / fps / 60, detection_rate=analysis.detection_rate,
+    )
+    for mistake, intervals in truth["mistakes"].items():
+        events = [e for e in analysis.events if e["mistake"] == mistake]
+        delays, misses, false_alarms = match_events(intervals, events)
+        score.matches[mistake], score.misses[mistake], score.false_alarms[mistake] = delays, misses, false_alarms
+    flags = [tuple(f["flags"]) for f in frames]
+    score.toggles = sum(a != b for a, b in zip(flags, flags[1:]))
+    if hold_frames:
+        score.abstain_share = sum(f["status"] in UNSURE_STATUSES for f in hold_frames) / len(hold_frames)
+    score.lumbar_errors = _lumbar_errors(frames, truth, hold)
+    return score
+
+
+def _lumbar_errors(frames: list[dict], truth: dict, hold) -> list[float]:
+    """Contour bend vs the rig's lumbar flexion, both as change from the first settled second of the hold.
+
+    The contour also sees the buttocks and soft tissue, so only changes are comparable, not absolute angles.
+    """
+    true_angle = truth["frames"]["lumbar_flexion_deg"]
+    estimate = [f["metrics"].get("back_bend") for f in frames]
+    start = hold[0][0]
+    ref = [i for i, f in enumerate(frames) if start <= f["t"] <= start + 1.0 and estimate[i] is not None]
+    if not ref:
+        return []
+    est0 = float(np.median([estimate[i] for i in ref]))
+    true0 = float(np.median([true_angle[i] for i in ref]))
+    return [(estimate[i] - est0) - (true_angle[i] - true0)
+            for i, f in enumerate(frames[: len(true_angle)])
+            if estimate[i] is not None and _in_any(f["t"], hold)]
+
+
+def _f1(tp: int, fp: int, fn: int) -> tuple[float, float, float]:
+    precision = tp / (tp + fp) if tp + fp else math.nan
+    recall = tp / (tp + fn) if tp + fn else math.nan
+    f1 = 2 * precision * recall / (precision + recall) if tp else (0.0 if fp + fn else math.nan)
+    return precision, recall, f1
+
+
+def summarize(scores: list[ClipScore]) -> dict:
+    """Aggregate clip scores into the figures the README reports."""
+    mistakes = sorted({m for s in scores for m in s.matches})
+    per_mistake = {}
+    for mistake in mistakes:
+        tp = sum(len(s.matches.get(mistake, [])) for s in scores)
+        fn = sum(s.misses.get(mistake, 0) for s in scores)
+        fp = sum(s.false_alarms.get(mistake, 0) for s in scores)
+        delays = [d for s in scores for d in s.matches.get(mistake, [])]
+        precision, recall, f1 = _f1(tp, fp, fn)
+        per_mistake[mistake] = {
+            "true_intervals": tp + fn, "matched": tp, "missed": fn, "false_alarms": fp,
+            "precision": precision, "recall": recall, "f1": f1,
+            "time_to_flag_median_s": float(np.median(delays)) if delays else math.nan,
+            "time_to_flag_p90_s": float(np.percentile(delays, 90)) if delays else math.nan,
+        }
+    judged = [s for s in scores if not s.expected_abstain]
+    correct_minutes = sum(s.correct_hold_minutes for s in judged)
+    minutes = sum(s.minutes for s in judged)
+    errors = [e for s in judged for e in s.lumbar_errors]
+    delays = [d for s in scores for ds in s.matches.values() for d in ds]
+    return {
+        "clips": len(scores),
+        "per_mistake": per_mistake,
+        "false_alarms_per_min_correct_hold": (sum(sum(s.false_alarms.values()) for s in judged) / correct_minutes
+                                              if correct_minutes else math.nan),
+        "time_to_flag_median_s": float(np.median(delays)) if delays else math.nan,
+        "time_to_flag_p90_s": float(np.percentile(delays, 90)) if delays else math.nan,
+        "flag_toggles_per_min": sum(s.toggles for s in judged) / minutes if minutes else math.nan,
+        "abstain_rate": float(np.mean([s.abstain_share for s in judged])) if judged else math.nan,
+        "wrong_view_clips": {s.clip: s.abstained for s in scores if s.expected_abstain},
+        "lumbar_delta_mae_deg": float(np.mean(np.abs(errors))) if errors else math.nan,
+        "lumbar_delta_bias_deg": float(np.mean(errors)) if errors else math.nan,
+        "detection_rate": float(np.mean([s.detection_rate for s in scores])) if scores else math.nan,
+    }
+
+
+def evaluate(directory: Path, model: str = DEFAULT_MODEL,
+             on_clip: Callable[[str], None] | None = None) -> tuple[list[ClipScore], dict]:
+    scores = []
+    for clip, truth_path in find_clips(directory):
+        if on_clip:
+            on_clip(clip.name)
+        scores.append(score_clip(clip, load_truth(truth_path), model))
+    return scores, summarize(scores)
+
+
+def clip_rows(scores: list[ClipScore]) -> list[dict]:
+    return [{"clip": s.clip, "stretch": s.stretch, "split": s.split, "expected_abstain": s.expected_abstain,
+             "abstained": s.abstained, "detection_rate": s.detection_rate,
+             "matched": {m: len(d) for m, d in s.matches.items()}, "missed": s.misses,
+             "false_alarms": s.false_alarms, "time_to_flag_s": s.matches, "toggles": s.toggles,
+             "abstain_share": s.abstain_share} for s in scores]
