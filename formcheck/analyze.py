@@ -14,7 +14,7 @@ from .draw import annotate
 from .model_files import DEFAULT_MODEL, model_path, sha256_of
 from .pipeline import FrameResult, Pipeline, get_stretch
 from .session import FlaggedFrame
-from .video import H264Writer, VideoInfo, VideoReader, atomic_output
+from .video import H264Writer, VideoInfo, VideoReader, atomic_output, prefetch
 
 SCHEMA = "formcheck.analysis/1"
 
@@ -42,7 +42,8 @@ class Analysis:
             "input": {"path": info.path, "kind": info.kind, "fps": round(info.fps, 3),
                       "frame_count": len(self.frames), "declared_frame_count": info.frame_count,
                       "width": info.source_width, "height": info.source_height,
-                      "analysed_width": info.width, "analysed_height": info.height},
+                      "analysed_width": info.width, "analysed_height": info.height,
+                      "rotation": info.rotation},
             "stretch": self.stretch,
             "model": {"name": self.model, "sha256": sha256_of(model_path(self.model))},
             "summary": {"frames": len(self.frames), "detected_frames": sum(f["detected"] for f in self.frames),
@@ -84,7 +85,7 @@ def analyze_video(path: str | Path, stretch: str, *, model: str = DEFAULT_MODEL,
             tmp = stack.enter_context(atomic_output(annotated))
             writer = stack.enter_context(H264Writer(tmp, info.fps, info.width, info.height))
         analysis = Analysis(info, stretch, model)
-        for index, (t, rgb) in enumerate(reader.frames()):
+        for index, (t, rgb) in enumerate(prefetch(reader.frames())):
             result = pipeline(rgb, t)
             analysis.frames.append(frame_record(result))
             if writer:

@@ -107,6 +107,55 @@ def evaluate_cmd(
         out.print(f"wrote {json_out}")
 
 
+@app.command()
+def bench(
+    video: Annotated[Path | None, typer.Argument(help="clip to time (default: the first sample clip)")] = None,
+    stretch: Annotated[str, typer.Option("--stretch", "-s", help=STRETCH_HELP)] = "hamstring",
+    model: Annotated[str, typer.Option(help=MODEL_HELP)] = DEFAULT_MODEL,
+    frames: Annotated[int, typer.Option(min=30, help="frames to time per path")] = 300,
+    encode: Annotated[bool, typer.Option(help="also time H.264 encoding of the annotated frames")] = False,
+    json_out: Annotated[Path | None, typer.Option("--json", help="write the figures here")] = None,
+) -> None:
+    """Time formcheck against bare pose inference on the same frames (ratios, not absolute promises)."""
+    from rich.table import Table
+
+    from .bench import run_bench
+    from .errors import InputError
+    from .pipeline import get_stretch
+    from .samples import sample_clips
+    from .video import atomic_output
+
+    get_stretch(stretch)
+    if video is None:
+        clips = sample_clips()
+        if not clips:
+            raise InputError("no VIDEO given and no sample clips found")
+        video = clips[0]
+    with _progress() as progress:
+        task = progress.add_task("bench", total=None)
+        report = run_bench(video, stretch, model, frames, encode,
+                           on_step=lambda step: progress.update(task, description=step))
+    table = Table(title=f"formcheck bench — {Path(report['video']).name}, {report['size'][0]}×{report['size'][1]}, "
+                        f"model {model}, {report['frames']} frames")
+    table.add_column("stage")
+    table.add_column("median ms", justify="right")
+    table.add_column("p95 ms", justify="right")
+    rows = [("decode", report["decode"]), ("bare inference", report["bare"]), ("pipeline (all)", report["pipeline"]),
+            *((f"  {name}", stats) for name, stats in report["stages"].items()),
+            ("metrics + rules", report["metrics_plus_rules"])]
+    for name, stats in rows:
+        table.add_row(name, f"{stats['median_ms']:.3f}", f"{stats['p95_ms']:.3f}")
+    out.print(table)
+    out.print(f"throughput: bare {report['bare']['fps']:.1f} fps, pipeline {report['pipeline']['fps']:.1f} fps, "
+              f"ratio {report['throughput_ratio']:.3f}\n"
+              f"analyze: {report['analyze']['realtime_factor']:.2f}× real time\n"
+              f"peak memory: {report['peak_rss_mb']:.0f} MB")
+    if json_out:
+        with atomic_output(json_out) as tmp:
+            tmp.write_text(json.dumps(report, indent=1))
+        out.print(f"wrote {json_out}")
+
+
 @app.callback()
 def _root() -> None:
     """Check the form of low-back stretches from a video, offline."""

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from time import perf_counter
 
 import numpy as np
 
@@ -38,12 +39,20 @@ class Pipeline:
         self.estimator = PoseEstimator(model, masks=self.stretch.needs_mask)
         self.engine = RuleEngine(self.stretch)
         self.session = Session(self.stretch, side=side)
+        # Seconds each stage took on the latest frame (read by `formcheck bench`; a few clock reads per frame).
+        self.last_timing: dict[str, float] = {}
 
     def __call__(self, rgb: np.ndarray, t: float) -> FrameResult:
+        start = perf_counter()
         pose = self.estimator(rgb, t)
+        after_pose = perf_counter()
         metrics = frame_metrics(pose)
+        after_metrics = perf_counter()
         verdict = self.engine.update(t, metrics, pose.n_people)
+        after_rules = perf_counter()
         cue = self.session.update(verdict, rgb)
+        self.last_timing = {"pose": after_pose - start, "metrics": after_metrics - after_pose,
+                            "rules": after_rules - after_metrics, "session": perf_counter() - after_rules}
         return FrameResult(pose, metrics, verdict, cue)
 
     def close(self) -> None:

@@ -6,6 +6,8 @@ Everything here turns decoder failures into ``InputError`` with a one-line messa
 from __future__ import annotations
 
 import os
+import queue
+import threading
 from collections.abc import Iterator
 from contextlib import contextmanager, suppress
 from dataclasses import dataclass
@@ -29,10 +31,11 @@ class VideoInfo:
     kind: str  # "video" or "image"
     fps: float
     frame_count: int  # as declared by the container (estimated from duration when absent)
-    width: int  # size of the frames handed on (after any downscaling)
+    width: int  # size of the frames handed on (after rotation and any downscaling)
     height: int
     source_width: int
     source_height: int
+    rotation: int = 0  # degrees counter-clockwise applied to show the video upright (phone clips)
 
     @property
     def duration_s(self) -> float:
@@ -87,9 +90,11 @@ class VideoReader:
         src_w, src_h = stream.codec_context.width, stream.codec_context.height
         if not src_w or not src_h:
             raise InputError(f"{self.path}: video stream has no picture size")
-        width, height = _scaled_size(src_w, src_h)
+        self._decode_size = _scaled_size(src_w, src_h)
+        rotation = _display_rotation(self.path)
+        width, height = self._decode_size[::-1] if rotation % 180 else self._decode_size
         return VideoInfo(str(self.path), "image" if is_image else "video", fps, int(frame_count or 0),
-                         width, height, src_w, src_h)
+                         width, height, src_w, src_h, rotation)
 
     def frames(self) -> Iterator[tuple[float, np.ndarray]]:
         """Yield ``(t_seconds, rgb)`` in decode order; raises InputError on corrupt or empty input."""
@@ -100,7 +105,9 @@ class VideoReader:
                 if t <= last_t:  # broken or duplicated stamps: keep time moving forward
                     t = last_t + 1.0 / info.fps
                 last_t = t
-                rgb = frame.to_ndarray(format="rgb24", width=info.width, height=info.height)
+                rgb = frame.to_ndarray(format="rgb24", width=self._decode_size[0], height=self._decode_size[1])
+                if info.rotation:
+                    rgb = np.ascontiguousarray(np.rot90(rgb, info.rotation // 90))
                 count += 1
                 yield t, rgb
         except av.error.FFmpegError as err:
@@ -120,6 +127,58 @@ class VideoReader:
 
     def __exit__(self, *exc) -> None:
         self.close()
+
+
+def _display_rotation(path: Path) -> int:
+    """Rotation (0/90/180/270, counter-clockwise) from the first frame's display matrix, as players apply it."""
+    try:
+        with av.open(str(path)) as container:
+            frame = next(container.decode(video=0), None)
+    except (av.error.FFmpegError, StopIteration):
+        return 0  # the main decode reports the problem
+    angle = getattr(frame, "rotation", 0) or 0
+    return int(round(angle / 90)) % 4 * 90
+
+
+_DONE = object()
+
+
+def prefetch(items: Iterator, depth: int = 4) -> Iterator:
+    """Run ``items`` on a background thread, ``depth`` ahead: decoding overlaps inference on a second core.
+
+    Exceptions raised by ``items`` are re-raised in the consumer; abandoning the iterator stops the thread.
+    """
+    slots: queue.Queue = queue.Queue(maxsize=depth)
+    stop = threading.Event()
+
+    def produce() -> None:
+        try:
+            for item in items:
+                while not stop.is_set():
+                    try:
+                        slots.put((item, None), timeout=0.1)
+                        break
+                    except queue.Full:
+                        continue
+                if stop.is_set():
+                    return
+            slots.put((_DONE, None))
+        except BaseException as err:  # handed to the consumer, raised there
+            slots.put((_DONE, err))
+
+    worker = threading.Thread(target=produce, name="formcheck-decode", daemon=True)
+    worker.start()
+    try:
+        while True:
+            item, err = slots.get()
+            if err is not None:
+                raise err
+            if item is _DONE:
+                return
+            yield item
+    finally:
+        stop.set()
+        worker.join(timeout=5)
 
 
 def _reason(err: Exception) -> str:

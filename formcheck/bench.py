@@ -1,0 +1,125 @@
+"""`formcheck bench`: what formcheck adds on top of bare pose inference, measured as ratios within one run.
+
+The frames are decoded once into memory, then bare PoseLandmarker inference and the full pipeline run over the
+same frames in alternating rounds, so machine noise hits both alike. Warm-up frames are excluded.
+"""
+
+from __future__ import annotations
+
+import os
+import resource
+import tempfile
+import time
+from collections.abc import Callable
+from pathlib import Path
+
+import numpy as np
+
+from .analyze import analyze_video
+from .draw import annotate
+from .pipeline import Pipeline, get_stretch
+from .pose import PoseEstimator
+from .video import H264Writer, VideoReader
+
+WARMUP_FRAMES = 15
+ROUNDS = 3
+
+
+def _ms_stats(seconds: list[float]) -> dict[str, float]:
+    ms = np.asarray(seconds) * 1000
+    return {"median_ms": float(np.median(ms)), "p95_ms": float(np.percentile(ms, 95)), "n": len(ms)}
+
+
+def decode_frames(video: Path, count: int) -> tuple[list[np.ndarray], float, list[float]]:
+    """First ``count`` frames (looping a short clip), its fps, and per-frame decode seconds."""
+    frames, decode_s = [], []
+    while len(frames) < count:
+        with VideoReader(video) as reader:
+            fps = reader.info.fps
+            iterator = reader.frames()
+            while len(frames) < count:
+                start = time.perf_counter()
+                item = next(iterator, None)
+                if item is None:
+                    break
+                decode_s.append(time.perf_counter() - start)
+                frames.append(item[1])
+    return frames, fps, decode_s
+
+
+def peak_rss_mb() -> float:
+    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+
+
+def current_rss_mb() -> float:
+    with open("/proc/self/statm") as statm:
+        return int(statm.read().split()[1]) * os.sysconf("SC_PAGE_SIZE") / 2**20
+
+
+def run_bench(video: Path, stretch: str = "hamstring", model: str = "full", frames: int = 300,
+              encode: bool = False, on_step: Callable[[str], None] | None = None) -> dict:
+    spec = get_stretch(stretch)
+    say = on_step or (lambda _: None)
+    say("decoding")
+    images, fps, decode_s = decode_frames(video, frames + WARMUP_FRAMES)
+    height, width = images[0].shape[:2]
+    shown = [spec.key_metric, "hip_fold", "trunk_tilt"]
+
+    bare_s: list[float] = []
+    stages: dict[str, list[float]] = {k: [] for k in ("pose", "metrics", "rules", "session", "draw", "encode")}
+    pipeline_s: list[float] = []
+    with tempfile.TemporaryDirectory() as tmp, \
+            PoseEstimator(model, masks=spec.needs_mask) as bare, Pipeline(stretch, model) as pipeline:
+        writer = H264Writer(Path(tmp) / "bench.mp4", fps, width, height) if encode else None
+        for i, rgb in enumerate(images[:WARMUP_FRAMES]):
+            bare(rgb, i / fps)
+            pipeline(rgb, i / fps)
+        body = images[WARMUP_FRAMES:]
+        chunk = -(-len(body) // ROUNDS)
+        for r in range(ROUNDS):
+            say(f"round {r + 1}/{ROUNDS}")
+            part = range(r * chunk, min(len(body), (r + 1) * chunk))
+            for i in part:
+                t = (WARMUP_FRAMES + i) / fps
+                start = time.perf_counter()
+                bare(body[i], t)
+                bare_s.append(time.perf_counter() - start)
+            for i in part:
+                t = (WARMUP_FRAMES + i) / fps
+                start = time.perf_counter()
+                result = pipeline(body[i], t)
+                drawn_at = time.perf_counter()
+                picture = annotate(body[i], result, shown)
+                stages["draw"].append(time.perf_counter() - drawn_at)
+                if writer:
+                    encode_at = time.perf_counter()
+                    writer.write(picture)
+                    stages["encode"].append(time.perf_counter() - encode_at)
+                pipeline_s.append(time.perf_counter() - start)
+                for stage, seconds in pipeline.last_timing.items():
+                    stages[stage].append(seconds)
+        if writer:
+            writer.close()
+
+    say("analyze (real-time factor)")
+    started = time.perf_counter()
+    analysis = analyze_video(video, stretch, model=model)
+    analyze_s = time.perf_counter() - started
+    clip_s = len(analysis.frames) / analysis.info.fps
+
+    overhead = [m + r for m, r in zip(stages["metrics"], stages["rules"])]
+    bare_fps = len(bare_s) / sum(bare_s)
+    pipeline_fps = len(pipeline_s) / sum(pipeline_s)
+    return {
+        "video": str(video), "stretch": stretch, "model": model, "frames": len(bare_s),
+        "size": [width, height], "masks": spec.needs_mask, "encode": encode,
+        "machine": {"cpus": os.cpu_count(), "platform": os.uname().machine},
+        "decode": _ms_stats(decode_s),
+        "bare": {**_ms_stats(bare_s), "fps": bare_fps},
+        "pipeline": {**_ms_stats(pipeline_s), "fps": pipeline_fps},
+        "stages": {name: _ms_stats(values) for name, values in stages.items() if values},
+        "metrics_plus_rules": _ms_stats(overhead),
+        "throughput_ratio": pipeline_fps / bare_fps,
+        "analyze": {"seconds": analyze_s, "clip_seconds": clip_s, "realtime_factor": clip_s / analyze_s},
+        "peak_rss_mb": peak_rss_mb(),
+    }

@@ -1,0 +1,30 @@
+"""The benchmark runs and reports the figures the README quotes (no timing assertions: this machine is noisy)."""
+
+import json
+
+from conftest import SAMPLE_DIR
+from test_cli import run_cli
+
+
+def test_bench_reports_every_figure(tmp_path):
+    clip = sorted(SAMPLE_DIR.glob("*.mp4"))[0]
+    result = run_cli("bench", clip, "--frames", "30", "--encode", "--json", tmp_path / "b.json")
+    assert result.returncode == 0, result.stderr
+    report = json.loads((tmp_path / "b.json").read_text())
+    for path in ("bare.median_ms", "bare.p95_ms", "bare.fps", "pipeline.median_ms", "pipeline.fps",
+                 "metrics_plus_rules.median_ms", "analyze.realtime_factor", "decode.median_ms",
+                 "stages.pose.median_ms", "stages.metrics.median_ms", "stages.rules.median_ms",
+                 "stages.draw.median_ms", "stages.encode.median_ms"):
+        value = report
+        for key in path.split("."):
+            value = value[key]
+        assert isinstance(value, float) and value > 0, path
+    assert 0 < report["throughput_ratio"] < 5
+    assert report["peak_rss_mb"] > 50
+    assert report["frames"] == 30
+    assert "throughput" in result.stdout and "real time" in result.stdout
+
+
+def test_bench_without_video_or_samples_fails_cleanly(tmp_path, monkeypatch):
+    result = run_cli("bench", tmp_path / "missing.mp4")
+    assert result.returncode == 2 and "no such file" in result.stderr
