@@ -46,7 +46,8 @@ class ClipScore:
 
     @property
     def abstained(self) -> bool:
-        return self.abstain_share >= ABSTAIN_SHARE and not any(self.false_alarms.values()) and not self.matches
+        return (self.abstain_share >= ABSTAIN_SHARE and not any(self.false_alarms.values())
+                and not any(self.matches.values()))
 
 
 def load_truth(path: Path) -> dict:
