@@ -10,7 +10,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from . import __version__
-from .draw import annotate
+from .draw import annotate, shown_metrics
 from .model_files import DEFAULT_MODEL, model_path, sha256_of
 from .pipeline import FrameResult, Pipeline, get_stretch
 from .session import FlaggedFrame
@@ -73,7 +73,7 @@ def analyze_video(path: str | Path, stretch: str, *, model: str = DEFAULT_MODEL,
                   annotated: str | Path | None = None, progress: ProgressFn | None = None) -> Analysis:
     """Run the pipeline over every frame; optionally write the annotated H.264 video (atomically)."""
     spec = get_stretch(stretch)
-    shown = [spec.key_metric, "hip_fold", "trunk_tilt"]
+    shown = shown_metrics(spec)
     with ExitStack() as stack:
         reader = stack.enter_context(VideoReader(path))
         pipeline = stack.enter_context(Pipeline(stretch, model))

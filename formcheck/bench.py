@@ -16,7 +16,7 @@ from pathlib import Path
 import numpy as np
 
 from .analyze import analyze_video
-from .draw import annotate
+from .draw import annotate, shown_metrics
 from .pipeline import Pipeline, get_stretch
 from .pose import PoseEstimator
 from .video import H264Writer, VideoReader
@@ -63,7 +63,7 @@ def run_bench(video: Path, stretch: str = "hamstring", model: str = "full", fram
     say("decoding")
     images, fps, decode_s = decode_frames(video, frames + WARMUP_FRAMES)
     height, width = images[0].shape[:2]
-    shown = [spec.key_metric, "hip_fold", "trunk_tilt"]
+    shown = shown_metrics(spec)
 
     bare_s: list[float] = []
     stages: dict[str, list[float]] = {k: [] for k in ("pose", "metrics", "rules", "session", "draw", "encode")}

@@ -96,6 +96,7 @@ def evaluate_cmd(
               f"time to flag: median {_fmt(summary['time_to_flag_median_s'], ' s', 1)}, "
               f"p90 {_fmt(summary['time_to_flag_p90_s'], ' s', 1)}\n"
               f"flag toggles per minute: {_fmt(summary['flag_toggles_per_min'])}\n"
+              f"judged in position during holds: {_fmt(summary['in_position_rate'])}\n"
               f"abstain rate in holds: {_fmt(summary['abstain_rate'])}; wrong-view clips abstained on: "
               f"{sum(wrong_view.values())}/{len(wrong_view)}\n"
               f"lumbar change vs rig: MAE {_fmt(summary['lumbar_delta_mae_deg'], '°', 1)}, "

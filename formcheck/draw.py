@@ -7,6 +7,7 @@ import numpy as np
 
 from .pipeline import FrameResult
 from .pose import SKELETON, PoseFrame
+from .rules import Stretch
 
 GOOD = (46, 160, 67)
 BAD = (220, 50, 47)
@@ -59,6 +60,11 @@ def draw_values(frame: np.ndarray, values: dict[str, float], names: list[str]) -
         cv2.putText(frame, text, (round(10 * scale), y), cv2.FONT_HERSHEY_SIMPLEX, 0.5 * scale, WHITE,
                     max(1, round(scale)), cv2.LINE_AA)
         y -= round(22 * scale)
+
+
+def shown_metrics(stretch: Stretch) -> list[str]:
+    """The values printed on annotated frames: the stretch's key metric, then the hinge angles."""
+    return list(dict.fromkeys([stretch.key_metric, "hip_fold", "trunk_tilt"]))
 
 
 def annotate(frame: np.ndarray, result: FrameResult, shown_metrics: list[str]) -> np.ndarray:

@@ -24,6 +24,7 @@ TRUTH_SCHEMA = "formcheck.truth/1"
 EARLY_S = 1.0
 LATE_S = 2.5
 UNSURE_STATUSES = {"no_person", "two_people", "low_visibility", "wrong_view"}
+JUDGED_STATUSES = {"calibrating", "good", "mistake"}
 # A wrong-view clip counts as abstained on when most of its hold is "unsure" and nothing was flagged.
 ABSTAIN_SHARE = 0.8
 
@@ -41,6 +42,7 @@ class ClipScore:
     false_alarms: dict[str, int] = field(default_factory=dict)
     toggles: int = 0
     abstain_share: float = 0.0
+    in_position_share: float = 0.0  # hold frames the engine judged (not unsure, not "not in position")
     lumbar_errors: list[float] = field(default_factory=list)  # Δ estimate − Δ truth, degrees, hold frames
     detection_rate: float = 0.0
 
@@ -105,6 +107,7 @@ def score_clip(clip: Path, truth: dict, model: str = DEFAULT_MODEL) -> ClipScore
     score.toggles = sum(a != b for a, b in zip(flags, flags[1:]))
     if hold_frames:
         score.abstain_share = sum(f["status"] in UNSURE_STATUSES for f in hold_frames) / len(hold_frames)
+        score.in_position_share = sum(f["status"] in JUDGED_STATUSES for f in hold_frames) / len(hold_frames)
     score.lumbar_errors = _lumbar_errors(frames, truth, hold)
     return score
 
@@ -136,13 +139,15 @@ def _f1(tp: int, fp: int, fn: int) -> tuple[float, float, float]:
 
 def summarize(scores: list[ClipScore]) -> dict:
     """Aggregate clip scores into the figures the README reports."""
-    mistakes = sorted({m for s in scores for m in s.matches})
+    # Wrong-view clips are judged on abstaining alone: flagging nothing there is right, not a miss.
+    judged = [s for s in scores if not s.expected_abstain]
+    mistakes = sorted({m for s in judged for m in s.matches})
     per_mistake = {}
     for mistake in mistakes:
-        tp = sum(len(s.matches.get(mistake, [])) for s in scores)
-        fn = sum(s.misses.get(mistake, 0) for s in scores)
-        fp = sum(s.false_alarms.get(mistake, 0) for s in scores)
-        delays = [d for s in scores for d in s.matches.get(mistake, [])]
+        tp = sum(len(s.matches.get(mistake, [])) for s in judged)
+        fn = sum(s.misses.get(mistake, 0) for s in judged)
+        fp = sum(s.false_alarms.get(mistake, 0) for s in judged)
+        delays = [d for s in judged for d in s.matches.get(mistake, [])]
         precision, recall, f1 = _f1(tp, fp, fn)
         per_mistake[mistake] = {
             "true_intervals": tp + fn, "matched": tp, "missed": fn, "false_alarms": fp,
@@ -150,11 +155,10 @@ def summarize(scores: list[ClipScore]) -> dict:
             "time_to_flag_median_s": float(np.median(delays)) if delays else math.nan,
             "time_to_flag_p90_s": float(np.percentile(delays, 90)) if delays else math.nan,
         }
-    judged = [s for s in scores if not s.expected_abstain]
     correct_minutes = sum(s.correct_hold_minutes for s in judged)
     minutes = sum(s.minutes for s in judged)
     errors = [e for s in judged for e in s.lumbar_errors]
-    delays = [d for s in scores for ds in s.matches.values() for d in ds]
+    delays = [d for s in judged for ds in s.matches.values() for d in ds]
     return {
         "clips": len(scores),
         "per_mistake": per_mistake,
@@ -164,6 +168,7 @@ def summarize(scores: list[ClipScore]) -> dict:
         "time_to_flag_p90_s": float(np.percentile(delays, 90)) if delays else math.nan,
         "flag_toggles_per_min": sum(s.toggles for s in judged) / minutes if minutes else math.nan,
         "abstain_rate": float(np.mean([s.abstain_share for s in judged])) if judged else math.nan,
+        "in_position_rate": float(np.mean([s.in_position_share for s in judged])) if judged else math.nan,
         "wrong_view_clips": {s.clip: s.abstained for s in scores if s.expected_abstain},
         "lumbar_delta_mae_deg": float(np.mean(np.abs(errors))) if errors else math.nan,
         "lumbar_delta_bias_deg": float(np.mean(errors)) if errors else math.nan,
@@ -186,4 +191,4 @@ def clip_rows(scores: list[ClipScore]) -> list[dict]:
              "abstained": s.abstained, "detection_rate": s.detection_rate,
              "matched": {m: len(d) for m, d in s.matches.items()}, "missed": s.misses,
              "false_alarms": s.false_alarms, "time_to_flag_s": s.matches, "toggles": s.toggles,
-             "abstain_share": s.abstain_share} for s in scores]
+             "abstain_share": s.abstain_share, "in_position_share": s.in_position_share} for s in scores]

@@ -73,6 +73,8 @@ def landmark_metrics(pose: PoseFrame) -> dict[str, float]:
     lift = (line[0] * rel[1] - line[1] * rel[0]) / np.maximum(norm(line), 1e-9)
     lift = -lift if line[0] < 0 else lift
 
+    # One knee well below the other: the kneeling leg of a half-kneeling lunge.
+    knee_gap = np.abs(knees[0, 1] - knees[1, 1])
     shoulder_width = norm(p[L.LEFT_SHOULDER] - p[L.RIGHT_SHOULDER])
     visibility = pose.visibility[list(CORE_LANDMARKS)]
     return {
@@ -84,6 +86,7 @@ def landmark_metrics(pose: PoseFrame) -> dict[str, float]:
         "front_thigh_tilt": float(_swing_from_down(thighs[front])),
         "back_thigh_tilt": float(_swing_from_down(thighs[back])),
         "knee_flexion": float(np.mean(knee_flexion)),
+        "knee_gap": float(knee_gap / torso_len) if torso_len > 0 else float("nan"),
         "pelvis_lift": float(lift / torso_len) if torso_len > 0 else float("nan"),
         "shoulder_width_ratio": float(shoulder_width / torso_len) if torso_len > 0 else float("nan"),
         "twist": float(twist_deg(pose.world)),

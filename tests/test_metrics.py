@@ -21,6 +21,8 @@ from formcheck.pose import N_LANDMARKS, PoseFrame
         (dict(front_thigh=120, back_thigh=200), "front_thigh_tilt", 60.0),   # lunge: front knee forward
         (dict(front_thigh=120, back_thigh=200), "back_thigh_tilt", -20.0),   # back knee behind
         (dict(knee_bend=30), "knee_flexion", 30.0),
+        (dict(front_thigh=100, back_thigh=200), "knee_gap", 0.9 * (math.cos(math.radians(100)) - math.cos(math.radians(200)))),
+        (dict(), "knee_gap", 0.0),                                  # standing: knees level
         (dict(twist=25), "twist", 25.0),
         (dict(twist=-25), "twist", 25.0),
         (dict(yaw=90), "body_yaw", 90.0),
