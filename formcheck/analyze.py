@@ -65,6 +65,8 @@ def frame_record(result: FrameResult) -> dict:
         "status": verdict.status,
         "metrics": {name: _finite(value) for name, value in result.metrics.items()},
         "states": {name: str(state) for name, state in verdict.states.items()},
+        # What each mistake's rule compared with its thresholds (relative rules: change from baseline).
+        "values": {name: _finite(value) for name, value in verdict.values.items()},
         "flags": verdict.flagged,
     }
 

@@ -53,8 +53,11 @@ class ClipScore:
 
 
 def load_truth(path: Path) -> dict:
-    truth = json.loads(path.read_text())
-    if truth.get("schema") != TRUTH_SCHEMA:
+    try:
+        truth = json.loads(path.read_text())
+    except (OSError, UnicodeDecodeError, json.JSONDecodeError) as err:
+        raise InputError(f"{path}: unreadable truth file ({err})") from None
+    if not isinstance(truth, dict) or truth.get("schema") != TRUTH_SCHEMA:
         raise InputError(f"{path}: not a {TRUTH_SCHEMA} file")
     return truth
 

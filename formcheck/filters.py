@@ -82,5 +82,25 @@ class PeakSpeed:
         return max((speed for _, speed in self._speeds), default=0.0)
 
 
+class WindowRange:
+    """Spread (max − min) of the signal over the last ``window_s`` seconds: how much it is still moving.
+
+    Unlike a frame-to-frame speed, landmark jitter does not inflate it.
+    """
+
+    def __init__(self, window_s: float = 0.5) -> None:
+        self.window_s = window_s
+        self._samples: deque[tuple[float, float]] = deque()
+
+    def __call__(self, t: float, x: float) -> float:
+        if not math.isfinite(x):
+            return math.nan
+        self._samples.append((t, x))
+        while self._samples[0][0] < t - self.window_s:
+            self._samples.popleft()
+        values = [value for _, value in self._samples]
+        return max(values) - min(values)
+
+
 def default_smoother() -> Chain:
     return Chain(RollingMedian(5), OneEuro(min_cutoff=0.5, beta=0.02))

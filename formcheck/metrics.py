@@ -8,6 +8,8 @@ divided by the torso length so image size and distance to the camera do not matt
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+
 import numpy as np
 
 from .geometry import joint_angle_deg, midpoint, norm, signed_angle_deg
@@ -89,30 +91,9 @@ def landmark_metrics(pose: PoseFrame) -> dict[str, float]:
         "knee_gap": float(knee_gap / torso_len) if torso_len > 0 else float("nan"),
         "pelvis_lift": float(lift / torso_len) if torso_len > 0 else float("nan"),
         "shoulder_width_ratio": float(shoulder_width / torso_len) if torso_len > 0 else float("nan"),
-        "twist": float(twist_deg(pose.world)),
-        "body_yaw": float(body_yaw_deg(pose.world)),
         "core_visibility": float(np.mean(visibility)),
         "torso_px": float(torso_len),
     }
-
-
-def _horizontal_angle(world: np.ndarray, a: int, b: int) -> np.ndarray:
-    """Direction of the line a→b in the floor plane of MediaPipe world coordinates (x right, z away)."""
-    v = world[..., b, :] - world[..., a, :]
-    return np.degrees(np.arctan2(v[..., 2], v[..., 0]))
-
-
-def twist_deg(world: np.ndarray) -> np.ndarray:
-    """Rotation of the shoulder line against the hip line about the vertical axis, 0..90 degrees."""
-    diff = _horizontal_angle(world, L.LEFT_SHOULDER, L.RIGHT_SHOULDER) - _horizontal_angle(world, L.LEFT_HIP, L.RIGHT_HIP)
-    diff = (diff + 180.0) % 360.0 - 180.0
-    return np.minimum(np.abs(diff), 180.0 - np.abs(diff))
-
-
-def body_yaw_deg(world: np.ndarray) -> np.ndarray:
-    """How side-on the pelvis is to the camera: 90 = pure profile, 0 = facing the camera."""
-    angle = np.abs(_horizontal_angle(world, L.LEFT_HIP, L.RIGHT_HIP))
-    return np.minimum(angle, 180.0 - angle)
 
 
 # Back contour: fractions along the hip→shoulder chord. The ends anchor a straight reference line
@@ -123,16 +104,28 @@ _CONTOUR_S = np.linspace(*CONTOUR_ANCHORS, 17)
 _MARCH = np.linspace(0.0, 0.8, 201)  # march distances along the back normal, in torso lengths (0.004 steps)
 
 
-def back_contour_offsets(mask: np.ndarray, hip: np.ndarray, shoulder: np.ndarray, facing: float) -> np.ndarray:
-    """Distance from the hip→shoulder chord to the silhouette's back edge at each ``_CONTOUR_S``.
+@dataclass(frozen=True)
+class BackContour:
+    """The silhouette's back edge, sampled at ``_CONTOUR_S`` along the hip→shoulder chord (pixels, y down)."""
 
-    ``hip``/``shoulder`` are pixel positions (x, y down). Returns torso lengths, NaN where the march
-    leaves the image or never finds the edge.
-    """
+    hip: np.ndarray
+    chord: np.ndarray
+    normal: np.ndarray  # unit vector from the chord towards the back
+    offsets: np.ndarray  # chord→edge distance in torso lengths, NaN where no edge was found
+
+    def points(self) -> np.ndarray:
+        """Pixel positions of the edge points that were found (for drawing)."""
+        length = norm(self.chord)
+        points = self.hip + _CONTOUR_S[:, None] * self.chord + (self.offsets * length)[:, None] * self.normal
+        return points[np.isfinite(points).all(axis=1)]
+
+
+def back_contour(mask: np.ndarray, hip: np.ndarray, shoulder: np.ndarray, facing: float) -> BackContour | None:
+    """March out from the chord along the back normal to the mask's edge; None if the torso is too small."""
     chord = shoulder - hip
     length = norm(chord)
     if not np.isfinite(length) or length < 8:
-        return np.full(_CONTOUR_S.shape, np.nan)
+        return None
     # The back is on the side opposite the face: the chord turned a quarter turn away from it
     # (for a right-facing person, screen-up chord → back to the left; forward chord → back up).
     normal = facing * np.array([chord[1], -chord[0]]) / length
@@ -148,8 +141,8 @@ def back_contour_offsets(mask: np.ndarray, hip: np.ndarray, shoulder: np.ndarray
     found = ~inside.all(axis=1) & inside[:, 0]
     # The edge must lie inside the picture: a march that ran off the image saw no edge.
     edge_in_image = in_image[np.arange(len(first_out)), first_out]
-    offsets = _MARCH[first_out]
-    return np.where(found & edge_in_image, offsets, np.nan)
+    offsets = np.where(found & edge_in_image, _MARCH[first_out], np.nan)
+    return BackContour(hip, chord, normal, offsets)
 
 
 def back_bulge(offsets: np.ndarray) -> float:
@@ -185,16 +178,22 @@ def back_bend(offsets: np.ndarray) -> float:
     return float(np.degrees(np.arctan(slopes[0]) - np.arctan(slopes[1])))
 
 
-def frame_metrics(pose: PoseFrame) -> dict[str, float]:
-    """All metrics of one frame; the contour metric only when the frame carries a mask."""
+def measure(pose: PoseFrame) -> tuple[dict[str, float], BackContour | None]:
+    """All metrics of one frame, and the back contour when the frame carries a mask."""
     if not pose.detected:
-        return {}
+        return {}, None
     values = landmark_metrics(pose)
-    if pose.mask is not None:
-        xy = pose.image[:, :2]
-        hip = midpoint(xy[L.LEFT_HIP], xy[L.RIGHT_HIP])
-        shoulder = midpoint(xy[L.LEFT_SHOULDER], xy[L.RIGHT_SHOULDER])
-        offsets = back_contour_offsets(pose.mask, hip, shoulder, values["facing"])
-        values["back_bulge"] = back_bulge(offsets)
-        values["back_bend"] = back_bend(offsets)
-    return values
+    if pose.mask is None:
+        return values, None
+    xy = pose.image[:, :2]
+    hip = midpoint(xy[L.LEFT_HIP], xy[L.RIGHT_HIP])
+    shoulder = midpoint(xy[L.LEFT_SHOULDER], xy[L.RIGHT_SHOULDER])
+    contour = back_contour(pose.mask, hip, shoulder, values["facing"])
+    offsets = contour.offsets if contour is not None else np.full(_CONTOUR_S.shape, np.nan)
+    values["back_bulge"] = back_bulge(offsets)
+    values["back_bend"] = back_bend(offsets)
+    return values, contour
+
+
+def frame_metrics(pose: PoseFrame) -> dict[str, float]:
+    return measure(pose)[0]

@@ -8,7 +8,7 @@ from time import perf_counter
 import numpy as np
 
 from .errors import InputError
-from .metrics import frame_metrics
+from .metrics import BackContour, measure
 from .model_files import DEFAULT_MODEL
 from .pose import PoseEstimator, PoseFrame
 from .rules import STRETCHES, RuleEngine, Stretch, Verdict
@@ -28,6 +28,7 @@ class FrameResult:
     metrics: dict[str, float]
     verdict: Verdict
     cue: str | None
+    contour: BackContour | None = None
 
 
 class Pipeline:
@@ -46,14 +47,14 @@ class Pipeline:
         start = perf_counter()
         pose = self.estimator(rgb, t)
         after_pose = perf_counter()
-        metrics = frame_metrics(pose)
+        metrics, contour = measure(pose)
         after_metrics = perf_counter()
         verdict = self.engine.update(t, metrics, pose.n_people)
         after_rules = perf_counter()
         cue = self.session.update(verdict, rgb)
         self.last_timing = {"pose": after_pose - start, "metrics": after_metrics - after_pose,
                             "rules": after_rules - after_metrics, "session": perf_counter() - after_rules}
-        return FrameResult(pose, metrics, verdict, cue)
+        return FrameResult(pose, metrics, verdict, cue, contour)
 
     def close(self) -> None:
         self.estimator.close()

@@ -9,7 +9,9 @@ import math
 from dataclasses import dataclass, field
 from enum import StrEnum
 
-from .filters import PeakSpeed, default_smoother
+import numpy as np
+
+from .filters import PeakSpeed, WindowRange, default_smoother
 
 
 class State(StrEnum):
@@ -25,6 +27,7 @@ class Condition:
     ``direction`` +1 means "too high is the mistake", -1 "too low". With ``relative`` the value is taken
     against the person's own baseline learned once they are settled in the hold; ``guard`` is an absolute
     limit that fires even before (or without) a baseline. ``speed`` uses the metric's peak rate of change.
+    The hysteresis sits between ``on`` and ``off``: ``off`` is on the safe side of ``on``.
     """
 
     metric: str
@@ -34,6 +37,8 @@ class Condition:
     relative: bool = False
     guard: float | None = None
     speed: bool = False
+    both_ways: bool = False  # the size of the change matters, not its sign (a twist either way)
+    steady_view: bool = False  # outline-based: only judged while the body keeps its baseline angle to the camera
 
 
 @dataclass(frozen=True)
@@ -57,7 +62,7 @@ class Range:
 class Stretch:
     name: str
     title: str
-    view: str  # "side": the camera must see the person in profile
+    max_shoulder_ratio: float  # wider shoulders than this (÷ torso length) means the camera is not side-on enough
     sides: tuple[str, ...]  # holds per side; ("both",) for a two-sided position
     hold_s: float
     position: tuple[Range, ...]
@@ -71,13 +76,18 @@ class Stretch:
 # Timing that avoids nagging (see NOTES.md): flag after a sustained mistake, clear after sustained recovery.
 RAISE_S = 1.5
 CLEAR_S = 1.0
-SETTLE_S = 1.0  # in position this long before the baseline window opens
-CALIBRATE_S = 2.0  # baseline = median over this window
+SETTLE_S = 0.5  # still (and in position) this long before the baseline window opens
+STILL_RANGE_DEG = 6.0  # "still": trunk and hip angles stay within this range over SETTLE_S
+STEADY_METRICS = ("trunk_tilt", "hip_fold")
+CALIBRATE_S = 1.0  # baseline = median over this window (of smoothed values)
 NEW_HOLD_AFTER_S = 3.0  # out of position longer than this ends the hold (a new baseline follows)
 
 # Abstention limits.
 MIN_VISIBILITY = 0.5
-SIDE_VIEW_MAX_SHOULDER_RATIO = 0.55  # shoulder width / torso length; ≈0.2–0.4 in profile, ≈0.7+ facing the camera
+VIEW_METRIC = "shoulder_width_ratio"  # shoulder width / torso length: ≈0.1–0.4 in profile, ≈0.7+ facing the camera
+PROFILE_VIEW = 0.55  # side-on within about ±20°
+OBLIQUE_VIEW = 0.9  # up to about 45° (the glute stretch: its twist is only visible off profile)
+VIEW_DRIFT = 0.1  # the body's angle to the camera changed (e.g. a twist): outline measures lose meaning
 
 STRETCHES: dict[str, Stretch] = {
     s.name: s
@@ -85,8 +95,8 @@ STRETCHES: dict[str, Stretch] = {
         Stretch(
             name="hamstring",
             title="Hamstring stretch",
-            view="side",
             sides=("both",),
+            max_shoulder_ratio=PROFILE_VIEW,
             hold_s=30.0,
             position=(Range("hip_fold", low=30.0),),
             position_hint="Hinge forward at the hips with your knees soft.",
@@ -98,15 +108,15 @@ STRETCHES: dict[str, Stretch] = {
                     "rounding",
                     "Low back rounding",
                     "Keep your low back flat — hinge from the hips, don't reach for your toes.",
-                    (Condition("back_bulge", on=0.03, off=0.015, relative=True, guard=0.07),),
+                    (Condition("back_bulge", on=0.03, off=0.015, relative=True, guard=0.07, steady_view=True),),
                 ),
             ),
         ),
         Stretch(
             name="hip-flexor",
             title="Hip flexor stretch",
-            view="side",
             sides=("left", "right"),
+            max_shoulder_ratio=PROFILE_VIEW,
             hold_s=30.0,
             # The kneeling knee sits well below the front one; MediaPipe often misplaces the far (kneeling)
             # thigh in profile, so its angle is not used to decide the position.
@@ -122,7 +132,7 @@ STRETCHES: dict[str, Stretch] = {
                     "Tuck your pelvis under and stay upright — don't lean back or arch.",
                     (
                         Condition("trunk_tilt", on=-10.0, off=-5.0, direction=-1),
-                        Condition("back_bulge", on=-0.03, off=-0.015, direction=-1, relative=True),
+                        Condition("back_bulge", on=-0.03, off=-0.015, direction=-1, relative=True, steady_view=True),
                     ),
                 ),
             ),
@@ -130,12 +140,12 @@ STRETCHES: dict[str, Stretch] = {
         Stretch(
             name="glute",
             title="Glute stretch",
-            view="side",
             sides=("left", "right"),
+            max_shoulder_ratio=OBLIQUE_VIEW,
             hold_s=30.0,
             position=(Range("hip_fold", low=50.0),),
             position_hint="Sit tall and cross one ankle over the other knee.",
-            camera_guide="Camera side-on at seat height, 2 m away, whole body in the frame.",
+            camera_guide="Camera at seat height, 2 m away, side-on or up to 45° towards your front; whole body in view.",
             key_metric="back_bulge",
             needs_mask=True,
             mistakes=(
@@ -143,21 +153,23 @@ STRETCHES: dict[str, Stretch] = {
                     "twist",
                     "Twisting through the back",
                     "Keep your shoulders square with your hips — let the hip do the work.",
-                    (Condition("twist", on=15.0, off=8.0),),
+                    # MediaPipe's world landmarks barely see a seated twist (measured: 2–8° for a 25–35° twist),
+                    # but the shoulders' apparent width changes clearly as they turn against the fixed pelvis.
+                    (Condition(VIEW_METRIC, on=0.12, off=0.06, relative=True, both_ways=True),),
                 ),
                 Mistake(
                     "forward_bend",
                     "Bending forward through the low back",
                     "Lean forward from the hips with a long, flat back.",
-                    (Condition("back_bulge", on=0.03, off=0.015, relative=True, guard=0.07),),
+                    (Condition("back_bulge", on=0.03, off=0.015, relative=True, guard=0.07, steady_view=True),),
                 ),
             ),
         ),
         Stretch(
             name="bed-decompression",
             title="Bed decompression",
-            view="side",
             sides=("both",),
+            max_shoulder_ratio=PROFILE_VIEW,
             hold_s=60.0,
             position=(Range("trunk_abs_tilt", low=60.0),),
             position_hint="Lie across the bed with your hips at the edge and your legs hanging.",
@@ -175,8 +187,8 @@ STRETCHES: dict[str, Stretch] = {
         Stretch(
             name="towel-decompression",
             title="Towel decompression",
-            view="side",
             sides=("both",),
+            max_shoulder_ratio=PROFILE_VIEW,
             hold_s=60.0,
             position=(Range("trunk_abs_tilt", low=60.0),),
             position_hint="Lie on your back with the rolled towel under your low back.",
@@ -251,22 +263,27 @@ class RuleEngine:
     def __init__(self, stretch: Stretch) -> None:
         self.stretch = stretch
         self._conditions = [c for m in stretch.mistakes for c in m.conditions]
-        signals = {c.metric for c in self._conditions} | {r.metric for r in stretch.position}
+        signals = ({c.metric for c in self._conditions} | {r.metric for r in stretch.position}
+                   | set(STEADY_METRICS) | {VIEW_METRIC, "core_visibility"})
         self._smooth = {name: default_smoother() for name in signals}
         self._speed = {c.metric: PeakSpeed() for c in self._conditions if c.speed}
+        self._motion = {name: WindowRange(window_s=SETTLE_S) for name in STEADY_METRICS}
         self._flags = {m.name: _Hysteresis() for m in stretch.mistakes}
-        self._baselines = {c: _Baseline() for c in self._conditions if c.relative}
+        self._relative = {c.metric for c in self._conditions if c.relative} | (
+            {VIEW_METRIC} if any(c.steady_view for c in self._conditions) else set())
+        self._baselines = {name: _Baseline() for name in self._relative}
         self._position_since: float | None = None
         self._out_since: float | None = None
+        self._steady_since: float | None = None
 
     def _reset_hold(self) -> None:
-        self._baselines = {c: _Baseline() for c in self._baselines}
+        self._baselines = {name: _Baseline() for name in self._relative}
         for flag in self._flags.values():
             flag.reset()
 
     def update(self, t: float, metrics: dict[str, float], n_people: int = 1) -> Verdict:
         smooth = {name: f(t, metrics.get(name, math.nan)) for name, f in self._smooth.items()}
-        status = self._abstain_status(metrics, n_people)
+        status = self._abstain_status(smooth, metrics, n_people)
         in_position = status is None and all(r.low <= smooth[r.metric] <= r.high for r in self.stretch.position)
         self._track_position(t, in_position)
         if status is None and not in_position:
@@ -275,24 +292,29 @@ class RuleEngine:
             # Unknown is unknown: hold no flag over a gap, and restart the hold after a long one.
             for flag in self._flags.values():
                 flag.reset()
+            self._steady_since = None
             message = STATUS_TEXT.get(status, self.stretch.position_hint)
             return Verdict(t, status, message, {m.name: State.UNSURE for m in self.stretch.mistakes}, {}, in_position)
 
-        settled_for = t - self._position_since
+        calibrating = not self._learn_baselines(t, smooth)
+        view_moved = self._view_moved(smooth)
         states, values = {}, {}
-        calibrating = False
         for mistake in self.stretch.mistakes:
             on, off_all = False, True
             deciding = math.nan
             for cond in mistake.conditions:
                 value = self._speed[cond.metric](t, smooth[cond.metric]) if cond.speed else smooth[cond.metric]
-                signed = self._condition_value(cond, value, t, settled_for)
-                if signed is None:
-                    calibrating = True
-                    continue
-                cond_on = signed * cond.direction >= cond.on * cond.direction
-                cond_off = signed * cond.direction <= cond.off * cond.direction
                 guard_on = cond.guard is not None and value * cond.direction >= cond.guard * cond.direction
+                signed = self._relative_value(cond, value)
+                if signed is None or (cond.steady_view and view_moved):
+                    # Not judgeable now (no baseline yet, or the body turned so the outline means something
+                    # else): neither raise nor clear on this signal.
+                    on |= guard_on and not view_moved
+                    off_all = False
+                    continue
+                size = abs(signed) if cond.both_ways else signed * cond.direction
+                on_at, off_at = cond.on * cond.direction, cond.off * cond.direction
+                cond_on, cond_off = size >= on_at, size <= off_at
                 on |= cond_on or guard_on
                 off_all &= cond_off and not guard_on
                 if math.isnan(deciding) or cond_on:
@@ -308,14 +330,14 @@ class RuleEngine:
             return Verdict(t, "calibrating", "Hold still — learning your starting position.", states, values, True)
         return Verdict(t, "good", "Good form — breathe and relax into the stretch.", states, values, True)
 
-    def _abstain_status(self, metrics: dict[str, float], n_people: int) -> str | None:
+    def _abstain_status(self, smooth: dict[str, float], metrics: dict[str, float], n_people: int) -> str | None:
         if n_people == 0 or not metrics:
             return "no_person"
         if n_people > 1:
             return "two_people"
-        if not metrics.get("core_visibility", 0.0) >= MIN_VISIBILITY:
+        if not smooth["core_visibility"] >= MIN_VISIBILITY:
             return "low_visibility"
-        if self.stretch.view == "side" and not metrics.get("shoulder_width_ratio", math.inf) <= SIDE_VIEW_MAX_SHOULDER_RATIO:
+        if not smooth[VIEW_METRIC] <= self.stretch.max_shoulder_ratio:
             return "wrong_view"
         return None
 
@@ -331,24 +353,52 @@ class RuleEngine:
             self._position_since = None
             self._reset_hold()
 
-    def _condition_value(self, cond: Condition, value: float, t: float, settled_for: float) -> float | None:
-        """The value to compare with the thresholds, or None while a relative baseline is still being learned."""
+    def _learn_baselines(self, t: float, smooth: dict[str, float]) -> bool:
+        """Learn each relative metric's baseline once the person has been still in position for a while.
+
+        Returns True when every baseline is known. Moving again before the window closes starts it over,
+        so a hold that begins with fidgeting does not learn the fidget.
+        """
+        pending = [b for b in self._baselines.values() if b.value is None]
+        if not pending:
+            return True
+        moving = any([spread(t, smooth[name]) > STILL_RANGE_DEG for name, spread in self._motion.items()])
+        if moving:
+            self._steady_since = None
+            for baseline in pending:
+                baseline.samples.clear()
+            return False
+        if self._steady_since is None:
+            self._steady_since = t
+        steady_for = t - self._steady_since
+        if steady_for < SETTLE_S:
+            return False
+        for name, baseline in self._baselines.items():
+            if baseline.value is None and math.isfinite(smooth[name]):
+                baseline.samples.append(smooth[name])
+        if steady_for < SETTLE_S + CALIBRATE_S:
+            return False
+        for name, baseline in self._baselines.items():
+            if baseline.value is None and baseline.samples:
+                baseline.value = float(np.median(baseline.samples))
+        return all(b.value is not None for b in self._baselines.values())
+
+    def _relative_value(self, cond: Condition, value: float) -> float | None:
+        """The value to compare with the thresholds, or None while its baseline is still being learned."""
         if not cond.relative:
             return value
-        baseline = self._baselines[cond]
-        if baseline.value is None:
-            if settled_for < SETTLE_S:
-                return None
-            if math.isfinite(value):
-                baseline.samples.append(value)
-            if settled_for < SETTLE_S + CALIBRATE_S or not baseline.samples:
-                return None
-            baseline.samples.sort()
-            learned = baseline.samples[len(baseline.samples) // 2]
-            # Someone who starts already in the mistake must not make it their "normal": clamp the
-            # baseline to the guard's neutral side.
-            if cond.guard is not None:
-                limit = cond.guard - cond.on
-                learned = min(learned, limit) if cond.direction > 0 else max(learned, limit)
-            baseline.value = learned
-        return value - baseline.value
+        baseline = self._baselines[cond.metric].value
+        if baseline is None:
+            return None
+        # Someone who starts already in the mistake must not make it their "normal": the baseline is
+        # clamped to the neutral side of the guard.
+        if cond.guard is not None:
+            limit = cond.guard - cond.on
+            baseline = min(baseline, limit) if cond.direction > 0 else max(baseline, limit)
+        return value - baseline
+
+    def _view_moved(self, smooth: dict[str, float]) -> bool:
+        baseline = self._baselines.get(VIEW_METRIC)
+        if baseline is None or baseline.value is None:
+            return False
+        return abs(smooth[VIEW_METRIC] - baseline.value) > VIEW_DRIFT

@@ -20,12 +20,12 @@ def polar(origin, length: float, angle_from_up_deg: float) -> np.ndarray:
 
 def side_pose(*, trunk_tilt: float = 0.0, front_thigh: float = 180.0, back_thigh: float = 180.0,
               knee_bend: float = 0.0, facing: int = 1, scale: float = 150.0, origin=(320.0, 300.0),
-              width: int = 640, height: int = 480, twist: float = 0.0, yaw: float = 90.0,
+              width: int = 640, height: int = 480, yaw: float = 90.0,
               visibility: float = 0.95, t: float = 0.0, n_people: int = 1) -> PoseFrame:
     """A side-view stick figure; angles in degrees from straight up (180 = pointing down), body frame.
 
-    Lengths in torso units: torso 1.0, thigh 0.9, shank 0.9. ``twist`` rotates the shoulder line
-    against the hip line about the vertical; ``yaw`` turns the whole body (90 = profile, 0 = facing camera).
+    Lengths in torso units: torso 1.0, thigh 0.9, shank 0.9. ``yaw`` turns the body to the camera
+    (90 = profile, 0 = facing it), which widens the shoulders and hips on screen.
     """
     hip = np.zeros(2)
     shoulder = polar(hip, 1.0, trunk_tilt)
@@ -55,21 +55,8 @@ def side_pose(*, trunk_tilt: float = 0.0, front_thigh: float = 180.0, back_thigh
     image = np.zeros((N_LANDMARKS, 3))
     image[:, 0] = origin[0] + facing * pts[:, 0] * scale
     image[:, 1] = origin[1] - pts[:, 1] * scale
-    world = _world(pts, yaw, twist)
+    world = np.zeros((N_LANDMARKS, 3))  # formcheck's metrics use image landmarks only
     return PoseFrame(t, width, height, image, world, np.full(N_LANDMARKS, visibility), None, n_people)
-
-
-def _world(pts: np.ndarray, yaw: float, twist: float) -> np.ndarray:
-    """World landmarks in metres (x right, y down, z away), hips 0.3 m wide, turned by ``yaw``."""
-    world = np.zeros((N_LANDMARKS, 3))
-    world[:, 0] = pts[:, 0] * 0.5
-    world[:, 1] = -pts[:, 1] * 0.5
-    for (left, right), extra in (((L.LEFT_HIP, L.RIGHT_HIP), 0.0), ((L.LEFT_SHOULDER, L.RIGHT_SHOULDER), twist)):
-        angle = (yaw + extra) * DEG
-        centre = (world[left] + world[right]) / 2
-        offset = 0.15 * np.array([math.cos(angle), 0.0, math.sin(angle)])
-        world[left], world[right] = centre - offset, centre + offset
-    return world
 
 
 def with_mask(pose: PoseFrame, *, bulge: float, depth: float = 0.35) -> PoseFrame:

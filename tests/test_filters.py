@@ -5,7 +5,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from formcheck.filters import Chain, OneEuro, PeakSpeed, RollingMedian
+from formcheck.filters import Chain, OneEuro, PeakSpeed, RollingMedian, WindowRange
 
 
 def test_rolling_median_removes_a_single_spike():
@@ -23,7 +23,16 @@ def test_one_euro_smooths_noise_but_follows_a_step():
     assert stepped[-1] == pytest.approx(30.0, abs=1.0)
 
 
-@pytest.mark.parametrize("make", [lambda: RollingMedian(5), OneEuro, PeakSpeed])
+def test_window_range_ignores_jitter_but_sees_movement():
+    still = WindowRange(0.5)
+    jitter = [still(i / 30, 70 + (1 if i % 2 else -1)) for i in range(30)]
+    assert max(jitter) == pytest.approx(2.0)
+    moving = WindowRange(0.5)
+    ramp = [moving(i / 30, 70 + 40 * i / 30) for i in range(30)]
+    assert ramp[-1] == pytest.approx(40 * 15 / 30, abs=1.5)
+
+
+@pytest.mark.parametrize("make", [lambda: RollingMedian(5), OneEuro, PeakSpeed, WindowRange])
 def test_unknown_input_gives_unknown_output(make):
     f = make()
     f(0.0, 1.0)

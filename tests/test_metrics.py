@@ -23,11 +23,7 @@ from formcheck.pose import N_LANDMARKS, PoseFrame
         (dict(knee_bend=30), "knee_flexion", 30.0),
         (dict(front_thigh=100, back_thigh=200), "knee_gap", 0.9 * (math.cos(math.radians(100)) - math.cos(math.radians(200)))),
         (dict(), "knee_gap", 0.0),                                  # standing: knees level
-        (dict(twist=25), "twist", 25.0),
-        (dict(twist=-25), "twist", 25.0),
-        (dict(yaw=90), "body_yaw", 90.0),
-        (dict(yaw=0), "body_yaw", 0.0),
-        (dict(yaw=30), "body_yaw", 30.0),
+        (dict(yaw=30), "shoulder_width_ratio", 2 * 0.36 * math.cos(math.radians(30))),
         (dict(trunk_tilt=90, front_thigh=270, back_thigh=270), "pelvis_lift", 0.0),  # lying flat
     ],
 )

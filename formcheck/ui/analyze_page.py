@@ -1,0 +1,155 @@
+"""Page: analyse a recorded video (a sample or an upload) — no webcam needed. Same results as ``formcheck analyze``."""
+
+from __future__ import annotations
+
+import json
+import time
+import uuid
+from pathlib import Path
+
+import streamlit as st
+
+from formcheck.errors import FormcheckError
+from formcheck.history import data_dir
+from formcheck.rules import STRETCHES
+from formcheck.ui.common import history, model_name, sample_stretch, sample_videos, stretch_title
+from formcheck.ui.nav import page
+from formcheck.ui.review_data import from_analysis, to_session_record
+
+UPLOAD_TYPES = ["mp4", "mov", "m4v", "webm", "mkv", "avi", "png", "jpg", "jpeg"]
+
+
+def _work_dir() -> Path:
+    folder = data_dir() / "cache"
+    folder.mkdir(exist_ok=True)
+    return folder
+
+
+def _run(path: Path, stretch: str, model: str) -> tuple:
+    """Analyse with a progress bar; returns (analysis, annotated path)."""
+    from formcheck.analyze import analyze_video
+
+    annotated = _work_dir() / f"annotated-{uuid.uuid4().hex[:10]}.mp4"
+    bar = st.progress(0.0, text="Loading the pose model…")
+    last = [0.0]
+
+    def progress(done: int, total: int) -> None:
+        now = time.monotonic()
+        if now - last[0] >= 0.25 or done == total:
+            last[0] = now
+            bar.progress(min(done / max(total, 1), 1.0), text=f"Analysing frame {done} of {total}")
+
+    analysis = analyze_video(path, stretch, model=model, annotated=annotated, progress=progress)
+    bar.empty()
+    return analysis, annotated
+
+
+def _forget_previous() -> None:
+    previous = st.session_state.pop("fc_analysis", None)
+    if previous and previous.get("annotated"):
+        Path(previous["annotated"]).unlink(missing_ok=True)
+
+
+def render() -> None:
+    st.title("Analyze a video")
+    st.caption("Check a recorded stretch: the video is analysed on this computer, frame by frame.")
+    samples = sample_videos()
+    sources = (["Sample video"] if samples else []) + ["Upload a video"]
+    source = st.radio("Video", sources, horizontal=True, key="an_source")
+
+    video_path: Path | None = None
+    display_name = ""
+    default_stretch = None
+    upload = None
+    if source == "Sample video":
+        video_path = st.selectbox("Sample video", samples, format_func=lambda p: p.name, key="an_sample")
+        display_name = video_path.name
+        default_stretch = sample_stretch(video_path)
+    else:
+        upload = st.file_uploader("Your video (side-on, whole body in view)", type=UPLOAD_TYPES, key="an_upload")
+        if upload is not None:
+            display_name = upload.name
+    if not samples:
+        st.caption("No sample videos were found next to the app; upload one of your own.")
+
+    names = list(STRETCHES)
+    if default_stretch and st.session_state.get("an_stretch_for") != display_name:
+        st.session_state["an_stretch"] = default_stretch  # follow the sample's own stretch when the sample changes
+        st.session_state["an_stretch_for"] = display_name
+    stretch = st.selectbox("Stretch in the video", names, format_func=stretch_title, key="an_stretch")
+    save = st.checkbox("Save the result to my history", value=source != "Sample video", key="an_save",
+                       help="Stores the summary and the flagged-frame thumbnails, not the video.")
+    keep_video = st.checkbox("Also keep a copy of the video with the session", value=False, key="an_keep",
+                             disabled=not save or source == "Sample video")
+
+    if st.button("Analyze", type="primary", key="an_go", disabled=source != "Sample video" and upload is None):
+        _forget_previous()
+        uploaded: Path | None = None
+        try:
+            if upload is not None:
+                uploaded = _work_dir() / f"upload-{uuid.uuid4().hex[:10]}{Path(upload.name).suffix.lower()}"
+                uploaded.write_bytes(upload.getbuffer())
+                video_path = uploaded
+            analysis, annotated = _run(video_path, stretch, model_name())
+        except FormcheckError as err:
+            st.error(str(err))
+        except Exception as err:  # never a traceback in the page; the message says what happened
+            detail = str(err).splitlines()[0] if str(err) else ""
+            st.error(f"The analysis failed unexpectedly ({type(err).__name__}: {detail})")
+        else:
+            review = from_analysis(analysis, display_name, str(annotated))
+            result = {"review": review, "annotated": str(annotated), "name": display_name,
+                      "json": json.dumps(analysis.to_json(), indent=1), "stretch": stretch,
+                      "detection_rate": analysis.detection_rate, "frames": len(analysis.frames),
+                      "events": analysis.events, "saved": None}
+            if save:
+                store = history()
+                if store is not None:
+                    kept = str(store.keep_video(video_path, display_name)) if keep_video else None
+                    result["saved"] = store.add_session(to_session_record(review, kept))
+                    review.history_id = result["saved"]
+            st.session_state["fc_analysis"] = result
+            st.session_state["fc_review_focus"] = "analysis"
+        finally:
+            if uploaded is not None:
+                uploaded.unlink(missing_ok=True)
+
+    result = st.session_state.get("fc_analysis")
+    if result:
+        _show(result)
+
+
+def _show(result: dict) -> None:
+    spec = STRETCHES[result["stretch"]]
+    labels = {m.name: m.label for m in spec.mistakes}
+    st.subheader(f"{spec.title}: {result['name']}")
+    video, summary = st.columns([3, 2])
+    with summary:
+        cols = st.columns(3)
+        cols[0].metric("Frames", result["frames"])
+        cols[1].metric("Person detected", f"{result['detection_rate']:.0%}")
+        cols[2].metric("Mistakes flagged", len(result["events"]))
+        if result["events"]:
+            for event in result["events"]:
+                end = f"{event['end_s']:.1f} s" if event["end_s"] is not None else "the end"
+                st.markdown(f"- **{labels.get(event['mistake'], event['mistake'])}** from {event['start_s']:.1f} s "
+                            f"to {end}")
+        else:
+            st.success("No mistakes flagged.")
+        if result["saved"]:
+            st.caption(f"Saved to History as session {result['saved']}.")
+        st.page_link(page("review.py"), label="Review flagged frames and the timeline", icon=":material/photo_library:")
+    annotated = Path(result["annotated"])
+    if annotated.is_file():
+        with video:
+            st.video(str(annotated))
+        with summary:
+            stem = Path(result["name"]).stem
+            st.download_button("Download annotated video", annotated.read_bytes(), file_name=f"{stem}-formcheck.mp4",
+                               mime="video/mp4", key="an_dl_video", icon=":material/download:")
+            st.download_button("Download report (JSON)", result["json"], file_name=f"{stem}-formcheck.json",
+                               mime="application/json", key="an_dl_json", icon=":material/download:")
+
+
+if __name__ == "__main__":
+    render()

@@ -1,0 +1,502 @@
+"""Live coaching without lag: the webrtc callback hands over the newest frame, one worker thread runs the pipeline.
+
+- ``Coach.on_frame`` (webrtc's thread) converts the frame, puts it in a one-frame slot (replacing any frame the
+  worker has not taken yet — older frames are dropped, never queued) and paints the newest overlay on it.
+- The worker thread owns the ``Pipeline`` (one per hold: MediaPipe graphs are not thread-safe, so the graph is
+  created, used and closed in that thread) and runs the plan: for each ``Step`` a get-ready countdown, then a
+  hold that ends when the step's target of *good-form* seconds (the Session's hold timer) is reached.
+- Everything the page reads goes through ``Coach.view()`` / ``Coach.holds()``, taken under one lock.
+
+Time is the arrival time of each frame on ``clock`` (monotonic), so a stalled camera pauses the routine.
+"""
+
+from __future__ import annotations
+
+import copy
+import math
+import threading
+import time
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from enum import StrEnum
+
+import cv2
+import numpy as np
+
+from formcheck.pipeline import Pipeline, get_stretch
+from formcheck.rules import STRETCHES
+from formcheck.session import THUMB_WIDTH
+
+from .overlay import Overlay, build_overlay, key_reading, paint
+
+ROUTINE_ORDER = ("hamstring", "hip-flexor", "glute", "bed-decompression", "towel-decompression")
+
+# Get-ready countdowns (seconds) before a hold.
+READY_FIRST_S = 10.0  # the first position: walk back from the screen
+READY_SWITCH_S = 8.0  # same position, other side
+READY_MOVE_S = 15.0  # a new standing/kneeling/seated position
+READY_LYING_S = 25.0  # getting onto the bed or the floor
+LYING = ("bed-decompression", "towel-decompression")
+
+DEFAULT_MAX_FPS = 15.0  # plenty for holds; leaves CPU for the video encoder on a small laptop
+IDLE_EXIT_S = 30.0  # camera stopped this long: release the pipeline and end the worker thread
+MAX_SHOTS_PER_HOLD = 40
+SERIES_EVERY_S = 0.2  # the key-metric series is kept at 5 Hz
+
+
+@dataclass(frozen=True)
+class Step:
+    stretch: str
+    side: str  # "both", "left" or "right"
+    ready_s: float
+    target_s: float
+
+    @property
+    def title(self) -> str:
+        title = STRETCHES[self.stretch].title
+        return f"{title} — {self.side} side" if self.side in ("left", "right") else title
+
+
+def routine_steps(ready_scale: float = 1.0) -> list[Step]:
+    """The whole routine in order: each one-sided stretch on both sides, then the two decompressions."""
+    steps: list[Step] = []
+    for name in ROUTINE_ORDER:
+        spec = STRETCHES[name]
+        for i, side in enumerate(spec.sides):
+            if not steps:
+                ready = READY_FIRST_S
+            elif i > 0:
+                ready = READY_SWITCH_S
+            elif name in LYING:
+                ready = READY_LYING_S
+            else:
+                ready = READY_MOVE_S
+            steps.append(Step(name, side, ready * ready_scale, spec.hold_s))
+    return steps
+
+
+def practice_steps(stretch: str, side: str = "all", target_s: float | None = None,
+                   ready_s: float = READY_FIRST_S) -> list[Step]:
+    """Single-stretch practice: one hold, or one per side (``side="all"``) for a one-sided stretch."""
+    spec = get_stretch(stretch)
+    sides = spec.sides if side == "all" else (side,)
+    target = spec.hold_s if target_s is None else float(target_s)
+    return [Step(stretch, s, ready_s if i == 0 else READY_SWITCH_S, target) for i, s in enumerate(sides)]
+
+
+def plan_seconds(steps: list[Step]) -> float:
+    """Shortest time the plan can take (countdowns plus holds)."""
+    return sum(s.ready_s + s.target_s for s in steps)
+
+
+class Phase(StrEnum):
+    WAITING = "waiting"  # no frame yet
+    READY = "ready"  # get-ready countdown
+    HOLD = "hold"  # counting good-form seconds
+    DONE = "done"  # plan finished (or stopped by the user)
+
+
+@dataclass
+class Shot:
+    """One flagged moment: a PNG thumbnail (as stored in history) and a larger annotated JPEG."""
+
+    t: float  # seconds since the hold's step began
+    mistake: str
+    label: str
+    value: float
+    cue: str
+    thumb_png: bytes
+    large_jpeg: bytes | None
+
+
+@dataclass
+class HoldLog:
+    """What happened during one step; mutated by the worker under the coach's lock, copied for readers."""
+
+    index: int
+    step: Step
+    started_t: float
+    good_s: float = 0.0
+    duration_s: float = 0.0
+    frames: int = 0
+    completed: bool = False
+    events: list[dict] = field(default_factory=list)  # Event.as_dict(), times since the step began
+    shots: list[Shot] = field(default_factory=list)
+    series: list[tuple[float, float | None, str]] = field(default_factory=list)  # (t, key value, status)
+
+
+@dataclass(frozen=True)
+class CoachView:
+    """A consistent snapshot for the page."""
+
+    phase: Phase
+    step_index: int
+    steps: tuple[Step, ...]
+    countdown_s: float | None
+    good_s: float
+    status: str | None
+    message: str | None
+    flagged: tuple[str, ...]  # mistake labels flagged now
+    cue_id: int
+    cue: str | None
+    alert_id: int  # goes up by one each time a new mistake is flagged
+    fps: float
+    latency_ms: float
+    frames: int
+    dropped: int
+    last_frame_age_s: float | None
+    error: str | None
+
+    @property
+    def step(self) -> Step | None:
+        return self.steps[self.step_index] if self.step_index < len(self.steps) else None
+
+    @property
+    def next_step(self) -> Step | None:
+        return self.steps[self.step_index + 1] if self.step_index + 1 < len(self.steps) else None
+
+    @property
+    def target_s(self) -> float:
+        return self.step.target_s if self.step else 0.0
+
+
+def encode_png(rgb: np.ndarray) -> bytes:
+    ok, data = cv2.imencode(".png", cv2.cvtColor(np.ascontiguousarray(rgb), cv2.COLOR_RGB2BGR))
+    return data.tobytes() if ok else b""
+
+
+def encode_jpeg(rgb: np.ndarray, quality: int = 85) -> bytes:
+    ok, data = cv2.imencode(".jpg", cv2.cvtColor(np.ascontiguousarray(rgb), cv2.COLOR_RGB2BGR),
+                            [cv2.IMWRITE_JPEG_QUALITY, quality])
+    return data.tobytes() if ok else b""
+
+
+PipelineFactory = Callable[[str, str, str], Pipeline]  # (stretch, model, side)
+
+
+class Coach:
+    """Runs a plan of holds on live frames. One per browser session and plan; ``close()`` when replaced."""
+
+    def __init__(self, steps: list[Step], model: str = "full", *, max_fps: float = DEFAULT_MAX_FPS,
+                 clock: Callable[[], float] = time.monotonic, idle_exit_s: float = IDLE_EXIT_S,
+                 pipeline_factory: PipelineFactory | None = None) -> None:
+        if not steps:
+            raise ValueError("a coach needs at least one step")
+        self.steps = tuple(steps)
+        self.model = model
+        self.max_fps = max_fps
+        self.idle_exit_s = idle_exit_s
+        self.started_wall = time.time()
+        self._clock = clock
+        self._factory = pipeline_factory or (lambda stretch, model_name, side: Pipeline(stretch, model_name, side))
+        self._lock = threading.Condition()
+        # Shared state (always under self._lock).
+        self._pending: tuple[np.ndarray, float] | None = None
+        self._overlay: Overlay | None = None
+        self._phase = Phase.WAITING
+        self._index = 0
+        self._phase_t = 0.0  # coach time the current phase began
+        self._last_t: float | None = None  # coach time of the newest processed frame
+        self._last_arrival: float | None = None
+        self._logs: list[HoldLog] = []
+        self._verdict_status: str | None = None
+        self._verdict_message: str | None = None
+        self._flagged: tuple[str, ...] = ()
+        self._cue_id = 0
+        self._cue: str | None = None
+        self._alert_id = 0
+        self._fps = 0.0
+        self._latency_ms = 0.0
+        self._frames = 0
+        self._dropped = 0
+        self._error: str | None = None
+        self._closing = False
+        self._thread: threading.Thread | None = None
+        self._t0: float | None = None
+        # Worker-only state.
+        self._pipeline: Pipeline | None = None
+        self._pipeline_index: int | None = None
+        self._hold_base: float | None = None
+        self._shots_seen = 0
+        self._events_seen = 0
+        self._events_base: list[dict] = []  # events of earlier pipelines of the same hold (after an idle pause)
+        self._series_t = -math.inf
+        self._next_due = 0.0
+
+    # -- producer side (webrtc callback thread) -------------------------------------------------------------------
+
+    def on_frame(self, frame):
+        """streamlit-webrtc ``video_frame_callback``: hand over the frame, return it with the newest overlay."""
+        import av
+
+        rgb = frame.to_ndarray(format="rgb24")
+        overlay = self.submit(rgb)
+        out = av.VideoFrame.from_ndarray(paint(rgb, overlay), format="rgb24")
+        out.pts, out.time_base = frame.pts, frame.time_base
+        return out
+
+    def submit(self, rgb: np.ndarray, arrival: float | None = None) -> Overlay | None:
+        """Offer a frame to the worker (replacing an unprocessed one); returns the newest overlay to paint."""
+        now = self._clock() if arrival is None else arrival
+        with self._lock:
+            if self._closing:
+                return self._overlay
+            if self._t0 is None:
+                self._t0 = now
+            if self._pending is not None:
+                self._dropped += 1
+            self._pending = (rgb, now - self._t0)
+            self._last_arrival = now
+            self._lock.notify()
+            overlay = self._overlay
+            start = self._thread is None or not self._thread.is_alive()
+            if start:
+                self._thread = threading.Thread(target=self._run, name="formcheck-coach", daemon=True)
+        if start:
+            self._thread.start()
+        return overlay
+
+    # -- consumer side (worker thread) ----------------------------------------------------------------------------
+
+    def _run(self) -> None:
+        """Worker loop: take the newest frame (at most ``max_fps``), process it; stop when closed, and release
+        the pipeline and exit when no frame came for ``idle_exit_s`` (the next frame starts a new worker)."""
+        while True:
+            idle = False
+            with self._lock:
+                while not self._closing:
+                    now = self._clock()
+                    if self._pending is not None and now >= self._next_due:
+                        break
+                    if self._pending is None and now - (self._last_arrival or now) > self.idle_exit_s:
+                        idle = True
+                        break
+                    self._lock.wait(timeout=0.5 if self._pending is None else self._next_due - now)
+                if not self._closing and not idle:
+                    rgb, t = self._pending
+                    self._pending = None
+            if self._closing:
+                self._close_pipeline()
+                return
+            if idle:
+                self._close_pipeline()
+                with self._lock:
+                    if self._pending is None or self._closing:
+                        self._thread = None  # a later frame starts a new worker; nothing of this one is left running
+                        return
+                continue
+            self._next_due = self._clock() + 1.0 / self.max_fps
+            started = time.perf_counter()
+            try:
+                self.process(rgb, t)
+            except Exception as err:  # keep the camera running and say what went wrong
+                with self._lock:
+                    self._error = f"{type(err).__name__}: {err}".splitlines()[0]
+                    self._closing = True
+                self._close_pipeline()
+                return
+            spent = time.perf_counter() - started
+            with self._lock:
+                self._latency_ms = 1000 * (self._clock() - self._t0 - t)
+                rate = 1.0 / max(spent, 1.0 / self.max_fps)
+                self._fps = rate if self._fps == 0 else 0.9 * self._fps + 0.1 * rate
+
+    def process(self, rgb: np.ndarray, t: float) -> None:
+        """Process one frame taken at coach time ``t`` (seconds). Worker thread only (or a test)."""
+        with self._lock:
+            self._advance(t)
+            phase, index = self._phase, self._index
+        if phase is Phase.DONE:
+            self._close_pipeline()
+            with self._lock:
+                self._overlay = Overlay(None, (), hud="Done - well done!")
+                self._last_t = t
+            return
+        step = self.steps[index]
+        if self._pipeline_index != index:
+            self._close_pipeline()
+            self._pipeline = self._factory(step.stretch, self.model, step.side)
+            self._pipeline_index = index
+            self._shots_seen = self._events_seen = 0
+            self._series_t = -math.inf
+            with self._lock:
+                resumed = self._logs[-1] if self._logs and self._logs[-1].index == index else None
+                if resumed is None:  # a new step
+                    self._logs.append(HoldLog(index, step, t))
+                    self._events_base, self._hold_base = [], None
+                else:  # the same step after an idle pause: the new pipeline's timer adds to what was held
+                    self._events_base = list(resumed.events)
+                    self._hold_base = -resumed.good_s if self._phase is Phase.HOLD else None
+        pipeline = self._pipeline
+        session = pipeline.session
+        good_before = session.timer.good_s.get(step.side, 0.0)
+        result = pipeline(rgb, t)
+        good_after = session.timer.good_s.get(step.side, 0.0)
+        spec = pipeline.stretch
+
+        # Pictures of newly flagged moments (done here, outside the lock: encoding takes a few ms).
+        new_shots = []
+        labels = {m.name: m.label for m in spec.mistakes}
+        with self._lock:
+            log = self._logs[-1]
+        for flagged in session.flagged_frames[self._shots_seen:]:
+            if len(log.shots) + len(new_shots) >= MAX_SHOTS_PER_HOLD:
+                break
+            # The picture with the overlay on it (skeleton, back contour, gauge) says more than the bare frame.
+            large = paint(rgb, build_overlay(spec, result))
+            height, width = large.shape[:2]
+            thumb = cv2.resize(large, (THUMB_WIDTH, max(1, round(height * THUMB_WIDTH / width))),
+                               interpolation=cv2.INTER_AREA)
+            label = labels.get(flagged.mistake, flagged.mistake)
+            new_shots.append(Shot(flagged.t - log.started_t, flagged.mistake, label, float(flagged.value), flagged.cue,
+                                  encode_png(thumb), encode_jpeg(large)))
+        self._shots_seen = len(session.flagged_frames)
+        events = self._events_base + [_shift(e.as_dict(), log.started_t) for e in session.events]
+        new_alert = len(session.events) > self._events_seen
+        self._events_seen = len(session.events)
+        reading = key_reading(spec, result)
+
+        with self._lock:
+            log.frames += 1
+            log.duration_s = t - log.started_t
+            log.events = events
+            log.shots.extend(new_shots)
+            if t - self._series_t >= SERIES_EVERY_S:
+                self._series_t = t
+                log.series.append((round(t - log.started_t, 3), None if reading is None else reading.value,
+                                   result.verdict.status))
+            if self._phase is Phase.HOLD:
+                if self._hold_base is None:
+                    self._hold_base = good_before
+                log.good_s = max(0.0, good_after - self._hold_base)
+            verdict = result.verdict
+            self._verdict_status, self._verdict_message = verdict.status, verdict.message
+            self._flagged = tuple(labels.get(name, name) for name in verdict.flagged)
+            if new_alert:
+                self._alert_id += 1
+            if result.cue and self._phase is Phase.HOLD:
+                self._say(result.cue)
+            self._frames += 1
+            self._last_t = t
+            if self._phase is Phase.HOLD and log.good_s >= step.target_s:
+                log.completed = True
+                self._next(t, completed=True)
+            self._overlay = build_overlay(spec, result, self._hud(t))
+            step_over = self._index != index
+        if step_over:  # release this hold's graph now; the next step gets a fresh pipeline on its first frame
+            self._close_pipeline()
+
+    # -- the plan (all under the lock) ----------------------------------------------------------------------------
+
+    def _advance(self, t: float) -> None:
+        if self._phase is Phase.WAITING:
+            self._enter(Phase.READY, t)
+            step = self.steps[self._index]
+            self._say(f"Get ready: {step.title}. {STRETCHES[step.stretch].position_hint}")
+        elif self._phase is Phase.READY and t - self._phase_t >= self.steps[self._index].ready_s:
+            self._enter(Phase.HOLD, t)
+            step = self.steps[self._index]
+            self._say(f"Hold for {step.target_s:.0f} seconds of good form. Breathe and relax into it.")
+
+    def _enter(self, phase: Phase, t: float) -> None:
+        self._phase, self._phase_t = phase, t
+
+    def _next(self, t: float, completed: bool) -> None:
+        previous = self.steps[self._index]
+        praise = "Good. " if completed else ""
+        self._index += 1
+        if self._index >= len(self.steps):
+            self._enter(Phase.DONE, t)
+            self._say(f"{praise}That's everything — well done. Take a moment before you get up.")
+            return
+        step = self.steps[self._index]
+        self._enter(Phase.READY, t)
+        if step.stretch == previous.stretch:
+            self._say(f"{praise}Now switch sides: {step.title}.")
+        else:
+            self._say(f"{praise}Next: {step.title}. {STRETCHES[step.stretch].position_hint}")
+
+    def _say(self, text: str) -> None:
+        self._cue_id += 1
+        self._cue = text
+
+    def _hud(self, t: float) -> str:
+        step = self.steps[self._index] if self._index < len(self.steps) else None
+        if self._phase is Phase.READY and step:
+            return f"Get ready: {max(0.0, step.ready_s - (t - self._phase_t)):.0f}"
+        if self._phase is Phase.HOLD and step and self._logs:
+            return f"Hold: {min(self._logs[-1].good_s, step.target_s):.0f} / {step.target_s:.0f} s good form"
+        return ""
+
+    def _close_pipeline(self) -> None:
+        pipeline, self._pipeline, self._pipeline_index = self._pipeline, None, None
+        if pipeline is None:
+            return
+        session = pipeline.session
+        if self._last_t is not None:
+            session.finish(self._last_t)
+        with self._lock:
+            log = next((lg for lg in reversed(self._logs)), None)
+            if log is not None:
+                log.events = self._events_base + [_shift(e.as_dict(), log.started_t) for e in session.events]
+        pipeline.close()
+
+    # -- page-side controls ---------------------------------------------------------------------------------------
+
+    def skip(self) -> None:
+        """Move on to the next step now (the current hold is kept, marked not completed)."""
+        with self._lock:
+            if self._phase is Phase.DONE:
+                return
+            t = self._last_t if self._last_t is not None else 0.0
+            if self._phase is Phase.WAITING:
+                self._index += 1
+                if self._index >= len(self.steps):
+                    self._enter(Phase.DONE, t)
+                return
+            self._next(t, completed=False)
+
+    def finish(self) -> None:
+        """End the plan now; the worker closes the pipeline on its next frame (or when closed)."""
+        with self._lock:
+            if self._phase is not Phase.DONE:
+                self._enter(Phase.DONE, self._last_t or 0.0)
+
+    def close(self, timeout: float = 2.0) -> None:
+        """Stop the worker and release the pipeline."""
+        with self._lock:
+            self._closing = True
+            self._lock.notify_all()
+            thread = self._thread
+        if thread is not None and thread is not threading.current_thread():
+            thread.join(timeout)
+
+    # -- readers --------------------------------------------------------------------------------------------------
+
+    def view(self) -> CoachView:
+        with self._lock:
+            countdown = None
+            if self._phase is Phase.READY and self._last_t is not None:
+                countdown = max(0.0, self.steps[self._index].ready_s - (self._last_t - self._phase_t))
+            good = self._logs[-1].good_s if self._logs and self._logs[-1].index == self._index else 0.0
+            age = None if self._last_arrival is None else max(0.0, self._clock() - self._last_arrival)
+            return CoachView(self._phase, self._index, self.steps, countdown, good, self._verdict_status,
+                             self._verdict_message, self._flagged, self._cue_id, self._cue, self._alert_id,
+                             self._fps, self._latency_ms, self._frames, self._dropped, age, self._error)
+
+    def holds(self) -> list[HoldLog]:
+        """Deep copies of the hold logs so far (holds with no processed frame are left out)."""
+        with self._lock:
+            return [copy.deepcopy(log) for log in self._logs if log.frames]
+
+    @property
+    def worker_alive(self) -> bool:
+        return self._thread is not None and self._thread.is_alive()
+
+
+def _shift(event: dict, offset: float) -> dict:
+    out = dict(event)
+    out["start_s"] = round(event["start_s"] - offset, 3)
+    if event.get("end_s") is not None:
+        out["end_s"] = round(event["end_s"] - offset, 3)
+    return out

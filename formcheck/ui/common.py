@@ -1,0 +1,202 @@
+"""Small Streamlit helpers shared by the pages: the history store, sample videos, voice cues, banners, settings."""
+
+from __future__ import annotations
+
+import json
+from html import escape
+from pathlib import Path
+
+import streamlit as st
+
+import formcheck
+from formcheck.history import History, HistoryError, data_dir
+from formcheck.model_files import DEFAULT_MODEL, MODEL_NAMES
+from formcheck.rules import STRETCHES
+
+DISCLAIMER = (
+    "formcheck watches your form; it does not give medical advice and cannot tell what is wrong with your back. "
+    "Stretch gently. **Stop if the pain gets sharper or spreads down your leg**, and see a health professional "
+    "if it does or if your pain does not improve."
+)
+
+STATUS_STYLE = {
+    "mistake": "mistake",
+    "good": "good",
+    "calibrating": "neutral",
+    "not_in_position": "neutral",
+}
+
+_CSS = """
+<style>
+.fc-banner {padding: 0.8rem 1rem; border-radius: 0.5rem; font-size: 1.15rem; font-weight: 600; margin: 0.3rem 0;}
+.fc-mistake {background: #fde2e1; color: #8f1d1b; border-left: 0.4rem solid #dc322f;}
+.fc-good {background: #e3f4e6; color: #1d5e2a; border-left: 0.4rem solid #2e9f43;}
+.fc-neutral {background: #eef0f3; color: #333a44; border-left: 0.4rem solid #8a8f98;}
+.fc-unsure {background: #fff4d6; color: #6b4e00; border-left: 0.4rem solid #f0aa1e;}
+.fc-count {font-size: 3rem; font-weight: 700; line-height: 1; color: #1f4e8c;}
+</style>
+"""
+
+
+def inject_css() -> None:
+    st.html(_CSS)
+
+
+def app_icon():
+    """The browser-tab icon, drawn here (a material/emoji icon would be fetched from the internet)."""
+    import cv2
+    import numpy as np
+
+    icon = np.full((64, 64, 4), 0, np.uint8)
+    cv2.circle(icon, (32, 32), 31, (31, 78, 140, 255), -1, cv2.LINE_AA)
+    white = (255, 255, 255, 255)
+    cv2.circle(icon, (42, 17), 6, white, -1, cv2.LINE_AA)  # head of a figure hinging forward
+    for a, b in (((22, 34), (38, 24)), ((22, 34), (24, 52)), ((36, 25), (38, 40))):
+        cv2.line(icon, a, b, white, 5, cv2.LINE_AA)
+    from PIL import Image
+
+    return Image.fromarray(icon, "RGBA")
+
+
+# -- settings kept across pages (plain session-state keys, not widget keys, so they survive page switches) -------
+
+def muted() -> bool:
+    return bool(st.session_state.get("fc_muted", False))
+
+
+def model_name() -> str:
+    name = st.session_state.get("fc_model", DEFAULT_MODEL)
+    return name if name in MODEL_NAMES else DEFAULT_MODEL
+
+
+def sidebar_settings() -> None:
+    """Mute switch and pose model, shown on every page."""
+    with st.sidebar:
+        st.toggle("Mute voice cues", value=muted(), key="fc_mute_widget",
+                  on_change=lambda: st.session_state.update(fc_muted=st.session_state.fc_mute_widget),
+                  help="Cues are spoken by your browser (offline). Muting also silences the alert beep.")
+        st.selectbox("Pose model", MODEL_NAMES, index=MODEL_NAMES.index(model_name()), key="fc_model_widget",
+                     on_change=lambda: st.session_state.update(fc_model=st.session_state.fc_model_widget),
+                     help="lite is fastest, heavy most accurate; full is a good balance on a laptop.")
+        st.caption("Everything runs on this computer; video never leaves it.")
+
+
+# -- history --------------------------------------------------------------------------------------------------------
+
+def history(notice: bool = True) -> History | None:
+    """The history store for this data folder (re-opened if the folder changes); None (with a message) if unusable.
+
+    If the database had to be replaced, the first page that opens it says so (``notice``).
+    """
+    folder = str(data_dir())
+    cached = st.session_state.get("fc_history")
+    if cached is None or str(cached.path.parent) != folder:
+        try:
+            cached = History()
+        except (HistoryError, OSError) as err:
+            st.error(f"Practice history is unavailable: {err}")
+            return None
+        st.session_state["fc_history"] = cached
+    if notice and cached.notice and not st.session_state.get("fc_history_notice_shown"):
+        st.warning(cached.notice)
+        st.session_state["fc_history_notice_shown"] = True
+    return cached
+
+
+def disclaimer_once() -> None:
+    """The plain disclaimer, shown until the user acknowledges it once (remembered in the history store)."""
+    store = history()
+    if store is None or store.get_setting("disclaimer_seen") == "yes":
+        return
+    box = st.container(border=True)
+    box.markdown("**Before you start.** " + DISCLAIMER)
+    if box.button("I understand", key="fc_disclaimer_ok"):
+        store.set_setting("disclaimer_seen", "yes")
+        st.rerun()
+
+
+# -- sample videos --------------------------------------------------------------------------------------------------
+
+def sample_dir() -> Path:
+    """``sample_videos/`` next to the package in a source checkout."""
+    return Path(formcheck.__file__).resolve().parent.parent / "sample_videos"
+
+
+def sample_videos() -> list[Path]:
+    folder = sample_dir()
+    return sorted(folder.glob("*.mp4")) if folder.is_dir() else []
+
+
+def sample_stretch(video: Path) -> str | None:
+    """The stretch named in a sample's ``.truth.json`` sidecar, if any."""
+    sidecar = video.with_suffix(".truth.json")
+    try:
+        name = json.loads(sidecar.read_text()).get("stretch")
+    except (OSError, ValueError, AttributeError):
+        return None
+    return name if name in STRETCHES else None
+
+
+# -- status and voice -----------------------------------------------------------------------------------------------
+
+def banner(status: str | None, message: str | None, flagged: tuple[str, ...] = ()) -> None:
+    """The big coloured status line: a red flag while a mistake is flagged, a calm green when form is good."""
+    if status is None:
+        style, text = "neutral", "Waiting for the camera…"
+    elif status == "mistake":
+        label = ", ".join(flagged) or "Mistake"
+        style, text = "mistake", f"⚠ {label}: {message}"
+    else:
+        style = STATUS_STYLE.get(status, "unsure")
+        text = message or status
+        if style == "unsure":
+            text = f"Not sure — {text}"
+    st.html(f'<div class="fc-banner fc-{style}" role="status" data-status="{escape(status or "waiting")}">'
+            f"{escape(text)}</div>")
+
+
+def voice(key: str, cue_id: int, text: str | None, alert_id: int = 0) -> None:
+    """Speak ``text`` once (browser speech synthesis, offline) and beep once per new alert, unless muted.
+
+    The little iframe only changes when a cue or alert id changes, so each is played exactly once; the top window's
+    speech engine is used because that is where the user clicked (browsers only speak after a user gesture).
+    """
+    if muted() or (not text and not alert_id):
+        return
+    script = f"""
+<script>
+(function () {{
+  const w = window.parent || window;
+  const key = {json.dumps(key)}, cueId = {int(cue_id)}, alertId = {int(alert_id)}, text = {json.dumps(text or "")};
+  w.__fcVoice = w.__fcVoice || {{}};
+  const seen = w.__fcVoice[key] || {{cue: 0, alert: 0}};
+  try {{
+    if (alertId > seen.alert) {{
+      const Ctx = w.AudioContext || w.webkitAudioContext;
+      if (Ctx) {{
+        w.__fcAudio = w.__fcAudio || new Ctx();
+        const ctx = w.__fcAudio, osc = ctx.createOscillator(), gain = ctx.createGain();
+        osc.frequency.value = 660; gain.gain.value = 0.08;
+        osc.connect(gain); gain.connect(ctx.destination);
+        osc.start(); osc.stop(ctx.currentTime + 0.18);
+      }}
+    }}
+    if (text && cueId > seen.cue && w.speechSynthesis) {{
+      w.speechSynthesis.cancel();
+      w.speechSynthesis.speak(new w.SpeechSynthesisUtterance(text));
+    }}
+  }} catch (e) {{ console.warn("formcheck voice:", e); }}
+  w.__fcVoice[key] = {{cue: Math.max(seen.cue, cueId), alert: Math.max(seen.alert, alertId)}};
+  w.document.body.dataset.fcLastCue = text;
+}})();
+</script>"""
+    st.iframe(script, height=1, alt="voice cues")
+
+
+def stretch_title(name: str) -> str:
+    return STRETCHES[name].title if name in STRETCHES else name
+
+
+def fmt_seconds(seconds: float) -> str:
+    seconds = max(0, round(seconds))
+    return f"{seconds // 60}:{seconds % 60:02d}" if seconds >= 60 else f"{seconds} s"

@@ -1,0 +1,119 @@
+"""Page: practice history — sessions per day against the 2–3×/day aim, streak, per-stretch trends, delete."""
+
+from __future__ import annotations
+
+from datetime import date
+
+import streamlit as st
+
+from formcheck.history import DAILY_AIM
+from formcheck.ui.coach import ROUTINE_ORDER
+from formcheck.ui.common import fmt_seconds, history, stretch_title
+from formcheck.ui.nav import page
+from formcheck.ui.review_data import SOURCES
+
+DAYS_SHOWN = 14
+
+
+def _plural(n: int, word: str) -> str:
+    return f"{n} {word}{'' if n == 1 else 's'}"
+
+
+def _daily_chart(counts: dict[date, int]):
+    import altair as alt
+    import pandas as pd
+
+    data = pd.DataFrame({"day": [d.strftime("%a %d %b") for d in counts], "sessions": list(counts.values())})
+    data["met"] = data["sessions"].map(lambda n: "aim met" if n >= DAILY_AIM[0] else "below aim")
+    order = list(data["day"])
+    bars = alt.Chart(data).mark_bar(cornerRadiusTopLeft=3, cornerRadiusTopRight=3).encode(
+        x=alt.X("day:O", title=None, sort=order, axis=alt.Axis(labelAngle=0)),
+        y=alt.Y("sessions:Q", title="sessions",
+                scale=alt.Scale(domainMin=0, domainMax=max(4, int(data.sessions.max()) + 1))),
+        color=alt.Color("met:N", title=None,
+                        scale=alt.Scale(domain=["aim met", "below aim"], range=["#2e9f43", "#9fb3c8"])),
+        tooltip=["day:O", "sessions:Q"])
+    aim = alt.Chart(pd.DataFrame({"aim": list(DAILY_AIM)})).mark_rule(strokeDash=[5, 4], color="#555").encode(y="aim:Q")
+    return (bars + aim).properties(height=200)
+
+
+def _trend_charts(stats: list[dict]):
+    import altair as alt
+    import pandas as pd
+
+    data = pd.DataFrame(stats)
+    data["stretch"] = data["stretch"].map(stretch_title)
+    days = alt.X("day:T", title=None, axis=alt.Axis(format="%d %b"))
+    color = alt.Color("stretch:N", title="Stretch", sort=[stretch_title(n) for n in ROUTINE_ORDER])
+    good = alt.Chart(data).mark_bar().encode(
+        x=alt.X("day:T", title=None, timeUnit="yearmonthdate", axis=alt.Axis(format="%d %b")),
+        y=alt.Y("sum(good_s):Q", title="good-form seconds"), color=color,
+        tooltip=["day:T", "stretch:N", alt.Tooltip("good_s:Q", format=".0f")]).properties(height=220)
+    rate = alt.Chart(data).mark_line(point=True).encode(
+        x=days,
+        y=alt.Y("flag_rate:Q", title="holds with a flag", axis=alt.Axis(format="%"), scale=alt.Scale(domain=[0, 1])),
+        color=color, tooltip=["day:T", "stretch:N", alt.Tooltip("flag_rate:Q", format=".0%")]).properties(height=220)
+    return good, rate
+
+
+def render() -> None:
+    st.title("History")
+    store = history(notice=False)
+    if store is None:
+        return
+    if store.notice:  # a damaged database was replaced: always said here, where the user looks for it
+        st.warning(store.notice)
+    st.caption(f"Stored on this computer in {store.path.parent}. Only summaries and small pictures of flagged "
+               "moments are kept — no video unless you chose to keep one.")
+    sessions = store.sessions()
+    if not sessions:
+        st.info("No sessions yet. Your guided routines, practices and saved analyses will show up here.")
+        st.page_link(page("routine.py"), label="Start the guided routine", icon=":material/self_improvement:")
+        return
+
+    counts = store.daily_counts(DAYS_SHOWN)
+    today = counts[max(counts)]
+    cols = st.columns(3)
+    cols[0].metric("Today", f"{today} of {DAILY_AIM[0]}–{DAILY_AIM[1]}",
+                   help="The routine works best done two to three times a day.")
+    cols[1].metric("Streak", _plural(store.streak(), "day"), help="Days in a row with at least one session.")
+    cols[2].metric(f"Last {DAYS_SHOWN} days", _plural(sum(counts.values()), "session"))
+    if today < DAILY_AIM[0]:
+        st.caption(f"{DAILY_AIM[0] - today} more today to reach the aim.")
+    st.altair_chart(_daily_chart(counts), width="stretch")
+
+    stats = store.stretch_stats()
+    if stats:
+        st.subheader("Per stretch")
+        good, rate = _trend_charts(stats)
+        left, right = st.columns(2)
+        left.markdown("**Good-form seconds per day**")
+        left.altair_chart(good, width="stretch")
+        right.markdown("**Share of holds with a flag**")
+        right.altair_chart(rate, width="stretch")
+
+    st.subheader("Sessions")
+    pending = st.session_state.get("hist_delete")
+    for s in sessions:
+        with st.container(border=True):
+            top = st.columns([4, 1, 1])
+            top[0].markdown(f"**{s.started_at:%a %d %b %Y, %H:%M}** · {SOURCES.get(s.kind, s.kind)} · {s.title}")
+            top[0].caption(f"{s.completed_holds} of {_plural(s.holds, 'hold')} completed · "
+                           f"{fmt_seconds(s.good_s)} good form · {_plural(s.flags, 'flag')} · "
+                           f"{_plural(s.frames, 'flagged frame')}" + (" · video kept" if s.video_path else ""))
+            if top[1].button("Review", key=f"hist_review_{s.id}"):
+                st.session_state["fc_review_focus"] = f"history:{s.id}"
+                st.switch_page(page("review.py"))
+            if pending == s.id:
+                if top[2].button("Confirm delete", key=f"hist_confirm_{s.id}", type="primary"):
+                    store.delete_session(s.id)
+                    st.session_state.pop("hist_delete", None)
+                    st.toast("Session deleted.")
+                    st.rerun()
+            elif top[2].button("Delete", key=f"hist_delete_{s.id}"):
+                st.session_state["hist_delete"] = s.id
+                st.rerun()
+
+
+if __name__ == "__main__":
+    render()

@@ -1,0 +1,193 @@
+"""What the live page paints on the video: skeleton and banner (``formcheck.draw``), the back contour and a gauge
+of the stretch's key metric against its thresholds, plus one line of routine status (countdown, hold time).
+
+``build_overlay`` runs in the worker after each processed frame (all geometry is done there); ``paint`` runs in the
+webrtc callback on every outgoing frame and only draws.
+"""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass
+
+import cv2
+import numpy as np
+
+from formcheck.draw import BAD, GOOD, NEUTRAL, WHITE, annotate, shown_metrics
+from formcheck.pipeline import FrameResult
+from formcheck.rules import Condition, Mistake, Stretch
+
+AMBER = (240, 170, 30)
+CONTOUR = (80, 200, 255)
+
+
+@dataclass(frozen=True)
+class Reading:
+    """The key metric as the rules see it: ``value`` compared with ``condition``'s on/off thresholds.
+
+    ``relative`` values are changes from the person's own starting position (the rule's baseline).
+    """
+
+    metric: str
+    value: float
+    condition: Condition
+    mistake: Mistake
+    relative: bool
+
+    @property
+    def zone(self) -> str:
+        """"ok" inside the clear threshold, "warn" between clear and raise, "bad" beyond the raise threshold."""
+        signed = self.value * self.condition.direction
+        if signed >= self.condition.on * self.condition.direction:
+            return "bad"
+        if signed > self.condition.off * self.condition.direction:
+            return "warn"
+        return "ok"
+
+
+def key_condition(stretch: Stretch) -> tuple[Mistake, Condition] | None:
+    """The first rule condition on the stretch's key metric."""
+    for mistake in stretch.mistakes:
+        for cond in mistake.conditions:
+            if cond.metric == stretch.key_metric:
+                return mistake, cond
+    return None
+
+
+def reading_is_relative(stretch: Stretch) -> bool:
+    found = key_condition(stretch)
+    return bool(found and (found[1].relative or found[1].speed))
+
+
+def key_reading(stretch: Stretch, result: FrameResult) -> Reading | None:
+    """The value to show on the gauge and plot in the review, or None when there is none this frame.
+
+    Absolute conditions use the frame's metric; relative or speed conditions use the rule engine's own value
+    (``verdict.values``), which is only the key metric's when that mistake has a single condition.
+    """
+    found = key_condition(stretch)
+    if found is None:
+        return None
+    mistake, cond = found
+    if not (cond.relative or cond.speed):
+        value = result.metrics.get(cond.metric, math.nan)
+    elif len(mistake.conditions) == 1:
+        value = result.verdict.values.get(mistake.name, math.nan)
+    else:
+        return None
+    if value is None or not math.isfinite(value):
+        return None
+    return Reading(cond.metric, float(value), cond, mistake, cond.relative or cond.speed)
+
+
+def gauge_range(cond: Condition) -> tuple[float, float]:
+    """Axis limits that put both thresholds well inside the gauge."""
+    span = abs(cond.on - cond.off) or max(abs(cond.on), 1.0) * 0.5
+    return min(cond.on, cond.off) - 2.5 * span, max(cond.on, cond.off) + 2.5 * span
+
+
+def back_contour_points(result: FrameResult) -> np.ndarray | None:
+    """Pixel points (x, y) of the silhouette's back edge that the bulge metric measures, or None."""
+    points = result.contour.points() if result.contour is not None else None
+    return points if points is not None and len(points) else None
+
+
+@dataclass(frozen=True)
+class Overlay:
+    """Everything ``paint`` needs, computed once per processed frame."""
+
+    result: FrameResult | None
+    shown: tuple[str, ...]
+    contour: np.ndarray | None = None  # pixels in the processed frame's size
+    reading: Reading | None = None
+    hud: str = ""  # one line under the banner: countdown / hold time
+
+
+def build_overlay(stretch: Stretch, result: FrameResult, hud: str = "") -> Overlay:
+    shown = tuple(shown_metrics(stretch))
+    return Overlay(result, shown, back_contour_points(result), key_reading(stretch, result), hud)
+
+
+def _scale(frame: np.ndarray) -> float:
+    return max(0.5, frame.shape[0] / 480)
+
+
+def draw_contour(frame: np.ndarray, points: np.ndarray, size: tuple[int, int], color=CONTOUR) -> None:
+    width, height = size
+    if points is None or len(points) < 2:
+        return
+    scaled = points * (frame.shape[1] / width, frame.shape[0] / height)
+    cv2.polylines(frame, [np.rint(scaled).astype(np.int32)], False, color, max(2, round(3 * _scale(frame))),
+                  cv2.LINE_AA)
+
+
+def draw_gauge(frame: np.ndarray, reading: Reading) -> None:
+    """A vertical bar at the right edge: green/amber/red zones from the thresholds and a marker at the value."""
+    scale = _scale(frame)
+    h, w = frame.shape[:2]
+    top, bottom = round(70 * scale), h - round(45 * scale)
+    right = w - round(14 * scale)
+    left = right - round(16 * scale)
+    if bottom - top < 40:
+        return
+    lo, hi = gauge_range(reading.condition)
+
+    def y_of(value: float) -> int:
+        frac = (min(max(value, lo), hi) - lo) / (hi - lo)
+        return round(bottom - frac * (bottom - top))
+
+    cond = reading.condition
+    y_on, y_off = y_of(cond.on), y_of(cond.off)
+    if cond.direction > 0:  # too high is the mistake: red at the top
+        zones = ((top, y_on, BAD), (y_on, y_off, AMBER), (y_off, bottom, GOOD))
+    else:
+        zones = ((top, y_off, GOOD), (y_off, y_on, AMBER), (y_on, bottom, BAD))
+    for y0, y1, color in zones:
+        if y1 > y0:
+            region = frame[y0:y1, left:right]
+            region[:] = (0.45 * region + 0.55 * np.array(color)).astype(np.uint8)
+    cv2.rectangle(frame, (left, top), (right, bottom), WHITE, 1, cv2.LINE_AA)
+    y = y_of(reading.value)
+    tip = left - round(3 * scale)
+    triangle = np.array([[tip, y], [tip - round(10 * scale), y - round(7 * scale)],
+                         [tip - round(10 * scale), y + round(7 * scale)]], dtype=np.int32)
+    cv2.fillPoly(frame, [triangle], WHITE, cv2.LINE_AA)
+    cv2.polylines(frame, [triangle], True, (0, 0, 0), 1, cv2.LINE_AA)
+    label = reading.metric.replace("_", " ")
+    text_w = cv2.getTextSize(label, cv2.FONT_HERSHEY_SIMPLEX, 0.42 * scale, 1)[0][0]
+    org = (max(2, right - text_w), bottom + round(18 * scale))  # under the bar, clear of the banner
+    cv2.putText(frame, label, org, cv2.FONT_HERSHEY_SIMPLEX, 0.42 * scale, (0, 0, 0), max(2, round(3 * scale)),
+                cv2.LINE_AA)
+    cv2.putText(frame, label, org, cv2.FONT_HERSHEY_SIMPLEX, 0.42 * scale, WHITE, 1, cv2.LINE_AA)
+
+
+def draw_hud(frame: np.ndarray, text: str) -> None:
+    if not text:
+        return
+    scale = _scale(frame)
+    org = (round(10 * scale), round(58 * scale))
+    cv2.putText(frame, text, org, cv2.FONT_HERSHEY_SIMPLEX, 0.6 * scale, (0, 0, 0), max(3, round(4 * scale)),
+                cv2.LINE_AA)
+    cv2.putText(frame, text, org, cv2.FONT_HERSHEY_SIMPLEX, 0.6 * scale, WHITE, max(1, round(1.5 * scale)),
+                cv2.LINE_AA)
+
+
+def paint(frame: np.ndarray, overlay: Overlay | None) -> np.ndarray:
+    """A copy of ``frame`` (RGB) with the overlay drawn on; the frame itself is never modified."""
+    if overlay is None:
+        return frame.copy()
+    if overlay.result is None:
+        out = frame.copy()
+    else:
+        out = annotate(frame, overlay.result, list(overlay.shown))
+        pose = overlay.result.pose
+        mistake = overlay.result.verdict.status == "mistake"
+        if overlay.contour is not None:
+            draw_contour(out, overlay.contour, (pose.width, pose.height), BAD if mistake else CONTOUR)
+        if overlay.reading is not None:
+            draw_gauge(out, overlay.reading)
+    draw_hud(out, overlay.hud)
+    return out
+
+
+__all__ = ["AMBER", "BAD", "GOOD", "NEUTRAL", "Overlay", "Reading", "build_overlay", "key_reading", "paint"]

@@ -1,0 +1,131 @@
+"""Page: review a session — a gallery of flagged frames and the key metric over each hold."""
+
+from __future__ import annotations
+
+import math
+from datetime import datetime
+
+import streamlit as st
+
+from formcheck.ui.common import fmt_seconds, history
+from formcheck.ui.nav import page
+from formcheck.ui.review_data import (SOURCES, Review, ReviewShot, from_history, from_holds, timeline_chart,
+                                      video_frame_png)
+
+LIVE_SLOTS = {"routine": ("routine", "Guided routine"), "live": ("practice", "Live practice")}
+GALLERY_COLUMNS = 3
+
+
+@st.cache_data(max_entries=32, show_spinner=False)
+def _frame_from_video(path: str, t: float) -> bytes | None:
+    return video_frame_png(path, t)
+
+
+def _options(store) -> dict[str, str]:
+    options: dict[str, str] = {}
+    for slot, (_, label) in LIVE_SLOTS.items():
+        current = st.session_state.get(f"fc_coach_{slot}")
+        if current is not None and current[1].holds():
+            options[f"coach:{slot}"] = f"{label} — this visit"
+    analysis = st.session_state.get("fc_analysis")
+    if analysis:
+        options["analysis"] = f"Video analysis: {analysis['name']} — this visit"
+    if store is not None:
+        for s in store.sessions(limit=50):
+            options[f"history:{s.id}"] = f"Saved {s.started_at:%a %d %b %H:%M} · {s.title} · {s.flags} flags"
+    return options
+
+
+def _load(key: str, store) -> Review | None:
+    kind, _, ref = key.partition(":")
+    if kind == "coach":
+        current = st.session_state.get(f"fc_coach_{ref}")
+        if current is None:
+            return None
+        coach = current[1]
+        source, label = LIVE_SLOTS[ref]
+        return from_holds(coach.holds(), source, label, datetime.fromtimestamp(coach.started_wall).astimezone())
+    if kind == "analysis":
+        analysis = st.session_state.get("fc_analysis")
+        return analysis["review"] if analysis else None
+    if kind == "history" and store is not None:
+        record = store.session(int(ref))
+        return from_history(record) if record else None
+    return None
+
+
+@st.dialog("Flagged moment", width="large")
+def _enlarge(shot: ReviewShot, video_path: str | None) -> None:
+    picture = shot.large
+    if picture is None and video_path:
+        picture = _frame_from_video(video_path, shot.t)
+    st.image(picture or shot.thumb, width="stretch")
+    _describe(shot)
+
+
+def _describe(shot: ReviewShot) -> None:
+    value = "" if shot.value is None or not math.isfinite(shot.value) else f" · value {shot.value:.3g}"
+    st.markdown(f"**{shot.label}** at {shot.t:.1f} s{value}  \n{shot.hold}")
+    st.caption(f"Cue: {shot.cue}")
+
+
+def render() -> None:
+    st.title("Review")
+    store = history()
+    options = _options(store)
+    if not options:
+        st.info("Nothing to review yet. Practise live, follow the guided routine, or analyse a video — flagged "
+                "moments then show up here.")
+        st.page_link(page("analyze_page.py"), label="Analyze a sample video", icon=":material/movie:")
+        return
+    keys = list(options)
+    focus = st.session_state.get("fc_review_focus")  # the most recent activity: live, routine or analysis
+    if st.session_state.get("rv_last_focus") != focus and focus in options:
+        st.session_state["rv_pick"] = focus
+    st.session_state["rv_last_focus"] = focus
+    if st.session_state.get("rv_pick") not in options:
+        st.session_state["rv_pick"] = focus if focus in options else keys[0]
+    key = st.selectbox("Session", keys, format_func=options.get, key="rv_pick")
+    review = _load(key, store)
+    if review is None:
+        st.warning("That session is no longer available.")
+        return
+
+    st.caption(f"{SOURCES.get(review.kind, review.kind)} · {review.started_at:%A %d %B %Y, %H:%M}")
+    cols = st.columns(4)
+    cols[0].metric("Holds", len(review.holds))
+    cols[1].metric("Completed", sum(h.completed for h in review.holds))
+    cols[2].metric("Good-form time", fmt_seconds(review.good_s))
+    cols[3].metric("Mistakes flagged", review.flags)
+
+    st.subheader("Flagged moments")
+    shots = review.shots
+    if not shots:
+        st.success("No mistakes were flagged in this session.")
+    for row_start in range(0, len(shots), GALLERY_COLUMNS):
+        columns = st.columns(GALLERY_COLUMNS)
+        for offset, (column, shot) in enumerate(zip(columns, shots[row_start:row_start + GALLERY_COLUMNS],
+                                                    strict=False)):
+            with column.container(border=True):
+                st.image(shot.thumb, caption=f"{shot.t:.1f} s · {shot.label}", width="stretch")
+                st.caption(shot.cue)
+                if st.button("Enlarge", key=f"rv_enlarge_{key}_{row_start + offset}", icon=":material/zoom_in:"):
+                    _enlarge(shot, review.video_path)
+
+    st.subheader("Key metric over time")
+    st.caption("The line is the measure formcheck judges the stretch by; shaded red spans are the flagged moments. "
+               "Bands show good form (green), near the limit (amber) and the mistake zone (red).")
+    for hold in review.holds:
+        chart = timeline_chart(hold)
+        summary = (f"{hold.title}: {fmt_seconds(hold.good_s)} of {fmt_seconds(hold.target_s)} held with good form"
+                   f"{' ✓' if hold.completed else ''} · {hold.flags} flagged")
+        if chart is None:
+            st.markdown(summary)
+            st.caption("No key-metric readings for this hold (the person was not in position or not visible).")
+        else:
+            st.markdown(summary)
+            st.altair_chart(chart, width="stretch")
+
+
+if __name__ == "__main__":
+    render()

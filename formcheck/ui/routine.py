@@ -1,0 +1,65 @@
+"""Page: the guided routine — all five positions in order with countdowns, good-form holds and transitions."""
+
+from __future__ import annotations
+
+import streamlit as st
+
+from formcheck.rules import STRETCHES
+from formcheck.ui.coach import ROUTINE_ORDER, Coach, plan_seconds, routine_steps
+from formcheck.ui.common import disclaimer_once, fmt_seconds, model_name
+from formcheck.ui.guides import guide_svg
+from formcheck.ui.live_view import camera, coach_for, controls, status_panel
+
+BEFORE = """
+- **Loosen up first (optional):** a few minutes with a massage gun, or a warm shower, on the muscles that feel tight
+  (buttocks, back of the thighs, either side of the low back — not on the spine itself).
+- **Set up:** a clear floor space, a sturdy chair or box for the glute stretch, a bed you can lie across for the
+  bed decompression, and a bath towel rolled up (about the thickness of your wrist) for the towel decompression.
+- **Camera:** landscape, side-on, far enough back that your whole body is in the picture. Each step shows where to
+  put it.
+"""
+
+AFTER = """
+- **Ice or contrast bathing (optional):** after the routine, cold (a wrapped ice pack for 10–15 minutes) can calm
+  irritated tissue around the nerves; alternating warm and cold (contrast bathing) is another option.
+- **Make it a habit:** the benefit builds up — the routine is meant for two to three times a day, more on bad days.
+  History shows how you are doing.
+- **Long term:** stretching gives relief, but it is not rehabilitation on its own. Pair it with strengthening work
+  for the trunk and hips, ideally guided by a professional.
+"""
+
+
+def render() -> None:
+    st.title("Guided routine")
+    disclaimer_once()
+    slower = st.toggle("More time between stretches", key="routine_slower",
+                       help="Longer get-ready countdowns (×1.5), e.g. when getting onto the floor takes a while.")
+    steps = routine_steps(1.5 if slower else 1.0)
+    total = fmt_seconds(plan_seconds(steps) + 120)  # plus a little for getting into position
+    st.caption(f"Five positions, about {total} in all. The app counts down, times each "
+               "hold — only seconds with good form count — and moves on by itself. Do it two to three times a day.")
+
+    with st.expander("Before you start (optional)"):
+        st.markdown(BEFORE)
+    with st.expander("The plan", expanded=False):
+        for i, step in enumerate(steps, 1):
+            st.markdown(f"{i}. **{step.title}** — get ready {step.ready_s:.0f} s, hold {step.target_s:.0f} s")
+        pictures = st.columns(len(ROUTINE_ORDER))
+        for col, name in zip(pictures, ROUTINE_ORDER, strict=True):
+            col.image(guide_svg(name), caption=STRETCHES[name].title)
+
+    plan = (slower, model_name())
+    coach = coach_for("routine", plan, lambda: Coach(steps, model_name()))
+    video, panel = st.columns([3, 2])
+    with video:
+        camera(coach, "routine-camera")
+    with panel:
+        status_panel(coach, "routine", "routine", "Guided routine")
+    controls(coach, "routine", "routine", "Guided routine")
+
+    with st.expander("After the routine (optional)"):
+        st.markdown(AFTER)
+
+
+if __name__ == "__main__":
+    render()

@@ -1,0 +1,603 @@
+"""The Streamlit app: every page through AppTest (webrtc patched out), plus the live worker, overlay and review
+logic on synthetic frames and a real sample clip."""
+
+from __future__ import annotations
+
+import json
+import math
+import threading
+import time
+import xml.etree.ElementTree as ET
+from datetime import datetime, timedelta
+from fractions import Fraction
+from pathlib import Path
+from types import SimpleNamespace
+from unittest import mock
+
+import av
+import numpy as np
+import pytest
+from streamlit.testing.v1 import AppTest
+
+from formcheck import history
+from formcheck.history import FlagRecord, History, HoldRecord, SessionRecord
+from formcheck.pipeline import FrameResult
+from formcheck.pose import PoseFrame
+from formcheck.rules import STRETCHES, State, Verdict
+from formcheck.session import Session
+from formcheck.ui import coach as coach_mod
+from formcheck.ui import common
+from formcheck.ui.coach import Coach, Phase, Step, encode_png, practice_steps, routine_steps
+from formcheck.ui.guides import all_guides
+from formcheck.ui.overlay import build_overlay, key_reading, paint
+from formcheck.ui.review_data import (ReviewHold, from_history, spans_from_series, timeline_chart,
+                                      to_session_record)
+
+REPO = Path(__file__).resolve().parent.parent
+APP = str(REPO / "app.py")
+PAGE = "formcheck/ui/{}.py"
+TIMEOUT = 30
+
+
+@pytest.fixture(autouse=True)
+def data_dir(tmp_path, monkeypatch):
+    folder = tmp_path / "data"
+    monkeypatch.setenv(history.DATA_DIR_ENV, str(folder))
+    return folder
+
+
+@pytest.fixture
+def webrtc():
+    """AppTest cannot run the real component (it needs a browser session); record how it is called instead."""
+    fake = mock.MagicMock(name="webrtc_streamer",
+                          return_value=SimpleNamespace(state=SimpleNamespace(playing=False, signalling=False)))
+    with mock.patch("streamlit_webrtc.webrtc_streamer", fake):
+        yield fake
+    for call in fake.call_args_list:  # stop any worker a test started
+        call.kwargs["video_frame_callback"].__self__.close(timeout=1)
+
+
+def _app(**state) -> AppTest:
+    at = AppTest.from_file(APP, default_timeout=TIMEOUT)
+    for key, value in state.items():
+        at.session_state[key] = value
+    return at.run()
+
+
+def _texts(at: AppTest) -> str:
+    parts = [e.value for kind in ("title", "markdown", "caption", "subheader", "info", "success", "warning", "error")
+             for e in getattr(at, kind)]
+    parts += [str(getattr(e, "proto", "")) for e in at.get("html")]
+    return "\n".join(str(p) for p in parts)
+
+
+def _ack_disclaimer() -> None:
+    History().set_setting("disclaimer_seen", "yes")
+
+
+# -- sample clips ---------------------------------------------------------------------------------------------------
+
+def _sample_with_mistake() -> Path | None:
+    """The shortest sample hamstring clip with a clear (moderate or gross) rounding mistake, per its truth file."""
+    best = None
+    for truth_path in sorted((REPO / "sample_videos").glob("*.truth.json")):
+        truth = json.loads(truth_path.read_text())
+        video = truth_path.with_name(truth_path.name.replace(".truth.json", ".mp4"))
+        details = truth.get("mistake_details") or []
+        clear = any(d.get("severity") in ("moderate", "gross") for d in details)
+        if truth.get("stretch") == "hamstring" and clear and not truth.get("expected_abstain") and video.is_file():
+            key = (truth.get("n_frames", 10**6), video.name)
+            if best is None or key < best[0]:
+                best = (key, video)
+    return best[1] if best else None
+
+
+SAMPLE = _sample_with_mistake()
+needs_sample = pytest.mark.skipif(SAMPLE is None, reason="no hamstring sample clip with a known mistake in sample_videos/")
+
+
+# -- navigation and pages -------------------------------------------------------------------------------------------
+
+def test_every_page_opens_from_the_navigation(webrtc):
+    at = _app()
+    assert not at.exception
+    assert at.title[0].value == "Guided routine"  # the default page
+    expected = {"live": "Live coaching", "analyze_page": "Analyze a video", "review": "Review",
+                "history_page": "History", "about": "Guidance & about", "routine": "Guided routine"}
+    for name, title in expected.items():
+        at.switch_page(PAGE.format(name)).run()
+        assert not at.exception, name
+        assert at.title[0].value == title
+    # The sidebar settings are on every page.
+    assert at.sidebar.toggle[0].label == "Mute voice cues"
+    assert at.sidebar.selectbox[0].value == "full"
+
+
+def test_live_page_uses_a_local_only_camera_with_the_coach_callback(webrtc):
+    _ack_disclaimer()
+    at = _app()
+    at.switch_page(PAGE.format("live")).run()
+    kwargs = webrtc.call_args.kwargs
+    assert kwargs["rtc_configuration"] == {"iceServers": []}
+    assert kwargs["media_stream_constraints"]["audio"] is False
+    first = kwargs["video_frame_callback"].__self__
+    assert isinstance(first, Coach) and [s.stretch for s in first.steps] == ["hamstring"]
+    assert "Press **START**" in _texts(at)
+    # Another stretch: a new plan (both sides in turn), the old coach closed.
+    at.selectbox(key="live_stretch").set_value("hip-flexor").run()
+    second = webrtc.call_args.kwargs["video_frame_callback"].__self__
+    assert second is not first
+    assert [(s.stretch, s.side) for s in second.steps] == [("hip-flexor", "left"), ("hip-flexor", "right")]
+    assert first._closing
+    # Rerunning with the same settings keeps the same coach (one pipeline per session).
+    at.run()
+    assert webrtc.call_args.kwargs["video_frame_callback"].__self__ is second
+
+
+def test_routine_page_lays_out_all_five_positions_with_guides(webrtc):
+    _ack_disclaimer()
+    at = _app()
+    assert not at.exception
+    text = _texts(at)
+    for name in coach_mod.ROUTINE_ORDER:
+        assert STRETCHES[name].title in text
+    coach = webrtc.call_args.kwargs["video_frame_callback"].__self__
+    assert [s.title for s in coach.steps] == [s.title for s in routine_steps()]
+    assert len(at.get("image")) == len(coach_mod.ROUTINE_ORDER)  # a camera guide per position
+    # Slower transitions: a new plan with longer countdowns.
+    at.toggle(key="routine_slower").set_value(True).run()
+    slower = webrtc.call_args.kwargs["video_frame_callback"].__self__
+    assert slower.steps[0].ready_s == pytest.approx(1.5 * coach.steps[0].ready_s)
+
+
+def test_disclaimer_is_shown_until_acknowledged_once(webrtc):
+    at = _app()
+    assert "does not give medical advice" in _texts(at)
+    assert "spreads down your leg" in _texts(at)
+    at.button(key="fc_disclaimer_ok").click().run()
+    assert "does not give medical advice" not in _texts(at)
+    # Remembered for later visits (a new browser session).
+    assert "does not give medical advice" not in _texts(_app())
+    # The about page still states it plainly.
+    at.switch_page(PAGE.format("about")).run()
+    assert "does not give medical advice" in _texts(at)
+
+
+def test_mute_switch_silences_voice_cues():
+    def script():
+        import streamlit as st
+
+        from formcheck.ui.common import voice
+
+        voice("test", 3, "Keep your low back flat.", 1)
+        st.write("done")
+
+    at = AppTest.from_function(script, default_timeout=TIMEOUT).run()
+    frames = [str(e.proto) for e in at.get("iframe")]
+    assert frames and "Keep your low back flat." in frames[0] and "speechSynthesis" in frames[0]
+    at.session_state["fc_muted"] = True
+    at.run()
+    assert not at.get("iframe")
+
+
+# -- analyze → review → history -------------------------------------------------------------------------------------
+
+@needs_sample
+def test_analyze_a_sample_video_then_review_and_history(webrtc):
+    _ack_disclaimer()
+    at = _app()
+    at.switch_page(PAGE.format("analyze_page")).run()
+    at.sidebar.selectbox[0].set_value("lite").run()  # faster; the same pipeline
+    at.selectbox(key="an_sample").set_value(SAMPLE).run()
+    assert at.selectbox(key="an_stretch").value == "hamstring"  # taken from the sample's truth file
+    at.checkbox(key="an_save").check().run()
+    at.button(key="an_go").click().run(timeout=180)
+    assert not at.exception
+    assert not at.error, [e.value for e in at.error]
+    metrics = {m.label: m.value for m in at.metric}
+    assert int(metrics["Frames"]) > 0 and int(metrics["Mistakes flagged"]) >= 1
+    assert "Low back rounding" in _texts(at)
+    assert at.get("video"), "the annotated video plays in the page"
+    assert len(at.get("download_button")) == 2
+    report = json.loads(at.session_state["fc_analysis"]["json"])
+    assert report["schema"] == "formcheck.analysis/1" and report["events"]
+    annotated = Path(at.session_state["fc_analysis"]["annotated"])
+    assert annotated.is_file() and annotated.stat().st_size > 0
+
+    at.switch_page(PAGE.format("review")).run()
+    assert not at.exception
+    assert at.selectbox(key="rv_pick").value == "analysis"
+    images = at.get("image")
+    assert len(images) >= 1
+    assert "Low back rounding" in str(images[0].proto)
+    assert at.get("vega_lite_chart"), "a timeline chart per hold"
+    at.button(key="rv_enlarge_analysis_0").click().run()
+    assert not at.exception
+
+    at.switch_page(PAGE.format("history_page")).run()
+    assert not at.exception
+    sessions = History().sessions()
+    assert len(sessions) == 1 and sessions[0].kind == "video" and sessions[0].frames >= 1
+    assert SAMPLE.name in _texts(at)
+
+
+def test_a_broken_video_is_reported_in_the_page(webrtc, tmp_path, monkeypatch):
+    folder = tmp_path / "samples"
+    folder.mkdir()
+    (folder / "broken.mp4").write_bytes(b"\x00\x00\x00\x18ftypmp42" + b"garbage" * 100)
+    monkeypatch.setattr(common, "sample_dir", lambda: folder)
+    at = _app()
+    at.switch_page(PAGE.format("analyze_page")).run()
+    at.button(key="an_go").click().run()
+    assert not at.exception
+    assert at.error and "broken.mp4" in at.error[0].value and "\n" not in at.error[0].value
+    assert "fc_analysis" not in at.session_state
+
+
+# -- review and history from stored sessions ------------------------------------------------------------------------
+
+def _stored_session(store: History, started: datetime, flags: int = 2, kind: str = "routine") -> int:
+    thumb = encode_png(np.full((240, 320, 3), 120, np.uint8))
+    frames = [FlagRecord(5.0 + i, "rounding", 0.05, STRETCHES["hamstring"].mistakes[0].cue, thumb) for i in range(flags)]
+    series = [(i * 0.2, 0.01 if not 25 <= i < 35 else 0.06, "mistake" if 25 <= i < 35 else "good") for i in range(60)]
+    holds = [HoldRecord("hamstring", "both", 30.0, 30.0, 40.0, flags, True, frames, series),
+             HoldRecord("hip-flexor", "left", 30.0, 20.0, 30.0, 0, False, [], [])]
+    return store.add_session(SessionRecord(kind, "Guided routine", started, 70.0, holds))
+
+
+def test_review_gallery_shows_the_flagged_frames_of_a_saved_session(webrtc):
+    _ack_disclaimer()
+    store = History()
+    session_id = _stored_session(store, datetime.now().astimezone(), flags=4)
+    at = _app(fc_review_focus=f"history:{session_id}")
+    at.switch_page(PAGE.format("review")).run()
+    assert not at.exception
+    assert at.selectbox(key="rv_pick").value == f"history:{session_id}"
+    assert len(at.get("image")) == 4
+    metrics = {m.label: m.value for m in at.metric}
+    assert metrics["Mistakes flagged"] == "4" and metrics["Holds"] == "2"
+    assert len(at.get("vega_lite_chart")) == 1  # the hold without readings gets a note instead
+    assert "No key-metric readings" in _texts(at)
+
+
+def test_history_lists_sessions_with_daily_aim_streak_and_delete(webrtc):
+    _ack_disclaimer()
+    store = History()
+    now = datetime.now().astimezone()
+    keep = _stored_session(store, now - timedelta(days=1))
+    doomed = _stored_session(store, now, flags=1, kind="practice")
+    at = _app()
+    at.switch_page(PAGE.format("history_page")).run()
+    assert not at.exception
+    metrics = {m.label: m.value for m in at.metric}
+    assert metrics["Today"] == "1 of 2–3"
+    assert metrics["Streak"] == "2 days"
+    assert "Live practice" in _texts(at) and "Guided routine" in _texts(at)
+    assert len(at.get("vega_lite_chart")) == 3  # sessions per day, good seconds and flag rate per stretch
+    at.button(key=f"hist_delete_{doomed}").click().run()
+    at.button(key=f"hist_confirm_{doomed}").click().run()
+    assert not at.exception
+    assert [s.id for s in store.sessions()] == [keep]
+
+
+def test_history_page_reports_a_damaged_database_and_carries_on(webrtc, data_dir):
+    data_dir.mkdir(parents=True)
+    (data_dir / history.DB_NAME).write_bytes(b"definitely not sqlite" * 50)
+    at = _app()
+    assert at.warning and "moved" in at.warning[0].value  # said on the first page opened
+    at.switch_page(PAGE.format("history_page")).run()
+    assert not at.exception
+    assert at.warning and "moved" in at.warning[0].value and "new, empty history" in at.warning[0].value
+    assert "No sessions yet" in _texts(at)
+    assert list(data_dir.glob(history.DB_NAME + ".corrupt-*"))
+
+
+def _run_scripted(coach: Coach, until_s: float) -> None:
+    t = 0.0
+    while t < until_s and coach.view().phase is not Phase.DONE:
+        coach.process(FRAME, t)
+        t += 0.1
+
+
+LIVE_PLAN = ("hamstring", "all", 30.0, 10.0, "full")  # what the live page asks for by default
+
+
+def test_finish_and_save_stores_the_live_session_for_review_and_history(webrtc):
+    _ack_disclaimer()
+    coach, _ = _scripted_coach(practice_steps("hamstring", target_s=30.0, ready_s=10.0),
+                               lambda t: "mistake" if 14 <= t < 18 else "good")
+    _run_scripted(coach, 25.0)
+    at = _app(fc_coach_live=(LIVE_PLAN, coach))
+    at.switch_page(PAGE.format("live")).run()
+    assert webrtc.call_args.kwargs["video_frame_callback"].__self__ is coach
+    assert "Low back rounding" in _texts(at)  # the flag banner
+    at.button(key="fc_finish_live").click().run()
+    assert not at.exception and "Saved to History." in _texts(at)
+    sessions = History().sessions()
+    assert len(sessions) == 1 and sessions[0].kind == "practice" and sessions[0].frames == 1
+    assert sessions[0].completed_holds == 0 and sessions[0].good_s == pytest.approx(11.0, abs=0.3)
+    at.button(key="fc_finish_live").click().run()
+    assert len(History().sessions()) == 1  # saved once
+    at.switch_page(PAGE.format("review")).run()
+    assert at.selectbox(key="rv_pick").value == "coach:live"
+    assert len(at.get("image")) == 1 and "Low back rounding" in str(at.get("image")[0].proto)
+
+
+def test_a_finished_plan_is_saved_by_itself(webrtc):
+    _ack_disclaimer()
+    coach, _ = _scripted_coach(practice_steps("hamstring", target_s=30.0, ready_s=10.0), lambda t: "good")
+    _run_scripted(coach, 60.0)
+    assert coach.view().phase is Phase.DONE
+    at = _app(fc_coach_live=(LIVE_PLAN, coach))
+    at.switch_page(PAGE.format("live")).run()
+    assert not at.exception and "All done" in _texts(at)
+    at.run()
+    sessions = History().sessions()
+    assert len(sessions) == 1 and sessions[0].completed_holds == 1 and sessions[0].flags == 0
+
+
+# -- the live worker ------------------------------------------------------------------------------------------------
+
+class ScriptedPipeline:
+    """Stands in for Pipeline: verdicts from a script of (status, flagged) by time, through a real Session."""
+
+    def __init__(self, stretch: str, side: str, script, delay_s: float = 0.0) -> None:
+        self.stretch = STRETCHES[stretch]
+        self.session = Session(self.stretch, side=side)
+        self.script = script
+        self.delay_s = delay_s
+        self.closed = False
+        self.thread = None
+
+    def __call__(self, rgb, t):
+        self.thread = threading.current_thread()
+        if self.delay_s:
+            time.sleep(self.delay_s)
+        status = self.script(t)
+        mistake = self.stretch.mistakes[0]
+        flagged = status == "mistake"
+        verdict = Verdict(t, status, mistake.cue if flagged else "Good form.",
+                          {mistake.name: State.FLAGGED if flagged else State.OK},
+                          {mistake.name: 0.05 if flagged else 0.0}, status in ("good", "mistake", "calibrating"))
+        cue = self.session.update(verdict, rgb)
+        return FrameResult(PoseFrame.empty(t, rgb.shape[1], rgb.shape[0]), {}, verdict, cue)
+
+    def close(self):
+        self.closed = True
+
+
+def _scripted_coach(steps, script, delay_s=0.0, **kwargs):
+    made = []
+
+    def factory(stretch, model, side):
+        made.append(ScriptedPipeline(stretch, side, script, delay_s))
+        return made[-1]
+
+    return Coach(steps, "lite", pipeline_factory=factory, **kwargs), made
+
+
+FRAME = np.zeros((48, 64, 3), np.uint8)
+
+
+def test_coach_runs_countdown_good_form_holds_side_switch_and_finish():
+    # Good form except a mistake between 5 and 9 s of coach time; only good seconds count.
+    steps = practice_steps("hip-flexor", "all", target_s=4.0, ready_s=2.0)
+    coach, made = _scripted_coach(steps, lambda t: "mistake" if 5.0 <= t < 9.0 else "good")
+    cues = []
+    t = 0.0
+    while coach.view().phase is not Phase.DONE and t < 60:
+        coach.process(FRAME, t)
+        view = coach.view()
+        if not cues or cues[-1][1] != view.cue:
+            cues.append((round(t, 1), view.cue, view.phase))
+        t += 0.1
+    holds = coach.holds()
+    assert [h.step.side for h in holds] == ["left", "right"] and all(h.completed for h in holds)
+    # Left: ready 0–2 s, then 4 good seconds (2–6 s minus the mistake from 5 s): done at ~10 s, not at 6 s.
+    assert 9.5 <= holds[0].started_t + holds[0].duration_s <= 11.0
+    assert holds[0].good_s == pytest.approx(4.0, abs=0.15)
+    assert holds[0].events and holds[0].events[0]["mistake"] == "arching" and holds[0].shots
+    assert holds[1].good_s == pytest.approx(4.0, abs=0.15) and not holds[1].events
+    texts = [c[1] for c in cues]
+    assert texts[0].startswith("Get ready: Hip flexor stretch — left side")
+    assert any(x.startswith("Hold for 4 seconds") for x in texts)
+    assert any("switch sides: Hip flexor stretch — right side" in x for x in texts)
+    assert texts[-1].startswith("Good. That's everything")
+    assert coach.view().alert_id == 1
+    assert all(p.closed for p in made) and len(made) == 2  # one pipeline per hold, each released
+
+
+def test_coach_skip_and_finish():
+    coach, made = _scripted_coach(routine_steps(), lambda t: "good")
+    coach.process(FRAME, 0.0)
+    coach.skip()
+    assert coach.view().step.stretch == "hip-flexor" and coach.view().phase is Phase.READY
+    coach.process(FRAME, 0.5)
+    assert made[0].closed and len(made) == 2
+    coach.finish()
+    coach.process(FRAME, 1.0)
+    assert coach.view().phase is Phase.DONE and made[1].closed
+    assert [h.completed for h in coach.holds()] == [False, False]
+
+
+def test_worker_processes_the_latest_frame_and_drops_older_ones():
+    """Frames arrive at 100/s, processing takes 40 ms: the worker must stay current, not queue."""
+    coach, made = _scripted_coach([Step("hamstring", "both", 0.0, 1000.0)], lambda t: "good", delay_s=0.04,
+                                  max_fps=1000)
+    try:
+        start = time.monotonic()
+        for i in range(150):
+            frame = np.full((48, 64, 3), i % 256, np.uint8)
+            coach.submit(frame)
+            time.sleep(0.01)
+        elapsed = time.monotonic() - start
+        time.sleep(0.2)
+        view = coach.view()
+        assert view.frames < 0.6 * 150 and view.dropped > 0.3 * 150
+        assert view.frames + view.dropped >= 148
+        log = coach.holds()[0]
+        # The newest processed frame is the last one submitted (or one before): no backlog.
+        assert log.started_t + log.duration_s >= elapsed - 0.1
+        assert made[0].thread is not threading.main_thread()
+    finally:
+        coach.close()
+    assert not coach.worker_alive and made[0].closed
+
+
+def test_worker_takes_the_newest_waiting_frame():
+    """While a frame is being processed, frames 1..5 arrive: the next one processed is 5, and 1..4 are dropped."""
+    gate, seen = threading.Event(), []
+    coach, made = _scripted_coach([Step("hamstring", "both", 0.0, 1000.0)], lambda t: "good", max_fps=1000)
+
+    def slow_first(rgb, t, original=ScriptedPipeline.__call__):
+        seen.append(int(rgb[0, 0, 0]))
+        if len(seen) == 1:
+            gate.wait(5)
+        return original(made[0], rgb, t)
+
+    try:
+        with mock.patch.object(ScriptedPipeline, "__call__", lambda self, rgb, t: slow_first(rgb, t)):
+            coach.submit(np.full((48, 64, 3), 0, np.uint8))
+            deadline = time.monotonic() + 5
+            while not seen and time.monotonic() < deadline:
+                time.sleep(0.01)
+            for value in range(1, 6):
+                coach.submit(np.full((48, 64, 3), value, np.uint8))
+            gate.set()
+            while coach.view().frames < 2 and time.monotonic() < deadline:
+                time.sleep(0.01)
+        assert seen == [0, 5] and coach.view().dropped == 4
+    finally:
+        gate.set()
+        coach.close()
+
+
+def test_idle_worker_releases_its_pipeline_and_the_hold_resumes():
+    coach, made = _scripted_coach([Step("hamstring", "both", 0.0, 1000.0)], lambda t: "good", idle_exit_s=0.3)
+    try:
+        for _ in range(10):
+            coach.submit(FRAME)
+            time.sleep(0.03)
+        time.sleep(1.2)
+        assert not coach.worker_alive and made[0].closed  # camera stopped: nothing left running
+        held = coach.holds()[0].good_s
+        assert held > 0.1
+        for _ in range(10):
+            coach.submit(FRAME)
+            time.sleep(0.03)
+        time.sleep(0.2)
+        assert coach.worker_alive and len(made) == 2 and not made[1].closed
+        logs = coach.holds()
+        assert len(logs) == 1 and logs[0].good_s > held  # the same hold goes on from where it was
+    finally:
+        coach.close()
+    assert made[1].closed
+
+
+def test_frame_callback_returns_a_painted_frame_of_the_same_size():
+    coach, _ = _scripted_coach([Step("hamstring", "both", 0.0, 30.0)], lambda t: "mistake")
+    try:
+        rgb = np.full((120, 160, 3), 90, np.uint8)
+        frame = av.VideoFrame.from_ndarray(rgb, format="rgb24")
+        frame.pts, frame.time_base = 9000, Fraction(1, 90000)
+        first = coach.on_frame(frame)
+        assert (first.width, first.height, first.pts, first.time_base) == (160, 120, 9000, Fraction(1, 90000))
+        deadline = time.monotonic() + 5
+        while coach.view().frames == 0 and time.monotonic() < deadline:
+            time.sleep(0.02)
+        later = coach.on_frame(frame).to_ndarray(format="rgb24")
+        assert not np.array_equal(later, rgb), "the newest overlay (banner) is painted on outgoing frames"
+    finally:
+        coach.close()
+
+
+@needs_sample
+def test_coach_with_the_real_pipeline_flags_the_sample_mistake():
+    from formcheck.video import VideoReader
+
+    truth = json.loads(SAMPLE.with_suffix(".truth.json").read_text())
+    stop_s = max(end for spans in truth["mistakes"].values() for _, end in spans) + 2.5
+    coach = Coach(practice_steps("hamstring", ready_s=0.0), "lite")
+    statuses = set()
+    with VideoReader(SAMPLE) as reader:
+        for i, (t, rgb) in enumerate(reader.frames()):
+            if t > stop_s:
+                break
+            if i % 2:  # the live worker runs at ~15 frames/s
+                continue
+            coach.process(rgb, t)
+            statuses.add(coach.view().status)
+    coach.close()
+    coach._close_pipeline()
+    log = coach.holds()[0]
+    assert "mistake" in statuses and log.events and log.events[0]["mistake"] == "rounding"
+    shot = log.shots[0]
+    assert shot.thumb_png.startswith(b"\x89PNG") and shot.large_jpeg.startswith(b"\xff\xd8")
+    assert any(v is not None for _, v, _ in log.series)
+
+
+# -- overlay, review data, guides -----------------------------------------------------------------------------------
+
+def _result(stretch: str, status: str, metrics: dict, values: dict) -> FrameResult:
+    spec = STRETCHES[stretch]
+    states = {m.name: State.FLAGGED if status == "mistake" else State.OK for m in spec.mistakes}
+    verdict = Verdict(1.0, status, "message", states, values, True)
+    return FrameResult(PoseFrame.empty(1.0, 160, 120), metrics, verdict, None)
+
+
+def test_key_reading_uses_the_rule_value_the_thresholds_apply_to():
+    ham = _result("hamstring", "good", {"back_bulge": 0.2}, {"rounding": 0.01})
+    reading = key_reading(STRETCHES["hamstring"], ham)
+    assert reading.value == 0.01 and reading.relative and reading.zone == "ok"  # relative to the baseline
+    hip = _result("hip-flexor", "mistake", {"trunk_tilt": -14.0}, {"arching": -14.0})
+    reading = key_reading(STRETCHES["hip-flexor"], hip)
+    assert reading.value == -14.0 and not reading.relative and reading.zone == "bad"
+    assert key_reading(STRETCHES["hamstring"], _result("hamstring", "calibrating", {}, {"rounding": math.nan})) is None
+
+
+def test_paint_draws_gauge_and_banner_without_touching_the_input():
+    rgb = np.full((480, 640, 3), 128, np.uint8)
+    result = _result("hip-flexor", "mistake", {"trunk_tilt": -14.0}, {"arching": -14.0})
+    out = paint(rgb, build_overlay(STRETCHES["hip-flexor"], result, hud="Hold: 3 / 30 s good form"))
+    assert (rgb == 128).all()
+    assert not np.array_equal(out[:34], rgb[:34])  # banner
+    assert not np.array_equal(out[100:400, 600:630], rgb[100:400, 600:630])  # gauge at the right edge
+    assert np.array_equal(paint(rgb, None), rgb)
+
+
+def test_timeline_chart_has_bands_spans_and_line():
+    series = [(i * 0.2, 0.01 if i < 20 else 0.05, "good" if i < 20 else "mistake") for i in range(40)]
+    hold = ReviewHold("Hamstring stretch", "hamstring", "both", 30, 4, 8, False, spans_from_series(series), series, "rule")
+    assert hold.events == [{"mistake": "", "start_s": 4.0, "end_s": pytest.approx(7.8)}]
+    spec = timeline_chart(hold).to_dict()
+    marks = [layer["mark"]["type"] if isinstance(layer["mark"], dict) else layer["mark"] for layer in spec["layer"]]
+    assert marks == ["rect", "rect", "line"]
+    raw = ReviewHold("x", "hamstring", "both", 30, 4, 8, False, [], series, "raw")
+    raw_marks = [layer["mark"]["type"] for layer in timeline_chart(raw).to_dict()["layer"]]
+    assert raw_marks == ["rule", "line"]  # only the absolute guard applies to raw values
+    assert timeline_chart(ReviewHold("x", "hamstring", "both", 30, 0, 0, False, [], [], "rule")) is None
+
+
+def test_review_round_trips_through_history():
+    series = [(i * 0.1, 0.01, "good") for i in range(100)]
+    thumb = encode_png(np.zeros((24, 32, 3), np.uint8))
+    hold = ReviewHold("Glute stretch — left side", "glute", "left", 30, 12, 20, False,
+                      [{"mistake": "twist", "start_s": 2.0, "end_s": 4.0, "peak_value": 20.0}], series, "rule")
+    from formcheck.ui.review_data import Review, ReviewShot
+
+    hold.shots.append(ReviewShot(2.0, "twist", "Twisting through the back", 20.0, "cue", thumb, b"jpeg", hold.title))
+    review = Review("practice", "Practice: Glute stretch", datetime.now().astimezone(), [hold])
+    store = History()
+    back = from_history(store.session(store.add_session(to_session_record(review))))
+    assert back.holds[0].flags == 1 and back.shots[0].thumb == thumb and back.shots[0].large is None
+    assert len(back.holds[0].series) == 50  # stored at 5 Hz
+    assert back.holds[0].title == "Glute stretch — left side"
+
+
+def test_camera_guides_are_valid_svg_for_every_stretch():
+    guides = all_guides()
+    assert set(guides) == set(STRETCHES)
+    for name, svg in guides.items():
+        root = ET.fromstring(svg)
+        assert root.tag.endswith("svg")
+        assert STRETCHES[name].camera_guide in root.get("aria-label")

@@ -1,0 +1,165 @@
+"""The practice-history store: round trips, transactions, deletion, daily aim/streak, corrupt-file recovery."""
+
+from __future__ import annotations
+
+import sqlite3
+from datetime import date, datetime, timedelta, timezone
+
+import pytest
+
+from formcheck import history
+from formcheck.history import FlagRecord, History, HistoryError, HoldRecord, SessionRecord
+
+PNG = b"\x89PNG\r\n\x1a\n" + bytes(range(256))  # stored as opaque bytes
+
+
+@pytest.fixture(autouse=True)
+def data_dir(tmp_path, monkeypatch):
+    folder = tmp_path / "data"
+    monkeypatch.setenv(history.DATA_DIR_ENV, str(folder))
+    return folder
+
+
+def _session(started: datetime, kind: str = "routine", flags: int = 1, stretch: str = "hamstring") -> SessionRecord:
+    frame = FlagRecord(t=7.5, mistake="rounding", value=0.042, cue="Keep your low back flat.", png=PNG)
+    holds = [
+        HoldRecord(stretch, "both", 30.0, 30.0, 41.0, flags, True, [frame] * flags,
+                   series=[(0.0, 0.01, "good"), (0.2, float("nan"), "calibrating"), (0.4, 0.05, "mistake")]),
+        HoldRecord("hip-flexor", "left", 30.0, 12.5, 20.0, 0, False),
+    ]
+    return SessionRecord(kind, "Guided routine", started, 95.0, holds)
+
+
+def test_data_dir_follows_the_environment_and_is_created(data_dir):
+    assert not data_dir.exists()
+    assert history.data_dir() == data_dir
+    assert data_dir.is_dir()
+    assert History().path == data_dir / history.DB_NAME
+
+
+def test_round_trip_keeps_holds_thumbnails_and_series(data_dir):
+    store = History()
+    started = datetime(2026, 11, 20, 8, 30, tzinfo=timezone(timedelta(hours=1)))
+    session_id = store.add_session(_session(started))
+    back = store.session(session_id)
+    assert back.id == session_id and back.kind == "routine" and back.started_at == started
+    assert [(h.stretch, h.side, h.completed) for h in back.holds] == [("hamstring", "both", True),
+                                                                   ("hip-flexor", "left", False)]
+    frame = back.holds[0].frames[0]
+    assert frame.png == PNG and frame.mistake == "rounding" and frame.value == pytest.approx(0.042)
+    assert back.holds[0].series == [(0.0, 0.01, "good"), (0.2, None, "calibrating"), (0.4, 0.05, "mistake")]
+    assert back.flags == 1 and back.good_s == pytest.approx(42.5)
+    assert store.session(session_id + 100) is None
+
+
+def test_database_uses_wal_and_foreign_keys(data_dir):
+    store = History()
+    con = sqlite3.connect(store.path)
+    assert con.execute("PRAGMA journal_mode").fetchone()[0] == "wal"
+    assert con.execute("PRAGMA user_version").fetchone()[0] == history.SCHEMA_VERSION
+    con.close()
+
+
+def test_sessions_list_newest_first_with_totals(data_dir):
+    store = History()
+    old = store.add_session(_session(datetime(2026, 11, 1, 9, 0).astimezone(), flags=2))
+    new = store.add_session(_session(datetime(2026, 11, 2, 9, 0).astimezone(), kind="video", flags=0))
+    rows = store.sessions()
+    assert [r.id for r in rows] == [new, old]
+    assert (rows[1].holds, rows[1].completed_holds, rows[1].flags, rows[1].frames) == (2, 1, 2, 2)
+    assert rows[0].kind == "video" and rows[0].frames == 0
+    assert [r.id for r in store.sessions(limit=1)] == [new]
+
+
+def test_a_failed_write_leaves_nothing_behind(data_dir):
+    store = History()
+    broken = _session(datetime.now().astimezone())
+    broken.holds[1].frames = [FlagRecord(1.0, "arching", 0.1, "cue", None)]  # NOT NULL thumbnail → fails mid-way
+    with pytest.raises(sqlite3.IntegrityError):
+        store.add_session(broken)
+    assert store.sessions() == []
+    con = sqlite3.connect(store.path)
+    assert con.execute("SELECT COUNT(*) FROM holds").fetchone()[0] == 0
+    con.close()
+
+
+def test_delete_removes_holds_thumbnails_and_kept_video(data_dir, tmp_path):
+    store = History()
+    source = tmp_path / "clip.mp4"
+    source.write_bytes(b"not really a video")
+    record = _session(datetime.now().astimezone())
+    record.video_path = str(store.keep_video(source, "my clip.mp4"))
+    assert record.video_path.startswith(str(data_dir / "videos"))
+    keep_id = store.add_session(_session(datetime.now().astimezone()))
+    session_id = store.add_session(record)
+    assert store.delete_session(session_id) is True
+    assert store.session(session_id) is None
+    assert not list((data_dir / "videos").iterdir())
+    con = sqlite3.connect(store.path)
+    assert con.execute("SELECT COUNT(*) FROM holds").fetchone()[0] == 2  # only the other session's
+    assert con.execute("SELECT COUNT(*) FROM flagged_frames").fetchone()[0] == 1
+    con.close()
+    assert store.delete_session(session_id) is False
+    assert store.session(keep_id) is not None
+
+
+def test_daily_counts_and_streak(data_dir):
+    store = History()
+    today = date(2026, 11, 25)
+    for day_offset, n in ((0, 2), (1, 3), (2, 1), (4, 1)):
+        for i in range(n):
+            store.add_session(_session(datetime(2026, 11, 25 - day_offset, 8 + i, 0).astimezone()))
+    counts = store.daily_counts(days=7, today=today)
+    assert list(counts)[-1] == today and len(counts) == 7
+    assert [counts[today - timedelta(days=d)] for d in range(5)] == [2, 3, 1, 0, 1]
+    assert store.streak(today) == 3
+    assert store.streak(today + timedelta(days=1)) == 3  # nothing yet today: yesterday's streak still counts
+    assert store.streak(today + timedelta(days=2)) == 0
+
+
+def test_stretch_stats_give_good_seconds_and_flag_rate(data_dir):
+    store = History()
+    store.add_session(_session(datetime(2026, 11, 25, 8, 0).astimezone(), flags=1))
+    store.add_session(_session(datetime(2026, 11, 25, 18, 0).astimezone(), flags=0))
+    stats = {(r["day"], r["stretch"]): r for r in store.stretch_stats()}
+    ham = stats[("2026-11-25", "hamstring")]
+    assert ham["good_s"] == pytest.approx(60.0) and ham["holds"] == 2 and ham["flag_rate"] == pytest.approx(0.5)
+    assert stats[("2026-11-25", "hip-flexor")]["flag_rate"] == 0.0
+
+
+def test_settings(data_dir):
+    store = History()
+    assert store.get_setting("disclaimer", "no") == "no"
+    store.set_setting("disclaimer", "yes")
+    store.set_setting("disclaimer", "again")
+    assert History().get_setting("disclaimer") == "again"
+
+
+def test_a_corrupt_file_is_moved_aside_and_a_fresh_history_started(data_dir):
+    data_dir.mkdir()
+    db = data_dir / history.DB_NAME
+    garbage = b"this is not an sqlite database" * 100
+    db.write_bytes(garbage)
+    store = History()
+    assert store.notice and "moved" in store.notice and "new, empty history" in store.notice
+    aside = list(data_dir.glob(history.DB_NAME + ".corrupt-*"))
+    assert len(aside) == 1 and aside[0].read_bytes() == garbage
+    assert aside[0].name in store.notice
+    assert store.sessions() == []
+    store.add_session(_session(datetime.now().astimezone()))
+    assert len(History().sessions()) == 1 and History().notice is None
+
+
+def test_a_database_from_a_newer_version_is_refused_not_replaced(data_dir):
+    store = History()
+    con = sqlite3.connect(store.path)
+    con.execute("PRAGMA user_version = 99")
+    con.close()
+    with pytest.raises(HistoryError, match="newer formcheck"):
+        History()
+    assert store.path.exists() and not list(data_dir.glob("*.corrupt-*"))
+
+
+def test_unknown_kind_is_rejected(data_dir):
+    with pytest.raises(ValueError):
+        History().add_session(SessionRecord("nap", "x", datetime.now().astimezone()))
