@@ -10,6 +10,7 @@ import os
 import resource
 import tempfile
 import time
+from fractions import Fraction
 from collections.abc import Callable
 from pathlib import Path
 
@@ -56,8 +57,60 @@ def current_rss_mb() -> float:
         return int(statm.read().split()[1]) * os.sysconf("SC_PAGE_SIZE") / 2**20
 
 
+def run_live(video: Path, stretch: str, model: str, seconds: float, fps: float = 30.0) -> dict:
+    """Drive the live page's frame callback from a clip at ``fps`` in real time, as a webcam would.
+
+    Latency is capture → overlay ready (the worker processed that frame); frames the worker had not taken
+    before a newer one arrived are dropped on purpose (newest-frame-wins: no queue, no growing lag).
+    """
+    import av
+
+    from .ui.coach import Coach, practice_steps
+
+    images, _, _ = decode_frames(video, int(min(seconds, 20) * fps))
+    coach = Coach(practice_steps(stretch, target_s=1e9, ready_s=0.0), model)
+    callback_s, latencies, rss = [], [], [(0.0, current_rss_mb())]
+    seen = 0
+    start = time.perf_counter()
+    try:
+        for i in range(int(seconds * fps)):
+            delay = start + i / fps - time.perf_counter()
+            if delay > 0:
+                time.sleep(delay)
+            frame = av.VideoFrame.from_ndarray(images[i % len(images)], format="rgb24")
+            frame.pts, frame.time_base = i, Fraction(1, round(fps))
+            began = time.perf_counter()
+            coach.on_frame(frame)
+            callback_s.append(time.perf_counter() - began)
+            view = coach.view()
+            if view.frames > seen:
+                seen = view.frames
+                latencies.append((time.perf_counter() - start, view.latency_ms))
+            if i % int(fps * 10) == 0:
+                rss.append((time.perf_counter() - start, current_rss_mb()))
+        view = coach.view()
+        submitted = int(seconds * fps)
+    finally:
+        coach.close()
+    rss.append((time.perf_counter() - start, current_rss_mb()))
+    lat = np.array([ms for _, ms in latencies])
+    tenth = max(1, len(lat) // 10)
+    return {
+        "seconds": seconds, "input_fps": fps, "submitted": submitted, "processed": view.frames,
+        "processed_fps": view.frames / seconds, "dropped_share": 1 - view.frames / submitted,
+        "latency_p50_ms": float(np.median(lat)), "latency_p95_ms": float(np.percentile(lat, 95)),
+        # No growing lag: latency in the first and the last tenth of the feed.
+        "latency_first_tenth_p50_ms": float(np.median(lat[:tenth])),
+        "latency_last_tenth_p50_ms": float(np.median(lat[-tenth:])),
+        "callback": _ms_stats(callback_s),
+        "rss_start_mb": rss[1][1] if len(rss) > 2 else rss[0][1], "rss_end_mb": rss[-1][1],
+        "rss_max_mb": max(mb for _, mb in rss),
+    }
+
+
 def run_bench(video: Path, stretch: str = "hamstring", model: str = "full", frames: int = 300,
-              encode: bool = False, on_step: Callable[[str], None] | None = None) -> dict:
+              encode: bool = False, live_seconds: float = 0.0,
+              on_step: Callable[[str], None] | None = None) -> dict:
     spec = get_stretch(stretch)
     say = on_step or (lambda _: None)
     say("decoding")
@@ -110,6 +163,10 @@ def run_bench(video: Path, stretch: str = "hamstring", model: str = "full", fram
     overhead = [m + r for m, r in zip(stages["metrics"], stages["rules"])]
     bare_fps = len(bare_s) / sum(bare_s)
     pipeline_fps = len(pipeline_s) / sum(pipeline_s)
+    live = None
+    if live_seconds > 0:
+        say(f"live feed ({live_seconds:.0f} s at 30 fps)")
+        live = run_live(video, stretch, model, live_seconds)
     return {
         "video": str(video), "stretch": stretch, "model": model, "frames": len(bare_s),
         "size": [width, height], "masks": spec.needs_mask, "encode": encode,
@@ -121,5 +178,6 @@ def run_bench(video: Path, stretch: str = "hamstring", model: str = "full", fram
         "metrics_plus_rules": _ms_stats(overhead),
         "throughput_ratio": pipeline_fps / bare_fps,
         "analyze": {"seconds": analyze_s, "clip_seconds": clip_s, "realtime_factor": clip_s / analyze_s},
+        "live": live,
         "peak_rss_mb": peak_rss_mb(),
     }

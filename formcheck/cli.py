@@ -115,6 +115,8 @@ def bench(
     model: Annotated[str, typer.Option(help=MODEL_HELP)] = DEFAULT_MODEL,
     frames: Annotated[int, typer.Option(min=30, help="frames to time per path")] = 300,
     encode: Annotated[bool, typer.Option(help="also time H.264 encoding of the annotated frames")] = False,
+    live_seconds: Annotated[float, typer.Option(min=0, help="also drive the live page's frame callback at "
+                                                          "30 fps for this long (0: skip)")] = 20.0,
     json_out: Annotated[Path | None, typer.Option("--json", help="write the figures here")] = None,
 ) -> None:
     """Time formcheck against bare pose inference on the same frames (ratios, not absolute promises)."""
@@ -134,7 +136,7 @@ def bench(
         video = clips[0]
     with _progress() as progress:
         task = progress.add_task("bench", total=None)
-        report = run_bench(video, stretch, model, frames, encode,
+        report = run_bench(video, stretch, model, frames, encode, live_seconds,
                            on_step=lambda step: progress.update(task, description=step))
     table = Table(title=f"formcheck bench — {Path(report['video']).name}, {report['size'][0]}×{report['size'][1]}, "
                         f"model {model}, {report['frames']} frames")
@@ -151,6 +153,14 @@ def bench(
               f"ratio {report['throughput_ratio']:.3f}\n"
               f"analyze: {report['analyze']['realtime_factor']:.2f}× real time\n"
               f"peak memory: {report['peak_rss_mb']:.0f} MB")
+    live = report["live"]
+    if live:
+        out.print(f"live ({live['seconds']:.0f} s at {live['input_fps']:.0f} fps): latency p50 "
+                  f"{live['latency_p50_ms']:.0f} ms, p95 {live['latency_p95_ms']:.0f} ms "
+                  f"(first/last tenth p50 {live['latency_first_tenth_p50_ms']:.0f}/"
+                  f"{live['latency_last_tenth_p50_ms']:.0f} ms); analysed {live['processed_fps']:.1f} fps, "
+                  f"{live['dropped_share']:.0%} of camera frames skipped; callback p95 "
+                  f"{live['callback']['p95_ms']:.1f} ms; memory {live['rss_start_mb']:.0f} → {live['rss_end_mb']:.0f} MB")
     if json_out:
         with atomic_output(json_out) as tmp:
             tmp.write_text(json.dumps(report, indent=1))
