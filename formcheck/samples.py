@@ -8,8 +8,9 @@ from pathlib import Path
 SAMPLE_DIR = Path(__file__).resolve().parent.parent / "sample_videos"
 
 
-def sample_clips(directory: Path = SAMPLE_DIR) -> list[Path]:
+def sample_clips(directory: Path | None = None) -> list[Path]:
     """Sample mp4s, sorted by name; empty when formcheck runs from an installed wheel."""
+    directory = SAMPLE_DIR if directory is None else directory
     return sorted(directory.glob("*.mp4")) if directory.is_dir() else []
 
 

@@ -19,14 +19,13 @@ import numpy as np
 import pytest
 from streamlit.testing.v1 import AppTest
 
-from formcheck import history
+from formcheck import history, samples
 from formcheck.history import FlagRecord, History, HoldRecord, SessionRecord
 from formcheck.pipeline import FrameResult
 from formcheck.pose import PoseFrame
 from formcheck.rules import STRETCHES, State, Verdict
 from formcheck.session import Session
 from formcheck.ui import coach as coach_mod
-from formcheck.ui import common
 from formcheck.ui.coach import Coach, Phase, Step, encode_png, practice_steps, routine_steps
 from formcheck.ui.guides import all_guides
 from formcheck.ui.overlay import build_overlay, key_reading, paint
@@ -225,7 +224,7 @@ def test_a_broken_video_is_reported_in_the_page(webrtc, tmp_path, monkeypatch):
     folder = tmp_path / "samples"
     folder.mkdir()
     (folder / "broken.mp4").write_bytes(b"\x00\x00\x00\x18ftypmp42" + b"garbage" * 100)
-    monkeypatch.setattr(common, "sample_dir", lambda: folder)
+    monkeypatch.setattr(samples, "SAMPLE_DIR", folder)
     at = _app()
     at.switch_page(PAGE.format("analyze_page")).run()
     at.button(key="an_go").click().run()

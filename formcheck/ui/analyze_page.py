@@ -19,9 +19,17 @@ from formcheck.ui.review_data import from_analysis, to_session_record
 UPLOAD_TYPES = ["mp4", "mov", "m4v", "webm", "mkv", "avi", "png", "jpg", "jpeg"]
 
 
+CACHE_MAX_AGE_S = 12 * 3600
+
+
 def _work_dir() -> Path:
+    """Scratch space for annotated videos of this visit; copies left by closed visits are deleted after 12 h."""
     folder = data_dir() / "cache"
     folder.mkdir(exist_ok=True)
+    cutoff = time.time() - CACHE_MAX_AGE_S
+    for stale in folder.iterdir():
+        if stale.is_file() and stale.stat().st_mtime < cutoff:
+            stale.unlink(missing_ok=True)
     return folder
 
 

@@ -8,10 +8,10 @@ from pathlib import Path
 
 import streamlit as st
 
-import formcheck
 from formcheck.history import History, HistoryError, data_dir
 from formcheck.model_files import DEFAULT_MODEL, MODEL_NAMES
 from formcheck.rules import STRETCHES
+from formcheck.samples import sample_clips, truth_of
 
 DISCLAIMER = (
     "formcheck watches your form; it does not give medical advice and cannot tell what is wrong with your back. "
@@ -117,21 +117,14 @@ def disclaimer_once() -> None:
 
 # -- sample videos --------------------------------------------------------------------------------------------------
 
-def sample_dir() -> Path:
-    """``sample_videos/`` next to the package in a source checkout."""
-    return Path(formcheck.__file__).resolve().parent.parent / "sample_videos"
-
-
 def sample_videos() -> list[Path]:
-    folder = sample_dir()
-    return sorted(folder.glob("*.mp4")) if folder.is_dir() else []
+    return sample_clips()
 
 
 def sample_stretch(video: Path) -> str | None:
     """The stretch named in a sample's ``.truth.json`` sidecar, if any."""
-    sidecar = video.with_suffix(".truth.json")
     try:
-        name = json.loads(sidecar.read_text()).get("stretch")
+        name = (truth_of(video) or {}).get("stretch")
     except (OSError, ValueError, AttributeError):
         return None
     return name if name in STRETCHES else None
