@@ -280,7 +280,12 @@ class History:
         stamp = datetime.now().strftime("%Y%m%d-%H%M%S")
         safe = "".join(c if c.isalnum() or c in "-_." else "_" for c in Path(name_hint).name)[:80] or "video.mp4"
         target = folder / f"{stamp}-{safe}"
-        shutil.copyfile(source, target)
+        partial = target.with_name(f".{target.name}.part")
+        try:  # a full disk leaves no half-copied video behind
+            shutil.copyfile(source, partial)
+            os.replace(partial, target)
+        finally:
+            partial.unlink(missing_ok=True)
         return target
 
     # -- reading --------------------------------------------------------------------------------------------------
