@@ -22,6 +22,7 @@ DATA_DIR_ENV = "FORMCHECK_DATA_DIR"
 DB_NAME = "history.db"
 SCHEMA_VERSION = 1
 KINDS = ("routine", "practice", "video")
+LOCK_WAIT_S = 5.0  # how long a write waits for another program holding the database
 DAILY_AIM = (2, 3)  # the routine is meant to be done two to three times a day
 
 _SCHEMA = """
@@ -162,7 +163,7 @@ class History:
     # -- plumbing -------------------------------------------------------------------------------------------------
 
     def _connect(self) -> sqlite3.Connection:
-        con = sqlite3.connect(self.path, timeout=5.0, isolation_level=None)  # explicit BEGIN/COMMIT below
+        con = sqlite3.connect(self.path, timeout=LOCK_WAIT_S, isolation_level=None)  # explicit BEGIN/COMMIT below
         con.row_factory = sqlite3.Row
         con.execute("PRAGMA foreign_keys = ON")
         return con
@@ -187,6 +188,8 @@ class History:
                 con.execute("ROLLBACK")
                 raise
             con.execute("COMMIT")
+        except sqlite3.OperationalError as err:  # locked by another program, disk full, read-only folder
+            raise HistoryError(f"could not save to the history database {self.path}: {err}") from None
         finally:
             con.close()
 

@@ -220,6 +220,25 @@ def test_analyze_a_sample_video_then_review_and_history(webrtc):
     assert SAMPLE.name in _texts(at)
 
 
+@needs_sample
+def test_a_history_that_cannot_be_written_is_reported_and_the_result_still_shown(webrtc, monkeypatch):
+    def locked(self, record):
+        raise history.HistoryError("could not save to the history database: database is locked")
+
+    _ack_disclaimer()
+    monkeypatch.setattr(History, "add_session", locked)
+    at = _app()
+    at.switch_page(PAGE.format("analyze_page")).run()
+    at.sidebar.selectbox[0].set_value("lite").run()
+    at.selectbox(key="an_sample").set_value(SAMPLE).run()
+    at.checkbox(key="an_save").check().run()
+    at.button(key="an_go").click().run(timeout=180)
+    assert not at.exception
+    assert at.error and "Could not save" in at.error[0].value and "locked" in at.error[0].value
+    assert at.session_state["fc_analysis"]["saved"] is None
+    assert at.get("video"), "the analysis itself is still shown"
+
+
 def test_a_broken_video_is_reported_in_the_page(webrtc, tmp_path, monkeypatch):
     folder = tmp_path / "samples"
     folder.mkdir()

@@ -163,3 +163,18 @@ def test_a_database_from_a_newer_version_is_refused_not_replaced(data_dir):
 def test_unknown_kind_is_rejected(data_dir):
     with pytest.raises(ValueError):
         History().add_session(SessionRecord("nap", "x", datetime.now().astimezone()))
+
+
+def test_a_database_locked_by_another_program_gives_a_clear_error_and_keeps_data(data_dir, monkeypatch):
+    store = History()
+    store.add_session(_session(datetime(2026, 11, 20, 8, 0)))
+    monkeypatch.setattr(history, "LOCK_WAIT_S", 0.2)
+    other = sqlite3.connect(store.path, isolation_level=None)
+    other.execute("BEGIN IMMEDIATE")  # another program is writing
+    try:
+        with pytest.raises(HistoryError, match="could not save"):
+            store.add_session(_session(datetime(2026, 11, 20, 9, 0)))
+    finally:
+        other.execute("ROLLBACK")
+        other.close()
+    assert len(History().sessions()) == 1  # the earlier session is intact, the failed one left nothing

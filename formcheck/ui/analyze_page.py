@@ -10,9 +10,9 @@ from pathlib import Path
 import streamlit as st
 
 from formcheck.errors import FormcheckError
-from formcheck.history import data_dir
+from formcheck.history import History, data_dir
 from formcheck.rules import STRETCHES
-from formcheck.ui.common import history, model_name, sample_stretch, sample_videos, stretch_title
+from formcheck.ui.common import model_name, sample_stretch, sample_videos, stretch_title, write_history
 from formcheck.ui.nav import page
 from formcheck.ui.review_data import from_analysis, to_session_record
 
@@ -111,11 +111,11 @@ def render() -> None:
                       "detection_rate": analysis.detection_rate, "frames": len(analysis.frames),
                       "events": analysis.events, "saved": None}
             if save:
-                store = history()
-                if store is not None:
+                def save_analysis(store: History) -> int:
                     kept = str(store.keep_video(video_path, display_name)) if keep_video else None
-                    result["saved"] = store.add_session(to_session_record(review, kept))
-                    review.history_id = result["saved"]
+                    return store.add_session(to_session_record(review, kept))
+
+                result["saved"] = review.history_id = write_history(save_analysis)
             st.session_state["fc_analysis"] = result
             st.session_state["fc_review_focus"] = "analysis"
         finally:

@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import json
+from collections.abc import Callable
+from typing import TypeVar
 from html import escape
 from pathlib import Path
 
@@ -12,6 +14,8 @@ from formcheck.history import History, HistoryError, data_dir
 from formcheck.model_files import DEFAULT_MODEL, MODEL_NAMES
 from formcheck.rules import STRETCHES
 from formcheck.samples import sample_clips, truth_of
+
+T = TypeVar("T")
 
 DISCLAIMER = (
     "formcheck watches your form; it does not give medical advice and cannot tell what is wrong with your back. "
@@ -113,6 +117,18 @@ def disclaimer_once() -> None:
     if box.button("I understand", key="fc_disclaimer_ok"):
         store.set_setting("disclaimer_seen", "yes")
         st.rerun()
+
+
+def write_history(write: Callable[[History], T]) -> T | None:
+    """Run one write to the history; if it fails (locked, disk full) say so in the page and carry on."""
+    store = history()
+    if store is None:
+        return None
+    try:
+        return write(store)
+    except (HistoryError, OSError) as err:
+        st.error(f"Could not save to your practice history: {str(err).splitlines()[0]}")
+        return None
 
 
 # -- sample videos --------------------------------------------------------------------------------------------------

@@ -8,7 +8,7 @@ import streamlit as st
 
 from formcheck.history import DAILY_AIM
 from formcheck.ui.coach import ROUTINE_ORDER
-from formcheck.ui.common import fmt_seconds, history, stretch_title
+from formcheck.ui.common import fmt_seconds, history, stretch_title, write_history
 from formcheck.ui.nav import page
 from formcheck.ui.review_data import SOURCES
 
@@ -106,10 +106,10 @@ def render() -> None:
                 st.switch_page(page("review.py"))
             if pending == s.id:
                 if top[2].button("Confirm delete", key=f"hist_confirm_{s.id}", type="primary"):
-                    store.delete_session(s.id)
                     st.session_state.pop("hist_delete", None)
-                    st.toast("Session deleted.")
-                    st.rerun()
+                    if write_history(lambda store, sid=s.id: store.delete_session(sid)):
+                        st.toast("Session deleted.")
+                        st.rerun()
             elif top[2].button("Delete", key=f"hist_delete_{s.id}"):
                 st.session_state["hist_delete"] = s.id
                 st.rerun()

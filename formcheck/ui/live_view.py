@@ -9,7 +9,7 @@ import streamlit as st
 import streamlit_webrtc
 
 from .coach import Coach, Phase
-from .common import banner, fmt_seconds, history, voice
+from .common import banner, fmt_seconds, voice, write_history
 from .guides import guide_svg
 from .review_data import from_holds, to_session_record
 
@@ -57,11 +57,10 @@ def save(coach: Coach, slot: str, kind: str, title: str) -> int | None:
     logs = coach.holds()
     if not logs:
         return None
-    store = history()
-    if store is None:
-        return None
     review = from_holds(logs, kind, title, datetime.fromtimestamp(coach.started_wall).astimezone())
-    session_id = store.add_session(to_session_record(review))
+    session_id = write_history(lambda store: store.add_session(to_session_record(review)))
+    if session_id is None:
+        return None
     saved[slot] = (coach, session_id)
     return session_id
 
