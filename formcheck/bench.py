@@ -108,8 +108,42 @@ def run_live(video: Path, stretch: str, model: str, seconds: float, fps: float =
     }
 
 
+def run_long_session(minutes: float, stretch: str = "hamstring", fps: float = 30.0) -> dict:
+    """Rules + session over a long simulated hold (a mistake every 20 s): per-frame cost and memory must stay flat.
+
+    Synthetic metrics, no camera or model, so it runs faster than real time.
+    """
+    from .rules import RuleEngine
+    from .session import Session
+
+    spec = get_stretch(stretch)
+    engine, session = RuleEngine(spec), Session(spec)
+    rgb = np.zeros((480, 640, 3), np.uint8)
+    settled = {"core_visibility": 0.9, "shoulder_width_ratio": 0.2, "hip_fold": 80.0, "trunk_tilt": 70.0,
+               "trunk_abs_tilt": 70.0, "front_thigh_tilt": 70.0, "knee_gap": 0.6, "pelvis_lift": 0.0}
+    key = spec.mistakes[0].conditions[0]
+    frames = int(minutes * 60 * fps)
+    per_frame, rss = [], [current_rss_mb()]
+    for i in range(frames):
+        t = i / fps
+        mistaken = (t % 20) > 14  # 6 s of mistake in every 20 s
+        value = key.on * 1.5 if mistaken else 0.0
+        metrics = {**settled, key.metric: value + 0.001 * np.sin(t)}
+        start = time.perf_counter()
+        session.update(engine.update(t, metrics, 1), rgb)
+        per_frame.append(time.perf_counter() - start)
+        if i % int(fps * 60) == 0:
+            rss.append(current_rss_mb())
+    minute = int(60 * fps)
+    return {"minutes": minutes, "frames": frames, "events": len(session.events),
+            "first_minute": _ms_stats(per_frame[:minute]), "last_minute": _ms_stats(per_frame[-minute:]),
+            "rss_start_mb": rss[0], "rss_end_mb": current_rss_mb(),
+            # Grows while the first MAX_FLAGGED_FRAMES thumbnails are kept, then stays flat.
+            "rss_mb_by_minute": [round(mb, 1) for mb in rss]}
+
+
 def run_bench(video: Path, stretch: str = "hamstring", model: str = "full", frames: int = 300,
-              encode: bool = False, live_seconds: float = 0.0,
+              encode: bool = False, live_seconds: float = 0.0, session_minutes: float = 0.0,
               on_step: Callable[[str], None] | None = None) -> dict:
     spec = get_stretch(stretch)
     say = on_step or (lambda _: None)
@@ -167,6 +201,10 @@ def run_bench(video: Path, stretch: str = "hamstring", model: str = "full", fram
     if live_seconds > 0:
         say(f"live feed ({live_seconds:.0f} s at 30 fps)")
         live = run_live(video, stretch, model, live_seconds)
+    long_session = None
+    if session_minutes > 0:
+        say(f"simulated {session_minutes:.0f}-minute session")
+        long_session = run_long_session(session_minutes, stretch)
     return {
         "video": str(video), "stretch": stretch, "model": model, "frames": len(bare_s),
         "size": [width, height], "masks": spec.needs_mask, "encode": encode,
@@ -179,5 +217,6 @@ def run_bench(video: Path, stretch: str = "hamstring", model: str = "full", fram
         "throughput_ratio": pipeline_fps / bare_fps,
         "analyze": {"seconds": analyze_s, "clip_seconds": clip_s, "realtime_factor": clip_s / analyze_s},
         "live": live,
+        "long_session": long_session,
         "peak_rss_mb": peak_rss_mb(),
     }

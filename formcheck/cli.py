@@ -117,6 +117,8 @@ def bench(
     encode: Annotated[bool, typer.Option(help="also time H.264 encoding of the annotated frames")] = False,
     live_seconds: Annotated[float, typer.Option(min=0, help="also drive the live page's frame callback at "
                                                           "30 fps for this long (0: skip)")] = 20.0,
+    session_minutes: Annotated[float, typer.Option(min=0, help="also run rules + session over a simulated "
+                                                              "session this long (0: skip)")] = 0.0,
     json_out: Annotated[Path | None, typer.Option("--json", help="write the figures here")] = None,
 ) -> None:
     """Time formcheck against bare pose inference on the same frames (ratios, not absolute promises)."""
@@ -136,7 +138,7 @@ def bench(
         video = clips[0]
     with _progress() as progress:
         task = progress.add_task("bench", total=None)
-        report = run_bench(video, stretch, model, frames, encode, live_seconds,
+        report = run_bench(video, stretch, model, frames, encode, live_seconds, session_minutes,
                            on_step=lambda step: progress.update(task, description=step))
     table = Table(title=f"formcheck bench — {Path(report['video']).name}, {report['size'][0]}×{report['size'][1]}, "
                         f"model {model}, {report['frames']} frames")
@@ -161,6 +163,12 @@ def bench(
                   f"{live['latency_last_tenth_p50_ms']:.0f} ms); analysed {live['processed_fps']:.1f} fps, "
                   f"{live['dropped_share']:.0%} of camera frames skipped; callback p95 "
                   f"{live['callback']['p95_ms']:.1f} ms; memory {live['rss_start_mb']:.0f} → {live['rss_end_mb']:.0f} MB")
+    long = report["long_session"]
+    if long:
+        out.print(f"simulated {long['minutes']:.0f}-minute session ({long['events']} mistakes): rules + session "
+                  f"{long['first_minute']['median_ms']:.3f} ms/frame in the first minute, "
+                  f"{long['last_minute']['median_ms']:.3f} in the last; memory {long['rss_start_mb']:.0f} → "
+                  f"{long['rss_end_mb']:.0f} MB")
     if json_out:
         with atomic_output(json_out) as tmp:
             tmp.write_text(json.dumps(report, indent=1))

@@ -11,6 +11,7 @@ from .rules import State, Stretch, Verdict
 CUE_QUIET_START_S = 3.0  # no cues in the first seconds of a hold: people are still settling
 CUE_REPEAT_S = 7.0  # the same cue at most this often
 THUMB_WIDTH = 320
+MAX_FLAGGED_FRAMES = 60  # thumbnails kept per session; later events are still counted (memory stays flat)
 
 
 @dataclass
@@ -105,7 +106,7 @@ class Session:
             if state is State.FLAGGED and event is None:
                 event = self._open[name] = Event(name, t, peak_value=value)
                 self.events.append(event)
-                if rgb is not None:
+                if rgb is not None and len(self.flagged_frames) < MAX_FLAGGED_FRAMES:
                     self.flagged_frames.append(FlaggedFrame(t, name, value, self._cue_of[name], _thumbnail(rgb)))
             elif state is State.FLAGGED:
                 if np.isfinite(value) and not abs(value) <= abs(event.peak_value):
