@@ -143,8 +143,10 @@ STRETCHES: dict[str, Stretch] = {
             sides=("left", "right"),
             max_shoulder_ratio=OBLIQUE_VIEW,
             hold_s=30.0,
-            position=(Range("hip_fold", low=50.0),),
-            position_hint="Sit tall and cross one ankle over the other knee.",
+            # Seated figure-4 leaning forward from the hips: the hold (and its baseline) starts once the person
+            # leans into the stretch, not while they sit upright arranging their legs.
+            position=(Range("hip_fold", low=50.0), Range("trunk_tilt", low=8.0)),
+            position_hint="Sit tall, cross one ankle over the other knee, then lean forward from your hips.",
             camera_guide="Camera at seat height, 2 m away, side-on or up to 45° towards your front; whole body in view.",
             key_metric="back_bulge",
             needs_mask=True,
@@ -162,8 +164,9 @@ STRETCHES: dict[str, Stretch] = {
                     "Bending forward through the low back",
                     "Lean forward from the hips with a long, flat back.",
                     # Paused while the shoulders are turned (a twist changes the outline, not the bend). Not
-                    # used for the hamstring: rounding there itself narrows the shoulders on screen.
-                    (Condition("back_bulge", on=0.03, off=0.015, relative=True, guard=0.07, steady_view=True),),
+                    # used for the hamstring: rounding there itself narrows the shoulders on screen. No absolute
+                    # guard: seated and leaning, the thighs and seat make even a neutral back read 0.05–0.22.
+                    (Condition("back_bulge", on=0.03, off=0.015, relative=True, steady_view=True),),
                 ),
             ),
         ),

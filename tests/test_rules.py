@@ -27,7 +27,7 @@ def flagged_seconds(verdicts, mistake):
 
 HINGE = {"hip_fold": 70.0, "trunk_abs_tilt": 70.0}
 LUNGE = {"front_thigh_tilt": 70.0, "knee_gap": 0.6}
-SEATED = {"hip_fold": 90.0}
+SEATED = {"hip_fold": 90.0, "trunk_tilt": 20.0}
 LYING = {"trunk_abs_tilt": 90.0}
 
 CASES = [
