@@ -185,7 +185,8 @@ STRETCHES: dict[str, Stretch] = {
                     "jerky_pumping",
                     "Pumping too hard",
                     "Gentle, small, rhythmic movements — let gravity do the work.",
-                    (Condition("front_thigh_tilt", on=90.0, off=60.0, speed=True),),
+                    # Peak swing speed of the hanging thighs, deg/s: gentle pumping measured 3–12, jerky 25+.
+                    (Condition("front_thigh_tilt", on=18.0, off=14.0, speed=True),),
                 ),
             ),
         ),
@@ -195,8 +196,9 @@ STRETCHES: dict[str, Stretch] = {
             sides=("both",),
             max_shoulder_ratio=PROFILE_VIEW,
             hold_s=60.0,
-            position=(Range("trunk_abs_tilt", low=60.0),),
-            position_hint="Lie on your back with the rolled towel under your low back.",
+            # Hook-lying: on the back with the knees bent, so the baseline is learned after the knees come up.
+            position=(Range("trunk_abs_tilt", low=60.0), Range("knee_flexion", low=60.0)),
+            position_hint="Lie on your back, knees bent and feet flat, with the rolled towel under your low back.",
             camera_guide="Camera at floor or bed height, side-on, landscape, head to feet in view.",
             key_metric="pelvis_lift",
             mistakes=(
@@ -204,7 +206,9 @@ STRETCHES: dict[str, Stretch] = {
                     "over_extension",
                     "Pelvis lifted / back over-arched",
                     "Let your hips rest down — the towel should support the curve, not push it.",
-                    (Condition("pelvis_lift", on=0.08, off=0.04, relative=True, guard=0.15),),
+                    # Torso lengths above the person's own resting line (the absolute value depends on how far
+                    # the knees are bent, so there is no absolute guard): 8 cm of lift read about +0.045.
+                    (Condition("pelvis_lift", on=0.025, off=0.012, relative=True),),
                 ),
             ),
         ),

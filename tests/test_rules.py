@@ -28,7 +28,7 @@ def flagged_seconds(verdicts, mistake):
 HINGE = {"hip_fold": 70.0, "trunk_abs_tilt": 70.0}
 LUNGE = {"front_thigh_tilt": 70.0, "knee_gap": 0.6}
 SEATED = {"hip_fold": 90.0, "trunk_tilt": 20.0}
-LYING = {"trunk_abs_tilt": 90.0}
+LYING = {"trunk_abs_tilt": 90.0, "knee_flexion": 100.0}
 
 CASES = [
     # stretch, settled metrics, mistake metrics, mistake name
@@ -38,7 +38,7 @@ CASES = [
     ("glute", {**SEATED, "shoulder_width_ratio": 0.3, "back_bulge": 0.0}, {"shoulder_width_ratio": 0.5}, "twist"),
     ("glute", {**SEATED, "shoulder_width_ratio": 0.6, "back_bulge": 0.0}, {"shoulder_width_ratio": 0.4}, "twist"),
     ("glute", {**SEATED, "shoulder_width_ratio": 0.3, "back_bulge": 0.0}, {"back_bulge": 0.06}, "forward_bend"),
-    ("towel-decompression", {**LYING, "pelvis_lift": 0.02}, {"pelvis_lift": 0.14}, "over_extension"),
+    ("towel-decompression", {**LYING, "pelvis_lift": -0.4}, {"pelvis_lift": -0.35}, "over_extension"),
 ]
 
 
