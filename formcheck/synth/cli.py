@@ -1,0 +1,140 @@
+"""Command line: generate clip sets, preview one clip, write truth only, list clips."""
+
+from __future__ import annotations
+
+import argparse
+import os
+import sys
+import time
+from pathlib import Path
+
+
+def _select(args):
+    from formcheck.synth.clips import clip_set
+
+    specs = clip_set(args.set)
+    if args.only:
+        wanted = set(args.only.split(","))
+        specs = [s for s in specs if s.name in wanted]
+        missing = wanted - {s.name for s in specs}
+        if missing:
+            raise SystemExit(
+                f"no such clip in set {args.set!r}: {', '.join(sorted(missing))}"
+            )
+    if args.seconds:
+        for s in specs:
+            s.seconds = float(args.seconds)
+    return specs
+
+
+def main(argv=None) -> int:
+    ap = argparse.ArgumentParser(prog="python -m formcheck.synth", description=__doc__)
+    sub = ap.add_subparsers(dest="cmd", required=True)
+    for name, help_ in [
+        ("generate", "render clips (mp4 + truth.json)"),
+        ("truth", "write truth.json only"),
+        ("preview", "render a few instants of one clip to a PNG"),
+        ("list", "list the clips"),
+        ("readme", "write OUT/README.md (table of clips) from the truth files in OUT"),
+    ]:
+        p = sub.add_parser(name, help=help_)
+        p.add_argument("--set", default="dev", choices=["dev", "heldout"])
+        p.add_argument("--only", help="comma-separated clip names")
+        p.add_argument("--seconds", type=float, help="override clip length (s)")
+        if name != "list":
+            p.add_argument(
+                "--out", required=True, help="output folder (preview: PNG file)"
+            )
+        if name == "generate":
+            p.add_argument(
+                "--max-frames",
+                type=int,
+                help="render only the first N frames (smoke tests)",
+            )
+            p.add_argument(
+                "--skip-existing",
+                action="store_true",
+                help="skip clips whose mp4 and truth exist",
+            )
+        if name == "readme":
+            p.add_argument(
+                "--detect",
+                help="JSON written by formcheck.synth.detect --json (adds a column)",
+            )
+        if name == "preview":
+            p.add_argument(
+                "--times", default="0,6,10,14", help="comma-separated seconds"
+            )
+    args = ap.parse_args(argv)
+    os.environ.setdefault("PYOPENGL_PLATFORM", "osmesa")
+    if args.cmd == "readme":
+        from formcheck.synth.readme import write_readme
+
+        title = (
+            "Sample videos (dev set)"
+            if args.set == "dev"
+            else "Held-out videos (do not tune on these)"
+        )
+        print(
+            write_readme(
+                Path(args.out),
+                title,
+                args.set,
+                Path(args.detect) if args.detect else None,
+            )
+        )
+        return 0
+    specs = _select(args)
+    if args.cmd == "list":
+        for s in specs:
+            ms = (
+                "; ".join(
+                    f"{m.name}/{m.severity} {m.onset:g}-{m.offset:g}s"
+                    for m in s.mistakes
+                )
+                or "correct"
+            )
+            print(
+                f"{s.name:32s} {s.stretch:20s} side={s.side} facing={s.facing} {s.camera.view}"
+                f"({s.camera.yaw_deg:+.0f}) {s.body.name:14s} {s.seconds:g}s {ms}"
+            )
+        return 0
+    from formcheck.synth import render
+
+    if args.cmd == "preview":
+        if len(specs) != 1:
+            raise SystemExit("preview needs exactly one clip: --only NAME")
+        render.preview(
+            specs[0], [float(x) for x in args.times.split(",")], Path(args.out)
+        )
+        print(args.out)
+        return 0
+    out = Path(args.out)
+    t0 = time.time()
+    for s in specs:
+        if args.cmd == "truth":
+            body = render.get_body(s.body)
+            times, frames, meas = render.clip_truth_frames(s, body)
+            render.frame_camera(
+                s, frames, render.heading(s.facing, s.stretch)
+            )  # fills camera distance
+            out.mkdir(parents=True, exist_ok=True)
+            from formcheck.synth import truth
+
+            truth.write(
+                out / f"{s.name}.truth.json", render.build_truth(s, times, meas)
+            )
+            print(f"{s.name}: truth written", flush=True)
+            continue
+        if (
+            args.skip_existing
+            and (out / f"{s.name}.mp4").exists()
+            and (out / f"{s.name}.truth.json").exists()
+        ):
+            print(f"{s.name}: exists, skipped", flush=True)
+            continue
+        render.render_clip(
+            s, out, max_frames=args.max_frames, log=lambda m: print(m, flush=True)
+        )
+    print(f"done: {len(specs)} clip(s) in {time.time() - t0:.0f}s", file=sys.stderr)
+    return 0

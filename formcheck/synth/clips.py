@@ -1,0 +1,680 @@
+"""The labelled clip sets: ``dev`` (tune on these) and ``heldout`` (never tune on these).
+
+Held-out clips use other seeds, other bodies (see ``spec.BODIES``) and other
+looks, so a checker tuned on the dev set can be measured honestly.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+
+from formcheck.synth.scene import Box, Camera, Look
+from formcheck.synth.spec import BODIES, ClipSpec
+from formcheck.synth.timeline import Mistake
+
+SHIRTS = [
+    (0.20, 0.35, 0.65),
+    (0.70, 0.18, 0.16),
+    (0.15, 0.45, 0.25),
+    (0.85, 0.85, 0.82),
+    (0.55, 0.35, 0.60),
+    (0.90, 0.60, 0.15),
+    (0.10, 0.10, 0.12),
+    (0.30, 0.60, 0.70),
+]
+PANTS = [
+    (0.15, 0.15, 0.18),
+    (0.25, 0.30, 0.45),
+    (0.40, 0.40, 0.42),
+    (0.35, 0.25, 0.18),
+    (0.10, 0.20, 0.35),
+]
+SKINS = [
+    (0.80, 0.62, 0.50),
+    (0.55, 0.38, 0.26),
+    (0.92, 0.76, 0.66),
+    (0.36, 0.24, 0.17),
+    (0.70, 0.52, 0.38),
+]
+FLOORS = [
+    (0.55, 0.50, 0.45),
+    (0.45, 0.33, 0.22),
+    (0.70, 0.70, 0.68),
+    (0.35, 0.38, 0.42),
+]
+WALLS = [
+    (0.85, 0.85, 0.82),
+    (0.78, 0.82, 0.88),
+    (0.88, 0.82, 0.70),
+    (0.60, 0.62, 0.60),
+    (0.92, 0.92, 0.92),
+]
+
+
+def make_look(seed: int, clutter: bool = False, dim: bool = False) -> Look:
+    """A random but reproducible outfit, room and light."""
+    r = np.random.default_rng(seed + 7777)
+
+    def pick(seq):
+        return tuple(float(x) for x in seq[int(r.integers(len(seq)))])
+
+    look = Look(
+        shirt=pick(SHIRTS),
+        pants=pick(PANTS),
+        skin=pick(SKINS),
+        floor=pick(FLOORS),
+        wall=pick(WALLS),
+    )
+    # keep the outfit readable: trousers clearly different from the shirt
+    for cand in [look.pants] + PANTS:
+        if np.abs(np.subtract(cand, look.shirt)).sum() > 0.45:
+            look.pants = tuple(float(x) for x in cand)
+            break
+    look.light_intensity = float(r.uniform(1.4, 2.0) if dim else r.uniform(2.5, 4.0))
+    look.ambient = float(r.uniform(0.15, 0.25) if dim else r.uniform(0.3, 0.45))
+    look.light_dir = (
+        float(r.uniform(-0.8, 0.8)),
+        float(r.uniform(0.1, 0.9)) * -1.0,
+        -1.0,
+    )
+    if r.random() < 0.4:
+        look.shoes = pick([(0.9, 0.9, 0.9), (0.1, 0.1, 0.1), (0.6, 0.2, 0.2)])
+    if clutter:
+        look.clutter = _clutter(r)
+    return look
+
+
+def _clutter(r) -> list[Box]:
+    """Furniture-like boxes behind and beside the person (never in front of them)."""
+    boxes = []
+    # a bookshelf, a table, a door frame, a picture, a plant pot + leaves, a chair
+    x0 = float(r.uniform(-2.4, -1.4))
+    boxes.append(Box((x0, 2.7, 0.9), (0.9, 0.35, 1.8), (0.45, 0.30, 0.18)))
+    for k in range(4):
+        boxes.append(
+            Box(
+                (x0 + float(r.uniform(-0.3, 0.3)), 2.5, 0.3 + 0.42 * k),
+                (0.22, 0.05, 0.25),
+                tuple(float(c) for c in r.uniform(0.1, 0.9, 3)),
+            )
+        )
+    x1 = float(r.uniform(1.3, 2.3))
+    boxes.append(Box((x1, 2.2, 0.37), (1.1, 0.6, 0.05), (0.50, 0.40, 0.30)))
+    boxes.append(Box((x1 - 0.45, 2.2, 0.18), (0.05, 0.5, 0.36), (0.40, 0.30, 0.22)))
+    boxes.append(Box((x1 + 0.45, 2.2, 0.18), (0.05, 0.5, 0.36), (0.40, 0.30, 0.22)))
+    boxes.append(
+        Box(
+            (float(r.uniform(-0.8, 0.8)), 2.93, 1.6),
+            (0.7, 0.03, 0.5),
+            tuple(float(c) for c in r.uniform(0.2, 0.8, 3)),
+        )
+    )
+    boxes.append(
+        Box(
+            (float(r.uniform(2.6, 3.2)), 2.9, 1.05),
+            (0.95, 0.08, 2.1),
+            (0.35, 0.28, 0.22),
+        )
+    )
+    px = float(r.uniform(-3.2, -2.7))
+    boxes.append(Box((px, 1.6, 0.18), (0.3, 0.3, 0.36), (0.55, 0.30, 0.20)))
+    boxes.append(Box((px, 1.6, 0.65), (0.5, 0.45, 0.6), (0.20, 0.45, 0.20)))
+    return boxes
+
+
+def _view(yaw: float) -> str:
+    a = abs(yaw)
+    return "side" if a <= 25 else ("oblique" if a < 70 else "front")
+
+
+def cam(yaw: float = 0.0, height: float = 1.0, fill: float = 0.8) -> Camera:
+    return Camera(_view(yaw), float(yaw), float(height), 0.0, fill=fill)
+
+
+def front_cam(height: float = 1.0, facing: str = "right") -> Camera:
+    """Camera straight in front of the person (yaw +90 = towards their front)."""
+    return Camera("front", 90.0, height, 0.0, fill=0.75)
+
+
+def _m(name, on, off, sev="moderate"):
+    return Mistake(name, float(on), float(off), sev)
+
+
+def _clip(
+    name,
+    stretch,
+    split,
+    seed,
+    body,
+    facing="right",
+    side=None,
+    camera=None,
+    seconds=20.0,
+    mistakes=(),
+    params=None,
+    clutter=False,
+    dim=False,
+    abstain=False,
+    notes="",
+    look=None,
+):
+    return ClipSpec(
+        name=name,
+        stretch=stretch,
+        split=split,
+        side=side,
+        facing=facing,
+        camera=camera or cam(),
+        body=BODIES[body],
+        look=look or make_look(seed, clutter, dim),
+        seed=seed,
+        seconds=seconds,
+        mistakes=list(mistakes),
+        params=dict(params or {}),
+        expected_abstain=abstain,
+        notes=notes,
+    )
+
+
+def dev_clips() -> list[ClipSpec]:
+    S = "dev"
+    c = []
+    # -------- hamstring: standing hip hinge
+    first = _clip(
+        "ham_round_mod_R_side_avgman",
+        "hamstring",
+        S,
+        101,
+        "avg_man",
+        "right",
+        camera=cam(0, 1.0, 0.8),
+        seconds=12,
+        mistakes=[_m("rounding", 6.0, 9.5)],
+        look=Look(),
+        notes="first clip: upright 2 s, hinge, rounding mid-hold, corrected",
+    )
+    c.append(first)
+    c += [
+        _clip(
+            "ham_round_gross_02",
+            "hamstring",
+            S,
+            102,
+            "small_woman",
+            "left",
+            camera=cam(20, 1.2),
+            seconds=20,
+            mistakes=[_m("rounding", 9.0, 14.5, "gross")],
+        ),
+        _clip(
+            "ham_round_mild_03",
+            "hamstring",
+            S,
+            103,
+            "heavy_man",
+            "right",
+            camera=cam(-20, 0.9),
+            seconds=20,
+            mistakes=[_m("rounding", 8.5, 14.0, "mild")],
+            clutter=True,
+        ),
+        _clip(
+            "ham_correct_deep_04",
+            "hamstring",
+            S,
+            104,
+            "tall_woman",
+            "left",
+            camera=cam(0, 1.1),
+            seconds=18,
+            params={"hinge_deg": 100.0, "lumbar_deg": -2.0, "thoracic_deg": 4.0},
+            notes="flexible person: deep flat-back hinge, correct throughout",
+        ),
+        _clip(
+            "ham_correct_bentknee_05",
+            "hamstring",
+            S,
+            105,
+            "avg_man",
+            "right",
+            camera=cam(10, 1.0),
+            seconds=18,
+            params={"hinge_deg": 78.0, "knee_deg": 30.0},
+            clutter=True,
+            notes="hinge with bent knees, flat back, correct throughout",
+        ),
+        _clip(
+            "ham_correct_06",
+            "hamstring",
+            S,
+            106,
+            "small_woman",
+            "right",
+            camera=cam(-10, 0.7),
+            seconds=16,
+            dim=True,
+        ),
+        _clip(
+            "ham_round_twice_07",
+            "hamstring",
+            S,
+            107,
+            "heavy_man",
+            "left",
+            camera=cam(0, 1.3),
+            seconds=26,
+            mistakes=[_m("rounding", 8.0, 12.5), _m("rounding", 16.5, 22.0, "gross")],
+        ),
+        _clip(
+            "ham_front_abstain_08",
+            "hamstring",
+            S,
+            108,
+            "avg_man",
+            "right",
+            camera=front_cam(1.0, "right"),
+            seconds=16,
+            mistakes=[_m("rounding", 8.5, 12.5)],
+            abstain=True,
+            notes="deliberately wrong view (camera in front): the app should abstain",
+        ),
+    ]
+    # -------- hip flexor: half-kneeling lunge; side = the kneeling (stretched) leg
+    c += [
+        _clip(
+            "hf_arch_mod_01",
+            "hip-flexor",
+            S,
+            201,
+            "avg_man",
+            "right",
+            side="left",
+            camera=cam(0, 0.9),
+            seconds=20,
+            mistakes=[_m("arching", 9.0, 14.5)],
+        ),
+        _clip(
+            "hf_arch_gross_02",
+            "hip-flexor",
+            S,
+            202,
+            "small_woman",
+            "left",
+            side="right",
+            camera=cam(20, 1.0),
+            seconds=20,
+            mistakes=[_m("arching", 8.5, 13.5, "gross")],
+            clutter=True,
+        ),
+        _clip(
+            "hf_arch_mild_03",
+            "hip-flexor",
+            S,
+            203,
+            "tall_woman",
+            "left",
+            side="left",
+            camera=cam(-20, 0.8),
+            seconds=20,
+            mistakes=[_m("arching", 9.5, 15.0, "mild")],
+        ),
+        _clip(
+            "hf_correct_04",
+            "hip-flexor",
+            S,
+            204,
+            "heavy_man",
+            "right",
+            side="right",
+            camera=cam(0, 1.0),
+            seconds=18,
+            params={"hip_ext_deg": 22.0},
+        ),
+        _clip(
+            "hf_correct_05",
+            "hip-flexor",
+            S,
+            205,
+            "avg_man",
+            "left",
+            side="left",
+            camera=cam(15, 1.2),
+            seconds=18,
+            clutter=True,
+            dim=True,
+        ),
+        _clip(
+            "hf_arch_mod_06",
+            "hip-flexor",
+            S,
+            206,
+            "heavy_man",
+            "right",
+            side="left",
+            camera=cam(-10, 1.4),
+            seconds=22,
+            mistakes=[_m("arching", 8.0, 12.0), _m("arching", 15.5, 19.5, "gross")],
+        ),
+        _clip(
+            "hf_front_abstain_07",
+            "hip-flexor",
+            S,
+            207,
+            "small_woman",
+            "right",
+            side="right",
+            camera=front_cam(0.9, "right"),
+            seconds=16,
+            mistakes=[_m("arching", 8.5, 12.5)],
+            abstain=True,
+            notes="deliberately wrong view (camera in front): the app should abstain",
+        ),
+    ]
+    # -------- glute: figure-4 on a box; side = the crossed leg
+    c += [
+        _clip(
+            "gl_fwdbend_mod_01",
+            "glute",
+            S,
+            301,
+            "avg_man",
+            "right",
+            side="left",
+            camera=cam(0, 1.0),
+            seconds=20,
+            mistakes=[_m("forward_bend", 9.0, 14.5)],
+        ),
+        _clip(
+            "gl_twist_mod_02",
+            "glute",
+            S,
+            302,
+            "small_woman",
+            "left",
+            side="right",
+            camera=cam(45, 1.1),
+            seconds=20,
+            mistakes=[_m("twist", 9.0, 14.5)],
+            notes="45-degree oblique view (for the twist)",
+        ),
+        _clip(
+            "gl_twist_gross_03",
+            "glute",
+            S,
+            303,
+            "heavy_man",
+            "right",
+            side="right",
+            camera=cam(20, 1.0),
+            seconds=20,
+            mistakes=[_m("twist", 8.5, 14.0, "gross")],
+            clutter=True,
+        ),
+        _clip(
+            "gl_both_04",
+            "glute",
+            S,
+            304,
+            "tall_woman",
+            "right",
+            side="left",
+            camera=cam(-30, 1.2),
+            seconds=26,
+            mistakes=[
+                _m("forward_bend", 8.0, 12.5, "gross"),
+                _m("twist", 16.0, 21.0, "mild"),
+            ],
+        ),
+        _clip(
+            "gl_correct_05",
+            "glute",
+            S,
+            305,
+            "avg_man",
+            "left",
+            side="left",
+            camera=cam(-45, 1.0),
+            seconds=18,
+            clutter=True,
+        ),
+        _clip(
+            "gl_correct_06",
+            "glute",
+            S,
+            306,
+            "heavy_man",
+            "right",
+            side="right",
+            camera=cam(0, 0.9),
+            seconds=18,
+            params={"hinge_deg": 35.0},
+            dim=True,
+        ),
+        _clip(
+            "gl_fwdbend_mild_07",
+            "glute",
+            S,
+            307,
+            "tall_woman",
+            "left",
+            side="right",
+            camera=cam(10, 1.1),
+            seconds=20,
+            mistakes=[_m("forward_bend", 9.0, 14.5, "mild")],
+        ),
+    ]
+    # -------- lying: camera about bed height from the side
+    c += [
+        _clip(
+            "bed_gentle_01",
+            "bed-decompression",
+            S,
+            401,
+            "avg_man",
+            "right",
+            camera=cam(0, 0.75, 0.7),
+            seconds=20,
+        ),
+        _clip(
+            "bed_jerky_mod_02",
+            "bed-decompression",
+            S,
+            402,
+            "small_woman",
+            "left",
+            camera=cam(15, 0.7, 0.7),
+            seconds=20,
+            mistakes=[_m("jerky_pumping", 9.0, 14.5)],
+            clutter=True,
+        ),
+        _clip(
+            "bed_jerky_gross_03",
+            "bed-decompression",
+            S,
+            403,
+            "heavy_man",
+            "right",
+            camera=cam(-10, 0.8, 0.7),
+            seconds=20,
+            mistakes=[_m("jerky_pumping", 8.5, 14.0, "gross")],
+        ),
+        _clip(
+            "towel_correct_01",
+            "towel-decompression",
+            S,
+            501,
+            "tall_woman",
+            "right",
+            camera=cam(0, 0.75, 0.75),
+            seconds=18,
+        ),
+        _clip(
+            "towel_overext_mod_02",
+            "towel-decompression",
+            S,
+            502,
+            "avg_man",
+            "left",
+            camera=cam(-15, 0.7, 0.75),
+            seconds=20,
+            mistakes=[_m("over_extension", 9.0, 14.5)],
+            clutter=True,
+        ),
+        _clip(
+            "towel_overext_gross_03",
+            "towel-decompression",
+            S,
+            503,
+            "small_woman",
+            "right",
+            camera=cam(10, 0.8, 0.75),
+            seconds=20,
+            mistakes=[_m("over_extension", 8.5, 13.5, "gross")],
+        ),
+        _clip(
+            "towel_overext_mild_04",
+            "towel-decompression",
+            S,
+            504,
+            "heavy_man",
+            "left",
+            camera=cam(0, 0.7, 0.75),
+            seconds=20,
+            mistakes=[_m("over_extension", 9.5, 15.0, "mild")],
+            dim=True,
+        ),
+    ]
+    return c
+
+
+def heldout_clips() -> list[ClipSpec]:
+    S = "heldout"
+    return [
+        _clip(
+            "ho_ham_round_mod_01",
+            "hamstring",
+            S,
+            9101,
+            "slim_tall_man",
+            "left",
+            camera=cam(-15, 1.1),
+            seconds=20,
+            mistakes=[_m("rounding", 9.0, 14.5)],
+            clutter=True,
+        ),
+        _clip(
+            "ho_ham_correct_deep_02",
+            "hamstring",
+            S,
+            9102,
+            "heavy_woman",
+            "right",
+            camera=cam(5, 1.0),
+            seconds=18,
+            params={"hinge_deg": 95.0, "knee_deg": 15.0, "lumbar_deg": -1.0},
+        ),
+        _clip(
+            "ho_ham_round_gross_03",
+            "hamstring",
+            S,
+            9103,
+            "older_man",
+            "right",
+            camera=cam(15, 0.8),
+            seconds=20,
+            mistakes=[_m("rounding", 8.5, 13.5, "gross")],
+            dim=True,
+        ),
+        _clip(
+            "ho_hf_arch_mod_01",
+            "hip-flexor",
+            S,
+            9201,
+            "heavy_woman",
+            "left",
+            side="left",
+            camera=cam(10, 1.0),
+            seconds=20,
+            mistakes=[_m("arching", 9.0, 14.5)],
+        ),
+        _clip(
+            "ho_hf_correct_02",
+            "hip-flexor",
+            S,
+            9202,
+            "slim_tall_man",
+            "right",
+            side="right",
+            camera=cam(-20, 1.2),
+            seconds=18,
+            clutter=True,
+        ),
+        _clip(
+            "ho_gl_twist_mod_01",
+            "glute",
+            S,
+            9301,
+            "older_man",
+            "right",
+            side="left",
+            camera=cam(-40, 1.0),
+            seconds=20,
+            mistakes=[_m("twist", 9.0, 14.5)],
+        ),
+        _clip(
+            "ho_gl_fwdbend_gross_02",
+            "glute",
+            S,
+            9302,
+            "slim_tall_man",
+            "left",
+            side="left",
+            camera=cam(0, 1.1),
+            seconds=20,
+            mistakes=[_m("forward_bend", 8.5, 14.0, "gross")],
+            clutter=True,
+        ),
+        _clip(
+            "ho_bed_jerky_mod_01",
+            "bed-decompression",
+            S,
+            9401,
+            "older_man",
+            "left",
+            camera=cam(5, 0.75, 0.7),
+            seconds=20,
+            mistakes=[_m("jerky_pumping", 9.0, 14.5)],
+        ),
+        _clip(
+            "ho_towel_overext_mod_01",
+            "towel-decompression",
+            S,
+            9501,
+            "heavy_woman",
+            "right",
+            camera=cam(-10, 0.75, 0.75),
+            seconds=20,
+            mistakes=[_m("over_extension", 9.0, 14.5)],
+        ),
+        _clip(
+            "ho_hf_front_abstain_03",
+            "hip-flexor",
+            S,
+            9203,
+            "older_man",
+            "left",
+            side="right",
+            camera=front_cam(1.0, "left"),
+            seconds=16,
+            mistakes=[_m("arching", 8.5, 12.5)],
+            abstain=True,
+        ),
+    ]
+
+
+def clip_set(name: str) -> list[ClipSpec]:
+    if name == "dev":
+        return dev_clips()
+    if name == "heldout":
+        return heldout_clips()
+    raise ValueError(f"unknown set {name!r} (dev | heldout)")

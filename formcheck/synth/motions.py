@@ -1,0 +1,358 @@
+"""Scripted motions for each stretch of the routine.
+
+Each motion is a function ``(poser, t, clip, ph) -> dict`` that configures the
+:class:`~formcheck.synth.rig.Poser` for time ``t`` (body frame) and returns
+scripted quantities (the mistake envelopes).  ``ph`` holds random phases from
+the clip's seed (breathing, sway) so that the same seed gives the same motion.
+The ground truth is *measured back from the posed rig* (truth.py), not copied
+from these scripted numbers.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+
+from formcheck.synth.body import rot_x, rot_y
+from formcheck.synth.rig import BACK, FORWARD, UP, Poser, spine_rotations
+from formcheck.synth.timeline import breathing, sway
+
+OTHER = {"L": "R", "R": "L"}
+
+
+def _mistake(clip, name: str, t: float) -> float:
+    """Scripted deviation for mistake ``name`` at ``t`` (amplitude x envelope, max over intervals)."""
+    vals = [m.amplitude * m.envelope(t) for m in clip.mistakes if m.name == name]
+    return max(vals) if vals else 0.0
+
+
+def _env(clip, name: str, t: float) -> float:
+    vals = [m.envelope(t) for m in clip.mistakes if m.name == name]
+    return max(vals) if vals else 0.0
+
+
+def _hang_arms(
+    p: Poser,
+    reach_fwd: float = 0.0,
+    lateral: float = 0.05,
+    bend: float = 0.93,
+    toward=None,
+    w=0.0,
+):
+    """Arms hang under the shoulders (gravity), optionally reaching towards ``toward``."""
+    for s in "LR":
+        sx = 1.0 if s == "L" else -1.0
+        sh = p.shoulder(s)
+        l1, l2 = p.arm[s]
+        tgt = sh + np.array([sx * lateral, -reach_fwd, -(l1 + l2) * bend])
+        if toward is not None and w > 0:
+            tgt = (1 - w) * tgt + w * (np.asarray(toward[s]))
+        tgt[2] = max(tgt[2], 0.06)
+        p.place_arm(s, tgt, BACK + np.array([sx * 0.4, 0, 0]))
+
+
+# ------------------------------------------------------------------ hamstring
+
+
+def hamstring(p: Poser, t: float, clip, ph) -> dict:
+    """Standing hip hinge, both legs straight-ish; mistake: rounding the low back."""
+    prm = clip.params
+    s = clip.settle(t)
+    hinge = prm.get("hinge_deg", 72.0)
+    knee = prm.get("knee_deg", 6.0)
+    rnd = _mistake(clip, "rounding", t)
+    br = breathing(t, ph[0]) * s
+    sw = sway(t, ph[1:3])
+    # rounding: the low back flexes, the pelvis gives a little back (posterior tilt), the
+    # upper back follows and the hands reach down towards the toes
+    tilt = s * hinge - 0.30 * rnd + 1.0 * br + 0.8 * sw * s
+    lumbar = s * prm.get("lumbar_deg", -3.0) + rnd
+    thor = s * prm.get("thoracic_deg", 6.0) + 0.45 * rnd + 0.8 * br
+    p.local.update(spine_rotations(lumbar, thor, neck_flex=s * 8.0 - 0.2 * rnd))
+    l1, l2 = p.leg["L"]
+    k = np.deg2rad(s * knee + 2.0)
+    reach = np.sqrt(l1 * l1 + l2 * l2 + 2 * l1 * l2 * np.cos(k))
+    back = (
+        0.17 * np.sin(np.deg2rad(max(tilt, 0.0))) + 0.25 * l1 * np.sin(k) + 0.004 * sw
+    )
+    hip_z = p.ankle_height + np.sqrt(max(reach**2 - back**2, 0.01))
+    p.set_pelvis(rot_x(tilt), np.array([0.0, back, hip_z]))
+    feet = {}
+    for sd in "LR":
+        sx = 1.0 if sd == "L" else -1.0
+        ank = np.array([sx * 0.115, 0.0, p.ankle_height])
+        p.place_leg(sd, ank, FORWARD + 0.05 * UP)
+        feet[sd] = ank + np.array([0.0, -0.16, 0.02])
+    w = _env(clip, "rounding", t) * 0.7
+    _hang_arms(p, reach_fwd=0.03 * s, toward=feet, w=w)
+    return {}
+
+
+# ------------------------------------------------------------------ hip flexor
+
+
+def hip_flexor(p: Poser, t: float, clip, ph) -> dict:
+    """Half-kneeling lunge.  ``clip.side`` is the working (back, kneeling) leg.
+
+    Starts tall-kneeling on the back knee (front foot already forward), then shifts
+    the pelvis forward with a tucked pelvis.  Mistake: arching — the pelvis tips
+    forward, the low back extends and the trunk leans back.
+    """
+    prm = clip.params
+    s = clip.settle(t)
+    back_leg = "L" if clip.side == "left" else "R"
+    front_leg = OTHER[back_leg]
+    arch = _mistake(clip, "arching", t)
+    br = breathing(t, ph[0])
+    sw = sway(t, ph[1:3])
+    l1, l2 = p.leg[back_leg]
+    knee_h = 0.065  # knee joint centre above the floor when kneeling
+    ext = (
+        s * prm.get("hip_ext_deg", 18.0) + 4.0 + 1.0 * sw
+    )  # back thigh behind vertical (world)
+    # arching: pelvis tips forward, lumbar extends, trunk leans back
+    tilt = s * prm.get("tuck_deg", -6.0) + 0.40 * arch + 0.6 * br
+    lumbar = s * prm.get("lumbar_deg", 0.0) - arch
+    thor = -0.15 * arch + 0.6 * br
+    p.local.update(spine_rotations(lumbar, thor, neck_flex=0.2 * arch))
+    bx = 1.0 if back_leg == "L" else -1.0
+    knee_y = 0.12  # back knee position (body frame)
+    hip_y = knee_y - l1 * np.sin(np.deg2rad(ext))
+    hip_z = knee_h + l1 * np.cos(np.deg2rad(ext))
+    p.set_pelvis(rot_x(tilt), np.array([0.0, hip_y, hip_z]))
+    # back leg: thigh down to the knee on the floor, shin flat on the floor behind
+    knee = np.array([bx * 0.11, knee_y, knee_h])
+    ankle = knee + np.array([0.0, l2 * 0.995, 0.01])
+    hip = p.pos(p.fk(), f"upperleg01.{back_leg}")
+    # aim the chain so that the knee lands on ``knee``: target straight through with the
+    # pole pushing the knee to where we want it
+    pole = knee - (hip + ankle) / 2
+    p.place_leg(back_leg, ankle, pole, foot_R=rot_x(172))
+    # front leg: foot flat ahead, shin about vertical
+    fx = -bx
+    l1f = p.leg[front_leg][0]
+    front_ank = np.array(
+        [fx * 0.14, knee_y - 0.95 * (l1f + 0.12) - 0.02, p.ankle_height]
+    )
+    p.place_leg(front_leg, front_ank, FORWARD + 0.8 * UP)
+    # hands rest on the front thigh near the knee
+    posed = p.fk()
+    fk_ = p.pos(posed, f"lowerleg01.{front_leg}")
+    fh = p.pos(posed, f"upperleg01.{front_leg}")
+    for sd in "LR":
+        sx = 1.0 if sd == "L" else -1.0
+        tgt = fh + 0.72 * (fk_ - fh) + np.array([sx * 0.045, 0.02, 0.075])
+        p.place_arm(sd, tgt, BACK + np.array([sx * 0.6, 0, 0]) - 0.3 * UP)
+    return {}
+
+
+# ------------------------------------------------------------------ glute (figure-4 on a box)
+
+
+def glute(p: Poser, t: float, clip, ph) -> dict:
+    """Figure-4 seated on a box.  ``clip.side`` is the crossed (working) leg.
+
+    Starts sitting tall with the ankle already on the other knee, then hinges
+    forward from the hips with a neutral back.  Mistakes: ``twist`` (thorax turns
+    against the pelvis) and ``forward_bend`` (bending through the low back instead
+    of the hips).
+    """
+    prm = clip.params
+    s = clip.settle(t)
+    work = "L" if clip.side == "left" else "R"
+    stand = OTHER[work]
+    fb = _mistake(clip, "forward_bend", t)
+    tw = _mistake(clip, "twist", t)
+    br = breathing(t, ph[0])
+    seat = clip.seat_height
+    # hinge at the hips; when bending through the back the pelvis tilts a bit less
+    tilt = s * prm.get("hinge_deg", 28.0) - 3.0 - 0.25 * fb + 0.5 * br
+    lumbar = s * prm.get("lumbar_deg", -2.0) + fb
+    thor = 3.0 + 0.4 * fb + 0.6 * br
+    sgn = 1.0 if work == "L" else -1.0  # twist turns the chest towards the crossed knee
+    p.local.update(spine_rotations(lumbar, thor, twist=sgn * tw, neck_flex=0.15 * fb))
+    hip_z = seat + p.seat_offset
+    p.set_pelvis(rot_x(tilt), np.array([0.0, 0.02, hip_z]))
+    l1 = p.leg[stand][0]
+    sx = 1.0 if stand == "L" else -1.0
+    ank = np.array([sx * 0.13, -l1 * 0.98, p.ankle_height])
+    p.place_leg(stand, ank, FORWARD + UP)
+    # crossed leg: ankle resting on top of the other thigh just behind the knee
+    wx = -sx
+    posed = p.fk()
+    knee_st = p.pos(posed, f"lowerleg01.{stand}")
+    tgt = knee_st + np.array([wx * 0.02, 0.06, 0.10])
+    pole = np.array([wx * 1.0, -0.35, 0.45])
+    knee_w, ank_w = p.place_leg(work, tgt, pole, foot_R=rot_y(-sgn * 70) @ rot_x(20))
+    # hands: one on the crossed knee, one on the crossed ankle
+    targets = {
+        work: knee_w + np.array([0.0, 0.0, 0.07]),
+        stand: ank_w + np.array([0.0, 0.0, 0.06]),
+    }
+    for sd in "LR":
+        dx = 1.0 if sd == "L" else -1.0
+        p.place_arm(sd, targets[sd], BACK + np.array([dx * 0.8, 0, 0]) - 0.2 * UP)
+    return {}
+
+
+# ------------------------------------------------------------------ lying positions
+
+SUPINE = rot_x(-90.0)  # body frame: lying on the back, head towards +Y
+
+
+def _pump_wave(t: float, freq: float, jerky: float) -> float:
+    """-1..1 pumping wave; ``jerky`` 0..1 blends a smooth sine into a sharp, square-ish one."""
+    x = np.sin(2 * np.pi * freq * t)
+    sharp = np.tanh(5.0 * x) / np.tanh(5.0)
+    return float((1 - jerky) * x + jerky * sharp)
+
+
+def bed_decompression(p: Poser, t: float, clip, ph) -> dict:
+    """Lying on the back across a bed, knees at the edge, lower legs hanging down.
+
+    Gentle rhythmic pumping: small rocking of the pelvis (posterior tilt) with the
+    lower legs swinging a little.  Mistake ``jerky_pumping``: the rocking becomes
+    large (x2..x4) and jerky (sharp reversals, faster).
+    """
+    prm = clip.params
+    s = clip.settle(t)
+    H = clip.bed_height
+    env = _env(clip, "jerky_pumping", t)
+    mult = 1.0 + _mistake(clip, "jerky_pumping", t) - env  # = 1 + (A - 1) * envelope
+    freq = prm.get("pump_hz", 0.45) * (1.0 + 0.9 * env)
+    wave = _pump_wave(t - clip.settle.hold_start, freq, env) * s
+    amp = prm.get("pump_deg", 3.0) * mult  # pelvis rocking amplitude, deg
+    tilt = -amp * (0.5 + 0.5 * wave)  # posterior tilt only (0..-amp)
+    lift = 0.004 * amp * (0.5 + 0.5 * wave)
+    slide = (
+        0.006 * amp * wave
+    )  # the whole body rocks along the bed (towards the head = +)
+    br = breathing(t, ph[0])
+    p.local.update(spine_rotations(-4.0 - 0.25 * tilt, 0.5 * br, neck_flex=12.0))
+    hip_z = H + p.lie_offset + lift
+    p.set_pelvis(SUPINE @ rot_x(tilt), np.array([0.0, slide, hip_z]))
+    posed = p.fk()
+    for sd in "LR":
+        sx = 1.0 if sd == "L" else -1.0
+        l1, l2 = p.leg[sd]
+        hip = p.pos(posed, f"upperleg01.{sd}")
+        knee = np.array([sx * 0.12, hip[1] - l1 * 0.99, H + 0.055])
+        swing = np.deg2rad(
+            -6.0 * s + 1.5 * amp * wave
+        )  # lower legs hang, swinging with the pumping
+        ankle = knee + l2 * np.array([0.0, -np.sin(swing), -np.cos(swing)])
+        p.place_leg(sd, ankle, knee - (hip + ankle) / 2, foot_R=rot_x(-25))
+    # arms rest on the bed beside the body
+    for sd in "LR":
+        sx = 1.0 if sd == "L" else -1.0
+        sh = p.shoulder(sd)
+        tgt = np.array([sx * 0.30, sh[1] - 0.45, H + 0.05])
+        p.place_arm(sd, tgt, np.array([sx, 0.0, 0.4]))
+    return {}
+
+
+def bed_props(p: Poser, clip):
+    from formcheck.synth.scene import Box
+
+    l1 = p.leg["L"][0]
+    H = clip.bed_height
+    edge = -l1 * 0.86  # the foot end of the bed, under the back of the knees
+    length = 1.95
+    return [
+        Box(
+            (0.0, edge + length / 2, H / 2),
+            (0.95, length, H),
+            clip.params.get("bed_color", (0.55, 0.58, 0.70)),
+            away=0.25,
+        )
+    ]
+
+
+def towel_decompression(p: Poser, t: float, clip, ph) -> dict:
+    """Lying on the back on a bed, knees bent, a rolled towel under the low back.
+
+    Starts with the legs straight and bends the knees up (settle).  Correct hold: the
+    towel supports a mild lordosis, pelvis resting.  Mistake ``over_extension``: the
+    pelvis lifts off (5..12 cm) and the low back arches over the roll.
+    """
+    prm = clip.params
+    s = clip.settle(t)
+    H = clip.bed_height
+    lift = _mistake(clip, "over_extension", t)
+    br = breathing(t, ph[0])
+    trunk_len = 0.45
+    ang = np.degrees(np.arcsin(min(lift / trunk_len, 0.9)))
+    lordosis = prm.get("towel_lordosis_deg", -7.0)
+    lumbar = lordosis - 1.3 * ang
+    tilt = 0.5 * -lordosis + ang  # pelvis tips (anterior) as the hips rise
+    p.local.update(spine_rotations(lumbar, -0.5 * ang + 0.6 * br, neck_flex=10.0))
+    hip_z = H + p.lie_offset + 0.012 + lift
+    p.set_pelvis(SUPINE @ rot_x(tilt), np.array([0.0, 0.0, hip_z]))
+    posed = p.fk()
+    for sd in "LR":
+        sx = 1.0 if sd == "L" else -1.0
+        l1, l2 = p.leg[sd]
+        hip = p.pos(posed, f"upperleg01.{sd}")
+        hip0 = np.array([hip[0], 0.0, H + p.lie_offset])
+        straight = hip0 + np.array(
+            [sx * 0.03, -(l1 + l2) * 0.98, -p.lie_offset + p.ankle_height * 0.6]
+        )
+        hooked = hip0 + np.array(
+            [sx * 0.05, -(l1 + l2) * 0.62, -p.lie_offset + p.ankle_height]
+        )
+        ank = (1 - s) * straight + s * hooked
+        p.place_leg(sd, ank, np.array([0, -0.3, 1.0]), foot_R=rot_x(-10 * (1 - s)))
+    for sd in "LR":
+        sx = 1.0 if sd == "L" else -1.0
+        sh = p.shoulder(sd)
+        tgt = np.array([sx * 0.30, sh[1] - 0.45, H + 0.05])
+        p.place_arm(sd, tgt, np.array([sx, 0.0, 0.4]))
+    return {}
+
+
+def towel_props(p: Poser, clip):
+    from formcheck.synth.scene import Box
+
+    H = clip.bed_height
+    b = p.b
+    # the roll sits under the lumbar spine (between spine05 and spine03, rest lengths)
+    y = float(
+        np.mean([b.head(n)[2] - p.hip_mid_rest[2] for n in ("spine04", "spine03")])
+    )
+    towel = Box(
+        (0.0, y, H + 0.03),
+        (0.5, 0.12, 0.06),
+        clip.params.get("towel_color", (0.85, 0.25, 0.25)),
+    )
+    bed = Box(
+        (0.0, -0.2, H / 2),
+        (0.95, 2.1, H),
+        clip.params.get("bed_color", (0.55, 0.58, 0.70)),
+        away=0.2,
+    )
+    return [bed, towel]
+
+
+def no_props(p: Poser, clip):
+    from formcheck.synth.scene import Box
+
+    if clip.stretch == "glute":
+        h = clip.seat_height
+        return [
+            Box(
+                (0.0, 0.12, h / 2),
+                (0.45, 0.42, h),
+                clip.params.get("seat_color", (0.45, 0.30, 0.20)),
+            )
+        ]
+    return []
+
+
+MOTIONS = {
+    "hamstring": hamstring,
+    "hip-flexor": hip_flexor,
+    "glute": glute,
+    "bed-decompression": bed_decompression,
+    "towel-decompression": towel_decompression,
+}
+PROPS = {"bed-decompression": bed_props, "towel-decompression": towel_props}
+LYING = ("bed-decompression", "towel-decompression")

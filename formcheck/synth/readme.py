@@ -1,0 +1,100 @@
+"""Write the README table of a clip folder from its truth sidecars."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+HEADER = """# {title}
+
+Synthetic labelled clips rendered by `formcheck.synth` (a rigged parametric body, the ANNY model,
+rendered offscreen). Every `<clip>.mp4` (H.264, yuv420p, 30 fps, 640x480) has a `<clip>.truth.json`
+sidecar (schema `formcheck.truth/1`) whose per-frame angles are **measured from the posed rig**, never
+from a pose detector. Regenerate with:
+
+    PYTHONPATH=. python -m formcheck.synth generate --set {split} --out {folder}
+
+(needs the `render` extra; see `formcheck/synth/__init__.py`). Same seed -> same truth; frames are
+identical as far as the software renderer (OSMesa) is deterministic.
+
+How to read the truth:
+- `mistakes`: per mistake of the stretch, the intervals `[start_s, end_s]` where the scripted deviation is
+  at least half its amplitude (it ramps in and out over ~1.2 s); `mistake_details` adds severity and amplitude
+  (rounding / forward_bend: extra lumbar flexion in degrees; arching: lumbar extension in degrees, with the pelvis
+  tipping forward and the trunk leaning back; twist: thorax-vs-pelvis rotation in degrees; over_extension: pelvis
+  lift in metres; jerky_pumping: multiplier of the pumping amplitude, with sharp reversals and a faster rhythm).
+- `hold`: from when the person has settled into the position (after getting into it) to the end.
+- `frames.lumbar_flexion_deg`: + flexion (rounding) / - extension (arching) vs the rig's neutral lumbar curve.
+- `camera.yaw_deg`: 0 = square side view; + turns the camera towards the person's front (90 = front view).
+- `facing`: the way the person faces in the image; for the lying positions, the side of the image the head is on.
+- `side`: the working leg (hip flexor: the kneeling, stretched leg; glute: the crossed leg).
+- `expected_abstain`: true for the deliberately wrong (front) view - the app should say it cannot judge.
+
+Motion: the person breathes and sways slightly during holds (every frame is rendered; none reused).
+The bed decompression is scripted as lying on the back along a bed with the knees at its foot end and the
+lower legs hanging, rocking the pelvis gently (the hanging lower legs are partly hidden behind the bed from
+a camera at bed height, as they would be in a real room).
+
+| clip | stretch | side | facing | camera (yaw, height, distance) | body | mistakes: severity [interval s] | s | MB |
+|---|---|---|---|---|---|---|---|---|
+"""
+
+
+def write_readme(
+    folder: Path, title: str, split: str, detect: Path | None = None
+) -> Path:
+    """``detect``: optional JSON from ``python -m formcheck.synth.detect --json`` (adds a column)."""
+    folder = Path(folder)
+    rates = {}
+    if detect and Path(detect).is_file():
+        rates = {r["clip"]: r for r in json.loads(Path(detect).read_text())}
+    rows = []
+    total = 0.0
+    for p in sorted(folder.glob("*.truth.json")):
+        d = json.loads(p.read_text())
+        mp4 = folder / d["clip"]
+        mb = mp4.stat().st_size / 1e6 if mp4.exists() else 0.0
+        total += mb
+        det = d.get("mistake_details", [])
+        ms = (
+            "; ".join(
+                f"{x['mistake']}: {x['severity']} [{x['interval'][0]:.1f}-{x['interval'][1]:.1f}]"
+                for x in det
+            )
+            or "none (correct)"
+        )
+        cam = d["camera"]
+        view = cam["view"] + (" (abstain)" if d["expected_abstain"] else "")
+        dur = d["n_frames"] / d["fps"]
+        rows.append(
+            f"| {d['clip']} | {d['stretch']} | {d['side'] or '-'} | {d['facing']} | {view} "
+            f"{cam['yaw_deg']:+.0f} deg, {cam['height_m']:.2f} m, {cam['distance_m']:.2f} m | "
+            f"{d['body']['name']} | {ms} | {dur:.0f} | {mb:.2f} |"
+        )
+        if rates:
+            r = rates.get(d["clip"])
+            rows[-1] += f" {r['rate'] * 100:.1f} % |" if r else " |"
+    header = HEADER.format(title=title, split=split, folder=folder.name)
+    if rates:
+        header = header.replace("| s | MB |\n|---|", "| s | MB | detected |\n|---|---|")
+    text = header + "\n".join(rows) + "\n"
+    if rates:
+        text += (
+            "\n`detected`: share of frames in which MediaPipe's PoseLandmarker (full model, VIDEO mode)"
+            " found the person, measured with `python -m formcheck.synth.detect`.\n"
+        )
+    text += f"\n{len(rows)} clips, {total:.1f} MB in all.\n"
+    if d_notes := _notes(folder):
+        text += "\nNotes:\n" + d_notes
+    out = folder / "README.md"
+    out.write_text(text)
+    return out
+
+
+def _notes(folder: Path) -> str:
+    lines = []
+    for p in sorted(folder.glob("*.truth.json")):
+        d = json.loads(p.read_text())
+        if d.get("notes"):
+            lines.append(f"- `{d['clip']}`: {d['notes']}\n")
+    return "".join(lines)
