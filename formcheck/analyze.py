@@ -77,15 +77,14 @@ def analyze_video(path: str | Path, stretch: str, *, model: str = DEFAULT_MODEL,
     spec = get_stretch(stretch)
     shown = shown_metrics(spec)
     with ExitStack() as stack:
+        # Unwinds in reverse: the encoder is flushed, then the file is moved into place, or deleted if
+        # anything failed — no partial output is ever left behind. Entered first so a bad output path fails
+        # before the video is opened or the model loaded.
+        tmp = stack.enter_context(atomic_output(annotated)) if annotated else None
         reader = stack.enter_context(VideoReader(path))
         pipeline = stack.enter_context(Pipeline(stretch, model))
         info = reader.info
-        writer = None
-        if annotated:
-            # Unwinds in reverse: the encoder is flushed, then the file is moved into place, or
-            # deleted if anything failed — no partial output is ever left behind.
-            tmp = stack.enter_context(atomic_output(annotated))
-            writer = stack.enter_context(H264Writer(tmp, info.fps, info.width, info.height))
+        writer = stack.enter_context(H264Writer(tmp, info.fps, info.width, info.height)) if tmp else None
         analysis = Analysis(info, stretch, model)
         for index, (t, rgb) in enumerate(prefetch(reader.frames())):
             result = pipeline(rgb, t)

@@ -41,8 +41,12 @@ def analyze(
     """Analyse one recorded stretch and report flagged mistakes."""
     from .analyze import analyze_video, write_json
     from .pipeline import get_stretch
+    from .video import check_output_path
 
-    spec = get_stretch(stretch)  # fail on a bad name before any decoding
+    spec = get_stretch(stretch)  # fail on a bad name or output path before any decoding
+    for target in (json_out, annotated):
+        if target:
+            check_output_path(target)
     with _progress() as progress:
         task = progress.add_task(f"analysing {path.name}", total=None)
         analysis = analyze_video(path, stretch, model=model, annotated=annotated,

@@ -96,7 +96,7 @@ class PoseFrame:
 
 @contextmanager
 def _native_stderr_silenced():
-    """Hide the TFLite/glog start-up chatter that the native library writes straight to fd 2,
+    """Hide the TFLite/glog chatter that the native library writes straight to fd 2,
     so command-line errors stay one line. Python exceptions still propagate."""
     saved = os.dup(2)
     try:
@@ -153,7 +153,8 @@ class PoseEstimator:
         return PoseFrame.from_mediapipe(result, t, width, height)
 
     def close(self) -> None:
-        self._landmarker.close()
+        with _native_stderr_silenced():  # newer releases log accelerator teardown on fd 2
+            self._landmarker.close()
 
     def __enter__(self) -> PoseEstimator:
         return self

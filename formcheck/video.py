@@ -186,14 +186,22 @@ def _reason(err: Exception) -> str:
     return text.strip().splitlines()[0] if text.strip() else type(err).__name__
 
 
-@contextmanager
-def atomic_output(path: str | os.PathLike) -> Iterator[Path]:
-    """Yield a temporary path beside ``path``; move it into place only if the block succeeds."""
+def check_output_path(path: str | os.PathLike) -> Path:
+    """Fail early (before any work) on an output path that cannot be written."""
     final = Path(path)
     if final.is_dir():
         raise InputError(f"{final}: is a directory, expected an output file name")
     if not final.parent.is_dir():
         raise InputError(f"{final.parent}: output folder does not exist")
+    if not os.access(final.parent, os.W_OK):
+        raise InputError(f"{final.parent}: output folder is not writable")
+    return final
+
+
+@contextmanager
+def atomic_output(path: str | os.PathLike) -> Iterator[Path]:
+    """Yield a temporary path beside ``path``; move it into place only if the block succeeds."""
+    final = check_output_path(path)
     tmp = final.with_name(f".{final.name}.part")
     try:
         yield tmp

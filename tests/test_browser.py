@@ -187,6 +187,7 @@ def test_live_flag_banner_then_review_shows_flagged_frames(server, tmp_path):
             page.get_by_role("link", name="Review").first.click()
             page.get_by_role("heading", name="Flagged moments").wait_for(timeout=20_000)
             gallery = page.locator("[data-testid='stImage']")
+            gallery.first.wait_for(timeout=20_000)  # thumbnails arrive after the heading
             assert gallery.count() >= 1
             assert page.get_by_text(label, exact=False).count() >= 1
             assert page.get_by_text("No mistakes were flagged").count() == 0
