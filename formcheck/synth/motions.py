@@ -241,13 +241,17 @@ def bed_decompression(p: Poser, t: float, clip, ph) -> dict:
         )  # lower legs hang, swinging with the pumping
         ankle = knee + l2 * np.array([0.0, -np.sin(swing), -np.cos(swing)])
         p.place_leg(sd, ankle, knee - (hip + ankle) / 2, foot_R=rot_x(-25))
-    # arms rest on the bed beside the body
+    _rest_arms_beside_body(p, H)
+    return {}
+
+
+def _rest_arms_beside_body(p: Poser, surface_h: float) -> None:
+    """Lying positions: both arms rest on the surface beside the body."""
     for sd in "LR":
         sx = 1.0 if sd == "L" else -1.0
         sh = p.shoulder(sd)
-        tgt = np.array([sx * 0.30, sh[1] - 0.45, H + 0.05])
+        tgt = np.array([sx * 0.30, sh[1] - 0.45, surface_h + 0.05])
         p.place_arm(sd, tgt, np.array([sx, 0.0, 0.4]))
-    return {}
 
 
 def bed_props(p: Poser, clip):
@@ -301,11 +305,7 @@ def towel_decompression(p: Poser, t: float, clip, ph) -> dict:
         )
         ank = (1 - s) * straight + s * hooked
         p.place_leg(sd, ank, np.array([0, -0.3, 1.0]), foot_R=rot_x(-10 * (1 - s)))
-    for sd in "LR":
-        sx = 1.0 if sd == "L" else -1.0
-        sh = p.shoulder(sd)
-        tgt = np.array([sx * 0.30, sh[1] - 0.45, H + 0.05])
-        p.place_arm(sd, tgt, np.array([sx, 0.0, 0.4]))
+    _rest_arms_beside_body(p, H)
     return {}
 
 
