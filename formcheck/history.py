@@ -103,15 +103,10 @@ class HoldRecord:
     series_kind: str = "rule"
 
 
-@dataclass
-class SessionRecord:
-    kind: str
-    title: str
-    started_at: datetime
-    duration_s: float = 0.0
-    holds: list[HoldRecord] = field(default_factory=list)
-    video_path: str | None = None
-    id: int | None = None
+class HoldTotals:
+    """Session-wide sums over ``holds`` (each hold has ``flags`` and ``good_s``)."""
+
+    holds: list
 
     @property
     def flags(self) -> int:
@@ -120,6 +115,17 @@ class SessionRecord:
     @property
     def good_s(self) -> float:
         return sum(h.good_s for h in self.holds)
+
+
+@dataclass
+class SessionRecord(HoldTotals):
+    kind: str
+    title: str
+    started_at: datetime
+    duration_s: float = 0.0
+    holds: list[HoldRecord] = field(default_factory=list)
+    video_path: str | None = None
+    id: int | None = None
 
 
 @dataclass(frozen=True)

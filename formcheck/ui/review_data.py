@@ -9,7 +9,7 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from pathlib import Path
 
-from formcheck.history import FlagRecord, HoldRecord, SessionRecord
+from formcheck.history import FlagRecord, HoldRecord, HoldTotals, SessionRecord
 from formcheck.rules import STRETCHES
 
 from .coach import HoldLog, encode_png
@@ -51,7 +51,7 @@ class ReviewHold:
 
 
 @dataclass
-class Review:
+class Review(HoldTotals):
     kind: str  # routine | practice | video
     title: str
     started_at: datetime
@@ -62,14 +62,6 @@ class Review:
     @property
     def shots(self) -> list[ReviewShot]:
         return [shot for hold in self.holds for shot in hold.shots]
-
-    @property
-    def flags(self) -> int:
-        return sum(h.flags for h in self.holds)
-
-    @property
-    def good_s(self) -> float:
-        return sum(h.good_s for h in self.holds)
 
     @property
     def duration_s(self) -> float:
