@@ -12,7 +12,8 @@ from pathlib import Path
 from . import __version__
 from .draw import annotate, shown_metrics
 from .model_files import DEFAULT_MODEL, model_path, sha256_of
-from .pipeline import FrameResult, Pipeline, get_stretch
+from .parallel import default_workers, observe_video, worth_sharing
+from .pipeline import FrameResult, Judge, Observer, get_stretch
 from .session import FlaggedFrame
 from .video import H264Writer, VideoInfo, VideoReader, atomic_output, prefetch
 
@@ -72,8 +73,13 @@ def frame_record(result: FrameResult) -> dict:
 
 
 def analyze_video(path: str | Path, stretch: str, *, model: str = DEFAULT_MODEL,
-                  annotated: str | Path | None = None, progress: ProgressFn | None = None) -> Analysis:
-    """Run the pipeline over every frame; optionally write the annotated H.264 video (atomically)."""
+                  annotated: str | Path | None = None, progress: ProgressFn | None = None,
+                  workers: int | None = None) -> Analysis:
+    """Run the pipeline over every frame; optionally write the annotated H.264 video (atomically).
+
+    Pose + metrics run on ``workers`` processes (default: one per core, see ``formcheck.parallel``) when the clip
+    is long enough to share; rules, session, drawing and encoding run here, in frame order.
+    """
     spec = get_stretch(stretch)
     shown = shown_metrics(spec)
     with ExitStack() as stack:
@@ -82,20 +88,30 @@ def analyze_video(path: str | Path, stretch: str, *, model: str = DEFAULT_MODEL,
         # before the video is opened or the model loaded.
         tmp = stack.enter_context(atomic_output(annotated)) if annotated else None
         reader = stack.enter_context(VideoReader(path))
-        pipeline = stack.enter_context(Pipeline(stretch, model))
         info = reader.info
+        workers = default_workers() if workers is None else workers
+        frames = prefetch(reader.frames())
+        if worth_sharing(info, workers):
+            observed = zip(frames, observe_video(info, stretch, model, workers), strict=True)
+        else:
+            observer = Observer(spec, model)
+            stack.callback(observer.close)
+            observed = (((t, rgb), observer(rgb, t)) for t, rgb in frames)
+        judge = Judge(spec)
         writer = stack.enter_context(H264Writer(tmp, info.fps, info.width, info.height)) if tmp else None
         analysis = Analysis(info, stretch, model)
-        for index, (t, rgb) in enumerate(prefetch(reader.frames())):
-            result = pipeline(rgb, t)
+        for index, ((t, rgb), seen) in enumerate(observed):
+            if seen.pose.t != t:
+                raise RuntimeError(f"frame {index}: observation for t={seen.pose.t}, frame at t={t}")
+            result = judge(seen, rgb)
             analysis.frames.append(frame_record(result))
             if writer:
                 writer.write(annotate(rgb, result, shown))
             if progress:
                 progress(index + 1, max(info.frame_count, index + 1))
-        pipeline.session.finish(analysis.frames[-1]["t"])
-        analysis.events = [event.as_dict() for event in pipeline.session.events]
-        analysis.flagged_frames = pipeline.session.flagged_frames
+        judge.session.finish(analysis.frames[-1]["t"])
+        analysis.events = [event.as_dict() for event in judge.session.events]
+        analysis.flagged_frames = judge.session.flagged_frames
     return analysis
 
 

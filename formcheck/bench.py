@@ -17,6 +17,7 @@ from pathlib import Path
 import numpy as np
 
 from .analyze import analyze_video
+from .parallel import default_workers
 from .draw import annotate, shown_metrics
 from .pipeline import Pipeline, get_stretch
 from .pose import PoseEstimator
@@ -105,6 +106,9 @@ def run_live(video: Path, stretch: str, model: str, seconds: float, fps: float =
         "callback": _ms_stats(callback_s),
         "rss_start_mb": rss[1][1] if len(rss) > 2 else rss[0][1], "rss_end_mb": rss[-1][1],
         "rss_max_mb": max(mb for _, mb in rss),
+        # Flat memory: the growth over the second half of the feed, and the whole curve to see where it levels.
+        "rss_second_half_growth_mb": rss[-1][1] - next(mb for t, mb in rss if t >= seconds / 2),
+        "rss_mb_every_10s": [round(mb, 1) for _, mb in rss],
     }
 
 
@@ -188,10 +192,13 @@ def run_bench(video: Path, stretch: str = "hamstring", model: str = "full", fram
         if writer:
             writer.close()
 
-    say("analyze (real-time factor)")
-    started = time.perf_counter()
-    analysis = analyze_video(video, stretch, model=model)
-    analyze_s = time.perf_counter() - started
+    workers = default_workers()
+    analyze_s = {}
+    for count in sorted({1, workers}):
+        say(f"analyze on {count} process{'es' if count > 1 else ''} (real-time factor)")
+        started = time.perf_counter()
+        analysis = analyze_video(video, stretch, model=model, workers=count)
+        analyze_s[count] = time.perf_counter() - started
     clip_s = len(analysis.frames) / analysis.info.fps
 
     overhead = [m + r for m, r in zip(stages["metrics"], stages["rules"])]
@@ -215,7 +222,8 @@ def run_bench(video: Path, stretch: str = "hamstring", model: str = "full", fram
         "stages": {name: _ms_stats(values) for name, values in stages.items() if values},
         "metrics_plus_rules": _ms_stats(overhead),
         "throughput_ratio": pipeline_fps / bare_fps,
-        "analyze": {"seconds": analyze_s, "clip_seconds": clip_s, "realtime_factor": clip_s / analyze_s},
+        "analyze": {"workers": workers, "seconds": analyze_s[workers], "clip_seconds": clip_s,
+                    "realtime_factor": clip_s / analyze_s[workers], "realtime_factor_one_process": clip_s / analyze_s[1]},
         "live": live,
         "long_session": long_session,
         "peak_rss_mb": peak_rss_mb(),

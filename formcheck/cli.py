@@ -37,6 +37,7 @@ def analyze(
     json_out: Annotated[Path | None, typer.Option("--json", help="write the per-frame report here")] = None,
     annotated: Annotated[Path | None, typer.Option("--annotated", help="write an annotated H.264 mp4 here")] = None,
     model: Annotated[str, typer.Option(help=MODEL_HELP)] = DEFAULT_MODEL,
+    workers: Annotated[int | None, typer.Option(min=1, help="pose processes (default: one per core, up to 4)")] = None,
 ) -> None:
     """Analyse one recorded stretch and report flagged mistakes."""
     from .analyze import analyze_video, write_json
@@ -49,7 +50,7 @@ def analyze(
             check_output_path(target)
     with _progress() as progress:
         task = progress.add_task(f"analysing {path.name}", total=None)
-        analysis = analyze_video(path, stretch, model=model, annotated=annotated,
+        analysis = analyze_video(path, stretch, model=model, annotated=annotated, workers=workers,
                                  progress=lambda done, total: progress.update(task, completed=done, total=total))
     if json_out:
         write_json(analysis, json_out)
@@ -157,7 +158,8 @@ def bench(
     out.print(table)
     out.print(f"throughput: bare {report['bare']['fps']:.1f} fps, pipeline {report['pipeline']['fps']:.1f} fps, "
               f"ratio {report['throughput_ratio']:.3f}\n"
-              f"analyze: {report['analyze']['realtime_factor']:.2f}× real time\n"
+              f"analyze: {report['analyze']['realtime_factor']:.2f}× real time on {report['analyze']['workers']} "
+              f"pose processes ({report['analyze']['realtime_factor_one_process']:.2f}× on one)\n"
               f"peak memory: {report['peak_rss_mb']:.0f} MB")
     live = report["live"]
     if live:
@@ -166,7 +168,8 @@ def bench(
                   f"(first/last tenth p50 {live['latency_first_tenth_p50_ms']:.0f}/"
                   f"{live['latency_last_tenth_p50_ms']:.0f} ms); analysed {live['processed_fps']:.1f} fps, "
                   f"{live['dropped_share']:.0%} of camera frames skipped; callback p95 "
-                  f"{live['callback']['p95_ms']:.1f} ms; memory {live['rss_start_mb']:.0f} → {live['rss_end_mb']:.0f} MB")
+                  f"{live['callback']['p95_ms']:.1f} ms; memory {live['rss_start_mb']:.0f} → {live['rss_end_mb']:.0f} MB "
+                  f"({live['rss_second_half_growth_mb']:+.0f} MB over the second half)")
     long = report["long_session"]
     if long:
         out.print(f"simulated {long['minutes']:.0f}-minute session ({long['events']} mistakes): rules + session "

@@ -149,6 +149,11 @@ class HistoryError(Exception):
     """The history cannot be opened or written; the message is meant for the user."""
 
 
+def save_failure(err: Exception) -> str:
+    """The one line shown when a write to the history failed (locked, disk full, read-only folder)."""
+    return f"Could not save to your practice history: {_first_line(err)}"
+
+
 class History:
     """Open (or create) the history database; every method uses its own short connection and transaction."""
 
@@ -242,20 +247,22 @@ class History:
                 (started.isoformat(timespec="seconds"), started.date().isoformat(), record.kind, record.title,
                  float(record.duration_s), record.video_path))
             session_id = cur.lastrowid
-            for position, hold in enumerate(record.holds):
-                cur = con.execute(
-                    "INSERT INTO holds (session_id, position, stretch, side, target_s, good_s, duration_s, flags,"
-                    " completed, series, series_kind) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
-                    (session_id, position, hold.stretch, hold.side, float(hold.target_s), float(hold.good_s),
-                     float(hold.duration_s), int(hold.flags), int(bool(hold.completed)), _series_json(hold.series),
-                     hold.series_kind))
-                hold_id = cur.lastrowid
-                con.executemany(
-                    "INSERT INTO flagged_frames (hold_id, t, mistake, value, cue, thumbnail) VALUES (?, ?, ?, ?, ?, ?)",
-                    [(hold_id, float(f.t), f.mistake, _finite_or_none(f.value), f.cue, f.png)
-                     for f in hold.frames])
+            _insert_holds(con, session_id, record.holds)
         record.id = session_id
         return session_id
+
+    def replace_session(self, session_id: int, record: SessionRecord) -> bool:
+        """Rewrite a stored session's length and holds (a live session saved again as it goes), in one
+        transaction; False if there is no such session (it was deleted meanwhile)."""
+        with self._write() as con:
+            cur = con.execute("UPDATE sessions SET title = ?, duration_s = ? WHERE id = ?",
+                              (record.title, float(record.duration_s), session_id))
+            if cur.rowcount == 0:
+                return False
+            con.execute("DELETE FROM holds WHERE session_id = ?", (session_id,))  # their thumbnails cascade
+            _insert_holds(con, session_id, record.holds)
+        record.id = session_id
+        return True
 
     def delete_session(self, session_id: int) -> bool:
         """Delete a session with its holds, thumbnails and any kept video; False if there was no such session."""
@@ -367,6 +374,19 @@ class History:
                 FROM holds h JOIN sessions s ON s.id = h.session_id
                 GROUP BY s.day, h.stretch ORDER BY s.day, h.stretch""").fetchall()
         return [dict(r) | {"flag_rate": r["flagged_holds"] / r["holds"] if r["holds"] else 0.0} for r in rows]
+
+
+def _insert_holds(con: sqlite3.Connection, session_id: int, holds: list[HoldRecord]) -> None:
+    for position, hold in enumerate(holds):
+        cur = con.execute(
+            "INSERT INTO holds (session_id, position, stretch, side, target_s, good_s, duration_s, flags,"
+            " completed, series, series_kind) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+            (session_id, position, hold.stretch, hold.side, float(hold.target_s), float(hold.good_s),
+             float(hold.duration_s), int(hold.flags), int(bool(hold.completed)), _series_json(hold.series),
+             hold.series_kind))
+        con.executemany(
+            "INSERT INTO flagged_frames (hold_id, t, mistake, value, cue, thumbnail) VALUES (?, ?, ?, ?, ?, ?)",
+            [(cur.lastrowid, float(f.t), f.mistake, _finite_or_none(f.value), f.cue, f.png) for f in hold.frames])
 
 
 def _finite_or_none(value: float | None) -> float | None:

@@ -1,8 +1,13 @@
-"""The per-frame chain shared by video analysis and the live page: pose → metrics → rules → session."""
+"""The per-frame chain shared by video analysis and the live page: pose → metrics → rules → session.
+
+It is split where the work can be: an ``Observer`` (pose + metrics, the costly part, one per process and video
+stretch) and a ``Judge`` (rules + session, cheap, needs every frame in time order). ``Pipeline`` runs both in one
+process; ``formcheck.parallel`` runs observers on several processes and one judge in the caller.
+"""
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from time import perf_counter
 
 import numpy as np
@@ -23,6 +28,15 @@ def get_stretch(name: str) -> Stretch:
 
 
 @dataclass(frozen=True)
+class Observation:
+    """What one frame shows, before any judgement (small: the segmentation mask is dropped once measured)."""
+
+    pose: PoseFrame
+    metrics: dict[str, float]
+    contour: BackContour | None = None
+
+
+@dataclass(frozen=True)
 class FrameResult:
     pose: PoseFrame
     metrics: dict[str, float]
@@ -31,33 +45,61 @@ class FrameResult:
     contour: BackContour | None = None
 
 
+class Observer:
+    """Pose + metrics for frames of one stream in time order (the pose tracker carries over between frames)."""
+
+    def __init__(self, stretch: Stretch, model: str = DEFAULT_MODEL) -> None:
+        self.estimator = PoseEstimator(model, masks=stretch.needs_mask)
+        self.last_timing: dict[str, float] = {}
+
+    def __call__(self, rgb: np.ndarray, t: float) -> Observation:
+        start = perf_counter()
+        pose = self.estimator(rgb, t)
+        after_pose = perf_counter()
+        metrics, contour = measure(pose)
+        self.last_timing = {"pose": after_pose - start, "metrics": perf_counter() - after_pose}
+        return Observation(replace(pose, mask=None), metrics, contour)
+
+    def close(self) -> None:
+        self.estimator.close()
+
+
+class Judge:
+    """Rules + session over observations in time order; no model, no I/O."""
+
+    def __init__(self, stretch: Stretch, side: str = "both") -> None:
+        self.engine = RuleEngine(stretch)
+        self.session = Session(stretch, side=side)
+        self.last_timing: dict[str, float] = {}
+
+    def __call__(self, seen: Observation, rgb: np.ndarray) -> FrameResult:
+        start = perf_counter()
+        verdict = self.engine.update(seen.pose.t, seen.metrics, seen.pose.n_people)
+        after_rules = perf_counter()
+        cue = self.session.update(verdict, rgb)
+        self.last_timing = {"rules": after_rules - start, "session": perf_counter() - after_rules}
+        return FrameResult(seen.pose, seen.metrics, verdict, cue, seen.contour)
+
+
 class Pipeline:
     """Feed RGB frames in time order; one instance per video or live session."""
 
     def __init__(self, stretch: str, model: str = DEFAULT_MODEL, side: str = "both") -> None:
         self.stretch = get_stretch(stretch)
         self.model = model
-        self.estimator = PoseEstimator(model, masks=self.stretch.needs_mask)
-        self.engine = RuleEngine(self.stretch)
-        self.session = Session(self.stretch, side=side)
+        self.observer = Observer(self.stretch, model)
+        self.judge = Judge(self.stretch, side)
+        self.session = self.judge.session
         # Seconds each stage took on the latest frame (read by `formcheck bench`; a few clock reads per frame).
         self.last_timing: dict[str, float] = {}
 
     def __call__(self, rgb: np.ndarray, t: float) -> FrameResult:
-        start = perf_counter()
-        pose = self.estimator(rgb, t)
-        after_pose = perf_counter()
-        metrics, contour = measure(pose)
-        after_metrics = perf_counter()
-        verdict = self.engine.update(t, metrics, pose.n_people)
-        after_rules = perf_counter()
-        cue = self.session.update(verdict, rgb)
-        self.last_timing = {"pose": after_pose - start, "metrics": after_metrics - after_pose,
-                            "rules": after_rules - after_metrics, "session": perf_counter() - after_rules}
-        return FrameResult(pose, metrics, verdict, cue, contour)
+        result = self.judge(self.observer(rgb, t), rgb)
+        self.last_timing = {**self.observer.last_timing, **self.judge.last_timing}
+        return result
 
     def close(self) -> None:
-        self.estimator.close()
+        self.observer.close()
 
     def __enter__(self) -> Pipeline:
         return self

@@ -57,7 +57,7 @@ class PoseFrame:
     ``world``: (33, 3) metres, origin between the hips.
     ``visibility``: (33,) in [0, 1].
     ``mask``: (H, W) float32 person probability, only when masks were requested.
-    ``n_people``: how many people the detector saw (only the first is described here).
+    ``n_people``: how many people the detector saw (only the one ``PersonTracker`` follows is described here).
     """
 
     t: float
@@ -79,19 +79,45 @@ class PoseFrame:
         return cls(t, width, height, nan3, nan3.copy(), np.zeros(N_LANDMARKS))
 
     @classmethod
-    def from_mediapipe(cls, result, t: float, width: int, height: int) -> PoseFrame:
-        """Adapt a ``PoseLandmarkerResult`` (first pose only) to a PoseFrame."""
+    def from_mediapipe(cls, result, t: float, width: int, height: int, person: int = 0) -> PoseFrame:
+        """Adapt pose number ``person`` of a ``PoseLandmarkerResult`` to a PoseFrame."""
         if not result.pose_landmarks:
             return cls.empty(t, width, height)
-        landmarks = result.pose_landmarks[0]
+        landmarks = result.pose_landmarks[person]
         normalized = np.array([(p.x, p.y, p.z) for p in landmarks], dtype=np.float64)
         image = normalized * np.array([width, height, width])
-        world = np.array([(p.x, p.y, p.z) for p in result.pose_world_landmarks[0]], dtype=np.float64)
+        world = np.array([(p.x, p.y, p.z) for p in result.pose_world_landmarks[person]], dtype=np.float64)
         visibility = np.array([p.visibility or 0.0 for p in landmarks], dtype=np.float64)
         mask = None
-        if result.segmentation_masks:
-            mask = result.segmentation_masks[0].numpy_view()[..., 0]
+        if result.segmentation_masks:  # one mask per pose, in the same order
+            mask = result.segmentation_masks[person].numpy_view()[..., 0]
         return cls(t, width, height, image, world, visibility, mask, len(result.pose_landmarks))
+
+
+TORSO = (Landmark.LEFT_SHOULDER, Landmark.RIGHT_SHOULDER, Landmark.LEFT_HIP, Landmark.RIGHT_HIP)
+
+
+class PersonTracker:
+    """Decides which detected pose is *the* person, so one person is followed however many are in view.
+
+    MediaPipe's order of poses is not stable: when a second person stepped into a sample clip, the newcomer became
+    pose 0. So the person followed is the pose nearest to where they were last seen; at first, the one with the
+    longest torso on screen (the person nearest the camera).
+    """
+
+    def __init__(self) -> None:
+        self._last_centre: np.ndarray | None = None
+
+    def choose(self, torsos: list[np.ndarray]) -> int:
+        """``torsos``: per detected pose, the (4, 2) pixel positions of its shoulders and hips (``TORSO``)."""
+        centres = [torso.mean(axis=0) for torso in torsos]
+        if self._last_centre is None:
+            lengths = [np.linalg.norm(torso[:2].mean(axis=0) - torso[2:].mean(axis=0)) for torso in torsos]
+            person = int(np.argmax(lengths))
+        else:
+            person = int(np.argmin([np.linalg.norm(centre - self._last_centre) for centre in centres]))
+        self._last_centre = centres[person]
+        return person
 
 
 @contextmanager
@@ -130,6 +156,7 @@ class PoseEstimator:
         with _native_stderr_silenced():
             self._landmarker = PoseLandmarker.create_from_options(options)
         self._last_ms = -1
+        self._tracker = PersonTracker()
         # The graph logs a one-time warning on its first detection; keep it off the user's terminal.
         self._seen_person = False
 
@@ -150,7 +177,12 @@ class PoseEstimator:
                 result = self._landmarker.detect_for_video(image, stamp_ms)
             self._seen_person = bool(result.pose_landmarks)
         height, width = rgb.shape[:2]
-        return PoseFrame.from_mediapipe(result, t, width, height)
+        person = 0
+        if result.pose_landmarks:
+            scale = np.array([width, height])
+            person = self._tracker.choose([np.array([(pose[i].x, pose[i].y) for i in TORSO]) * scale
+                                           for pose in result.pose_landmarks])
+        return PoseFrame.from_mediapipe(result, t, width, height, person)
 
     def close(self) -> None:
         with _native_stderr_silenced():  # newer releases log accelerator teardown on fd 2

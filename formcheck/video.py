@@ -98,6 +98,11 @@ class VideoReader:
 
     def frames(self) -> Iterator[tuple[float, np.ndarray]]:
         """Yield ``(t_seconds, rgb)`` in decode order; raises InputError on corrupt or empty input."""
+        for t, frame in self.decoded():
+            yield t, self.to_rgb(frame)
+
+    def decoded(self) -> Iterator[tuple[float, av.VideoFrame]]:
+        """Yield ``(t_seconds, frame)`` without converting pixels (cheap: lets a reader skip frames)."""
         info, count, last_t = self.info, 0, -1.0
         try:
             for frame in self._container.decode(self._stream):
@@ -105,11 +110,8 @@ class VideoReader:
                 if t <= last_t:  # broken or duplicated stamps: keep time moving forward
                     t = last_t + 1.0 / info.fps
                 last_t = t
-                rgb = frame.to_ndarray(format="rgb24", width=self._decode_size[0], height=self._decode_size[1])
-                if info.rotation:
-                    rgb = np.ascontiguousarray(np.rot90(rgb, info.rotation // 90))
                 count += 1
-                yield t, rgb
+                yield t, frame
         except av.error.FFmpegError as err:
             raise InputError(f"{self.path}: video is corrupt or truncated after {count} frames "
                              f"({_reason(err)})") from None
@@ -118,6 +120,13 @@ class VideoReader:
         # A cut-off file often decodes cleanly but ends early; the container still declares the full length.
         if info.kind == "video" and info.frame_count and count < 0.9 * info.frame_count:
             raise InputError(f"{self.path}: video is truncated ({count} of {info.frame_count} frames decodable)")
+
+    def to_rgb(self, frame: av.VideoFrame) -> np.ndarray:
+        """The frame as upright RGB at the analysis size."""
+        rgb = frame.to_ndarray(format="rgb24", width=self._decode_size[0], height=self._decode_size[1])
+        if self.info.rotation:
+            rgb = np.ascontiguousarray(np.rot90(rgb, self.info.rotation // 90))
+        return rgb
 
     def close(self) -> None:
         self._container.close()
@@ -143,8 +152,8 @@ def _display_rotation(path: Path) -> int:
 _DONE = object()
 
 
-def prefetch(items: Iterator, depth: int = 4) -> Iterator:
-    """Run ``items`` on a background thread, ``depth`` ahead: decoding overlaps inference on a second core.
+def prefetch(items: Iterator, depth: int = 4, name: str = "formcheck-decode") -> Iterator:
+    """Run ``items`` on a background thread, ``depth`` ahead (e.g. decoding overlaps inference on another core).
 
     Exceptions raised by ``items`` are re-raised in the consumer; abandoning the iterator stops the thread.
     """
@@ -166,7 +175,7 @@ def prefetch(items: Iterator, depth: int = 4) -> Iterator:
         except BaseException as err:  # handed to the consumer, raised there
             slots.put((_DONE, err))
 
-    worker = threading.Thread(target=produce, name="formcheck-decode", daemon=True)
+    worker = threading.Thread(target=produce, name=name, daemon=True)
     worker.start()
     try:
         while True:

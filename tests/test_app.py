@@ -26,11 +26,13 @@ from formcheck.pose import PoseFrame
 from formcheck.rules import STRETCHES, State, Verdict
 from formcheck.session import Session
 from formcheck.ui import coach as coach_mod
+from formcheck.ui.autosave import SessionSaver
 from formcheck.ui.coach import Coach, Phase, Step, encode_png, practice_steps, routine_steps
 from formcheck.ui.guides import all_guides
 from formcheck.ui.overlay import build_overlay, key_reading, paint
 from formcheck.ui.review_data import (ReviewHold, from_history, spans_from_series, timeline_chart,
                                       to_session_record)
+from formcheck.video import H264Writer, VideoReader
 
 REPO = Path(__file__).resolve().parent.parent
 APP = str(REPO / "app.py")
@@ -122,6 +124,7 @@ def test_live_page_uses_a_local_only_camera_with_the_coach_callback(webrtc):
     first = kwargs["video_frame_callback"].__self__
     assert isinstance(first, Coach) and [s.stretch for s in first.steps] == ["hamstring"]
     assert "Press **START**" in _texts(at)
+    assert "if it was blocked, allow it for this page" in _texts(at)  # what to do about a denied camera
     # Another stretch: a new plan (both sides in turn), the old coach closed.
     at.selectbox(key="live_stretch").set_value("hip-flexor").run()
     second = webrtc.call_args.kwargs["video_frame_callback"].__self__
@@ -239,6 +242,30 @@ def test_a_history_that_cannot_be_written_is_reported_and_the_result_still_shown
     assert at.get("video"), "the analysis itself is still shown"
 
 
+@needs_sample
+def test_the_app_analyzes_a_video_with_the_network_blocked(webrtc, network_attempts, tmp_path, monkeypatch):
+    folder = tmp_path / "samples"
+    folder.mkdir()
+    with VideoReader(SAMPLE) as reader:  # two seconds of the sample keep this quick
+        info = reader.info
+        with H264Writer(folder / "short.mp4", info.fps, info.width, info.height) as writer:
+            for _, (_, rgb) in zip(range(60), reader.frames()):
+                writer.write(rgb)
+    monkeypatch.setattr(samples, "SAMPLE_DIR", folder)
+    _ack_disclaimer()
+    at = _app()
+    for name in ("live", "history_page", "about", "analyze_page"):
+        at.switch_page(PAGE.format(name)).run()
+        assert not at.exception, name
+    at.sidebar.selectbox[0].set_value("lite").run()
+    at.button(key="an_go").click().run(timeout=120)
+    assert not at.exception and not at.error
+    assert {m.label: m.value for m in at.metric}["Frames"] == "60"
+    at.switch_page(PAGE.format("review")).run()
+    assert not at.exception
+    assert network_attempts == []
+
+
 def test_a_broken_video_is_reported_in_the_page(webrtc, tmp_path, monkeypatch):
     folder = tmp_path / "samples"
     folder.mkdir()
@@ -320,12 +347,19 @@ def _run_scripted(coach: Coach, until_s: float) -> None:
 LIVE_PLAN = ("hamstring", "all", 30.0, 10.0, "full")  # what the live page asks for by default
 
 
+def _live_coach(script, **kwargs) -> tuple[Coach, SessionSaver]:
+    """A scripted coach for the live page's default plan, saving to the history as the page's would."""
+    saver = SessionSaver(History(), "practice", "Practice: Hamstring stretch")
+    coach, _ = _scripted_coach(practice_steps("hamstring", target_s=30.0, ready_s=10.0), script, checkpoint=saver,
+                               **kwargs)
+    return coach, saver
+
+
 def test_finish_and_save_stores_the_live_session_for_review_and_history(webrtc):
     _ack_disclaimer()
-    coach, _ = _scripted_coach(practice_steps("hamstring", target_s=30.0, ready_s=10.0),
-                               lambda t: "mistake" if 14 <= t < 18 else "good")
+    coach, saver = _live_coach(lambda t: "mistake" if 14 <= t < 18 else "good")
     _run_scripted(coach, 25.0)
-    at = _app(fc_coach_live=(LIVE_PLAN, coach))
+    at = _app(fc_coach_live=(LIVE_PLAN, coach, saver))
     at.switch_page(PAGE.format("live")).run()
     assert webrtc.call_args.kwargs["video_frame_callback"].__self__ is coach
     assert "Low back rounding" in _texts(at)  # the flag banner
@@ -343,15 +377,113 @@ def test_finish_and_save_stores_the_live_session_for_review_and_history(webrtc):
 
 def test_a_finished_plan_is_saved_by_itself(webrtc):
     _ack_disclaimer()
-    coach, _ = _scripted_coach(practice_steps("hamstring", target_s=30.0, ready_s=10.0), lambda t: "good")
+    coach, saver = _live_coach(lambda t: "good")
     _run_scripted(coach, 60.0)
     assert coach.view().phase is Phase.DONE
-    at = _app(fc_coach_live=(LIVE_PLAN, coach))
+    at = _app(fc_coach_live=(LIVE_PLAN, coach, saver))
     at.switch_page(PAGE.format("live")).run()
     assert not at.exception and "All done" in _texts(at)
     at.run()
     sessions = History().sessions()
     assert len(sessions) == 1 and sessions[0].completed_holds == 1 and sessions[0].flags == 0
+
+
+def _wait_for(condition, timeout: float = 5.0) -> bool:
+    deadline = time.monotonic() + timeout
+    while not condition() and time.monotonic() < deadline:
+        time.sleep(0.01)
+    return condition()
+
+
+def test_closing_the_tab_mid_routine_keeps_the_finished_holds_in_one_session():
+    """No "finish": the first hold completes, the second is under way, then the browser tab closes (frames stop
+    and no page runs any more). The finished hold is in the history at once, the part-held one once the worker
+    notices the camera stopped — in the same session, not a second one."""
+    store = History()
+    saver = SessionSaver(store, "routine", "Guided routine")
+    steps = [Step("hip-flexor", "left", 0.0, 0.6), Step("hip-flexor", "right", 0.0, 30.0)]
+    coach, made = _scripted_coach(steps, lambda t: "good", idle_exit_s=0.5, checkpoint=saver)
+    try:
+        first_saved = []  # what the history held the first time it held anything, while frames still came
+        start = time.monotonic()
+        while time.monotonic() - start < 1.5:
+            coach.submit(FRAME)
+            time.sleep(0.03)
+            first_saved = first_saved or store.sessions()
+        assert coach.view().step_index == 1  # the tab "closes" here, during the second hold
+        assert len(first_saved) == 1 and first_saved[0].holds == 1 and first_saved[0].completed_holds == 1
+        assert _wait_for(lambda: not coach.worker_alive)  # the stream stopped: the worker saved and ended
+        stored = store.sessions()
+        assert len(stored) == 1 and stored[0].holds == 2 and stored[0].completed_holds == 1
+        assert History().session(stored[0].id).holds[1].good_s > 0.4
+        assert made[1].closed
+        coach.finish()  # had the page still been open, "Finish and save" goes to the same session
+        assert saver(coach) == stored[0].id and len(History().sessions()) == 1
+    finally:
+        coach.close()
+
+
+def test_a_session_that_cannot_be_saved_says_why_on_the_page(webrtc, monkeypatch):
+    def locked(self, record):
+        raise history.HistoryError("could not save to the history database: database is locked")
+
+    _ack_disclaimer()
+    monkeypatch.setattr(History, "add_session", locked)
+    coach, saver = _live_coach(lambda t: "good")
+    _run_scripted(coach, 60.0)  # the plan finishes; its autosave fails
+    assert saver.session_id is None and "locked" in saver.error
+    at = _app(fc_coach_live=(LIVE_PLAN, coach, saver))
+    at.switch_page(PAGE.format("live")).run()
+    assert not at.exception
+    assert at.error and "Could not save" in at.error[0].value and "locked" in at.error[0].value
+    assert "saved in History" not in _texts(at)
+
+
+class FakeClock:
+    def __init__(self) -> None:
+        self.now = 0.0
+
+    def __call__(self) -> float:
+        return self.now
+
+
+def _feed(coach: Coach, clock: FakeClock, seconds: float, step_s: float = 0.1) -> None:
+    """Camera frames every ``step_s`` of coach time, each processed by the worker before the next arrives."""
+    for _ in range(round(seconds / step_s)):
+        clock.now += step_s
+        frames = coach.view().frames
+        coach.submit(FRAME)
+        assert _wait_for(lambda before=frames: coach.view().frames > before)
+
+
+def test_an_unplugged_camera_pauses_the_hold_and_the_page_says_so(webrtc):
+    _ack_disclaimer()
+    clock = FakeClock()
+    coach, saver = _live_coach(lambda t: "good", clock=clock, max_fps=1000)
+    try:
+        _feed(coach, clock, 4.0)
+        left = coach.view().countdown_s
+        clock.now += 6.0  # unplugged during the countdown, then back: the countdown waited too
+        _feed(coach, clock, 0.1)
+        assert coach.view().phase is Phase.READY and coach.view().countdown_s == pytest.approx(left)
+        _feed(coach, clock, left + 5.0)  # the rest of the countdown, then 5 s of good form
+        held = coach.view().good_s
+        assert coach.view().phase is Phase.HOLD and held == pytest.approx(5.0, abs=0.2)
+        assert not coach.view().camera_lost
+        clock.now += 6.0  # unplugged: no frame for 6 s
+        view = coach.view()
+        assert view.camera_lost and view.phase is Phase.HOLD and view.good_s == held and view.error is None
+        at = _app(fc_coach_live=(LIVE_PLAN, coach, saver))
+        at.switch_page(PAGE.format("live")).run()
+        assert not at.exception
+        assert at.warning and "camera stopped sending pictures 6 s ago" in at.warning[0].value
+        assert "hold is paused" in at.warning[0].value
+        assert "Good form" not in _texts(at)  # the last verdict is not shown as if it were current
+        _feed(coach, clock, 1.0)  # plugged back in
+        assert coach.worker_alive and not coach.view().camera_lost
+        assert coach.view().good_s - held <= 1.0 + 0.5  # the second of frames, plus at most the timer's gap cap
+    finally:
+        coach.close()
 
 
 # -- the live worker ------------------------------------------------------------------------------------------------

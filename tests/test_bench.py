@@ -13,7 +13,8 @@ def test_bench_reports_every_figure(tmp_path):
     assert result.returncode == 0, result.stderr
     report = json.loads((tmp_path / "b.json").read_text())
     for path in ("bare.median_ms", "bare.p95_ms", "bare.fps", "pipeline.median_ms", "pipeline.fps",
-                 "metrics_plus_rules.median_ms", "analyze.realtime_factor", "decode.median_ms",
+                 "metrics_plus_rules.median_ms", "analyze.realtime_factor", "analyze.realtime_factor_one_process",
+                 "decode.median_ms",
                  "stages.pose.median_ms", "stages.metrics.median_ms", "stages.rules.median_ms",
                  "stages.draw.median_ms", "stages.encode.median_ms", "live.latency_p50_ms", "live.latency_p95_ms",
                  "live.processed_fps", "live.callback.p95_ms", "live.rss_end_mb",
@@ -26,8 +27,10 @@ def test_bench_reports_every_figure(tmp_path):
     assert 0 < report["throughput_ratio"] < 5
     assert report["peak_rss_mb"] > 50
     assert report["frames"] == 30
+    assert report["analyze"]["workers"] >= 1
     assert report["long_session"]["frames"] == 1800 and report["long_session"]["events"] >= 2
     assert report["live"]["submitted"] == 90 and 0 <= report["live"]["dropped_share"] < 1
+    assert len(report["live"]["rss_mb_every_10s"]) >= 2 and "rss_second_half_growth_mb" in report["live"]
     assert "throughput" in result.stdout and "real time" in result.stdout
 
 

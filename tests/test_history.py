@@ -83,6 +83,31 @@ def test_a_failed_write_leaves_nothing_behind(data_dir):
     con.close()
 
 
+def test_replacing_a_session_rewrites_its_holds_in_place_or_not_at_all(data_dir):
+    store = History()
+    other = store.add_session(_session(datetime(2026, 11, 20, 8, 0).astimezone(), flags=1))
+    session_id = store.add_session(_session(datetime(2026, 11, 20, 9, 0).astimezone(), flags=1))
+    grown = _session(datetime(2026, 11, 20, 9, 0).astimezone(), flags=3)
+    grown.duration_s = 150.0
+    grown.holds.append(HoldRecord("glute", "left", 30.0, 30.0, 35.0, 0, True))
+    assert store.replace_session(session_id, grown) is True
+    back = store.session(session_id)
+    assert [h.stretch for h in back.holds] == ["hamstring", "hip-flexor", "glute"]
+    assert back.flags == 3 and len(back.holds[0].frames) == 3 and back.duration_s == 150.0
+    assert [s.id for s in store.sessions()] == [session_id, other]  # still one row for it
+    con = sqlite3.connect(store.path)
+    assert con.execute("SELECT COUNT(*) FROM flagged_frames").fetchone()[0] == 1 + 3  # no orphaned thumbnails
+    con.close()
+    # A failed rewrite keeps the stored version whole.
+    broken = _session(datetime(2026, 11, 20, 9, 0).astimezone())
+    broken.holds[1].frames = [FlagRecord(1.0, "arching", 0.1, "cue", None)]
+    with pytest.raises(sqlite3.IntegrityError):
+        store.replace_session(session_id, broken)
+    assert len(store.session(session_id).holds) == 3
+    store.delete_session(session_id)
+    assert store.replace_session(session_id, grown) is False and store.session(session_id) is None
+
+
 def test_delete_removes_holds_thumbnails_and_kept_video(data_dir, tmp_path):
     store = History()
     source = tmp_path / "clip.mp4"

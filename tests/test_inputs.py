@@ -9,9 +9,14 @@ import pytest
 from conftest import SAMPLE_DIR
 
 from formcheck.analyze import analyze_video
+from formcheck.pipeline import Pipeline
+from formcheck.pose import Landmark, PoseEstimator
+from formcheck.rules import State
 from formcheck.video import MAX_SIDE, VideoReader
 
-CLIP = sorted(SAMPLE_DIR.glob("ham*.mp4"))[0] if list(SAMPLE_DIR.glob("ham*.mp4")) else None
+CLIP = min(SAMPLE_DIR.glob("ham*.mp4"), default=None)
+KNEELING = min(SAMPLE_DIR.glob("hf_correct*.mp4"), default=None)
+LYING = min(SAMPLE_DIR.glob("towel_correct*.mp4"), default=None)
 
 
 @pytest.fixture(scope="module")
@@ -88,6 +93,63 @@ def test_person_leaving_mid_hold_is_unsure_not_flagged(person_frames, tmp_path):
     assert all(state == "unsure" for f in tail for state in f["states"].values())
 
 
+@pytest.fixture(scope="module")
+def two_people_clip(person_frames, tmp_path_factory):
+    """640×480: the hamstring person alone on the left half for 1.5 s, then a kneeling person appears on the right
+    half (the middle 320 px of two sample clips side by side). Returns the clip and the newcomer's first frame."""
+    if KNEELING is None:
+        pytest.fail("no hip-flexor sample clip")
+    arrives, n = 45, 120
+    with VideoReader(KNEELING) as reader:
+        others = [rgb for _, (_, rgb) in zip(range(n), reader.frames())]
+    empty = np.full_like(others[0][:, 160:480], others[0][2, 2])  # the second clip's wall, nobody on it
+    frames = [np.hstack([person_frames[i][:, 160:480], others[i][:, 160:480] if i >= arrives else empty])
+              for i in range(n)]
+    return write(tmp_path_factory.mktemp("two") / "two.mp4", frames), arrives
+
+
+def test_two_people_in_view_one_is_followed_and_the_status_says_so(two_people_clip):
+    clip, arrives = two_people_clip
+    with VideoReader(clip) as reader, PoseEstimator() as estimator:
+        poses = [estimator(rgb, t) for t, rgb in reader.frames()]
+    two = [pose.n_people == 2 for pose in poses]
+    assert not any(two[:arrives])
+    assert sum(two[arrives:]) >= 0.8 * (len(poses) - arrives), "MediaPipe should see both people here"
+    # MediaPipe lists the newcomer first once they appear; the person followed stays the one on the left.
+    hips_x = [pose.image[[Landmark.LEFT_HIP, Landmark.RIGHT_HIP], 0].mean() for pose in poses]
+    assert all(x < 320 for x in hips_x)
+
+    frames = analyze_video(clip, "hamstring").frames
+    assert [f["status"] == "two_people" for f in frames] == two
+    judged_while_two = [f for f in frames if f["status"] == "two_people" and (f["flags"] or f["values"])]
+    assert not judged_while_two  # said so, and nothing flagged or measured against the rules meanwhile
+
+
+def test_lying_person_lost_mid_hold_pauses_the_hold_without_a_flag():
+    """Towel decompression: 1.5 s of black frames (camera covered), then 1.5 s with the lying person's head and
+    trunk out of the picture. Nothing is judged meanwhile and the good-form timer stands still."""
+    if LYING is None:
+        pytest.fail("no towel sample clip")
+    lost = range(240, 330)  # the clip is in a good hold from about frame 175
+    statuses, good_s = [], []
+    with VideoReader(LYING) as reader, Pipeline("towel-decompression") as pipeline:
+        for i, (t, rgb) in zip(range(420), reader.frames()):
+            if i in lost:
+                rgb = np.zeros_like(rgb) if i < 285 else np.concatenate(
+                    [rgb[:, :320], np.full_like(rgb[:, 320:], rgb[5, -5])], axis=1)
+            verdict = pipeline(rgb, t).verdict
+            assert not verdict.flagged, (i, verdict.status)
+            if i in lost:
+                assert verdict.status in ("no_person", "low_visibility"), (i, verdict.status)
+                assert set(verdict.states.values()) == {State.UNSURE}
+            statuses.append(verdict.status)
+            good_s.append(pipeline.session.timer.good_s.get("both", 0.0))
+    assert statuses[lost.start - 1] == "good" and statuses[-1] == "good"  # held before, found again after
+    assert good_s[lost.stop - 1] == good_s[lost.start - 1]
+    assert good_s[-1] > good_s[lost.stop - 1] + 2.0
+    assert not pipeline.session.events
+
+
 def test_partial_body_abstains_instead_of_guessing(person_frames, tmp_path):
     top_half = [np.ascontiguousarray(f[: f.shape[0] // 2]) for f in person_frames[:60]]
     analysis = analyze_video(write(tmp_path / "half.mp4", top_half), "hamstring")
@@ -95,11 +157,19 @@ def test_partial_body_abstains_instead_of_guessing(person_frames, tmp_path):
     assert all(f["status"] != "good" for f in analysis.frames)
 
 
-def test_analysis_makes_no_network_connection(monkeypatch, tmp_path):
-    def refuse(*args, **kwargs):
-        raise AssertionError("formcheck tried to open a network connection")
-
-    monkeypatch.setattr(socket.socket, "connect", refuse)
-    monkeypatch.setattr(socket, "create_connection", refuse)
+def test_analysis_makes_no_network_connection(network_attempts, tmp_path):
     analysis = analyze_video(CLIP, "hamstring", annotated=tmp_path / "a.mp4")
     assert analysis.detection_rate > 0.9
+    assert network_attempts == []
+
+
+def test_the_network_guard_catches_an_outbound_connection(network_attempts):
+    """The guard above must bite: a connection to another machine is refused and listed, loopback is not."""
+    with pytest.raises(OSError, match="blocked"):
+        socket.create_connection(("192.0.2.1", 443), timeout=1)  # TEST-NET-1: never routed
+    with pytest.raises(OSError, match="blocked"):
+        socket.getaddrinfo("example.com", 443)
+    server = socket.create_server(("127.0.0.1", 0))
+    with server, socket.create_connection(server.getsockname(), timeout=1):
+        pass
+    assert network_attempts == [("192.0.2.1", 443), ("example.com", 443)]

@@ -9,7 +9,7 @@ from conftest import SAMPLE_DIR
 
 from formcheck import model_files
 from formcheck.errors import ModelError
-from formcheck.pose import N_LANDMARKS, PoseEstimator, PoseFrame
+from formcheck.pose import N_LANDMARKS, TORSO, PersonTracker, PoseEstimator, PoseFrame
 from formcheck.video import VideoReader
 
 CLIPS = sorted(SAMPLE_DIR.glob("*.mp4"))
@@ -58,6 +58,33 @@ def test_adapter_scales_normalised_landmarks_to_pixels():
     assert frame.image[0] == pytest.approx([320.0, 120.0, -64.0])
     assert frame.world[0] == pytest.approx([0.1, -0.2, 0.3])
     assert frame.visibility[0] == pytest.approx(0.9)
+
+
+def test_adapter_describes_the_chosen_person_with_their_own_mask():
+    def pose(x):
+        return [SimpleNamespace(x=x, y=0.5, z=0.0, visibility=0.9)] * N_LANDMARKS
+
+    masks = [SimpleNamespace(numpy_view=lambda v=v: np.full((2, 2, 1), v, np.float32)) for v in (0.0, 1.0)]
+    world = [[SimpleNamespace(x=0.0, y=0.0, z=0.0)] * N_LANDMARKS] * 2
+    result = SimpleNamespace(pose_landmarks=[pose(0.2), pose(0.7)], pose_world_landmarks=world,
+                             segmentation_masks=masks)
+    frame = PoseFrame.from_mediapipe(result, 0.0, 100, 100, person=1)
+    assert frame.image[0, 0] == pytest.approx(70.0) and frame.mask.max() == 1.0 and frame.n_people == 2
+
+
+def _torso(x: float, length: float) -> np.ndarray:
+    """Shoulders ``length`` px above the hips, all at ``x`` (the order of ``TORSO``)."""
+    assert len(TORSO) == 4
+    return np.array([(x, 100.0), (x, 100.0), (x, 100.0 + length), (x, 100.0 + length)])
+
+
+def test_tracker_follows_the_same_person_whatever_order_mediapipe_reports():
+    tracker = PersonTracker()
+    assert tracker.choose([_torso(500, 80), _torso(150, 160)]) == 1  # at first: the nearest the camera
+    assert tracker.choose([_torso(152, 160)]) == 0
+    # A second person steps in and MediaPipe lists them first: still the one who was followed.
+    assert tracker.choose([_torso(480, 200), _torso(155, 158)]) == 1
+    assert tracker.choose([_torso(158, 160), _torso(470, 200)]) == 0
 
 
 @pytest.fixture(scope="module")

@@ -6,6 +6,8 @@
   created, used and closed in that thread) and runs the plan: for each ``Step`` a get-ready countdown, then a
   hold that ends when the step's target of *good-form* seconds (the Session's hold timer) is reached.
 - Everything the page reads goes through ``Coach.view()`` / ``Coach.holds()``, taken under one lock.
+- Whenever a hold's pipeline is released (the hold ended, the plan finished, the camera stopped, the coach was
+  closed) the worker calls ``checkpoint``, which saves the holds so far: a closed browser tab loses nothing.
 
 Time is the arrival time of each frame on ``clock`` (monotonic), so a stalled camera pauses the routine.
 """
@@ -39,7 +41,8 @@ READY_LYING_S = 25.0  # getting onto the bed or the floor
 LYING = ("bed-decompression", "towel-decompression")
 
 DEFAULT_MAX_FPS = 15.0  # plenty for holds; leaves CPU for the video encoder on a small laptop
-IDLE_EXIT_S = 30.0  # camera stopped this long: release the pipeline and end the worker thread
+IDLE_EXIT_S = 30.0  # camera stopped this long: release the pipeline, save, and end the worker thread
+CAMERA_LOST_S = 2.0  # no frame for this long: the camera was unplugged, blocked or the stream ended
 MAX_SHOTS_PER_HOLD = 40
 SERIES_EVERY_S = 0.2  # the key-metric series is kept at 5 Hz
 
@@ -159,6 +162,12 @@ class CoachView:
     def target_s(self) -> float:
         return self.step.target_s if self.step else 0.0
 
+    @property
+    def camera_lost(self) -> bool:
+        """Frames came, then stopped, before the plan was done (nothing is judged or counted meanwhile)."""
+        return (self.phase is not Phase.DONE and self.last_frame_age_s is not None
+                and self.last_frame_age_s >= CAMERA_LOST_S)
+
 
 def encode_png(rgb: np.ndarray) -> bytes:
     ok, data = cv2.imencode(".png", cv2.cvtColor(np.ascontiguousarray(rgb), cv2.COLOR_RGB2BGR))
@@ -172,6 +181,7 @@ def encode_jpeg(rgb: np.ndarray, quality: int = 85) -> bytes:
 
 
 PipelineFactory = Callable[[str, str, str], Pipeline]  # (stretch, model, side)
+Checkpoint = Callable[["Coach"], object]  # saves the coach's holds so far (see formcheck.ui.autosave)
 
 
 class Coach:
@@ -179,7 +189,7 @@ class Coach:
 
     def __init__(self, steps: list[Step], model: str = "full", *, max_fps: float = DEFAULT_MAX_FPS,
                  clock: Callable[[], float] = time.monotonic, idle_exit_s: float = IDLE_EXIT_S,
-                 pipeline_factory: PipelineFactory | None = None) -> None:
+                 pipeline_factory: PipelineFactory | None = None, checkpoint: Checkpoint | None = None) -> None:
         if not steps:
             raise ValueError("a coach needs at least one step")
         self.steps = tuple(steps)
@@ -189,6 +199,7 @@ class Coach:
         self.started_wall = time.time()
         self._clock = clock
         self._factory = pipeline_factory or (lambda stretch, model_name, side: Pipeline(stretch, model_name, side))
+        self._checkpoint = checkpoint
         self._lock = threading.Condition()
         # Shared state (always under self._lock).
         self._pending: tuple[np.ndarray, float] | None = None
@@ -211,6 +222,7 @@ class Coach:
         self._dropped = 0
         self._error: str | None = None
         self._closing = False
+        self._revision = 0  # goes up whenever a hold log changes (savers skip unchanged holds)
         self._thread: threading.Thread | None = None
         self._t0: float | None = None
         # Worker-only state.
@@ -357,6 +369,7 @@ class Coach:
         reading = key_reading(spec, result)
 
         with self._lock:
+            self._revision += 1
             log.frames += 1
             log.duration_s = t - log.started_t
             log.events = events
@@ -389,6 +402,8 @@ class Coach:
     # -- the plan (all under the lock) ----------------------------------------------------------------------------
 
     def _advance(self, t: float) -> None:
+        if self._last_t is not None and t - self._last_t >= CAMERA_LOST_S:
+            self._phase_t += t - self._last_t  # the camera was off: the countdown waited too
         if self._phase is Phase.WAITING:
             self._enter(Phase.READY, t)
             step = self.steps[self._index]
@@ -439,7 +454,10 @@ class Coach:
             log = next((lg for lg in reversed(self._logs)), None)
             if log is not None:
                 log.events = self._events_base + [_shift(e.as_dict(), log.started_t) for e in session.events]
+                self._revision += 1
         pipeline.close()
+        if self._checkpoint is not None:
+            self._checkpoint(self)
 
     # -- page-side controls ---------------------------------------------------------------------------------------
 
@@ -488,6 +506,11 @@ class Coach:
         """Deep copies of the hold logs so far (holds with no processed frame are left out)."""
         with self._lock:
             return [copy.deepcopy(log) for log in self._logs if log.frames]
+
+    @property
+    def revision(self) -> int:
+        with self._lock:
+            return self._revision
 
     @property
     def worker_alive(self) -> bool:

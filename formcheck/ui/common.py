@@ -10,7 +10,7 @@ from pathlib import Path
 
 import streamlit as st
 
-from formcheck.history import History, HistoryError, data_dir
+from formcheck.history import History, HistoryError, data_dir, save_failure
 from formcheck.model_files import DEFAULT_MODEL, MODEL_NAMES
 from formcheck.rules import STRETCHES
 from formcheck.samples import sample_clips, truth_of
@@ -127,7 +127,7 @@ def write_history(write: Callable[[History], T]) -> T | None:
     try:
         return write(store)
     except (HistoryError, OSError) as err:
-        st.error(f"Could not save to your practice history: {str(err).splitlines()[0]}")
+        st.error(save_failure(err))
         return None
 
 

@@ -33,16 +33,17 @@ def render() -> None:
                                      help="Countdown before the hold starts, to get into position.")
 
     plan = (stretch, side, float(target), float(ready), model_name())
-    coach = coach_for("live", plan, lambda: Coach(practice_steps(stretch, side, float(target), float(ready)),
-                                                  model_name()))
+    steps = practice_steps(stretch, side, float(target), float(ready))
+    coach, saver = coach_for("live", plan, lambda saver: Coach(steps, model_name(), checkpoint=saver),
+                             "practice", f"Practice: {spec.title}")
 
     video, panel = st.columns([3, 2])
     with video:
         camera(coach, "live-camera")
         st.caption(spec.camera_guide)
     with panel:
-        status_panel(coach, "live", "practice", f"Practice: {spec.title}", show_guide=False)
-    controls(coach, "live", "practice", f"Practice: {spec.title}")
+        status_panel(coach, saver, "live", show_guide=False)
+    controls(coach, saver, "live")
 
     with st.expander("Camera placement", expanded=False):
         st.image(guide_svg(stretch))

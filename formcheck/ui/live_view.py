@@ -3,31 +3,34 @@
 from __future__ import annotations
 
 from collections.abc import Callable
-from datetime import datetime
 
 import streamlit as st
 import streamlit_webrtc
 
-from .coach import Coach, Phase
-from .common import banner, fmt_seconds, voice, write_history
+from .autosave import SessionSaver
+from .coach import Coach, CoachView, Phase
+from .common import banner, fmt_seconds, history, voice
 from .guides import guide_svg
-from .review_data import from_holds, to_session_record
 
 RTC_CONFIGURATION = {"iceServers": []}  # local only: no STUN/TURN server is contacted
 MEDIA_CONSTRAINTS = {"video": {"width": {"ideal": 640}, "height": {"ideal": 480}}, "audio": False}
 
 
-def coach_for(slot: str, plan_key: tuple, make: Callable[[], Coach]) -> Coach:
-    """This browser session's coach for ``slot``; a new one (the old one closed) when the plan changes."""
+def coach_for(slot: str, plan_key: tuple, make: Callable[[SessionSaver], Coach], kind: str,
+              title: str) -> tuple[Coach, SessionSaver]:
+    """This browser session's coach for ``slot`` and the saver that keeps its holds in the history; a new pair
+    (the old coach closed, which saves its holds) when the plan changes. ``make`` passes the saver to the coach
+    as its checkpoint."""
     state_key = f"fc_coach_{slot}"
     current = st.session_state.get(state_key)
     if current is not None and current[0] == plan_key:
-        return current[1]
+        return current[1], current[2]
     if current is not None:
         current[1].close(timeout=0.5)
-    coach = make()
-    st.session_state[state_key] = (plan_key, coach)
-    return coach
+    saver = SessionSaver(history(notice=False), kind, title)
+    coach = make(saver)
+    st.session_state[state_key] = (plan_key, coach, saver)
+    return coach, saver
 
 
 def restart(slot: str) -> None:
@@ -49,23 +52,15 @@ def camera(coach: Coach, key: str):
     )
 
 
-def save(coach: Coach, slot: str, kind: str, title: str) -> int | None:
-    """Store the coach's holds in the history once; returns the session id (None if nothing to store)."""
-    saved = st.session_state.setdefault("fc_saved", {})
-    if slot in saved and saved[slot][0] is coach:
-        return saved[slot][1]
-    logs = coach.holds()
-    if not logs:
-        return None
-    review = from_holds(logs, kind, title, datetime.fromtimestamp(coach.started_wall).astimezone())
-    session_id = write_history(lambda store: store.add_session(to_session_record(review)))
-    if session_id is None:
-        return None
-    saved[slot] = (coach, session_id)
+def save(coach: Coach, saver: SessionSaver) -> int | None:
+    """Save the coach's holds now (the same history session its autosaves use); says so if that failed."""
+    session_id = saver(coach)
+    if saver.error:
+        st.error(saver.error)
     return session_id
 
 
-def status_panel(coach: Coach, slot: str, kind: str, title: str, show_guide: bool = True) -> None:
+def status_panel(coach: Coach, saver: SessionSaver, slot: str, show_guide: bool = True) -> None:
     """Refreshes twice a second: step, countdown, good-form hold time, the flag banner, voice cues."""
 
     @st.fragment(run_every=0.5)
@@ -77,13 +72,19 @@ def status_panel(coach: Coach, slot: str, kind: str, title: str, show_guide: boo
             st.error(f"Live analysis stopped: {view.error}. Press “Start over” to try again.")
         step = view.step
         if view.phase is Phase.DONE:
-            st.success("All done — well done! Your session is saved in History.")
-            if save(coach, slot, kind, title) is not None:
+            if save(coach, saver) is not None:
+                st.success("All done — well done! Your session is saved in History.")
                 st.page_link(_review_page(), label="See the flagged moments in Review", icon=":material/photo_library:")
+            elif not saver.error:
+                st.success("All done — well done!")
         elif step is not None:
             st.markdown(f"**Step {view.step_index + 1} of {len(view.steps)} · {step.title}**")
             if view.phase is Phase.WAITING:
-                st.info("Press **START** under the video to turn on your camera. Nothing is recorded or sent anywhere.")
+                st.info("Press **START** under the video to turn on your camera. No video is recorded or sent anywhere. "
+                        "If the browser asks, allow the camera; if it was blocked, allow it for this page (the "
+                        "camera icon in the address bar) and press START again.")
+            elif view.camera_lost:
+                _camera_lost(view)
             elif view.phase is Phase.READY:
                 st.html(f'<div class="fc-count">{view.countdown_s or 0:.0f}</div>')
                 st.caption("Get ready — " + _hint(step.stretch))
@@ -93,31 +94,40 @@ def status_panel(coach: Coach, slot: str, kind: str, title: str, show_guide: boo
                 done = min(view.good_s, view.target_s)
                 st.progress(done / view.target_s if view.target_s else 1.0,
                             text=f"{fmt_seconds(done)} of {fmt_seconds(view.target_s)} held with good form")
-            if view.phase is not Phase.WAITING:
+            if view.phase is not Phase.WAITING and not view.camera_lost:
                 banner(view.status, view.message, view.flagged)
             if view.next_step is not None:
                 st.caption(f"Next: {view.next_step.title}")
-        if view.frames:
-            lag = "" if view.last_frame_age_s is None or view.last_frame_age_s < 2 else " · camera paused"
+        if view.frames and not view.camera_lost:
             st.caption(f"Analysing {view.fps:.0f} frames/s · {view.latency_ms:.0f} ms behind live · "
-                       f"{view.dropped} older frames skipped{lag}")
+                       f"{view.dropped} older frames skipped")
+        if saver.error and view.phase is not Phase.DONE:  # an autosave failed (DONE shows it above)
+            st.error(saver.error)
         voice(slot, view.cue_id, view.cue, view.alert_id)
 
     panel()
 
 
-def controls(coach: Coach, slot: str, kind: str, title: str) -> None:
+def _camera_lost(view: CoachView) -> None:
+    """Frames stopped mid-plan: say so plainly instead of showing the last verdict as if it were current."""
+    what = "hold" if view.phase is Phase.HOLD else "countdown"
+    st.warning(f"The camera stopped sending pictures {view.last_frame_age_s:.0f} s ago, so the {what} is paused "
+               "and nothing is being counted. Check that the camera is plugged in and that the browser still "
+               "allows it, then press START again if the picture does not come back. The holds you finished are "
+               "saved.")
+
+
+def controls(coach: Coach, saver: SessionSaver, slot: str) -> None:
     cols = st.columns(3)
     if cols[0].button("Skip to next step", key=f"fc_skip_{slot}", width="stretch"):
         coach.skip()
     if cols[1].button("Finish and save", key=f"fc_finish_{slot}", width="stretch"):
         coach.finish()
-        session_id = save(coach, slot, kind, title)
-        if session_id is None:
-            st.info("Nothing to save yet — start the camera first.")
-        else:
+        if save(coach, saver) is not None:
             st.success("Saved to History.")
             st.page_link(_review_page(), label="Review this session", icon=":material/photo_library:")
+        elif not saver.error:
+            st.info("Nothing to save yet — no second of a hold so far.")
     if cols[2].button("Start over", key=f"fc_restart_{slot}", width="stretch"):
         restart(slot)
         st.rerun()

@@ -49,13 +49,14 @@ def render() -> None:
             col.image(guide_svg(name), caption=STRETCHES[name].title)
 
     plan = (slower, model_name())
-    coach = coach_for("routine", plan, lambda: Coach(steps, model_name()))
+    coach, saver = coach_for("routine", plan, lambda saver: Coach(steps, model_name(), checkpoint=saver),
+                             "routine", "Guided routine")
     video, panel = st.columns([3, 2])
     with video:
         camera(coach, "routine-camera")
     with panel:
-        status_panel(coach, "routine", "routine", "Guided routine")
-    controls(coach, "routine", "routine", "Guided routine")
+        status_panel(coach, saver, "routine")
+    controls(coach, saver, "routine")
 
     with st.expander("After the routine (optional)"):
         st.markdown(AFTER)

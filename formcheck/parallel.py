@@ -1,0 +1,125 @@
+"""Pose + metrics over a video file on several processes, handed back in frame order.
+
+Pose inference is nearly all of the cost of `analyze` and keeps about one core busy, so the video is cut into
+chunks of ``CHUNK_S`` seconds dealt round-robin to worker processes. Each worker decodes the whole file (cheap
+without the RGB conversion) and observes only its own chunks, with a fresh landmarker per chunk, so every chunk
+starts the way a video does (person detection, then tracking). The rules and the session stay with the caller and
+see every frame in time order, so smoothing, hysteresis and hold timing are those of one continuous stream.
+(With two people in view, whom to follow is chosen afresh at each chunk start; those frames are abstentions.)
+"""
+
+from __future__ import annotations
+
+import math
+import multiprocessing
+import os
+import signal
+from collections.abc import Iterator
+from itertools import count
+from multiprocessing.connection import Connection
+
+from .errors import FormcheckError
+from .pipeline import Observation, Observer, get_stretch
+from .video import VideoInfo, VideoReader, prefetch
+
+CHUNK_S = 4.0  # long enough that starting a landmarker (~0.1 s with its first detection) costs ~1 %
+MIN_SHARE_S = 2.0  # per worker; below that, starting the processes (~1 s each) costs more than it saves
+AHEAD_CHUNKS = 4  # how far a worker may run ahead of the caller (bounds memory; results are small)
+MAX_WORKERS = 4  # each worker holds its own model and decoder (~200 MB)
+FINISH_S = 1.0  # a worker that has sent its last message exits well within this
+
+
+def default_workers() -> int:
+    return max(1, min(MAX_WORKERS, len(os.sched_getaffinity(0))))
+
+
+def worth_sharing(info: VideoInfo, workers: int) -> bool:
+    return workers > 1 and info.kind == "video" and info.frame_count >= workers * MIN_SHARE_S * info.fps
+
+
+def chunk_length(info: VideoInfo, workers: int) -> int:
+    """Frames per chunk: about ``CHUNK_S`` seconds, in whole rounds so that no worker gets one chunk more."""
+    rounds = max(1, round(info.frame_count / (workers * CHUNK_S * info.fps)))
+    return max(1, math.ceil(info.frame_count / (workers * rounds)))
+
+
+def observe_video(info: VideoInfo, stretch: str, model: str, workers: int) -> Iterator[Observation]:
+    """Observations for every frame of the video, in order, computed by ``workers`` processes."""
+    size = chunk_length(info, workers)
+    # spawn, not fork: the caller may already hold MediaPipe's and PyAV's threads.
+    context = multiprocessing.get_context("spawn")
+    processes, inboxes = [], []
+    try:
+        for index in range(workers):
+            receiver, sender = context.Pipe(duplex=False)
+            process = context.Process(target=_observe_chunks, name=f"formcheck-pose-{index}", daemon=True,
+                                      args=(info.path, stretch, model, size, index, workers, sender))
+            process.start()
+            sender.close()  # the worker holds the only sending end, so its death reads as end-of-file here
+            processes.append(process)
+            # A thread per worker drains its pipe a few chunks ahead, so no worker waits for the caller.
+            inboxes.append(prefetch(_messages(receiver, process.name), depth=AHEAD_CHUNKS, name=process.name))
+        for chunk in count():
+            message = next(inboxes[chunk % workers])
+            if message[0] == "end":
+                return
+            if message[0] == "error":
+                raise message[1]
+            if message[0] == "crash":
+                raise RuntimeError(message[1])
+            assert message[1] == chunk, f"pose worker sent chunk {message[1]}, expected {chunk}"
+            yield from message[2]
+    finally:
+        for process in processes:
+            process.join(timeout=FINISH_S)
+            if process.is_alive():  # stopped early (error, or the caller gave up): no work left worth waiting for
+                process.terminate()
+                process.join()
+        for inbox in inboxes:
+            inbox.close()
+
+
+def _messages(receiver: Connection, name: str) -> Iterator[tuple]:
+    with receiver:
+        while True:
+            try:
+                message = receiver.recv()
+            except (EOFError, OSError):  # the worker died, possibly in the middle of a message
+                raise RuntimeError(f"pose worker {name} stopped unexpectedly") from None
+            yield message
+            if message[0] != "chunk":
+                return
+
+
+def _observe_chunks(path: str, stretch: str, model: str, size: int, index: int, workers: int,
+                    sender: Connection) -> None:
+    """Worker process: observe chunks ``index``, ``index + workers``, … and send each as one message."""
+    signal.signal(signal.SIGINT, signal.SIG_IGN)  # Ctrl-C is the caller's to handle; it stops the workers
+    spec = get_stretch(stretch)
+    observer, current, batch = None, -1, []
+    try:
+        with VideoReader(path) as reader:
+            for frame_index, (t, frame) in enumerate(reader.decoded()):
+                chunk = frame_index // size
+                if chunk % workers != index:
+                    continue
+                if chunk != current:
+                    if batch:
+                        sender.send(("chunk", current, batch))
+                    if observer:
+                        observer.close()
+                    observer, current, batch = Observer(spec, model), chunk, []
+                batch.append(observer(reader.to_rgb(frame), t))
+            if batch:
+                sender.send(("chunk", current, batch))
+        sender.send(("end",))
+    except BrokenPipeError:
+        pass  # the caller stopped listening (it gave up or failed); nothing left to tell it
+    except FormcheckError as err:  # bad input or model: the user's to act on, raised as is by the caller
+        sender.send(("error", err))
+    except Exception as err:  # a bug: hand it over rather than leave the caller waiting
+        sender.send(("crash", f"pose worker failed: {type(err).__name__}: {err}"))
+    finally:
+        if observer:
+            observer.close()
+        sender.close()

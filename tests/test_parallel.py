@@ -1,0 +1,72 @@
+"""Pose + metrics on worker processes: the same answers as one process, errors surface, no process left over."""
+
+import multiprocessing
+import os
+import signal
+
+import numpy as np
+import pytest
+from conftest import SAMPLE_DIR
+from test_cli import write_clip
+
+from formcheck.analyze import analyze_video
+from formcheck.errors import InputError
+from formcheck.parallel import chunk_length, observe_video
+from formcheck.video import VideoReader
+
+CLIP = SAMPLE_DIR / "ham_round_mod_R_side_avgman.mp4"  # 12 s: four chunks dealt to two workers
+
+
+def clip_info():
+    with VideoReader(CLIP) as reader:
+        return reader.info
+
+
+@pytest.fixture(scope="module")
+def one_and_two_workers():
+    return analyze_video(CLIP, "hamstring", workers=1), analyze_video(CLIP, "hamstring", workers=2)
+
+
+def test_two_workers_give_the_report_of_one_process(one_and_two_workers):
+    alone, shared = one_and_two_workers
+    assert len(alone.frames) == len(shared.frames) > 2 * chunk_length(alone.info, 2)
+    assert [f["t"] for f in alone.frames] == [f["t"] for f in shared.frames]
+    assert [f["detected"] for f in alone.frames] == [f["detected"] for f in shared.frames]
+    for a, b in zip(alone.frames, shared.frames):  # chunk starts included: each worker restarts the tracker
+        for name, value in a["metrics"].items():
+            other = b["metrics"][name]
+            assert (value is None) == (other is None), (a["t"], name)
+            if value is not None:
+                assert other == pytest.approx(value, abs=1.0), (a["t"], name)
+    same_status = np.mean([a["status"] == b["status"] for a, b in zip(alone.frames, shared.frames)])
+    assert same_status >= 0.98
+    assert [e["mistake"] for e in alone.events] == [e["mistake"] for e in shared.events] == ["rounding"]
+    for a, b in zip(alone.events, shared.events):
+        assert abs(a["start_s"] - b["start_s"]) < 0.5
+
+
+def test_a_fault_found_by_a_worker_is_the_users_one_line_error(tmp_path):
+    full = write_clip(tmp_path / "full.mp4", frames=12 * 30)
+    cut = tmp_path / "cut.mp4"
+    cut.write_bytes(full.read_bytes()[: full.stat().st_size * 6 // 10])
+    with pytest.raises(InputError, match="truncated"):
+        analyze_video(cut, "hamstring", workers=2)
+    assert not multiprocessing.active_children()
+
+
+def test_a_worker_that_dies_is_reported_not_waited_for():
+    observations = observe_video(clip_info(), "hamstring", "full", 2)
+    next(observations)  # chunk 0 is in; the workers are busy with chunks 1 and 2
+    for worker in multiprocessing.active_children():
+        os.kill(worker.pid, signal.SIGKILL)
+    with pytest.raises(RuntimeError, match="stopped unexpectedly"):
+        for _ in observations:
+            pass
+    assert not multiprocessing.active_children()
+
+
+def test_giving_up_early_stops_the_workers():
+    observations = observe_video(clip_info(), "hamstring", "full", 2)
+    next(observations)
+    observations.close()
+    assert not multiprocessing.active_children()
