@@ -70,7 +70,7 @@ def run_live(video: Path, stretch: str, model: str, seconds: float, fps: float =
 
     images, _, _ = decode_frames(video, int(min(seconds, 20) * fps))
     coach = Coach(practice_steps(stretch, target_s=1e9, ready_s=0.0), model)
-    callback_s, latencies, rss = [], [], [(0.0, current_rss_mb())]
+    callback_s, latencies, rss = [], [], []  # rss: (seconds into the feed, MB), every 10 s
     seen = 0
     start = time.perf_counter()
     try:
@@ -91,9 +91,9 @@ def run_live(video: Path, stretch: str, model: str, seconds: float, fps: float =
                 rss.append((time.perf_counter() - start, current_rss_mb()))
         view = coach.view()
         submitted = int(seconds * fps)
+        rss.append((time.perf_counter() - start, current_rss_mb()))  # still running: the model is loaded
     finally:
         coach.close()
-    rss.append((time.perf_counter() - start, current_rss_mb()))
     lat = np.array([ms for _, ms in latencies])
     tenth = max(1, len(lat) // 10)
     return {
@@ -104,6 +104,7 @@ def run_live(video: Path, stretch: str, model: str, seconds: float, fps: float =
         "latency_first_tenth_p50_ms": float(np.median(lat[:tenth])),
         "latency_last_tenth_p50_ms": float(np.median(lat[-tenth:])),
         "callback": _ms_stats(callback_s),
+        # From the first sample after the worker loaded its model (10 s in) to the end of the feed.
         "rss_start_mb": rss[1][1] if len(rss) > 2 else rss[0][1], "rss_end_mb": rss[-1][1],
         "rss_max_mb": max(mb for _, mb in rss),
         # Flat memory: the growth over the second half of the feed, and the whole curve to see where it levels.

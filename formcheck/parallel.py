@@ -2,10 +2,10 @@
 
 Pose inference is nearly all of the cost of `analyze` and keeps about one core busy, so the video is cut into
 chunks of ``CHUNK_S`` seconds dealt round-robin to worker processes. Each worker decodes the whole file (cheap
-without the RGB conversion) and observes only its own chunks, with a fresh landmarker per chunk, so every chunk
-starts the way a video does (person detection, then tracking). The rules and the session stay with the caller and
-see every frame in time order, so smoothing, hysteresis and hold timing are those of one continuous stream.
-(With two people in view, whom to follow is chosen afresh at each chunk start; those frames are abstentions.)
+without the RGB conversion), observes its own chunks and, in between, keeps its one landmarker tracking the person on
+every ``SHADOW_STRIDE``-th frame, so each chunk starts from a tracker that has followed the video (and the same
+person) as a single process's would. The rules and the session stay with the caller and see every frame in time
+order, so smoothing, hysteresis and hold timing are those of one continuous stream.
 """
 
 from __future__ import annotations
@@ -22,7 +22,11 @@ from .errors import FormcheckError
 from .pipeline import Observation, Observer, get_stretch
 from .video import VideoInfo, VideoReader, prefetch
 
-CHUNK_S = 4.0  # long enough that starting a landmarker (~0.1 s with its first detection) costs ~1 %
+CHUNK_S = 4.0
+# Between its own chunks a worker still tracks every SHADOW_STRIDE-th frame. MediaPipe's detector finds a person in
+# some poses only, then tracking follows them: on a sample clip lying on a towel, a landmarker started cold mid-hold
+# lost the person for 4 s that one process tracked throughout. Costs (workers - 1) / SHADOW_STRIDE more inference.
+SHADOW_STRIDE = 5
 MIN_SHARE_S = 2.0  # per worker; below that, starting the processes (~1 s each) costs more than it saves
 AHEAD_CHUNKS = 4  # how far a worker may run ahead of the caller (bounds memory; results are small)
 MAX_WORKERS = 4  # each worker holds its own model and decoder (~200 MB)
@@ -98,17 +102,18 @@ def _observe_chunks(path: str, stretch: str, model: str, size: int, index: int, 
     spec = get_stretch(stretch)
     observer, current, batch = None, -1, []
     try:
+        observer = Observer(spec, model)
         with VideoReader(path) as reader:
             for frame_index, (t, frame) in enumerate(reader.decoded()):
                 chunk = frame_index // size
                 if chunk % workers != index:
+                    if frame_index % SHADOW_STRIDE == 0:  # keep the tracker on the person (result unused)
+                        observer.estimator(reader.to_rgb(frame), t)
                     continue
                 if chunk != current:
                     if batch:
                         sender.send(("chunk", current, batch))
-                    if observer:
-                        observer.close()
-                    observer, current, batch = Observer(spec, model), chunk, []
+                    current, batch = chunk, []
                 batch.append(observer(reader.to_rgb(frame), t))
             if batch:
                 sender.send(("chunk", current, batch))

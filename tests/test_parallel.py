@@ -14,7 +14,10 @@ from formcheck.errors import InputError
 from formcheck.parallel import chunk_length, observe_video
 from formcheck.video import VideoReader
 
-CLIP = SAMPLE_DIR / "ham_round_mod_R_side_avgman.mp4"  # 12 s: four chunks dealt to two workers
+# 20 s, four chunks for two workers. Lying down, this person is found by tracking more than by detection: a
+# worker that started cold at its chunk lost them (detection 39 % instead of 86 %) and missed the mistake.
+CLIP = SAMPLE_DIR / "towel_overext_mod_02.mp4"
+STRETCH = "towel-decompression"
 
 
 def clip_info():
@@ -24,7 +27,7 @@ def clip_info():
 
 @pytest.fixture(scope="module")
 def one_and_two_workers():
-    return analyze_video(CLIP, "hamstring", workers=1), analyze_video(CLIP, "hamstring", workers=2)
+    return analyze_video(CLIP, STRETCH, workers=1), analyze_video(CLIP, STRETCH, workers=2)
 
 
 def test_two_workers_give_the_report_of_one_process(one_and_two_workers):
@@ -32,15 +35,16 @@ def test_two_workers_give_the_report_of_one_process(one_and_two_workers):
     assert len(alone.frames) == len(shared.frames) > 2 * chunk_length(alone.info, 2)
     assert [f["t"] for f in alone.frames] == [f["t"] for f in shared.frames]
     assert [f["detected"] for f in alone.frames] == [f["detected"] for f in shared.frames]
-    for a, b in zip(alone.frames, shared.frames):  # chunk starts included: each worker restarts the tracker
-        for name, value in a["metrics"].items():
-            other = b["metrics"][name]
-            assert (value is None) == (other is None), (a["t"], name)
-            if value is not None:
-                assert other == pytest.approx(value, abs=1.0), (a["t"], name)
+    # A worker's tracker follows the video at a fifth of the frame rate between its chunks, so its landmarks can
+    # differ slightly from a single process's (measured here: up to 4.5°); what is judged must not.
+    for angle in ("trunk_tilt", "hip_fold", "front_thigh_tilt", "knee_flexion"):
+        gaps = [abs(a["metrics"][angle] - b["metrics"][angle]) for a, b in zip(alone.frames, shared.frames)
+                if a["metrics"].get(angle) is not None and b["metrics"].get(angle) is not None]
+        assert len(gaps) > 0.8 * len(alone.frames) * alone.detection_rate, angle
+        assert np.percentile(gaps, 99) < 5.0, angle
     same_status = np.mean([a["status"] == b["status"] for a, b in zip(alone.frames, shared.frames)])
     assert same_status >= 0.98
-    assert [e["mistake"] for e in alone.events] == [e["mistake"] for e in shared.events] == ["rounding"]
+    assert [e["mistake"] for e in alone.events] == [e["mistake"] for e in shared.events] == ["over_extension"]
     for a, b in zip(alone.events, shared.events):
         assert abs(a["start_s"] - b["start_s"]) < 0.5
 
@@ -55,7 +59,7 @@ def test_a_fault_found_by_a_worker_is_the_users_one_line_error(tmp_path):
 
 
 def test_a_worker_that_dies_is_reported_not_waited_for():
-    observations = observe_video(clip_info(), "hamstring", "full", 2)
+    observations = observe_video(clip_info(), STRETCH, "full", 2)
     next(observations)  # chunk 0 is in; the workers are busy with chunks 1 and 2
     for worker in multiprocessing.active_children():
         os.kill(worker.pid, signal.SIGKILL)
@@ -66,7 +70,7 @@ def test_a_worker_that_dies_is_reported_not_waited_for():
 
 
 def test_giving_up_early_stops_the_workers():
-    observations = observe_video(clip_info(), "hamstring", "full", 2)
+    observations = observe_video(clip_info(), STRETCH, "full", 2)
     next(observations)
     observations.close()
     assert not multiprocessing.active_children()

@@ -462,6 +462,48 @@ def dev_clips() -> list[ClipSpec]:
             seconds=20,
             mistakes=[_m("forward_bend", 9.0, 14.5, "mild")],
         ),
+        # Twist-only holds filmed from behind the side (negative yaw): added after the held-out set showed
+        # a twist read as a forward bend at -40 deg, a view the dev set did not cover.
+        _clip(
+            "gl_twist_mod_08",
+            "glute",
+            S,
+            308,
+            "avg_man",
+            "right",
+            side="left",
+            camera=cam(-40, 1.0),
+            seconds=20,
+            mistakes=[_m("twist", 9.0, 14.5)],
+            notes="oblique view from behind the side (-40 deg), twist only",
+        ),
+        _clip(
+            "gl_twist_mod_09",
+            "glute",
+            S,
+            309,
+            "small_woman",
+            "left",
+            side="right",
+            camera=cam(-50, 0.9),
+            seconds=20,
+            mistakes=[_m("twist", 8.5, 14.0)],
+            clutter=True,
+            notes="oblique view from behind the side (-50 deg), twist only",
+        ),
+        _clip(
+            "gl_twist_gross_10",
+            "glute",
+            S,
+            310,
+            "heavy_man",
+            "left",
+            side="left",
+            camera=cam(-35, 1.2),
+            seconds=20,
+            mistakes=[_m("twist", 9.5, 15.0, "gross")],
+            notes="oblique view from behind the side (-35 deg), twist only",
+        ),
     ]
     # -------- lying: camera about bed height from the side
     c += [
