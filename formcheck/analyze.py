@@ -91,8 +91,11 @@ def analyze_video(path: str | Path, stretch: str, *, model: str = DEFAULT_MODEL,
         info = reader.info
         workers = default_workers() if workers is None else workers
         frames = prefetch(reader.frames())
+        stack.callback(frames.close)  # on any failure: stop the decode thread (and below, the pose workers) now
         if worth_sharing(info, workers):
-            observed = zip(frames, observe_video(info, stretch, model, workers), strict=True)
+            observations = observe_video(info, stretch, model, workers)
+            stack.callback(observations.close)
+            observed = zip(frames, observations, strict=True)
         else:
             observer = Observer(spec, model)
             stack.callback(observer.close)

@@ -197,9 +197,11 @@ def run_bench(video: Path, stretch: str = "hamstring", model: str = "full", fram
     analyze_s = {}
     for count in sorted({1, workers}):
         say(f"analyze on {count} process{'es' if count > 1 else ''} (real-time factor)")
-        started = time.perf_counter()
-        analysis = analyze_video(video, stretch, model=model, workers=count)
-        analyze_s[count] = time.perf_counter() - started
+        with tempfile.TemporaryDirectory() as tmp:
+            started = time.perf_counter()
+            analysis = analyze_video(video, stretch, model=model, workers=count,
+                                     annotated=Path(tmp) / "annotated.mp4" if encode else None)
+            analyze_s[count] = time.perf_counter() - started
     clip_s = len(analysis.frames) / analysis.info.fps
 
     overhead = [m + r for m, r in zip(stages["metrics"], stages["rules"])]
@@ -223,8 +225,9 @@ def run_bench(video: Path, stretch: str = "hamstring", model: str = "full", fram
         "stages": {name: _ms_stats(values) for name, values in stages.items() if values},
         "metrics_plus_rules": _ms_stats(overhead),
         "throughput_ratio": pipeline_fps / bare_fps,
-        "analyze": {"workers": workers, "seconds": analyze_s[workers], "clip_seconds": clip_s,
-                    "realtime_factor": clip_s / analyze_s[workers], "realtime_factor_one_process": clip_s / analyze_s[1]},
+        "analyze": {"workers": workers, "annotated": encode, "seconds": analyze_s[workers],
+                    "clip_seconds": clip_s, "realtime_factor": clip_s / analyze_s[workers],
+                    "realtime_factor_one_process": clip_s / analyze_s[1]},
         "live": live,
         "long_session": long_session,
         "peak_rss_mb": peak_rss_mb(),

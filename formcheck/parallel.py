@@ -26,7 +26,7 @@ CHUNK_S = 4.0
 # Between its own chunks a worker still tracks every SHADOW_STRIDE-th frame. MediaPipe's detector finds a person in
 # some poses only, then tracking follows them: on a sample clip lying on a towel, a landmarker started cold mid-hold
 # lost the person for 4 s that one process tracked throughout. Costs (workers - 1) / SHADOW_STRIDE more inference.
-SHADOW_STRIDE = 5
+SHADOW_STRIDE = 10
 MIN_SHARE_S = 2.0  # per worker; below that, starting the processes (~1 s each) costs more than it saves
 AHEAD_CHUNKS = 4  # how far a worker may run ahead of the caller (bounds memory; results are small)
 MAX_WORKERS = 4  # each worker holds its own model and decoder (~200 MB)

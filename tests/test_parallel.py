@@ -35,8 +35,8 @@ def test_two_workers_give_the_report_of_one_process(one_and_two_workers):
     assert len(alone.frames) == len(shared.frames) > 2 * chunk_length(alone.info, 2)
     assert [f["t"] for f in alone.frames] == [f["t"] for f in shared.frames]
     assert [f["detected"] for f in alone.frames] == [f["detected"] for f in shared.frames]
-    # A worker's tracker follows the video at a fifth of the frame rate between its chunks, so its landmarks can
-    # differ slightly from a single process's (measured here: up to 4.5°); what is judged must not.
+    # A worker's tracker follows the video at a tenth of the frame rate between its chunks, so its landmarks can
+    # differ slightly from a single process's (measured here: up to 4°); what is judged must not.
     for angle in ("trunk_tilt", "hip_fold", "front_thigh_tilt", "knee_flexion"):
         gaps = [abs(a["metrics"][angle] - b["metrics"][angle]) for a, b in zip(alone.frames, shared.frames)
                 if a["metrics"].get(angle) is not None and b["metrics"].get(angle) is not None]
