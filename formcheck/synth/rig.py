@@ -180,28 +180,9 @@ class Poser:
         orientation (identity = flat on the floor, toes forward).
         """
         s = side
-        posed = self.fk()
-        hip = self.pos(posed, f"upperleg01.{s}")
-        l1, l2 = self.leg[s]
-        knee, end = two_bone(
-            hip, np.asarray(ankle, float), l1, l2, np.asarray(knee_pole, float)
-        )
-        pole_rest = FORWARD
-        W_thigh = (
-            frame_from(knee - hip, knee_pole)
-            @ self._bone_frame(f"upperleg01.{s}", f"lowerleg01.{s}", pole_rest).T
-        )
-        W_shank = (
-            frame_from(end - knee, knee_pole)
-            @ self._bone_frame(f"lowerleg01.{s}", f"foot.{s}", pole_rest).T
-        )
-        W_parent = self.world_rot(posed, f"pelvis.{s}")
-        self.local[f"upperleg01.{s}"] = W_parent.T @ W_thigh
-        self.local[f"lowerleg01.{s}"] = W_thigh.T @ W_shank
-        if foot_R is None:
-            foot_R = np.eye(3)
-        self.local[f"foot.{s}"] = W_shank.T @ foot_R
-        return knee, end
+        foot_R = np.eye(3) if foot_R is None else foot_R
+        return self._place_chain(f"pelvis.{s}", (f"upperleg01.{s}", f"lowerleg01.{s}", f"foot.{s}"),
+                                 self.leg[s], ankle, knee_pole, FORWARD, foot_R)
 
     def place_arm(
         self,
@@ -211,26 +192,26 @@ class Poser:
         hand_R: np.ndarray | None = None,
     ):
         s = side
+        return self._place_chain(f"shoulder01.{s}", (f"upperarm01.{s}", f"lowerarm01.{s}", f"wrist.{s}"),
+                                 self.arm[s], wrist, elbow_pole, BACK, hand_R)
+
+    def _place_chain(self, parent: str, bones: tuple[str, str, str], lengths, target, pole, rest_pole,
+                     end_R: np.ndarray | None):
+        """Two-bone IK shared by legs and arms: ``bones`` = (upper, lower, end); the upper bone's root stays where
+        ``parent`` holds it, the chain's tip goes to ``target`` with the middle joint bending towards ``pole``;
+        ``end_R`` (world rotation of the end bone vs its rest) is left unchanged when None."""
+        upper, lower, end = bones
         posed = self.fk()
-        sh = self.pos(posed, f"upperarm01.{s}")
-        l1, l2 = self.arm[s]
-        elbow, end = two_bone(
-            sh, np.asarray(wrist, float), l1, l2, np.asarray(elbow_pole, float)
-        )
-        W_up = (
-            frame_from(elbow - sh, elbow_pole)
-            @ self._bone_frame(f"upperarm01.{s}", f"lowerarm01.{s}", BACK).T
-        )
-        W_fore = (
-            frame_from(end - elbow, elbow_pole)
-            @ self._bone_frame(f"lowerarm01.{s}", f"wrist.{s}", BACK).T
-        )
-        W_parent = self.world_rot(posed, f"shoulder01.{s}")
-        self.local[f"upperarm01.{s}"] = W_parent.T @ W_up
-        self.local[f"lowerarm01.{s}"] = W_up.T @ W_fore
-        if hand_R is not None:
-            self.local[f"wrist.{s}"] = W_fore.T @ hand_R
-        return elbow, end
+        root = self.pos(posed, upper)
+        l1, l2 = lengths
+        mid, tip = two_bone(root, np.asarray(target, float), l1, l2, np.asarray(pole, float))
+        W_upper = frame_from(mid - root, pole) @ self._bone_frame(upper, lower, rest_pole).T
+        W_lower = frame_from(tip - mid, pole) @ self._bone_frame(lower, end, rest_pole).T
+        self.local[upper] = self.world_rot(posed, parent).T @ W_upper
+        self.local[lower] = W_upper.T @ W_lower
+        if end_R is not None:
+            self.local[end] = W_lower.T @ end_R
+        return mid, tip
 
     def shoulder(self, side: str) -> np.ndarray:
         return self.pos(self.fk(), f"upperarm01.{side}")
