@@ -93,7 +93,32 @@ def landmark_metrics(pose: PoseFrame) -> dict[str, float]:
         "shoulder_width_ratio": float(shoulder_width / torso_len) if torso_len > 0 else float("nan"),
         "core_visibility": float(np.mean(visibility)),
         "torso_px": float(torso_len),
+        # The trunk's ends on screen (pixels, y down), for the rule engine's frame-to-frame plausibility check.
+        **trunk_ends_px(pose.image[:, :2]),
     }
+
+
+def trunk_ends_px(image_xy: np.ndarray) -> dict[str, float]:
+    hip = midpoint(image_xy[L.LEFT_HIP], image_xy[L.RIGHT_HIP])
+    shoulder = midpoint(image_xy[L.LEFT_SHOULDER], image_xy[L.RIGHT_SHOULDER])
+    return {"hip_x_px": float(hip[0]), "hip_y_px": float(hip[1]),
+            "shoulder_x_px": float(shoulder[0]), "shoulder_y_px": float(shoulder[1])}
+
+
+def trunk_steps(hip: np.ndarray, shoulder: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """How the trunk changed between consecutive frames, in torso lengths: (N, 2) hip and shoulder centres
+    (pixels) → ``moved``, the larger displacement of its two ends, and ``stretched``, the change of its length
+    on screen, each (N−1,).
+
+    Lengths are divided by the larger of the two frames' torso lengths, which errs on the side of "plausible":
+    a torso that suddenly shrinks is not judged by its small self.
+    """
+    hip, shoulder = np.asarray(hip, float), np.asarray(shoulder, float)
+    with np.errstate(all="ignore"):  # absurd landmarks (inf, 1e308) give inf/NaN steps, not warnings
+        torso = norm(shoulder - hip)
+        scale = np.maximum(torso[1:], torso[:-1])
+        moved = np.maximum(norm(np.diff(hip, axis=0)), norm(np.diff(shoulder, axis=0)))
+        return np.where(scale > 0, moved / scale, np.nan), np.where(scale > 0, np.abs(np.diff(torso)) / scale, np.nan)
 
 
 # Back contour: fractions along the hip→shoulder chord. The ends anchor a straight reference line
@@ -185,9 +210,8 @@ def measure(pose: PoseFrame) -> tuple[dict[str, float], BackContour | None]:
     values = landmark_metrics(pose)
     if pose.mask is None:
         return values, None
-    xy = pose.image[:, :2]
-    hip = midpoint(xy[L.LEFT_HIP], xy[L.RIGHT_HIP])
-    shoulder = midpoint(xy[L.LEFT_SHOULDER], xy[L.RIGHT_SHOULDER])
+    hip = np.array([values["hip_x_px"], values["hip_y_px"]])
+    shoulder = np.array([values["shoulder_x_px"], values["shoulder_y_px"]])
     contour = back_contour(pose.mask, hip, shoulder, values["facing"])
     offsets = contour.offsets if contour is not None else np.full(_CONTOUR_S.shape, np.nan)
     values["back_bulge"] = back_bulge(offsets)

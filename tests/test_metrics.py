@@ -2,11 +2,11 @@ import math
 
 import numpy as np
 import pytest
-from builders import side_pose, with_mask
+from builders import seated_pose, side_pose, with_mask
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from formcheck.metrics import frame_metrics, landmark_metrics
+from formcheck.metrics import frame_metrics, landmark_metrics, trunk_steps
 from formcheck.pose import N_LANDMARKS, PoseFrame
 
 
@@ -43,6 +43,26 @@ def test_pelvis_lift_when_lying_with_hips_raised():
 def test_side_view_has_narrow_shoulders_and_front_view_wide():
     assert landmark_metrics(side_pose(yaw=90))["shoulder_width_ratio"] < 0.1
     assert landmark_metrics(side_pose(yaw=0))["shoulder_width_ratio"] > 0.6
+
+
+@pytest.mark.parametrize("facing", [1, -1])
+@pytest.mark.parametrize("camera_yaw", [-50, -40, 0, 20, 45])
+def test_a_twist_barely_moves_the_trunk_lean_but_a_low_back_bend_does(camera_yaw, facing):
+    # The glute forward-bend rule requires the lean to grow by 8° and clears below 4° (rules.py): a turn of the
+    # shoulders about the spine leaves the hip→shoulder line nearly in place, a bend at the lumbar level tips it.
+    base = landmark_metrics(seated_pose(camera_yaw=camera_yaw, facing=facing))
+    for twist in (-25, 25):
+        twisted = landmark_metrics(seated_pose(twist=twist, camera_yaw=camera_yaw, facing=facing))
+        assert abs(twisted["trunk_tilt"] - base["trunk_tilt"]) < 2.0
+    bent = landmark_metrics(seated_pose(lumbar_bend=20, camera_yaw=camera_yaw, facing=facing))
+    assert bent["trunk_tilt"] - base["trunk_tilt"] > 9.0
+
+
+def test_seated_pose_is_mirror_invariant():
+    for kwargs in ({}, {"twist": 25, "camera_yaw": -40}, {"lumbar_bend": 20, "camera_yaw": 45}):
+        right, left = (landmark_metrics(seated_pose(facing=f, **kwargs)) for f in (1, -1))
+        for name in ("trunk_tilt", "hip_fold", "shoulder_width_ratio"):
+            assert left[name] == pytest.approx(right[name], abs=1e-9), name
 
 
 angles = st.floats(-30, 110)
@@ -93,3 +113,45 @@ def test_random_and_nan_landmarks_never_raise(values):
     with np.errstate(all="ignore"):
         metrics = frame_metrics(pose)
     assert set(metrics) >= {"trunk_tilt", "hip_fold", "back_bulge"}
+
+
+def trunk_ends(pose):
+    m = landmark_metrics(pose)
+    return np.array([m["hip_x_px"], m["hip_y_px"]]), np.array([m["shoulder_x_px"], m["shoulder_y_px"]])
+
+
+def steps_between(*poses):
+    hips, shoulders = zip(*(trunk_ends(p) for p in poses))
+    return trunk_steps(np.stack(hips), np.stack(shoulders))
+
+
+@pytest.mark.parametrize(
+    ("before", "after", "moved", "stretched"),
+    [
+        (dict(), dict(), 0.0, 0.0),
+        (dict(), dict(origin=(335, 300)), 0.1, 0.0),           # slid 15 px = 0.1 torso lengths
+        (dict(), dict(trunk_tilt=90), math.sqrt(2), 0.0),      # shoulders swung a quarter turn about the hips
+        (dict(), dict(scale=200), 50 / 200, 50 / 200),         # a torso suddenly a third longer (÷ the longer one)
+        (dict(scale=200), dict(), 50 / 200, 50 / 200),         # ... or shorter: the same step either way
+    ],
+)
+def test_trunk_steps(before, after, moved, stretched):
+    got_moved, got_stretched = steps_between(side_pose(**before), side_pose(**after))
+    assert got_moved == pytest.approx([moved]) and got_stretched == pytest.approx([stretched])
+
+
+@settings(max_examples=60, deadline=None)
+@given(trunk=st.lists(angles, min_size=3, max_size=3), scale=st.floats(40, 400), ox=st.floats(150, 490),
+       shift=st.lists(st.floats(-0.3, 0.3), min_size=3, max_size=3))
+def test_trunk_steps_are_mirror_and_scale_invariant(trunk, scale, ox, shift):
+    def poses(facing, size, x0):
+        return [side_pose(trunk_tilt=a, facing=facing, scale=size, origin=(x0 + facing * s * size, 300))
+                for a, s in zip(trunk, shift)]
+    right, left = steps_between(*poses(1, 150, 320)), steps_between(*poses(-1, scale, ox))
+    for a, b in zip(right, left):
+        np.testing.assert_allclose(a, b, atol=1e-9)
+
+
+def test_trunk_steps_of_a_vanished_torso_are_nan():
+    moved, stretched = trunk_steps(np.zeros((2, 2)), np.zeros((2, 2)))
+    assert np.isnan(moved).all() and np.isnan(stretched).all()
