@@ -13,6 +13,7 @@ from time import perf_counter
 import numpy as np
 
 from .errors import InputError
+from .lumbar import lumbar_angle
 from .metrics import BackContour, measure
 from .model_files import DEFAULT_MODEL
 from .pose import PoseEstimator, PoseFrame
@@ -49,6 +50,7 @@ class Observer:
     """Pose + metrics for frames of one stream in time order (the pose tracker carries over between frames)."""
 
     def __init__(self, stretch: Stretch, model: str = DEFAULT_MODEL) -> None:
+        self.stretch = stretch.name
         self.estimator = PoseEstimator(model, masks=stretch.needs_mask)
         self.last_timing: dict[str, float] = {}
 
@@ -57,6 +59,8 @@ class Observer:
         pose = self.estimator(rgb, t)
         after_pose = perf_counter()
         metrics, contour = measure(pose)
+        if contour is not None:
+            metrics["lumbar_angle"] = lumbar_angle(contour.offsets, metrics, self.stretch)
         self.last_timing = {"pose": after_pose - start, "metrics": perf_counter() - after_pose}
         return Observation(replace(pose, mask=None), metrics, contour)
 

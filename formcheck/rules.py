@@ -27,7 +27,9 @@ class Condition:
 
     ``direction`` +1 means "too high is the mistake", -1 "too low". With ``relative`` the value is taken
     against the person's own baseline learned once they are settled in the hold; ``guard`` is an absolute
-    limit that fires even before (or without) a baseline. ``speed`` uses the metric's peak rate of change.
+    limit that fires even before (or without) a baseline; a condition that is neither (e.g. the absolute
+    lumbar angle, whose 0 is a neutral spine) is judged from the first second of the hold. ``speed`` uses the
+    metric's peak rate of change.
     The hysteresis sits between ``on`` and ``off``: ``off`` is on the safe side of ``on``.
     """
 
@@ -153,8 +155,13 @@ STRETCHES: dict[str, Stretch] = {
                     "Low back arching",
                     "Tuck your pelvis under and stay upright — don't lean back or arch.",
                     (
-                        Condition("trunk_tilt", on=-10.0, off=-5.0, direction=-1),
-                        Condition("back_bulge", on=-0.03, off=-0.015, direction=-1, relative=True),
+                        # Leaning back behind vertical. Cleared at −7°: corrected dev holds settle back at −4° to −7°
+                        # (a −5° clear kept 3 of 4 corrected arches flagged to the end of the clip).
+                        Condition("trunk_tilt", on=-10.0, off=-7.0, direction=-1),
+                        # The absolute lumbar angle (formcheck.lumbar) judges the arch from the first second, so an
+                        # arch the person kneels straight into is not learned as their normal (dev, bodies left out
+                        # of the fit: correct holds −6° to +4°, a 12° arch read −10° to −17°).
+                        Condition("lumbar_angle", on=-10.0, off=-6.0, direction=-1),
                     ),
                 ),
             ),
@@ -350,12 +357,17 @@ class RuleEngine:
         view_moved = self._view_moved(smooth)
         states, values = {}, {}
         for mistake in self.stretch.mistakes:
-            on, off, deciding = False, True, math.nan
+            on, clears, deciding = False, [], math.nan
             for cond in mistake.conditions:
                 signed, cond_on, cond_off = self._judge(cond, t, smooth, view_moved)
-                on, off = on or cond_on, off and cond_off
-                if signed is not None and (math.isnan(deciding) or cond_on):
-                    deciding = signed
+                on = on or cond_on
+                if signed is not None:
+                    clears.append(cond_off)
+                    if math.isnan(deciding) or cond_on:
+                        deciding = signed
+            # Cleared when every signal that can be read now says so (an unreadable one neither raises nor
+            # holds the flag: a missing outline must not keep a corrected lean-back flagged).
+            off = bool(clears) and all(clears)
             for cond in mistake.requires:
                 _, cond_on, cond_off = self._judge(cond, t, smooth, view_moved)
                 on, off = on and cond_on, off or cond_off
@@ -374,6 +386,8 @@ class RuleEngine:
                view_moved: bool) -> tuple[float | None, bool, bool]:
         """One condition now: (value compared with the thresholds or None, says on, says off)."""
         value = self._speed[cond.metric](t, smooth[cond.metric]) if cond.speed else smooth[cond.metric]
+        if not math.isfinite(value):
+            return None, False, False
         guard_on = cond.guard is not None and value * cond.direction >= cond.guard * cond.direction
         signed = self._relative_value(cond, value)
         if signed is None or (cond.steady_view and view_moved):
