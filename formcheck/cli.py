@@ -107,6 +107,21 @@ def evaluate_cmd(
               f"lumbar change vs rig: MAE {_fmt(summary['lumbar_delta_mae_deg'], '°', 1)}, "
               f"bias {_fmt(summary['lumbar_delta_bias_deg'], '°', 1)}\n"
               f"person detected in {_fmt(summary['detection_rate'] * 100, '%', 1)} of frames")
+    clear, start = summary["time_to_clear"], summary["start_in_mistake_time_to_flag"]
+    out.print(f"time to clear after the person corrects: median {_fmt(clear['median_s'], ' s', 1)}, "
+              f"p90 {_fmt(clear['p90_s'], ' s', 1)}\n"
+              f"flagged while the form was correct: {_fmt(summary['flagged_while_correct_share'] * 100, '%', 1)} of "
+              f"correct-hold time ({_fmt(summary['flagged_while_correct_s_per_min'], ' s', 1)} per minute)\n"
+              f"holds that start in the mistake ({start['n']}): time to flag from the hold's start "
+              f"median {_fmt(start['median_s'], ' s', 1)}, p90 {_fmt(start['p90_s'], ' s', 1)}")
+    lumbar = Table(title="absolute lumbar angle vs the rig (judged hold frames)")
+    for column in ("group", "frames", "MAE", "bias", "always-neutral guess MAE"):
+        lumbar.add_column(column, justify="left" if column == "group" else "right")
+    for key in ("lumbar_angle_all", "lumbar_angle_per_stretch", "lumbar_angle_per_body"):
+        for group, row in summary[key].items():
+            lumbar.add_row(group, str(row["frames"]), _fmt(row["mae_deg"], "°", 1), _fmt(row["bias_deg"], "°", 1),
+                           _fmt(row["neutral_guess_mae_deg"], "°", 1))
+    out.print(lumbar)
     if json_out:
         with atomic_output(json_out) as tmp:
             tmp.write_text(json.dumps({"summary": summary, "clips": clip_rows(scores)}, indent=1))
