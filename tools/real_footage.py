@@ -60,9 +60,10 @@ def main() -> None:
     args = parser.parse_args()
     rows = []
     for group, clip, entry in labels(args.root):
-        if entry.get("scored") is False:
+        stretch = STRETCHES.get(entry["stretch"])
+        if entry.get("scored") is False or stretch is None:  # too short to judge, or no stretch of the routine
+            print(f"{group:7s} {clip.name:16s} skipped ({entry['stretch']}, scored={entry.get('scored')})")
             continue
-        stretch = STRETCHES[entry["stretch"]]
         try:
             analysis = analyze_video(clip, stretch, workers=args.workers)
             got = answer(entry, analysis.frames, analysis.events)
