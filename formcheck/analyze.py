@@ -10,6 +10,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from . import __version__
+from .coverage import Coverage, coverage
 from .draw import annotate, shown_metrics
 from .model_files import DEFAULT_MODEL, model_path, sha256_of
 from .parallel import default_workers, observe_video, worth_sharing
@@ -35,6 +36,11 @@ class Analysis:
     def detection_rate(self) -> float:
         return sum(f["detected"] for f in self.frames) / len(self.frames) if self.frames else 0.0
 
+    @property
+    def coverage(self) -> Coverage:
+        """Seconds judged, held with good form and not judged (by reason) over the whole clip."""
+        return coverage((f["t"], f["status"]) for f in self.frames)
+
     def to_json(self) -> dict:
         info = self.info
         return {
@@ -48,7 +54,8 @@ class Analysis:
             "stretch": self.stretch,
             "model": {"name": self.model, "sha256": sha256_of(model_path(self.model))},
             "summary": {"frames": len(self.frames), "detected_frames": sum(f["detected"] for f in self.frames),
-                        "detection_rate": round(self.detection_rate, 4), "events": len(self.events)},
+                        "detection_rate": round(self.detection_rate, 4), "events": len(self.events),
+                        **self.coverage.as_dict(len(self.events))},
             "frames": self.frames,
             "events": self.events,
         }

@@ -12,17 +12,22 @@ import typer
 from rich.console import Console
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeRemainingColumn
 
+from .cli_types import PlainHelp, PlainHelpGroup, choices, close_match_parser
 from .errors import FormcheckError
 from .model_files import DEFAULT_MODEL, MODEL_NAMES
 from .rules import STRETCHES
 
-app = typer.Typer(add_completion=False, no_args_is_help=True, pretty_exceptions_enable=False,
+app = typer.Typer(cls=PlainHelpGroup, add_completion=False, no_args_is_help=True, pretty_exceptions_enable=False,
                   help="Check the form of low-back stretches from a video, offline.")
 out = Console()
 err = Console(stderr=True)
 
-STRETCH_HELP = "one of: " + ", ".join(STRETCHES)
-MODEL_HELP = "pose model: " + ", ".join(MODEL_NAMES)
+StretchName = choices("StretchName", STRETCHES)
+ModelName = choices("ModelName", MODEL_NAMES)
+STRETCH = typer.Option("--stretch", "-s", metavar="NAME", parser=close_match_parser(StretchName, "stretch"),
+                       help="the stretch in the video: " + ", ".join(STRETCHES))
+MODEL = typer.Option(help="pose model (lite is fastest, heavy most accurate)",
+                     parser=close_match_parser(ModelName, "model"))
 
 
 def _progress() -> Progress:
@@ -30,13 +35,13 @@ def _progress() -> Progress:
                     TimeRemainingColumn(), console=err, transient=True, disable=not err.is_terminal)
 
 
-@app.command()
+@app.command(cls=PlainHelp)
 def analyze(
-    path: Annotated[Path, typer.Argument(help="video or image file")],
-    stretch: Annotated[str, typer.Option("--stretch", "-s", help=STRETCH_HELP)],
+    path: Annotated[Path, typer.Argument(help="video or image file", metavar="VIDEO")],
+    stretch: Annotated[StretchName, STRETCH],
     json_out: Annotated[Path | None, typer.Option("--json", help="write the per-frame report here")] = None,
     annotated: Annotated[Path | None, typer.Option("--annotated", help="write an annotated H.264 mp4 here")] = None,
-    model: Annotated[str, typer.Option(help=MODEL_HELP)] = DEFAULT_MODEL,
+    model: Annotated[ModelName, MODEL] = ModelName(DEFAULT_MODEL),
     workers: Annotated[int | None, typer.Option(min=1, help="pose processes (default: one per core, up to 4)")] = None,
 ) -> None:
     """Analyse one recorded stretch and report flagged mistakes."""
@@ -44,7 +49,8 @@ def analyze(
     from .pipeline import get_stretch
     from .video import check_output_path
 
-    spec = get_stretch(stretch)  # fail on a bad name or output path before any decoding
+    stretch, model = stretch.value, model.value
+    spec = get_stretch(stretch)  # fail on a bad output path before any decoding
     for target in (json_out, annotated):
         if target:
             check_output_path(target)
@@ -56,8 +62,7 @@ def analyze(
         write_json(analysis, json_out)
     frames = len(analysis.frames)
     out.print(f"{spec.title}: {frames} frames, person detected in {analysis.detection_rate:.0%}")
-    if not analysis.events:
-        out.print("No mistakes flagged.")
+    _print_coverage(analysis.coverage, spec, len(analysis.events))
     labels = {m.name: m.label for m in spec.mistakes}
     for event in analysis.events:
         out.print(f"  {labels[event['mistake']]}: {event['start_s']:.1f}s – {event['end_s']:.1f}s")
@@ -66,17 +71,33 @@ def analyze(
             out.print(f"wrote {target}")
 
 
+def _print_coverage(cov, spec, mistakes: int) -> None:
+    """How much was judged, why the rest was not, and a conclusion that never reassures on too little."""
+    from .coverage import CHECKED, UNCHECKED, judged_line, reason_text, unchecked_text
+
+    out.print(judged_line(cov), soft_wrap=True)
+    if cov.not_judged_s:
+        out.print("Not judged: " + ", ".join(f"{reason_text(reason)} {seconds:.0f} s"
+                                              for reason, seconds in cov.not_judged_s.items()), soft_wrap=True)
+    conclusion = cov.conclusion(mistakes)
+    if conclusion == CHECKED:
+        out.print("[green]No mistakes flagged.[/green]", soft_wrap=True)
+    elif conclusion == UNCHECKED:
+        out.print(f"[yellow]{unchecked_text(cov, spec)}[/yellow]", soft_wrap=True)
+
+
 def _fmt(value, unit: str = "", digits: int = 2) -> str:
     return "–" if value is None or (isinstance(value, float) and math.isnan(value)) else f"{value:.{digits}f}{unit}"
 
 
-@app.command("eval")
+@app.command("eval", cls=PlainHelp)
 def evaluate_cmd(
-    directory: Annotated[Path, typer.Argument(help="folder of clips with .truth.json sidecars")],
+    directory: Annotated[Path, typer.Argument(help="folder of clips with .truth.json sidecars", metavar="FOLDER")],
     json_out: Annotated[Path | None, typer.Option("--json", help="write per-clip and summary figures here")] = None,
-    model: Annotated[str, typer.Option(help=MODEL_HELP)] = DEFAULT_MODEL,
+    model: Annotated[ModelName, MODEL] = ModelName(DEFAULT_MODEL),
 ) -> None:
     """Score the analyzer against labelled clips (event F1, false alarms, time to flag, abstention)."""
+    model = model.value
     from rich.table import Table
 
     from .evaluate import clip_rows, evaluate, find_clips
@@ -113,11 +134,12 @@ def evaluate_cmd(
         out.print(f"wrote {json_out}")
 
 
-@app.command()
+@app.command(cls=PlainHelp)
 def bench(
-    video: Annotated[Path | None, typer.Argument(help="clip to time (default: the first sample clip)")] = None,
-    stretch: Annotated[str, typer.Option("--stretch", "-s", help=STRETCH_HELP)] = "hamstring",
-    model: Annotated[str, typer.Option(help=MODEL_HELP)] = DEFAULT_MODEL,
+    video: Annotated[Path | None, typer.Argument(help="clip to time (default: the first sample clip)",
+                                                 metavar="VIDEO")] = None,
+    stretch: Annotated[StretchName, STRETCH] = StretchName("hamstring"),
+    model: Annotated[ModelName, MODEL] = ModelName(DEFAULT_MODEL),
     frames: Annotated[int, typer.Option(min=30, help="frames to time per path")] = 300,
     encode: Annotated[bool, typer.Option(help="also time H.264 encoding of the annotated frames")] = False,
     live_seconds: Annotated[float, typer.Option(min=0, help="also drive the live page's frame callback at "
@@ -135,7 +157,7 @@ def bench(
     from .samples import sample_clips
     from .video import atomic_output
 
-    get_stretch(stretch)
+    stretch, model = stretch.value, model.value
     if video is None:
         clips = sample_clips()
         if not clips:
@@ -194,7 +216,8 @@ def main() -> None:
     except FormcheckError as error:
         _fail(str(error), 2)
     except typer.TyperException as error:  # typer's bundled click: usage errors, missing options
-        _fail(error.format_message(), getattr(error, "exit_code", 2) or 2)
+        # One line: a missing choice's list of choices comes one per line.
+        _fail(" ".join(error.format_message().split()), getattr(error, "exit_code", 2) or 2)
     except typer.Exit as done:
         sys.exit(done.exit_code)
     except (typer.Abort, KeyboardInterrupt):

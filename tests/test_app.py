@@ -17,6 +17,7 @@ from unittest import mock
 import av
 import numpy as np
 import pytest
+from conftest import SAMPLE_DIR
 from streamlit.testing.v1 import AppTest
 
 from formcheck import history, samples
@@ -197,7 +198,8 @@ def test_analyze_a_sample_video_then_review_and_history(webrtc):
     assert not at.exception
     assert not at.error, [e.value for e in at.error]
     metrics = {m.label: m.value for m in at.metric}
-    assert int(metrics["Frames"]) > 0 and int(metrics["Mistakes flagged"]) >= 1
+    assert metrics["Judged"].endswith(" s") and int(metrics["Mistakes flagged"]) >= 1
+    assert not at.success, "mistakes were flagged: no green"
     assert "Low back rounding" in _texts(at)
     assert at.get("video"), "the annotated video plays in the page"
     assert len(at.get("download_button")) == 2
@@ -221,6 +223,30 @@ def test_analyze_a_sample_video_then_review_and_history(webrtc):
     sessions = History().sessions()
     assert len(sessions) == 1 and sessions[0].kind == "video" and sessions[0].frames >= 1
     assert SAMPLE.name in _texts(at)
+
+
+FRONT_VIEW = SAMPLE_DIR / "ham_front_abstain_08.mp4"  # filmed from the front: nothing can be judged
+
+
+@pytest.mark.skipif(not FRONT_VIEW.is_file(), reason="no front-view sample clip")
+def test_a_front_view_clip_is_an_amber_could_not_check_in_analyze_and_review(webrtc):
+    _ack_disclaimer()
+    at = _app()
+    at.switch_page(PAGE.format("analyze_page")).run()
+    at.selectbox(key="an_sample").set_value(FRONT_VIEW).run()
+    at.button(key="an_go").click().run(timeout=300)
+    assert not at.exception and not at.error
+    report = json.loads(at.session_state["fc_analysis"]["json"])["summary"]
+    assert report["conclusion"] == "unchecked" and report["events"] == 0
+    assert not at.success, "never a green 'no mistakes' on a clip that could not be judged"
+    warning = at.warning[0].value
+    assert warning.startswith("Could not check your form") and "wrong angle" in warning
+    assert "Turn side-on to the camera." in warning
+    assert "Not judged: filmed from the wrong angle" in _texts(at)
+
+    at.switch_page(PAGE.format("review")).run()
+    assert not at.exception and not at.success
+    assert at.warning and "Could not check your form" in at.warning[0].value
 
 
 @needs_sample
@@ -260,7 +286,7 @@ def test_the_app_analyzes_a_video_with_the_network_blocked(webrtc, network_attem
     at.sidebar.selectbox[0].set_value("lite").run()
     at.button(key="an_go").click().run(timeout=120)
     assert not at.exception and not at.error
-    assert {m.label: m.value for m in at.metric}["Frames"] == "60"
+    assert json.loads(at.session_state["fc_analysis"]["json"])["summary"]["frames"] == 60
     at.switch_page(PAGE.format("review")).run()
     assert not at.exception
     assert network_attempts == []
@@ -555,6 +581,36 @@ def test_coach_runs_countdown_good_form_holds_side_switch_and_finish():
     assert texts[-1].startswith("Good. That's everything")
     assert coach.view().alert_id == 1
     assert all(p.closed for p in made) and len(made) == 2  # one pipeline per hold, each released
+
+
+def test_the_countdown_waits_until_the_person_is_in_view_and_in_position():
+    # Nobody in view for 8 s, then in position: the 2-s countdown ends but the hold starts only at 8 s.
+    steps = practice_steps("hamstring", target_s=3.0, ready_s=2.0)
+    coach, _ = _scripted_coach(steps, lambda t: "no_person" if t < 8.0 else "good")
+    t = 0.0
+    while t < 7.9:
+        coach.process(FRAME, t)
+        t += 0.1
+    view = coach.view()
+    assert view.phase is Phase.READY and view.countdown_s == 0.0
+    while coach.view().phase is Phase.READY and t < 20:
+        coach.process(FRAME, t)
+        t += 0.1
+    assert 8.0 <= t <= 8.3
+    assert coach.view().phase is Phase.HOLD
+
+
+def test_finishing_with_nobody_in_view_says_nothing_could_be_checked(webrtc):
+    _ack_disclaimer()
+    coach, saver = _live_coach(lambda t: "no_person")
+    _run_scripted(coach, 3.0)
+    coach.finish()
+    coach.process(FRAME, 3.1)
+    at = _app(fc_coach_live=(LIVE_PLAN, coach, saver))
+    at.switch_page(PAGE.format("live")).run()
+    assert not at.exception
+    assert "well done" not in _texts(at).lower() and not at.success
+    assert at.warning and ("Could not check" in at.warning[0].value or "Nothing was checked" in at.warning[0].value)
 
 
 def test_coach_skip_and_finish():
