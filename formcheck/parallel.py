@@ -18,7 +18,7 @@ from collections.abc import Iterator
 from itertools import count
 from multiprocessing.connection import Connection
 
-from .errors import FormcheckError
+from .errors import FormcheckError, PoseWorkerError
 from .pipeline import Observation, Observer, get_stretch
 from .video import VideoInfo, VideoReader, prefetch
 
@@ -62,15 +62,21 @@ def observe_video(info: VideoInfo, stretch: str, model: str, workers: int) -> It
             sender.close()  # the worker holds the only sending end, so its death reads as end-of-file here
             processes.append(process)
             # A thread per worker drains its pipe a few chunks ahead, so no worker waits for the caller.
-            inboxes.append(prefetch(_messages(receiver, process.name), depth=AHEAD_CHUNKS, name=process.name))
+            inboxes.append(prefetch(_messages(receiver, process), depth=AHEAD_CHUNKS, name=process.name))
         for chunk in count():
-            message = next(inboxes[chunk % workers])
+            try:
+                message = next(inboxes[chunk % workers])
+            except _WorkerDied as died:
+                start = chunk * size / info.fps
+                raise PoseWorkerError(f"{info.path}: the pose process stopped unexpectedly ({died}) while "
+                                      f"analysing {start:.1f}–{start + size / info.fps:.1f} s; nothing was "
+                                      "written") from None
             if message[0] == "end":
                 return
             if message[0] == "error":
                 raise message[1]
             if message[0] == "crash":
-                raise RuntimeError(message[1])
+                raise PoseWorkerError(f"{info.path}: {message[1]}")
             assert message[1] == chunk, f"pose worker sent chunk {message[1]}, expected {chunk}"
             yield from message[2]
     finally:
@@ -83,16 +89,33 @@ def observe_video(info: VideoInfo, stretch: str, model: str, workers: int) -> It
             inbox.close()
 
 
-def _messages(receiver: Connection, name: str) -> Iterator[tuple]:
+class _WorkerDied(Exception):
+    """The worker's pipe closed before its last message; ``str()`` says how the process ended."""
+
+
+def _messages(receiver: Connection, process: multiprocessing.process.BaseProcess) -> Iterator[tuple]:
     with receiver:
         while True:
             try:
                 message = receiver.recv()
             except (EOFError, OSError):  # the worker died, possibly in the middle of a message
-                raise RuntimeError(f"pose worker {name} stopped unexpectedly") from None
+                raise _WorkerDied(_how_it_ended(process)) from None
             yield message
             if message[0] != "chunk":
                 return
+
+
+def _how_it_ended(process: multiprocessing.process.BaseProcess) -> str:
+    process.join(timeout=FINISH_S)
+    code = process.exitcode
+    if code is None:
+        return "its connection closed"
+    if code < 0:
+        try:
+            return f"killed by {signal.Signals(-code).name}"
+        except ValueError:
+            return f"killed by signal {-code}"
+    return f"exit code {code}"
 
 
 def _observe_chunks(path: str, stretch: str, model: str, size: int, index: int, workers: int,

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import json
 import math
+import os
 import threading
 import time
 import xml.etree.ElementTree as ET
@@ -22,6 +23,7 @@ from streamlit.testing.v1 import AppTest
 
 from formcheck import history, samples
 from formcheck.history import FlagRecord, History, HoldRecord, SessionRecord
+from formcheck.parallel import default_workers
 from formcheck.pipeline import FrameResult
 from formcheck.pose import PoseFrame
 from formcheck.rules import STRETCHES, State, Verdict
@@ -290,6 +292,27 @@ def test_the_app_analyzes_a_video_with_the_network_blocked(webrtc, network_attem
     at.switch_page(PAGE.format("review")).run()
     assert not at.exception
     assert network_attempts == []
+
+
+@needs_sample
+@pytest.mark.skipif(default_workers() < 2, reason="one core: the analysis runs in one process, with no worker")
+def test_a_pose_worker_that_crashes_is_reported_and_the_app_keeps_running(webrtc):
+    from worker_killer import segfault_a_worker_soon
+
+    _ack_disclaimer()
+    at = _app()
+    at.switch_page(PAGE.format("analyze_page")).run()
+    at.selectbox(key="an_sample").set_value(SAMPLE).run()
+    killer = segfault_a_worker_soon(os.getpid(), after_s=0.5)
+    at.button(key="an_go").click().run(timeout=180)
+    killer.join(timeout=5)
+    assert killer.killed, "no pose worker was seen to kill"
+    assert not at.exception
+    assert len(at.error) == 1 and "pose process stopped unexpectedly" in at.error[0].value
+    assert "SIGSEGV" in at.error[0].value
+    assert "fc_analysis" not in at.session_state or not at.session_state["fc_analysis"]
+    at.switch_page(PAGE.format("history_page")).run()  # the app goes on working
+    assert not at.exception
 
 
 def test_a_broken_video_is_reported_in_the_page(webrtc, tmp_path, monkeypatch):

@@ -13,6 +13,8 @@ import pytest
 from formcheck.video import H264Writer
 
 CLI = [sys.executable, "-m", "formcheck.cli"]
+# 20 s, long enough to be shared between two pose processes.
+SAMPLE_DIR_CLIP = Path(__file__).resolve().parent.parent / "sample_videos" / "towel_overext_mod_02.mp4"
 
 
 def run_cli(*args, cwd=None):
@@ -138,3 +140,19 @@ def test_a_front_view_clip_could_not_be_checked_and_says_why(tmp_path):
     summary = json.loads((tmp_path / "r.json").read_text())["summary"]
     assert summary["conclusion"] == "unchecked" and summary["judged_s"] < 10
     assert summary["not_judged_s"]["wrong_view"] > 10
+
+
+def test_a_pose_worker_that_crashes_is_one_line_exit_2_and_no_output(tmp_path):
+    from worker_killer import segfault_a_worker_soon
+
+    clip = SAMPLE_DIR_CLIP
+    report = tmp_path / "report.json"
+    process = subprocess.Popen([*CLI, "analyze", str(clip), "--stretch", "towel-decompression", "--workers", "2",
+                                "--json", str(report)], stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    killer = segfault_a_worker_soon(process.pid)
+    stdout, stderr = process.communicate(timeout=300)
+    killer.join(timeout=5)
+    assert killer.killed, "no pose worker was seen to kill"
+    result = subprocess.CompletedProcess(process.args, process.returncode, stdout, stderr)
+    assert_one_line_error(result, "pose process", "sigsegv", clip.name)
+    assert not report.exists()
