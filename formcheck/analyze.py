@@ -10,6 +10,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from . import __version__
+from .auto import AUTO, OBSERVE_AS, AutoJudge
 from .coverage import Coverage, coverage
 from .draw import annotate, shown_metrics
 from .model_files import DEFAULT_MODEL, model_path, sha256_of
@@ -30,6 +31,7 @@ class Analysis:
     model: str
     frames: list[dict] = field(default_factory=list)
     events: list[dict] = field(default_factory=list)
+    holds: list[dict] = field(default_factory=list)  # with --stretch auto: the stretch picked for each hold
     flagged_frames: list[FlaggedFrame] = field(default_factory=list)
 
     @property
@@ -56,6 +58,7 @@ class Analysis:
             "summary": {"frames": len(self.frames), "detected_frames": sum(f["detected"] for f in self.frames),
                         "detection_rate": round(self.detection_rate, 4), "events": len(self.events),
                         **self.coverage.as_dict(len(self.events))},
+            **({"holds": self.holds} if self.stretch == AUTO else {}),
             "frames": self.frames,
             "events": self.events,
         }
@@ -85,10 +88,12 @@ def analyze_video(path: str | Path, stretch: str, *, model: str = DEFAULT_MODEL,
     """Run the pipeline over every frame; optionally write the annotated H.264 video (atomically).
 
     Pose + metrics run on ``workers`` processes (default: one per core, see ``formcheck.parallel``) when the clip
-    is long enough to share; rules, session, drawing and encoding run here, in frame order.
+    is long enough to share; rules, session, drawing and encoding run here, in frame order. ``stretch`` "auto"
+    picks the stretch of each hold from the recognised position (``formcheck.auto``).
     """
-    spec = get_stretch(stretch)
-    shown = shown_metrics(spec)
+    auto = stretch == AUTO
+    observe_as = OBSERVE_AS if auto else stretch
+    spec = get_stretch(observe_as)
     with ExitStack() as stack:
         # Unwinds in reverse: the encoder is flushed, then the file is moved into place, or deleted if
         # anything failed — no partial output is ever left behind. Entered first so a bad output path fails
@@ -100,14 +105,14 @@ def analyze_video(path: str | Path, stretch: str, *, model: str = DEFAULT_MODEL,
         frames = prefetch(reader.frames())
         stack.callback(frames.close)  # on any failure: stop the decode thread (and below, the pose workers) now
         if worth_sharing(info, workers):
-            observations = observe_video(info, stretch, model, workers)
+            observations = observe_video(info, observe_as, model, workers)
             stack.callback(observations.close)
             observed = zip(frames, observations, strict=True)
         else:
             observer = Observer(spec, model)
             stack.callback(observer.close)
             observed = (((t, rgb), observer(rgb, t)) for t, rgb in frames)
-        judge = Judge(spec)
+        judge = AutoJudge() if auto else Judge(spec)
         writer = stack.enter_context(H264Writer(tmp, info.fps, info.width, info.height)) if tmp else None
         analysis = Analysis(info, stretch, model)
         for index, ((t, rgb), seen) in enumerate(observed):
@@ -116,10 +121,13 @@ def analyze_video(path: str | Path, stretch: str, *, model: str = DEFAULT_MODEL,
             result = judge(seen, rgb)
             analysis.frames.append(frame_record(result))
             if writer:
-                writer.write(annotate(rgb, result, shown))
+                writer.write(annotate(rgb, result, shown_metrics(judge.stretch) if judge.stretch else []))
             if progress:
                 progress(index + 1, max(info.frame_count, index + 1))
         judge.session.finish(analysis.frames[-1]["t"])
+        if auto:
+            judge.finish(analysis.frames[-1]["t"])
+            analysis.holds = [hold.as_dict() for hold in judge.holds]
         analysis.events = [event.as_dict() for event in judge.session.events]
         analysis.flagged_frames = judge.session.flagged_frames
     return analysis

@@ -22,10 +22,12 @@ app = typer.Typer(cls=PlainHelpGroup, add_completion=False, no_args_is_help=True
 out = Console()
 err = Console(stderr=True)
 
-StretchName = choices("StretchName", STRETCHES)
+StretchName = choices("StretchName", [*STRETCHES, "auto"])
+BenchStretch = choices("BenchStretch", STRETCHES)
 ModelName = choices("ModelName", MODEL_NAMES)
 STRETCH = typer.Option("--stretch", "-s", metavar="NAME", parser=close_match_parser(StretchName, "stretch"),
-                       help="the stretch in the video: " + ", ".join(STRETCHES))
+                       help="the stretch in the video: " + ", ".join(STRETCHES) + ", or auto (recognised hold "
+                            "by hold from the position)")
 MODEL = typer.Option(help="pose model (lite is fastest, heavy most accurate)",
                      parser=close_match_parser(ModelName, "model"))
 
@@ -38,7 +40,7 @@ def _progress() -> Progress:
 @app.command(cls=PlainHelp)
 def analyze(
     path: Annotated[Path, typer.Argument(help="video or image file", metavar="VIDEO")],
-    stretch: Annotated[StretchName, STRETCH],
+    stretch: Annotated[StretchName, STRETCH] = StretchName("auto"),
     json_out: Annotated[Path | None, typer.Option("--json", help="write the per-frame report here")] = None,
     annotated: Annotated[Path | None, typer.Option("--annotated", help="write an annotated H.264 mp4 here")] = None,
     model: Annotated[ModelName, MODEL] = ModelName(DEFAULT_MODEL),
@@ -46,11 +48,12 @@ def analyze(
 ) -> None:
     """Analyse one recorded stretch and report flagged mistakes."""
     from .analyze import analyze_video, write_json
+    from .auto import WAITING
+    from .coverage import judged_line
     from .pipeline import get_stretch
     from .video import check_output_path
 
     stretch, model = stretch.value, model.value
-    spec = get_stretch(stretch)  # fail on a bad output path before any decoding
     for target in (json_out, annotated):
         if target:
             check_output_path(target)
@@ -61,14 +64,31 @@ def analyze(
     if json_out:
         write_json(analysis, json_out)
     frames = len(analysis.frames)
-    out.print(f"{spec.title}: {frames} frames, person detected in {analysis.detection_rate:.0%}")
-    _print_coverage(analysis.coverage, spec, len(analysis.events))
-    labels = {m.name: m.label for m in spec.mistakes}
+    title = get_stretch(stretch).title if stretch != "auto" else "Stretch recognised hold by hold"
+    out.print(f"{title}: {frames} frames, person detected in {analysis.detection_rate:.0%}")
+    for hold in analysis.holds:
+        end = "the end" if hold["end_s"] is None else f"{hold['end_s']:.1f}s"
+        out.print(f"  {get_stretch(hold['stretch']).title}: {hold['start_s']:.1f}s – {end}")
+    if stretch == "auto" and not analysis.holds:
+        out.print(judged_line(analysis.coverage), soft_wrap=True)
+        out.print(f"[yellow]Could not check your form: none of the routine's positions was recognised. {WAITING}"
+                  "[/yellow]", soft_wrap=True)
+    else:
+        _print_coverage(analysis.coverage, get_stretch(_main_stretch(analysis)), len(analysis.events))
+    labels = {m.name: m.label for spec in STRETCHES.values() for m in spec.mistakes}
     for event in analysis.events:
         out.print(f"  {labels[event['mistake']]}: {event['start_s']:.1f}s – {event['end_s']:.1f}s")
     for target in (json_out, annotated):
         if target:
             out.print(f"wrote {target}")
+
+
+def _main_stretch(analysis) -> str:
+    """The stretch whose position hints apply: the chosen one, or with auto the longest hold."""
+    if analysis.stretch != "auto":
+        return analysis.stretch
+    last_t = analysis.frames[-1]["t"]
+    return max(analysis.holds, key=lambda h: (h["end_s"] or last_t) - h["start_s"])["stretch"]
 
 
 def _print_coverage(cov, spec, mistakes: int) -> None:
@@ -128,17 +148,38 @@ def evaluate_cmd(
               f"lumbar change vs rig: MAE {_fmt(summary['lumbar_delta_mae_deg'], '°', 1)}, "
               f"bias {_fmt(summary['lumbar_delta_bias_deg'], '°', 1)}\n"
               f"person detected in {_fmt(summary['detection_rate'] * 100, '%', 1)} of frames")
+    out.print(_position_table(summary), soft_wrap=True)
     if json_out:
         with atomic_output(json_out) as tmp:
             tmp.write_text(json.dumps({"summary": summary, "clips": clip_rows(scores)}, indent=1))
         out.print(f"wrote {json_out}")
 
 
+def _position_table(summary: dict):
+    """The confusion matrix of recognised positions over the hold frames (rows: the clip's stretch position)."""
+    from rich.table import Table
+
+    from .positions import Position
+
+    columns = [str(p) for p in Position] + ["unsure"]
+    table = Table(title=f"positions recognised in holds (frames): {_fmt(summary['position_accuracy'] * 100, '%', 1)} "
+                        "right")
+    table.add_column("held")
+    for column in columns:
+        table.add_column(column.replace("_", " "), justify="right")
+    for held, row in summary["position_confusion"].items():
+        table.add_row(held.replace("_", " "), *(str(row.get(column, 0)) for column in columns))
+    return table
+
+
 @app.command(cls=PlainHelp)
 def bench(
     video: Annotated[Path | None, typer.Argument(help="clip to time (default: the first sample clip)",
                                                  metavar="VIDEO")] = None,
-    stretch: Annotated[StretchName, STRETCH] = StretchName("hamstring"),
+    stretch: Annotated[BenchStretch, typer.Option("--stretch", "-s", metavar="NAME", help="whose rules to time: "
+                                                  + ", ".join(STRETCHES),
+                                                  parser=close_match_parser(BenchStretch, "stretch"))
+                       ] = BenchStretch("hamstring"),
     model: Annotated[ModelName, MODEL] = ModelName(DEFAULT_MODEL),
     frames: Annotated[int, typer.Option(min=30, help="frames to time per path")] = 300,
     encode: Annotated[bool, typer.Option(help="also time H.264 encoding of the annotated frames")] = False,

@@ -19,6 +19,7 @@ import numpy as np
 from .analyze import analyze_video
 from .errors import InputError
 from .model_files import DEFAULT_MODEL
+from .positions import STRETCH_POSITION, positions_in
 
 TRUTH_SCHEMA = "formcheck.truth/1"
 EARLY_S = 1.0
@@ -45,6 +46,7 @@ class ClipScore:
     in_position_share: float = 0.0  # hold frames the engine judged (not unsure, not "not in position")
     lumbar_errors: list[float] = field(default_factory=list)  # Δ estimate − Δ truth, degrees, hold frames
     detection_rate: float = 0.0
+    positions: dict[str, int] = field(default_factory=dict)  # recognised position (or "unsure") → hold frames
 
     @property
     def abstained(self) -> bool:
@@ -112,6 +114,9 @@ def score_clip(clip: Path, truth: dict, model: str = DEFAULT_MODEL) -> ClipScore
         score.abstain_share = sum(f["status"] in UNSURE_STATUSES for f in hold_frames) / len(hold_frames)
         score.in_position_share = sum(f["status"] in JUDGED_STATUSES for f in hold_frames) / len(hold_frames)
     score.lumbar_errors = _lumbar_errors(frames, truth, hold)
+    seen = positions_in([(f["t"], {k: math.nan if v is None else v for k, v in f["metrics"].items()})
+                         for f in frames], hold)
+    score.positions = {str(position or "unsure"): n for position, n in seen.items()}
     return score
 
 
@@ -176,7 +181,20 @@ def summarize(scores: list[ClipScore]) -> dict:
         "lumbar_delta_mae_deg": float(np.mean(np.abs(errors))) if errors else math.nan,
         "lumbar_delta_bias_deg": float(np.mean(errors)) if errors else math.nan,
         "detection_rate": float(np.mean([s.detection_rate for s in scores])) if scores else math.nan,
+        **_position_confusion(judged),
     }
+
+
+def _position_confusion(judged: list[ClipScore]) -> dict:
+    """Hold frames by the stretch's position (rows) and the recognised one (columns); "right" is the diagonal."""
+    matrix: dict[str, dict[str, int]] = {}
+    for s in judged:
+        row = matrix.setdefault(str(STRETCH_POSITION[s.stretch]), {})
+        for position, n in s.positions.items():
+            row[position] = row.get(position, 0) + n
+    total = sum(n for row in matrix.values() for n in row.values())
+    right = sum(row.get(position, 0) for position, row in matrix.items())
+    return {"position_confusion": matrix, "position_accuracy": right / total if total else math.nan}
 
 
 def evaluate(directory: Path, model: str = DEFAULT_MODEL,
@@ -194,4 +212,5 @@ def clip_rows(scores: list[ClipScore]) -> list[dict]:
              "abstained": s.abstained, "detection_rate": s.detection_rate,
              "matched": {m: len(d) for m, d in s.matches.items()}, "missed": s.misses,
              "false_alarms": s.false_alarms, "time_to_flag_s": s.matches, "toggles": s.toggles,
-             "abstain_share": s.abstain_share, "in_position_share": s.in_position_share} for s in scores]
+             "abstain_share": s.abstain_share, "in_position_share": s.in_position_share,
+             "positions": s.positions} for s in scores]

@@ -82,12 +82,16 @@ def test_unknown_stretch(tmp_path):
     assert_one_line_error(run_cli("analyze", clip, "--stretch", "yoga"), "unknown stretch", "hamstring")
 
 
-def test_missing_stretch_option_lists_the_choices(tmp_path):
-    assert_one_line_error(run_cli("analyze", write_clip(tmp_path / "c.mp4")), "--stretch", "hamstring",
-                          "towel-decompression")
+def test_the_stretch_is_recognised_by_default(tmp_path):
+    clip = write_clip(tmp_path / "c.mp4", frames=20)
+    result = run_cli("analyze", clip, "--json", tmp_path / "r.json")
+    assert result.returncode == 0, result.stderr
+    report = json.loads((tmp_path / "r.json").read_text())
+    assert report["stretch"] == "auto" and report["holds"] == []
+    assert "none of the routine's positions was recognised" in result.stdout
 
 
-@pytest.mark.parametrize("typed, suggested", [("hamstrng", "hamstring"), ("hip", "hip-flexor"),
+@pytest.mark.parametrize("typed, suggested", [("hamstrng", "hamstring"), ("hip", "hip-flexor"), ("aut", "auto"),
                                               ("Glute", "glute"), ("towel-decompresion", "towel-decompression")])
 def test_a_misspelt_stretch_gets_a_close_match(typed, suggested, tmp_path):
     result = run_cli("analyze", write_clip(tmp_path / "c.mp4"), "--stretch", typed)
@@ -105,7 +109,9 @@ def test_help_lists_choices_without_type_artefacts(command):
                             env={**os.environ, "COLUMNS": "160"})
     assert result.returncode == 0, result.stderr
     assert "<bool>" not in result.stdout and "{" not in result.stdout and "<str>" not in result.stdout
-    if command in (["analyze"], ["bench"]):
+    if command == ["analyze"]:
+        assert "hamstring, hip-flexor, glute, bed-decompression, towel-decompression, or auto" in result.stdout
+    if command == ["bench"]:
         assert "hamstring, hip-flexor, glute, bed-decompression, towel-decompression" in result.stdout
     if command:
         assert "<lite|full|heavy>" in result.stdout
