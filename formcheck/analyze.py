@@ -16,6 +16,7 @@ from .draw import annotate, shown_metrics
 from .model_files import DEFAULT_MODEL, model_path, sha256_of
 from .parallel import default_workers, observe_video, worth_sharing
 from .pipeline import FrameResult, Judge, Observer, get_stretch
+from .positions import most_seen_stretch
 from .session import FlaggedFrame
 from .video import H264Writer, VideoInfo, VideoReader, atomic_output, prefetch
 
@@ -42,6 +43,11 @@ class Analysis:
     def coverage(self) -> Coverage:
         """Seconds judged, held with good form and not judged (by reason) over the whole clip."""
         return coverage((f["t"], f["status"]) for f in self.frames)
+
+    def recognised_stretch(self) -> str | None:
+        """The stretch whose position the person was steadily in for the most frames."""
+        return most_seen_stretch([(f["t"], {k: math.nan if v is None else v for k, v in f["metrics"].items()})
+                                  for f in self.frames])
 
     def to_json(self) -> dict:
         info = self.info

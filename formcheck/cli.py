@@ -74,7 +74,9 @@ def analyze(
         out.print(f"[yellow]Could not check your form: none of the routine's positions was recognised. {WAITING}"
                   "[/yellow]", soft_wrap=True)
     else:
-        _print_coverage(analysis.coverage, get_stretch(_main_stretch(analysis)), len(analysis.events))
+        seen = analysis.recognised_stretch() if analysis.coverage.main_reason == "wrong_position" else None
+        _print_coverage(analysis.coverage, get_stretch(_main_stretch(analysis)), len(analysis.events),
+                        get_stretch(seen) if seen else None)
     labels = {m.name: m.label for spec in STRETCHES.values() for m in spec.mistakes}
     for event in analysis.events:
         out.print(f"  {labels[event['mistake']]}: {event['start_s']:.1f}s – {event['end_s']:.1f}s")
@@ -91,7 +93,7 @@ def _main_stretch(analysis) -> str:
     return max(analysis.holds, key=lambda h: (h["end_s"] or last_t) - h["start_s"])["stretch"]
 
 
-def _print_coverage(cov, spec, mistakes: int) -> None:
+def _print_coverage(cov, spec, mistakes: int, seen=None) -> None:
     """How much was judged, why the rest was not, and a conclusion that never reassures on too little."""
     from .coverage import CHECKED, UNCHECKED, judged_line, reason_text, unchecked_text
 
@@ -103,7 +105,7 @@ def _print_coverage(cov, spec, mistakes: int) -> None:
     if conclusion == CHECKED:
         out.print("[green]No mistakes flagged.[/green]", soft_wrap=True)
     elif conclusion == UNCHECKED:
-        out.print(f"[yellow]{unchecked_text(cov, spec)}[/yellow]", soft_wrap=True)
+        out.print(f"[yellow]{unchecked_text(cov, spec, seen)}[/yellow]", soft_wrap=True)
 
 
 def _fmt(value, unit: str = "", digits: int = 2) -> str:

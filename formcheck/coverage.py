@@ -112,13 +112,17 @@ def judged_line(cov: Coverage) -> str:
             f"good form {cov.good_s:.0f} s.")
 
 
-def unchecked_text(cov: Coverage, stretch: Stretch) -> str:
-    """Why the form could not be checked, and the one thing to change."""
+def unchecked_text(cov: Coverage, stretch: Stretch, seen: Stretch | None = None) -> str:
+    """Why the form could not be checked, and the one thing to change. ``seen``: the stretch whose position was
+    recognised instead, if any."""
     reason = cov.main_reason
     needed = max(MIN_JUDGED_S, MIN_JUDGED_SHARE * cov.reference_s)
     head = (f"Could not check your form: only {cov.judged_s:.0f} s could be judged "
             f"(at least {needed:.0f} s are needed).")
     if reason is None:
         return f"{head} {stretch.position_hint}"
+    if reason == "wrong_position" and seen is not None:
+        return (f"{head} For {cov.not_judged_s[reason]:.0f} s this looked like the {seen.title.lower()}, not the "
+                f"{stretch.title.lower()}: choose that stretch, or get into the position for this one.")
     return (f"{head} Most of the rest was {reason_text(reason)} ({cov.not_judged_s[reason]:.0f} s). "
             f"{fix_text(reason, stretch)}")

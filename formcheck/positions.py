@@ -121,6 +121,13 @@ def mismatch_text(seen: Position, chosen_title: str, seen_title: str) -> str:
             "that stretch, or get into the position for this one.")
 
 
+def most_seen_stretch(frames: list[tuple[float, dict[str, float]]]) -> str | None:
+    """The stretch whose position was steadily seen in the most frames (None: no stretch position at all)."""
+    seen = positions_in(frames, [(-math.inf, math.inf)])
+    counts = Counter({POSITION_STRETCH[p]: n for p, n in seen.items() if p in POSITION_STRETCH})
+    return counts.most_common(1)[0][0] if counts else None
+
+
 def positions_in(frames: list[tuple[float, dict[str, float]]], intervals) -> Counter:
     """How often each steadied position (None: unsure) was seen in ``intervals`` of a clip's ``(t, metrics)``
     frames, all of which pass through the tracker in order."""

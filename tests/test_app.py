@@ -251,6 +251,24 @@ def test_a_front_view_clip_is_an_amber_could_not_check_in_analyze_and_review(web
     assert at.warning and "Could not check your form" in at.warning[0].value
 
 
+HAMSTRING_CLIP = SAMPLE_DIR / "ham_round_mild_03.mp4"  # a standing hinge with a rounding mistake
+
+
+@pytest.mark.skipif(not HAMSTRING_CLIP.is_file(), reason="no hamstring sample clip")
+def test_a_hamstring_clip_analysed_as_glute_says_so_and_flags_nothing(webrtc):
+    _ack_disclaimer()
+    at = _app()
+    at.switch_page(PAGE.format("analyze_page")).run()
+    at.selectbox(key="an_sample").set_value(HAMSTRING_CLIP).run()
+    at.selectbox(key="an_stretch").set_value("glute").run()
+    at.button(key="an_go").click().run(timeout=300)
+    assert not at.exception and not at.error and not at.success
+    assert {m.label: m.value for m in at.metric}["Mistakes flagged"] == "0"
+    warning = at.warning[0].value
+    assert "this looked like the hamstring stretch, not the glute stretch" in warning
+    assert "Not judged: a different stretch from the one chosen" in _texts(at)
+
+
 @needs_sample
 def test_a_history_that_cannot_be_written_is_reported_and_the_result_still_shown(webrtc, monkeypatch):
     def locked(self, record):

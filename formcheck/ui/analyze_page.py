@@ -110,7 +110,8 @@ def render() -> None:
             result = {"review": review, "annotated": str(annotated), "name": display_name,
                       "json": json.dumps(analysis.to_json(), indent=1), "stretch": stretch,
                       "detection_rate": analysis.detection_rate, "frames": len(analysis.frames),
-                      "events": analysis.events, "coverage": analysis.coverage, "saved": None}
+                      "events": analysis.events, "coverage": analysis.coverage, "saved": None,
+                      "seen": analysis.recognised_stretch()}
             if save:
                 def save_analysis(store: History) -> int:
                     kept = str(store.keep_video(video_path, display_name)) if keep_video else None
@@ -140,7 +141,7 @@ def _show(result: dict) -> None:
         cols[1].metric("Good form", f"{cov.good_s:.0f} s")
         cols[2].metric("Mistakes flagged", len(result["events"]))
         coverage_caption(cov)
-        conclusion(cov, result["stretch"], len(result["events"]))
+        conclusion(cov, result["stretch"], len(result["events"]), result["seen"])
         if result["events"]:
             for event in result["events"]:
                 end = f"{event['end_s']:.1f} s" if event["end_s"] is not None else "the end"

@@ -159,8 +159,6 @@ def banner(status: str | None, message: str | None, flagged: tuple[str, ...] = (
     else:
         style = STATUS_STYLE.get(status, "unsure")
         text = message or status
-        if style == "unsure":
-            text = f"Not sure — {text}"
     st.html(f'<div class="fc-banner fc-{style}" role="status" data-status="{escape(status or "waiting")}">'
             f"{escape(text)}</div>")
 

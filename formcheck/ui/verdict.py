@@ -20,14 +20,14 @@ def coverage_caption(cov: Coverage) -> None:
     st.caption(text)
 
 
-def conclusion(cov: Coverage, stretch: str, mistakes: int) -> None:
+def conclusion(cov: Coverage, stretch: str, mistakes: int, seen: str | None = None) -> None:
     """Green "no mistakes" when enough was judged, amber "could not check" with the reason when not; nothing
-    when mistakes were flagged (the page lists them)."""
+    when mistakes were flagged (the page lists them). ``seen``: the stretch recognised instead, if any."""
     verdict = cov.conclusion(mistakes)
     if verdict == CHECKED:
         st.success(f"No mistakes flagged in the {cov.judged_s:.0f} s that were judged.", icon=":material/check:")
     elif verdict == UNCHECKED:
-        st.warning(unchecked_text(cov, STRETCHES[stretch]), icon=":material/help:")
+        st.warning(unchecked_text(cov, STRETCHES[stretch], STRETCHES.get(seen)), icon=":material/help:")
 
 
 def session_conclusion(review: Review) -> None:
