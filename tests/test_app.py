@@ -382,14 +382,41 @@ def test_history_lists_sessions_with_daily_aim_streak_and_delete(webrtc):
     at.switch_page(PAGE.format("history_page")).run()
     assert not at.exception
     metrics = {m.label: m.value for m in at.metric}
-    assert metrics["Today"] == "1 of 2–3"
-    assert metrics["Streak"] == "2 days"
+    assert metrics["Guided routines today"] == "0 of 2–3"  # today's practice is listed, not counted
+    assert metrics["Streak"] == "1 day"
+    assert "Also 1 practice or video analysis" in _texts(at)
     assert "Live practice" in _texts(at) and "Guided routine" in _texts(at)
     assert len(at.get("vega_lite_chart")) == 3  # sessions per day, good seconds and flag rate per stretch
     at.button(key=f"hist_delete_{doomed}").click().run()
     at.button(key=f"hist_confirm_{doomed}").click().run()
     assert not at.exception
     assert [s.id for s in store.sessions()] == [keep]
+
+
+@pytest.mark.parametrize("days", [1, 7, 90])
+def test_history_charts_read_with_a_day_a_week_or_three_months(webrtc, days):
+    _ack_disclaimer()
+    store = History()
+    now = datetime.now().astimezone()
+    for day in range(days):
+        for n in range(1 + day % 3):  # 1–3 routines a day
+            _stored_session(store, now - timedelta(days=day, seconds=n), flags=day % 2)
+    _stored_session(store, now, kind="video")
+    at = _app()
+    at.switch_page(PAGE.format("history_page")).run()
+    assert not at.exception
+    metrics = {m.label: m.value for m in at.metric}
+    assert metrics["Guided routines today"] == "1 of 2–3" and metrics["Streak"] == _days(days)
+    charts = [json.loads(c.proto.spec) for c in at.get("vega_lite_chart")]
+    assert len(charts) == 3
+    trend = json.dumps(charts[1])
+    assert '"type": "ordinal"' in trend and "temporal" not in trend  # one bar per day, never a stretched block
+    daily = json.dumps(charts[0], ensure_ascii=False)
+    assert "aim: 2–3 a day" in daily  # the aim band is labelled
+
+
+def _days(n: int) -> str:
+    return f"{n} day" + ("" if n == 1 else "s")
 
 
 def test_history_page_reports_a_damaged_database_and_carries_on(webrtc, data_dir):
