@@ -19,6 +19,7 @@ import numpy as np
 from .analyze import analyze_video
 from .errors import InputError
 from .model_files import DEFAULT_MODEL
+from .positions import STRETCH_POSITION, positions_in
 
 TRUTH_SCHEMA = "formcheck.truth/1"
 EARLY_S = 1.0
@@ -54,6 +55,7 @@ class ClipScore:
     flagged_correct_s: float = 0.0  # seconds flagged (any mistake) while the form was correct, in holds
     lumbar_abs_errors: list[float] = field(default_factory=list)  # absolute estimate − rig angle, hold frames
     lumbar_abs_truth: list[float] = field(default_factory=list)  # the rig angle of those same frames
+    positions: dict[str, int] = field(default_factory=dict)  # recognised position (or "unsure") → hold frames
 
     @property
     def abstained(self) -> bool:
@@ -152,6 +154,9 @@ def score_frames(clip_name: str, truth: dict, frames: list[dict], events: list[d
         score.abstain_share = sum(f["status"] in UNSURE_STATUSES for f in hold_frames) / len(hold_frames)
         score.in_position_share = sum(f["status"] in JUDGED_STATUSES for f in hold_frames) / len(hold_frames)
     score.lumbar_errors = _lumbar_errors(frames, truth, hold)
+    seen = positions_in([(f["t"], {k: math.nan if v is None else v for k, v in f["metrics"].items()})
+                         for f in frames], hold)
+    score.positions = {str(position or "unsure"): n for position, n in seen.items()}
     return score
 
 
@@ -257,7 +262,20 @@ def summarize(scores: list[ClipScore]) -> dict:
         "lumbar_angle_all": lumbar_table(judged, lambda s: "all"),
         "lumbar_angle_per_stretch": lumbar_table(judged, lambda s: s.stretch),
         "lumbar_angle_per_body": lumbar_table(judged, lambda s: s.body),
+        **_position_confusion(judged),
     }
+
+
+def _position_confusion(judged: list[ClipScore]) -> dict:
+    """Hold frames by the stretch's position (rows) and the recognised one (columns); "right" is the diagonal."""
+    matrix: dict[str, dict[str, int]] = {}
+    for s in judged:
+        row = matrix.setdefault(str(STRETCH_POSITION[s.stretch]), {})
+        for position, n in s.positions.items():
+            row[position] = row.get(position, 0) + n
+    total = sum(n for row in matrix.values() for n in row.values())
+    right = sum(row.get(position, 0) for position, row in matrix.items())
+    return {"position_confusion": matrix, "position_accuracy": right / total if total else math.nan}
 
 
 def evaluate(directory: Path, model: str = DEFAULT_MODEL,
@@ -275,4 +293,5 @@ def clip_rows(scores: list[ClipScore]) -> list[dict]:
              "abstained": s.abstained, "detection_rate": s.detection_rate,
              "matched": {m: len(d) for m, d in s.matches.items()}, "missed": s.misses,
              "false_alarms": s.false_alarms, "time_to_flag_s": s.matches, "toggles": s.toggles,
-             "abstain_share": s.abstain_share, "in_position_share": s.in_position_share} for s in scores]
+             "abstain_share": s.abstain_share, "in_position_share": s.in_position_share,
+             "positions": s.positions} for s in scores]

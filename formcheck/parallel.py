@@ -53,6 +53,7 @@ def observe_video(info: VideoInfo, stretch: str, model: str, workers: int) -> It
     # spawn, not fork: the caller may already hold MediaPipe's and PyAV's threads.
     context = multiprocessing.get_context("spawn")
     processes, inboxes = [], []
+    first = Observer(get_stretch(stretch), model)  # loaded before the processes compete for the cores
     try:
         for index in range(workers):
             receiver, sender = context.Pipe(duplex=False)
@@ -63,9 +64,12 @@ def observe_video(info: VideoInfo, stretch: str, model: str, workers: int) -> It
             processes.append(process)
             # A thread per worker drains its pipe a few chunks ahead, so no worker waits for the caller.
             inboxes.append(prefetch(_messages(receiver, process), depth=AHEAD_CHUNKS, name=process.name))
-        for chunk in count():
+        # The first chunk is observed here while the processes start (imports and the model take a few seconds):
+        # the caller sees progress at once, and the start-up is no longer dead time.
+        yield from _observe_first_chunk(info.path, first, size)
+        for chunk in count(1):
             try:
-                message = next(inboxes[chunk % workers])
+                message = next(inboxes[(chunk - 1) % workers])
             except _WorkerDied as died:
                 start = chunk * size / info.fps
                 raise PoseWorkerError(f"{info.path}: the pose process stopped unexpectedly ({died}) while "
@@ -80,6 +84,7 @@ def observe_video(info: VideoInfo, stretch: str, model: str, workers: int) -> It
             assert message[1] == chunk, f"pose worker sent chunk {message[1]}, expected {chunk}"
             yield from message[2]
     finally:
+        first.close()
         for process in processes:
             process.join(timeout=FINISH_S)
             if process.is_alive():  # stopped early (error, or the caller gave up): no work left worth waiting for
@@ -87,6 +92,14 @@ def observe_video(info: VideoInfo, stretch: str, model: str, workers: int) -> It
                 process.join()
         for inbox in inboxes:
             inbox.close()
+
+
+def _observe_first_chunk(path: str, observer: Observer, size: int) -> Iterator[Observation]:
+    with VideoReader(path) as reader:
+        for frame_index, (t, frame) in enumerate(reader.decoded()):
+            if frame_index >= size:
+                return
+            yield observer(reader.to_rgb(frame), t)
 
 
 class _WorkerDied(Exception):
@@ -120,7 +133,8 @@ def _how_it_ended(process: multiprocessing.process.BaseProcess) -> str:
 
 def _observe_chunks(path: str, stretch: str, model: str, size: int, index: int, workers: int,
                     sender: Connection) -> None:
-    """Worker process: observe chunks ``index``, ``index + workers``, … and send each as one message."""
+    """Worker process: observe chunks ``1 + index``, ``1 + index + workers``, … (chunk 0 is the caller's) and send
+    each as one message."""
     signal.signal(signal.SIGINT, signal.SIG_IGN)  # Ctrl-C is the caller's to handle; it stops the workers
     spec = get_stretch(stretch)
     observer, current, batch = None, -1, []
@@ -129,7 +143,7 @@ def _observe_chunks(path: str, stretch: str, model: str, size: int, index: int, 
         with VideoReader(path) as reader:
             for frame_index, (t, frame) in enumerate(reader.decoded()):
                 chunk = frame_index // size
-                if chunk % workers != index:
+                if chunk == 0 or (chunk - 1) % workers != index:
                     if frame_index % SHADOW_STRIDE == 0:  # keep the tracker on the person (result unused)
                         observer.estimator(reader.to_rgb(frame), t)
                     continue

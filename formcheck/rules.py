@@ -272,8 +272,8 @@ class Verdict:
     """What the engine concluded about one frame."""
 
     t: float
-    # no_person | two_people | low_visibility | wrong_view | tracking_lost | not_in_position | calibrating | good
-    # | mistake
+    # no_person | two_people | low_visibility | wrong_view | tracking_lost | not_in_position | wrong_position
+    # | calibrating | good | mistake
     status: str
     message: str
     states: dict[str, State]
@@ -341,14 +341,16 @@ class RuleEngine:
         for flag in self._flags.values():
             flag.reset()
 
-    def update(self, t: float, metrics: dict[str, float], n_people: int = 1) -> Verdict:
+    def update(self, t: float, metrics: dict[str, float], n_people: int = 1, abstain: str | None = None) -> Verdict:
+        """One frame's verdict. ``abstain`` names a reason found outside the engine (e.g. ``wrong_position``)
+        to judge nothing for, like its own abstention reasons, which take precedence."""
         if self._trunk_jumped(t, metrics):
             # Smoothed values and speeds would carry the jump itself (a thigh "swinging" 1000°/s): start them
             # afresh from the new pose, and judge nothing until it has stayed put for a moment.
             self._reset_filters()
             self._lost_until = t + TRACKING_HOLD_S
         smooth = {name: f(t, metrics.get(name, math.nan)) for name, f in self._smooth.items()}
-        status = self._abstain_status(t, smooth, metrics, n_people)
+        status = self._abstain_status(t, smooth, metrics, n_people) or abstain
         in_position = status is None and all(r.low <= smooth[r.metric] <= r.high for r in self.stretch.position)
         self._track_position(t, in_position)
         if status is None and not in_position:
