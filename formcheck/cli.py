@@ -32,14 +32,27 @@ def _progress() -> Progress:
 
 @app.command()
 def analyze(
-    path: Annotated[Path, typer.Argument(help="video or image file")],
+    paths: Annotated[list[Path], typer.Argument(help="video or image file; with --out: several files, folders "
+                                                    "or quoted glob patterns")],
     stretch: Annotated[str, typer.Option("--stretch", "-s", help=STRETCH_HELP)],
     json_out: Annotated[Path | None, typer.Option("--json", help="write the per-frame report here")] = None,
     annotated: Annotated[Path | None, typer.Option("--annotated", help="write an annotated H.264 mp4 here")] = None,
     model: Annotated[str, typer.Option(help=MODEL_HELP)] = DEFAULT_MODEL,
     workers: Annotated[int | None, typer.Option(min=1, help="pose processes (default: one per core, up to 4)")] = None,
+    out_dir: Annotated[Path | None, typer.Option("--out", help="batch: write STEM.json per input and "
+                                                              "summary.csv/.json into this folder")] = None,
+    videos: Annotated[bool, typer.Option("--videos", help="batch: also write STEM.annotated.mp4 per input")] = False,
+    force: Annotated[bool, typer.Option("--force", help="batch: redo inputs whose outputs are up to date")] = False,
+    ray: Annotated[bool, typer.Option("--ray", help="batch: run the clips as Ray tasks (formcheck[ray])")] = False,
+    ray_address: Annotated[str | None, typer.Option(help="batch: join this Ray cluster (default: $RAY_ADDRESS, "
+                                                         "else a local instance); implies --ray")] = None,
 ) -> None:
-    """Analyse one recorded stretch and report flagged mistakes."""
+    """Analyse one recorded stretch and report flagged mistakes; with --out, a batch of them."""
+    if out_dir or len(paths) > 1:
+        _analyze_batch(paths, stretch, out_dir, json_out, annotated, model, workers, videos, force,
+                       ray or ray_address is not None, ray_address)
+        return
+    path = paths[0]
     from .analyze import analyze_video, write_json
     from .pipeline import get_stretch
     from .video import check_output_path
@@ -64,6 +77,42 @@ def analyze(
     for target in (json_out, annotated):
         if target:
             out.print(f"wrote {target}")
+
+
+def _analyze_batch(paths: list[Path], stretch: str, out_dir: Path | None, json_out: Path | None,
+                   annotated: Path | None, model: str, workers: int | None, videos: bool, force: bool,
+                   use_ray: bool, ray_address: str | None) -> None:
+    from .batch import expand_inputs, plan_jobs, prepare_out_dir, run_batch, write_summary
+    from .errors import InputError
+    from .pipeline import get_stretch
+
+    get_stretch(stretch)
+    if out_dir is None:
+        raise InputError("several inputs need --out DIR (one report per input goes there)")
+    if json_out or annotated:
+        raise InputError("--json and --annotated name one file; with --out use --videos for annotated videos")
+    jobs = plan_jobs(expand_inputs(paths), prepare_out_dir(out_dir), stretch, model, annotate=videos)
+
+    def show(result) -> None:
+        name = Path(result.file).name
+        if result.failed:
+            err.print(f"failed: {result.error}", markup=False, highlight=False, soft_wrap=True)
+        else:
+            found = ", ".join(f"{m['mistake']} {m['start_s']:.1f}s" for m in result.mistakes) or "no mistakes"
+            out.print(f"{result.outcome}: {name}: good form {result.good_form_s:.0f} of {result.judged_s:.0f} s "
+                      f"judged; {found}", markup=False, highlight=False)
+        progress.update(task, advance=1, description=name)
+
+    with _progress() as progress:
+        task = progress.add_task("batch", total=len(jobs))
+        results = run_batch(jobs, force=force, processes=workers, use_ray=use_ray, ray_address=ray_address,
+                            on_result=show)
+    summary = write_summary(results, out_dir, model)
+    failures = sum(r.failed for r in results)
+    out.print(f"{len(results) - failures} of {len(results)} inputs done"
+              f"{f', {failures} failed' if failures else ''}; wrote {summary[0]} and {summary[1]}")
+    if failures:
+        raise typer.Exit(1)
 
 
 def _fmt(value, unit: str = "", digits: int = 2) -> str:
@@ -190,7 +239,9 @@ def _root() -> None:
 def main() -> None:
     """Entry point: user errors become one line on stderr and exit code 2, never a traceback."""
     try:
-        app(standalone_mode=False)
+        code = app(standalone_mode=False)  # a typer.Exit inside a command comes back as its code here
+        if isinstance(code, int) and code:
+            sys.exit(code)
     except FormcheckError as error:
         _fail(str(error), 2)
     except typer.TyperException as error:  # typer's bundled click: usage errors, missing options
