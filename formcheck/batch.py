@@ -87,7 +87,7 @@ def expand_inputs(arguments: Iterable[str | Path]) -> list[Path]:
 
 def plan_jobs(sources: list[Path], out_dir: Path, stretch: str, model: str, *,
               annotate: bool = False) -> list[ClipJob]:
-    """Outputs are named after each input (``STEM.json``, ``STEM.annotated.mp4``) inside ``out_dir``."""
+    """Outputs are named after each input (``STEM.json``, ``STEM.annotated.mp4``) inside ``out_dir`` (created)."""
     by_stem: dict[str, Path] = {}
     for source in sources:
         other = by_stem.setdefault(source.stem, source)
@@ -95,6 +95,7 @@ def plan_jobs(sources: list[Path], out_dir: Path, stretch: str, model: str, *,
             raise InputError(f"{other} and {source} would write the same outputs in {out_dir}; rename one")
     if SUMMARY_STEM in by_stem:
         raise InputError(f"{by_stem[SUMMARY_STEM]}: its report would overwrite the batch summary; rename it")
+    prepare_out_dir(out_dir)
     return [ClipJob(str(source), stretch, model, str(out_dir / f"{source.stem}.json"),
                     str(out_dir / f"{source.stem}.annotated.mp4") if annotate else None)
             for source in sources]

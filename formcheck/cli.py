@@ -82,7 +82,7 @@ def analyze(
 def _analyze_batch(paths: list[Path], stretch: str, out_dir: Path | None, json_out: Path | None,
                    annotated: Path | None, model: str, workers: int | None, videos: bool, force: bool,
                    use_ray: bool, ray_address: str | None) -> None:
-    from .batch import expand_inputs, plan_jobs, prepare_out_dir, run_batch, write_summary
+    from .batch import expand_inputs, plan_jobs, run_batch, write_summary
     from .errors import InputError
     from .pipeline import get_stretch
 
@@ -91,7 +91,7 @@ def _analyze_batch(paths: list[Path], stretch: str, out_dir: Path | None, json_o
         raise InputError("several inputs need --out DIR (one report per input goes there)")
     if json_out or annotated:
         raise InputError("--json and --annotated name one file; with --out use --videos for annotated videos")
-    jobs = plan_jobs(expand_inputs(paths), prepare_out_dir(out_dir), stretch, model, annotate=videos)
+    jobs = plan_jobs(expand_inputs(paths), out_dir, stretch, model, annotate=videos)
 
     def show(result) -> None:
         name = Path(result.file).name

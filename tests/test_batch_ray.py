@@ -1,0 +1,107 @@
+"""Batches on a local Ray instance: the same per-clip function and outputs as one machine, and no clip lost or
+counted twice when a worker dies."""
+
+import json
+import os
+import signal
+import sys
+import time
+
+import pytest
+import ray
+from conftest import SAMPLE_DIR
+from test_cli import run_cli, write_clip
+
+from formcheck.batch import ClipResult, plan_jobs, run_batch, run_clip
+from formcheck.batch_ray import map_on_ray
+from formcheck.errors import InputError
+
+REAL_CLIP = SAMPLE_DIR / "ham_round_mod_R_side_avgman.mp4"  # 12 s, one rounding
+
+
+@pytest.fixture(scope="module")
+def local_ray():
+    os.environ["RAY_USAGE_STATS_ENABLED"] = "0"
+    ray.init(num_cpus=2, include_dashboard=False, log_to_driver=False)
+    yield ray
+    ray.shutdown()
+
+
+def busy_ray_workers(task_name: str) -> list[int]:
+    """Ray names a worker process after the task it is running (``ray::run_clip``), ``ray::IDLE`` otherwise."""
+    pids = []
+    for entry in os.listdir("/proc"):
+        if entry.isdigit():
+            try:
+                with open(f"/proc/{entry}/cmdline", "rb") as handle:
+                    title = handle.read().split(b"\0")[0]
+            except OSError:
+                continue
+            if title == f"ray::{task_name}".encode():
+                pids.append(int(entry))
+    return pids
+
+
+def test_ray_batch_writes_what_one_machine_writes(local_ray, tmp_path):
+    inputs = [REAL_CLIP, write_clip(tmp_path / "empty_room.mp4", frames=30), tmp_path / "missing.mp4"]
+    here = run_batch(plan_jobs(inputs, tmp_path / "here", "hamstring", "full"), processes=2)
+    on_ray = run_batch(plan_jobs(inputs, tmp_path / "ray", "hamstring", "full"), use_ray=True)
+    assert [r.outcome for r in on_ray] == ["analysed", "analysed", "failed"]
+    assert on_ray == here
+    assert [m["mistake"] for m in on_ray[0].mistakes] == ["rounding"]
+    for name in ("ham_round_mod_R_side_avgman.json", "empty_room.json"):
+        assert json.loads((tmp_path / "ray" / name).read_text()) == json.loads((tmp_path / "here" / name).read_text())
+
+
+def test_a_killed_worker_loses_no_clip_and_repeats_none(local_ray, tmp_path):
+    sources = [write_clip(tmp_path / f"clip{i}.mp4", frames=90, size=(640, 480)) for i in range(6)]
+    jobs = plan_jobs(sources, tmp_path / "out", "glute", "full")
+    outcomes, killed = [], []
+    for position, outcome in map_on_ray(run_clip, jobs):
+        outcomes.append((position, outcome))
+        if not killed:  # the first clip is done; the others are queued or running
+            deadline = time.monotonic() + 30
+            while not killed and time.monotonic() < deadline:
+                busy = busy_ray_workers("run_clip")
+                if busy:
+                    os.kill(busy[0], signal.SIGKILL)
+                    killed.append(busy[0])
+                time.sleep(0.05)
+    assert killed, "no Ray worker was running a clip to kill"
+    assert sorted(p for p, _ in outcomes) == list(range(len(jobs)))  # each clip exactly once
+    for position, outcome in outcomes:
+        # Retried on another worker; should the retry fail too, the clip says so in one line.
+        assert (isinstance(outcome, ClipResult) and outcome.outcome == "analysed"
+                or isinstance(outcome, str) and outcome.startswith("failed twice on Ray")), outcome
+        if isinstance(outcome, ClipResult):
+            assert json.loads(open(jobs[position].json_out).read())["summary"]["frames"] == 90
+
+
+def test_a_task_failing_twice_is_reported_and_the_rest_finish(local_ray, tmp_path):
+    def flaky(item):  # defined here, so Ray ships it by value
+        marker = tmp_path / f"{item}.attempts"
+        attempts = int(marker.read_text()) + 1 if marker.exists() else 1
+        marker.write_text(str(attempts))
+        if item == "always" or (item == "once" and attempts == 1):
+            raise ValueError(f"{item} broke on attempt {attempts}")
+        return item.upper()
+
+    outcomes = dict(map_on_ray(flaky, ["fine", "once", "always"]))
+    assert outcomes == {0: "FINE", 1: "ONCE", 2: "failed twice on Ray: ValueError: always broke on attempt 2"}
+
+
+def test_without_ray_installed_the_error_says_how_to_get_it(monkeypatch):
+    monkeypatch.setitem(sys.modules, "ray", None)  # import ray now fails as on a base install
+    with pytest.raises(InputError, match=r'pip install "formcheck\[ray\]"'):
+        list(map_on_ray(str, [1]))
+
+
+def test_cli_ray_batch_on_its_own_local_instance(tmp_path):
+    write_clip(tmp_path / "a.mp4", frames=15)
+    (tmp_path / "b.mp4").write_text("not a video")
+    result = run_cli("analyze", tmp_path, "-s", "glute", "--out", tmp_path / "out", "--ray")
+    assert result.returncode == 1, result.stderr
+    assert "Traceback" not in result.stderr
+    summary = json.loads((tmp_path / "out" / "summary.json").read_text())
+    assert [(os.path.basename(c["file"]), c["outcome"]) for c in summary["clips"]] == [("a.mp4", "analysed"),
+                                                                                        ("b.mp4", "failed")]
