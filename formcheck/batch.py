@@ -21,7 +21,7 @@ from pathlib import Path
 from . import __version__
 from .analyze import SCHEMA, analyze_video, write_json
 from .errors import FormcheckError, InputError
-from .evaluate import JUDGED_STATUSES
+from .evaluate import JUDGED_STATUSES, ClipScore, find_clips, load_truth, score_clip, summarize
 from .parallel import default_workers
 from .video import IMAGE_SUFFIXES, atomic_output
 
@@ -207,6 +207,38 @@ def _guarded(function, job):
         return function(job)
     except Exception as err:  # a bug on one input: report it, keep the batch going
         return f"internal error: {type(err).__name__}: {err}"
+
+
+@dataclass(frozen=True)
+class ScoreJob:
+    clip: Path
+    truth: dict
+    model: str
+    workers: int
+
+
+def run_score(job: ScoreJob) -> ClipScore:
+    return score_clip(job.clip, job.truth, job.model, workers=job.workers)
+
+
+def evaluate_on_ray(directory: Path, model: str, address: str | None = None,
+                    on_clip: Callable[[str], None] | None = None) -> tuple[list[ClipScore], dict]:
+    """``evaluate.evaluate`` with each clip scored by a Ray task. Each task uses as many pose processes (and
+    reserves as many CPUs) as a clip of the local run does, so the clips are cut into the same chunks and the
+    figures are identical to the single-machine run's."""
+    from .batch_ray import map_on_ray
+
+    workers = default_workers()
+    jobs = [ScoreJob(clip, load_truth(truth), model, workers) for clip, truth in find_clips(directory)]
+    scores: dict[int, ClipScore] = {}
+    for position, outcome in map_on_ray(run_score, jobs, address=address, cpus_per_task=workers):
+        if isinstance(outcome, str):  # a figure over fewer clips would mislead: stop
+            raise FormcheckError(f"{jobs[position].clip.name}: {outcome}")
+        scores[position] = outcome
+        if on_clip:
+            on_clip(jobs[position].clip.name)
+    ordered = [scores[i] for i in range(len(jobs))]
+    return ordered, summarize(ordered)
 
 
 CSV_COLUMNS = ["file", "stretch", "outcome", "seconds", "judged_s", "good_form_s", "mistakes", "error"]

@@ -124,6 +124,9 @@ def evaluate_cmd(
     directory: Annotated[Path, typer.Argument(help="folder of clips with .truth.json sidecars")],
     json_out: Annotated[Path | None, typer.Option("--json", help="write per-clip and summary figures here")] = None,
     model: Annotated[str, typer.Option(help=MODEL_HELP)] = DEFAULT_MODEL,
+    ray: Annotated[bool, typer.Option("--ray", help="score the clips as Ray tasks (formcheck[ray])")] = False,
+    ray_address: Annotated[str | None, typer.Option(help="join this Ray cluster (default: $RAY_ADDRESS, else a "
+                                                         "local instance); implies --ray")] = None,
 ) -> None:
     """Score the analyzer against labelled clips (event F1, false alarms, time to flag, abstention)."""
     from rich.table import Table
@@ -134,8 +137,14 @@ def evaluate_cmd(
     total = len(find_clips(directory))
     with _progress() as progress:
         task = progress.add_task("evaluating", total=total)
-        scores, summary = evaluate(directory, model,
-                                   on_clip=lambda name: progress.update(task, advance=1, description=name))
+        if ray or ray_address is not None:
+            from .batch import evaluate_on_ray
+
+            scores, summary = evaluate_on_ray(directory, model, ray_address, on_clip=lambda name: progress.update(
+                task, advance=1, description=name))
+        else:
+            scores, summary = evaluate(directory, model,
+                                       on_clip=lambda name: progress.update(task, advance=1, description=name))
     table = Table(title=f"formcheck eval — {directory} ({summary['clips']} clips, model {model})")
     for column in ("mistake", "true", "matched", "false alarms", "precision", "recall", "F1",
                    "time to flag p50 / p90"):

@@ -89,8 +89,8 @@ def match_events(truth_intervals: list[list[float]], events: list[dict]) -> tupl
     return delays, len(truth_intervals) - len(delays), len(unmatched)
 
 
-def score_clip(clip: Path, truth: dict, model: str = DEFAULT_MODEL) -> ClipScore:
-    analysis = analyze_video(clip, truth["stretch"], model=model)
+def score_clip(clip: Path, truth: dict, model: str = DEFAULT_MODEL, workers: int | None = None) -> ClipScore:
+    analysis = analyze_video(clip, truth["stretch"], model=model, workers=workers)
     frames = analysis.frames
     fps = truth["fps"]
     hold = truth.get("hold") or [[0.0, len(frames) / fps]]

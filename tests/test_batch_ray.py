@@ -3,6 +3,7 @@ counted twice when a worker dies."""
 
 import json
 import os
+import shutil
 import signal
 import sys
 import time
@@ -12,9 +13,10 @@ import ray
 from conftest import SAMPLE_DIR
 from test_cli import run_cli, write_clip
 
-from formcheck.batch import ClipResult, plan_jobs, run_batch, run_clip
+from formcheck.batch import ClipResult, evaluate_on_ray, plan_jobs, run_batch, run_clip
 from formcheck.batch_ray import map_on_ray
 from formcheck.errors import InputError
+from formcheck.evaluate import clip_rows, evaluate
 
 REAL_CLIP = SAMPLE_DIR / "ham_round_mod_R_side_avgman.mp4"  # 12 s, one rounding
 
@@ -105,3 +107,14 @@ def test_cli_ray_batch_on_its_own_local_instance(tmp_path):
     summary = json.loads((tmp_path / "out" / "summary.json").read_text())
     assert [(os.path.basename(c["file"]), c["outcome"]) for c in summary["clips"]] == [("a.mp4", "analysed"),
                                                                                         ("b.mp4", "failed")]
+
+
+def test_eval_on_ray_gives_the_single_machine_figures(local_ray, tmp_path):
+    for name in ("ham_round_mod_R_side_avgman", "ham_front_abstain_08"):  # a rounding, and a view to abstain on
+        for suffix in (".mp4", ".truth.json"):
+            shutil.copy(SAMPLE_DIR / f"{name}{suffix}", tmp_path)
+    here_scores, here = evaluate(tmp_path)
+    ray_scores, on_ray = evaluate_on_ray(tmp_path, "full")
+    assert json.dumps(clip_rows(ray_scores)) == json.dumps(clip_rows(here_scores))
+    assert json.dumps(on_ray) == json.dumps(here)  # NaN-safe: every figure, bit for bit
+    assert here["per_mistake"]["rounding"]["matched"] == 1 and all(here["wrong_view_clips"].values())
