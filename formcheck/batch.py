@@ -19,7 +19,7 @@ from glob import glob, has_magic
 from pathlib import Path
 
 from . import __version__
-from .analyze import SCHEMA, analyze_video, write_json
+from .analyze import SCHEMA, analyze_video, frame_step, write_json
 from .errors import FormcheckError, InputError
 from .evaluate import JUDGED_STATUSES, ClipScore, find_clips, load_truth, score_clip, summarize
 from .parallel import default_workers
@@ -41,6 +41,7 @@ class ClipJob:
     json_out: str
     annotated_out: str | None = None
     workers: int | None = 1  # pose processes inside this clip (None: analyze's default)
+    skip_frames: bool = False
 
 
 @dataclass
@@ -86,7 +87,7 @@ def expand_inputs(arguments: Iterable[str | Path]) -> list[Path]:
 
 
 def plan_jobs(sources: list[Path], out_dir: Path, stretch: str, model: str, *,
-              annotate: bool = False) -> list[ClipJob]:
+              annotate: bool = False, skip_frames: bool = False) -> list[ClipJob]:
     """Outputs are named after each input (``STEM.json``, ``STEM.annotated.mp4``) inside ``out_dir`` (created)."""
     by_stem: dict[str, Path] = {}
     for source in sources:
@@ -97,7 +98,8 @@ def plan_jobs(sources: list[Path], out_dir: Path, stretch: str, model: str, *,
         raise InputError(f"{by_stem[SUMMARY_STEM]}: its report would overwrite the batch summary; rename it")
     prepare_out_dir(out_dir)
     return [ClipJob(str(source), stretch, model, str(out_dir / f"{source.stem}.json"),
-                    str(out_dir / f"{source.stem}.annotated.mp4") if annotate else None)
+                    str(out_dir / f"{source.stem}.annotated.mp4") if annotate else None,
+                    skip_frames=skip_frames)
             for source in sources]
 
 
@@ -106,7 +108,7 @@ def run_clip(job: ClipJob) -> ClipResult:
     lost process, which a backend may retry)."""
     try:
         analysis = analyze_video(job.source, job.stretch, model=job.model, annotated=job.annotated_out,
-                                 workers=job.workers)
+                                 workers=job.workers, skip_frames=job.skip_frames)
         write_json(analysis, job.json_out)
     except FormcheckError as err:
         return failed(job, str(err))
@@ -139,7 +141,8 @@ def up_to_date(job: ClipJob) -> ClipResult | None:
             return None
         report = json.loads(Path(job.json_out).read_text())
         same = (report.get("schema") == SCHEMA and report.get("formcheck_version") == __version__
-                and report.get("stretch") == job.stretch and report["model"]["name"] == job.model)
+                and report.get("stretch") == job.stretch and report["model"]["name"] == job.model
+                and report.get("frame_step") == frame_step(job.stretch, report["input"]["fps"], job.skip_frames))
         return result_from_report(job, report, "up to date") if same else None
     except (OSError, ValueError, KeyError, TypeError):  # missing or unreadable: analyse again
         return None
@@ -215,21 +218,23 @@ class ScoreJob:
     truth: dict
     model: str
     workers: int
+    skip_frames: bool
 
 
 def run_score(job: ScoreJob) -> ClipScore:
-    return score_clip(job.clip, job.truth, job.model, workers=job.workers)
+    return score_clip(job.clip, job.truth, job.model, workers=job.workers, skip_frames=job.skip_frames)
 
 
 def evaluate_on_ray(directory: Path, model: str, address: str | None = None,
-                    on_clip: Callable[[str], None] | None = None) -> tuple[list[ClipScore], dict]:
+                    on_clip: Callable[[str], None] | None = None,
+                    skip_frames: bool = False) -> tuple[list[ClipScore], dict]:
     """``evaluate.evaluate`` with each clip scored by a Ray task. Each task uses as many pose processes (and
     reserves as many CPUs) as a clip of the local run does, so the clips are cut into the same chunks and the
     figures are identical to the single-machine run's."""
     from .batch_ray import map_on_ray
 
     workers = default_workers()
-    jobs = [ScoreJob(clip, load_truth(truth), model, workers) for clip, truth in find_clips(directory)]
+    jobs = [ScoreJob(clip, load_truth(truth), model, workers, skip_frames) for clip, truth in find_clips(directory)]
     scores: dict[int, ClipScore] = {}
     for position, outcome in map_on_ray(run_score, jobs, address=address, cpus_per_task=workers):
         if isinstance(outcome, str):  # a figure over fewer clips would mislead: stop

@@ -23,6 +23,7 @@ err = Console(stderr=True)
 
 STRETCH_HELP = "one of: " + ", ".join(STRETCHES)
 MODEL_HELP = "pose model: " + ", ".join(MODEL_NAMES)
+SKIP_HELP = "judge about 15 frames a second (every frame for bed decompression); the frames between repeat it"
 
 
 def _progress() -> Progress:
@@ -46,11 +47,12 @@ def analyze(
     ray: Annotated[bool, typer.Option("--ray", help="batch: run the clips as Ray tasks (formcheck[ray])")] = False,
     ray_address: Annotated[str | None, typer.Option(help="batch: join this Ray cluster (default: $RAY_ADDRESS, "
                                                          "else a local instance); implies --ray")] = None,
+    skip_frames: Annotated[bool, typer.Option("--skip-frames/--every-frame", help=SKIP_HELP)] = False,
 ) -> None:
     """Analyse one recorded stretch and report flagged mistakes; with --out, a batch of them."""
     if out_dir or len(paths) > 1:
         _analyze_batch(paths, stretch, out_dir, json_out, annotated, model, workers, videos, force,
-                       ray or ray_address is not None, ray_address)
+                       ray or ray_address is not None, ray_address, skip_frames)
         return
     path = paths[0]
     from .analyze import analyze_video, write_json
@@ -64,6 +66,7 @@ def analyze(
     with _progress() as progress:
         task = progress.add_task(f"analysing {path.name}", total=None)
         analysis = analyze_video(path, stretch, model=model, annotated=annotated, workers=workers,
+                                 skip_frames=skip_frames,
                                  progress=lambda done, total: progress.update(task, completed=done, total=total))
     if json_out:
         write_json(analysis, json_out)
@@ -81,7 +84,7 @@ def analyze(
 
 def _analyze_batch(paths: list[Path], stretch: str, out_dir: Path | None, json_out: Path | None,
                    annotated: Path | None, model: str, workers: int | None, videos: bool, force: bool,
-                   use_ray: bool, ray_address: str | None) -> None:
+                   use_ray: bool, ray_address: str | None, skip_frames: bool) -> None:
     from .batch import expand_inputs, plan_jobs, run_batch, write_summary
     from .errors import InputError
     from .pipeline import get_stretch
@@ -91,7 +94,7 @@ def _analyze_batch(paths: list[Path], stretch: str, out_dir: Path | None, json_o
         raise InputError("several inputs need --out DIR (one report per input goes there)")
     if json_out or annotated:
         raise InputError("--json and --annotated name one file; with --out use --videos for annotated videos")
-    jobs = plan_jobs(expand_inputs(paths), out_dir, stretch, model, annotate=videos)
+    jobs = plan_jobs(expand_inputs(paths), out_dir, stretch, model, annotate=videos, skip_frames=skip_frames)
 
     def show(result) -> None:
         name = Path(result.file).name
@@ -127,6 +130,7 @@ def evaluate_cmd(
     ray: Annotated[bool, typer.Option("--ray", help="score the clips as Ray tasks (formcheck[ray])")] = False,
     ray_address: Annotated[str | None, typer.Option(help="join this Ray cluster (default: $RAY_ADDRESS, else a "
                                                          "local instance); implies --ray")] = None,
+    skip_frames: Annotated[bool, typer.Option("--skip-frames/--every-frame", help=SKIP_HELP)] = False,
 ) -> None:
     """Score the analyzer against labelled clips (event F1, false alarms, time to flag, abstention)."""
     from rich.table import Table
@@ -141,9 +145,9 @@ def evaluate_cmd(
             from .batch import evaluate_on_ray
 
             scores, summary = evaluate_on_ray(directory, model, ray_address, on_clip=lambda name: progress.update(
-                task, advance=1, description=name))
+                task, advance=1, description=name), skip_frames=skip_frames)
         else:
-            scores, summary = evaluate(directory, model,
+            scores, summary = evaluate(directory, model, skip_frames=skip_frames,
                                        on_clip=lambda name: progress.update(task, advance=1, description=name))
     table = Table(title=f"formcheck eval — {directory} ({summary['clips']} clips, model {model})")
     for column in ("mistake", "true", "matched", "false alarms", "precision", "recall", "F1",
@@ -183,6 +187,8 @@ def bench(
     session_minutes: Annotated[float, typer.Option(min=0, help="also run rules + session over a simulated "
                                                               "session this long (0: skip)")] = 0.0,
     json_out: Annotated[Path | None, typer.Option("--json", help="write the figures here")] = None,
+    batch_clips: Annotated[int, typer.Option(min=0, help="also time a batch of this many sample clips: a process "
+                                                        "per core, chunked, on local Ray (0: skip)")] = 0,
 ) -> None:
     """Time formcheck against bare pose inference on the same frames (ratios, not absolute promises)."""
     from rich.table import Table
@@ -199,10 +205,20 @@ def bench(
         if not clips:
             raise InputError("no VIDEO given and no sample clips found")
         video = clips[0]
+    batch_set = sample_clips()[:batch_clips]
+    if len(batch_set) < batch_clips:
+        raise InputError(f"--batch-clips {batch_clips}: only {len(batch_set)} sample clips here")
     with _progress() as progress:
         task = progress.add_task("bench", total=None)
         report = run_bench(video, stretch, model, frames, encode, live_seconds, session_minutes,
                            on_step=lambda step: progress.update(task, description=step))
+        if batch_clips:
+            from importlib.util import find_spec
+
+            from .bench import run_batch_bench
+
+            report["batch"] = run_batch_bench(batch_set, model, use_ray=find_spec("ray") is not None,
+                                              on_step=lambda step: progress.update(task, description=step))
     table = Table(title=f"formcheck bench — {Path(report['video']).name}, {report['size'][0]}×{report['size'][1]}, "
                         f"model {model}, {report['frames']} frames")
     table.add_column("stage")
@@ -217,7 +233,9 @@ def bench(
     out.print(f"throughput: bare {report['bare']['fps']:.1f} fps, pipeline {report['pipeline']['fps']:.1f} fps, "
               f"ratio {report['throughput_ratio']:.3f}\n"
               f"analyze: {report['analyze']['realtime_factor']:.2f}× real time on {report['analyze']['workers']} "
-              f"pose processes ({report['analyze']['realtime_factor_one_process']:.2f}× on one)\n"
+              f"pose processes ({report['analyze']['realtime_factor_one_process']:.2f}× on one; "
+              f"{report['analyze']['realtime_factor_skip_frames']:.2f}× judging every "
+              f"{report['analyze']['frame_step']} frames)\n"
               f"peak memory: {report['peak_rss_mb']:.0f} MB")
     live = report["live"]
     if live:
@@ -234,6 +252,18 @@ def bench(
                   f"{long['first_minute']['median_ms']:.3f} ms/frame in the first minute, "
                   f"{long['last_minute']['median_ms']:.3f} in the last; memory {long['rss_start_mb']:.0f} → "
                   f"{long['rss_end_mb']:.0f} MB")
+    batch = report.get("batch")
+    if batch:
+        runs = batch["runs"]
+        out.print(f"batch of {batch['clips']} clips ({batch['video_seconds']:.0f} s of video), real-time factor: "
+                  + ", ".join(f"{name} {run['realtime_factor']:.2f}×" for name, run in runs.items()))
+        if batch["ray_vs_best_local"] is not None:
+            out.print(f"Ray / best local: {batch['ray_vs_best_local']:.2f} (Ray start-up "
+                      f"{batch['ray_start_seconds']:.0f} s, not counted); reports identical to the pool's: "
+                      f"{batch['ray_reports_identical_to_pool']}/{batch['clips']}")
+        else:
+            out.print('Ray not installed (pip install "formcheck[ray]"): no Ray figures')
+        out.print(f"skipping frames / every frame: {batch['skip_frames_vs_every_frame']:.2f}")
     if json_out:
         with atomic_output(json_out) as tmp:
             tmp.write_text(json.dumps(report, indent=1))

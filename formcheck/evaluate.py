@@ -89,8 +89,9 @@ def match_events(truth_intervals: list[list[float]], events: list[dict]) -> tupl
     return delays, len(truth_intervals) - len(delays), len(unmatched)
 
 
-def score_clip(clip: Path, truth: dict, model: str = DEFAULT_MODEL, workers: int | None = None) -> ClipScore:
-    analysis = analyze_video(clip, truth["stretch"], model=model, workers=workers)
+def score_clip(clip: Path, truth: dict, model: str = DEFAULT_MODEL, workers: int | None = None,
+               skip_frames: bool = False) -> ClipScore:
+    analysis = analyze_video(clip, truth["stretch"], model=model, workers=workers, skip_frames=skip_frames)
     frames = analysis.frames
     fps = truth["fps"]
     hold = truth.get("hold") or [[0.0, len(frames) / fps]]
@@ -179,13 +180,13 @@ def summarize(scores: list[ClipScore]) -> dict:
     }
 
 
-def evaluate(directory: Path, model: str = DEFAULT_MODEL,
-             on_clip: Callable[[str], None] | None = None) -> tuple[list[ClipScore], dict]:
+def evaluate(directory: Path, model: str = DEFAULT_MODEL, on_clip: Callable[[str], None] | None = None,
+             skip_frames: bool = False) -> tuple[list[ClipScore], dict]:
     scores = []
     for clip, truth_path in find_clips(directory):
         if on_clip:
             on_clip(clip.name)
-        scores.append(score_clip(clip, load_truth(truth_path), model))
+        scores.append(score_clip(clip, load_truth(truth_path), model, skip_frames=skip_frames))
     return scores, summarize(scores)
 
 

@@ -15,6 +15,7 @@ from test_cli import run_cli, write_clip
 
 from formcheck.batch import ClipResult, evaluate_on_ray, plan_jobs, run_batch, run_clip
 from formcheck.batch_ray import map_on_ray
+from formcheck.bench import run_batch_bench
 from formcheck.errors import InputError
 from formcheck.evaluate import clip_rows, evaluate
 
@@ -118,3 +119,12 @@ def test_eval_on_ray_gives_the_single_machine_figures(local_ray, tmp_path):
     assert json.dumps(clip_rows(ray_scores)) == json.dumps(clip_rows(here_scores))
     assert json.dumps(on_ray) == json.dumps(here)  # NaN-safe: every figure, bit for bit
     assert here["per_mistake"]["rounding"]["matched"] == 1 and all(here["wrong_view_clips"].values())
+
+
+def test_batch_bench_reports_every_figure(local_ray, tmp_path):
+    clips = [write_clip(tmp_path / f"c{i}.mp4", frames=20) for i in range(2)]
+    report = run_batch_bench(clips)
+    assert set(report["runs"]) == {"pool", "chunked", "ray", "pool_skip_frames"}
+    assert all(run["realtime_factor"] > 0 and run["failed"] == 0 for run in report["runs"].values())
+    assert report["ray_reports_identical_to_pool"] == 2
+    assert report["ray_vs_best_local"] > 0 and report["skip_frames_vs_every_frame"] > 0
