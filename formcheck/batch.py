@@ -237,7 +237,7 @@ def evaluate_on_ray(directory: Path, model: str, address: str | None = None,
     jobs = [ScoreJob(clip, load_truth(truth), model, workers, skip_frames) for clip, truth in find_clips(directory)]
     scores: dict[int, ClipScore] = {}
     for position, outcome in map_on_ray(run_score, jobs, address=address, cpus_per_task=workers):
-        if isinstance(outcome, str):  # a figure over fewer clips would mislead: stop
+        if not isinstance(outcome, ClipScore):  # a figure over fewer clips would mislead: stop
             raise FormcheckError(f"{jobs[position].clip.name}: {outcome}")
         scores[position] = outcome
         if on_clip:

@@ -13,12 +13,23 @@ import logging
 import os
 from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
+from dataclasses import dataclass
 from itertools import islice
 
 from .errors import InputError
 
 RETRIES = 1
 IN_FLIGHT_PER_CPU = 2  # tasks queued per cluster CPU: keeps every CPU busy without submitting 10,000 at once
+
+
+@dataclass(frozen=True)
+class TaskFailed:
+    """What comes back for an item whose task failed twice."""
+
+    message: str
+
+    def __str__(self) -> str:
+        return self.message
 
 
 @contextmanager
@@ -54,8 +65,8 @@ def ray_connection(address: str | None = None):
 
 def map_on_ray(function: Callable, items: Sequence, *, address: str | None = None, cpus_per_task: float = 1,
                ) -> Iterator[tuple[int, object]]:
-    """``(position, function(item))`` as each task finishes; a task that failed twice gives ``(position, message)``
-    where the message is a ``str`` starting with "failed twice on Ray"."""
+    """``(position, function(item))`` as each task finishes; a task that failed twice gives
+    ``(position, TaskFailed("failed twice on Ray: …"))``."""
     if not items:
         return
     with ray_connection(address) as ray:
@@ -77,7 +88,7 @@ def map_on_ray(function: Callable, items: Sequence, *, address: str | None = Non
                     try:
                         outcome = ray.get(ref)
                     except ray.exceptions.RayError as err:
-                        outcome = f"failed twice on Ray: {_task_error(ray, err)}"
+                        outcome = TaskFailed(f"failed twice on Ray: {_task_error(ray, err)}")
                     yield position, outcome
                 submit()
         finally:

@@ -7,6 +7,7 @@ import shutil
 import signal
 import sys
 import time
+from pathlib import Path
 
 import pytest
 import ray
@@ -14,7 +15,7 @@ from conftest import SAMPLE_DIR
 from test_cli import run_cli, write_clip
 
 from formcheck.batch import ClipResult, evaluate_on_ray, plan_jobs, run_batch, run_clip
-from formcheck.batch_ray import map_on_ray
+from formcheck.batch_ray import TaskFailed, map_on_ray
 from formcheck.bench import run_batch_bench
 from formcheck.errors import InputError
 from formcheck.evaluate import clip_rows, evaluate
@@ -75,7 +76,7 @@ def test_a_killed_worker_loses_no_clip_and_repeats_none(local_ray, tmp_path):
     for position, outcome in outcomes:
         # Retried on another worker; should the retry fail too, the clip says so in one line.
         assert (isinstance(outcome, ClipResult) and outcome.outcome == "analysed"
-                or isinstance(outcome, str) and outcome.startswith("failed twice on Ray")), outcome
+                or isinstance(outcome, TaskFailed) and str(outcome).startswith("failed twice on Ray")), outcome
         if isinstance(outcome, ClipResult):
             assert json.loads(open(jobs[position].json_out).read())["summary"]["frames"] == 90
 
@@ -90,7 +91,8 @@ def test_a_task_failing_twice_is_reported_and_the_rest_finish(local_ray, tmp_pat
         return item.upper()
 
     outcomes = dict(map_on_ray(flaky, ["fine", "once", "always"]))
-    assert outcomes == {0: "FINE", 1: "ONCE", 2: "failed twice on Ray: ValueError: always broke on attempt 2"}
+    assert outcomes == {0: "FINE", 1: "ONCE",
+                        2: TaskFailed("failed twice on Ray: ValueError: always broke on attempt 2")}
 
 
 def test_without_ray_installed_the_error_says_how_to_get_it(monkeypatch):
@@ -128,3 +130,29 @@ def test_batch_bench_reports_every_figure(local_ray, tmp_path):
     assert all(run["realtime_factor"] > 0 and run["failed"] == 0 for run in report["runs"].values())
     assert report["ray_reports_identical_to_pool"] == 2
     assert report["ray_vs_best_local"] > 0 and report["skip_frames_vs_every_frame"] > 0
+
+
+def test_clip_generator_renders_each_clip_as_a_ray_task(local_ray, tmp_path, monkeypatch, capsys):
+    from formcheck.synth import cli as synth_cli
+    from formcheck.synth.clips import clip_set
+
+    names = [spec.name for spec in clip_set("dev")[:3]]
+
+    def fake_render(task):  # stands in for the renderer: its extra is not part of the test install
+        spec, out, max_frames = task
+        assert max_frames == 5
+        if spec.name == names[1]:
+            raise RuntimeError("renderer crashed")
+        (Path(out) / f"{spec.name}.mp4").write_text("clip")
+        return spec.name
+
+    monkeypatch.setattr(synth_cli, "render_task", fake_render)
+    (tmp_path / f"{names[2]}.mp4").write_text("old")
+    (tmp_path / f"{names[2]}.truth.json").write_text("{}")
+    code = synth_cli.main(["generate", "--only", ",".join(names), "--out", str(tmp_path), "--max-frames", "5",
+                           "--skip-existing", "--ray"])
+    printed = capsys.readouterr()
+    assert code == 1  # one clip failed twice
+    assert f"{names[0]}: rendered" in printed.out and f"{names[2]}: exists, skipped" in printed.out
+    assert f"{names[1]}: failed twice on Ray: RuntimeError: renderer crashed" in printed.err
+    assert (tmp_path / f"{names[0]}.mp4").read_text() == "clip" and (tmp_path / f"{names[2]}.mp4").read_text() == "old"
