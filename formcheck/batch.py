@@ -15,7 +15,7 @@ from collections.abc import Callable, Iterable, Iterator
 from concurrent.futures import ProcessPoolExecutor, as_completed
 from concurrent.futures.process import BrokenProcessPool
 from dataclasses import asdict, dataclass, field, replace
-from glob import glob, has_magic
+from glob import glob
 from pathlib import Path
 
 from . import __version__
@@ -73,7 +73,7 @@ def expand_inputs(arguments: Iterable[str | Path]) -> list[Path]:
         if path.is_dir():
             found += sorted(p for p in path.iterdir()
                             if p.is_file() and p.suffix.lower() in VIDEO_SUFFIXES | IMAGE_SUFFIXES)
-        elif not path.exists() and has_magic(argument):
+        elif not path.exists() and any(char in argument for char in "*?["):
             matches = sorted(Path(p) for p in glob(argument) if Path(p).is_file())
             if not matches:
                 raise InputError(f"{argument}: no file matches this pattern")
@@ -184,8 +184,10 @@ def _map_locally(jobs: list[ClipJob], processes: int) -> Iterator[tuple[int, Cli
     several run one per process, a whole clip each (no chunk hand-over between processes)."""
     if processes == 1 or len(jobs) <= 1:
         for position, job in enumerate(jobs):
-            single = replace(job, workers=None if len(jobs) == 1 else 1)
-            yield position, _guarded(run_clip, single)
+            try:
+                yield position, run_clip(replace(job, workers=processes if len(jobs) == 1 else 1))
+            except Exception as err:  # a bug on one input: report it, keep the batch going
+                yield position, _internal_error(err)
         return
     import multiprocessing
 
@@ -199,17 +201,14 @@ def _map_locally(jobs: list[ClipJob], processes: int) -> Iterator[tuple[int, Cli
                 except BrokenProcessPool:
                     yield futures[future], "the analysis process died (out of memory, or killed)"
                 except Exception as err:  # a bug on one input: report it, keep the batch going
-                    yield futures[future], f"internal error: {type(err).__name__}: {err}"
+                    yield futures[future], _internal_error(err)
         finally:
             for future in futures:
                 future.cancel()
 
 
-def _guarded(function, job):
-    try:
-        return function(job)
-    except Exception as err:  # a bug on one input: report it, keep the batch going
-        return f"internal error: {type(err).__name__}: {err}"
+def _internal_error(err: Exception) -> str:
+    return f"internal error: {type(err).__name__}: {err}"
 
 
 @dataclass(frozen=True)
