@@ -5,7 +5,7 @@ from __future__ import annotations
 import json
 import math
 from collections.abc import Callable
-from contextlib import ExitStack
+from contextlib import ExitStack, closing
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -21,6 +21,11 @@ from .session import FlaggedFrame
 from .video import H264Writer, VideoInfo, VideoReader, atomic_output, prefetch
 
 SCHEMA = "formcheck.analysis/1"
+# Holds change slowly: with skip_frames, about JUDGE_FPS frames a second are judged (the live page judges ~15 too)
+# and the frames between repeat the last judgement. Bed pumping is judged on every frame: "too jerky" is read from
+# the thigh's swing speed, which needs every frame.
+JUDGE_FPS = 15.0
+EVERY_FRAME = {"bed-decompression"}
 
 ProgressFn = Callable[[int, int], None]  # (frames done, frames expected)
 
@@ -30,6 +35,7 @@ class Analysis:
     info: VideoInfo
     stretch: str
     model: str
+    frame_step: int = 1  # every frame_step-th frame was judged
     frames: list[dict] = field(default_factory=list)
     events: list[dict] = field(default_factory=list)
     holds: list[dict] = field(default_factory=list)  # with --stretch auto: the stretch picked for each hold
@@ -61,6 +67,7 @@ class Analysis:
                       "rotation": info.rotation},
             "stretch": self.stretch,
             "model": {"name": self.model, "sha256": sha256_of(model_path(self.model))},
+            "frame_step": self.frame_step,
             "summary": {"frames": len(self.frames), "detected_frames": sum(f["detected"] for f in self.frames),
                         "detection_rate": round(self.detection_rate, 4), "events": len(self.events),
                         **self.coverage.as_dict(len(self.events))},
@@ -88,10 +95,18 @@ def frame_record(result: FrameResult) -> dict:
     }
 
 
+def frame_step(stretch: str, fps: float, skip_frames: bool) -> int:
+    """Judge every n-th frame: about ``JUDGE_FPS`` a second when skipping, except for the EVERY_FRAME stretches."""
+    if not skip_frames or stretch in EVERY_FRAME:
+        return 1
+    return max(1, round(fps / JUDGE_FPS))
+
+
 def analyze_video(path: str | Path, stretch: str, *, model: str = DEFAULT_MODEL,
                   annotated: str | Path | None = None, progress: ProgressFn | None = None,
-                  workers: int | None = None) -> Analysis:
-    """Run the pipeline over every frame; optionally write the annotated H.264 video (atomically).
+                  workers: int | None = None, skip_frames: bool = False) -> Analysis:
+    """Run the pipeline over every frame (or, with ``skip_frames``, every ``frame_step``-th, the frames between
+    holding the last result); optionally write the annotated H.264 video (atomically).
 
     Pose + metrics run on ``workers`` processes (default: one per core, see ``formcheck.parallel``) when the clip
     is long enough to share; rules, session, drawing and encoding run here, in frame order. ``stretch`` "auto"
@@ -108,28 +123,36 @@ def analyze_video(path: str | Path, stretch: str, *, model: str = DEFAULT_MODEL,
         reader = stack.enter_context(VideoReader(path))
         info = reader.info
         workers = default_workers() if workers is None else workers
+        step = frame_step(stretch, info.fps, skip_frames)
         frames = prefetch(reader.frames())
         stack.callback(frames.close)  # on any failure: stop the decode thread (and below, the pose workers) now
-        if worth_sharing(info, workers):
-            observations = observe_video(info, observe_as, model, workers)
+        shared = worth_sharing(info, workers)
+        if shared:
+            observations = observe_video(info, observe_as, model, workers, step)
             stack.callback(observations.close)
-            observed = zip(frames, observations, strict=True)
+
+            def observe(rgb, t):
+                return next(observations, None)
         else:
-            observer = Observer(spec, model)
-            stack.callback(observer.close)
-            observed = (((t, rgb), observer(rgb, t)) for t, rgb in frames)
+            observe = stack.enter_context(closing(Observer(spec, model)))
         judge = AutoJudge() if auto else Judge(spec)
         writer = stack.enter_context(H264Writer(tmp, info.fps, info.width, info.height)) if tmp else None
-        analysis = Analysis(info, stretch, model)
-        for index, ((t, rgb), seen) in enumerate(observed):
-            if seen.pose.t != t:
-                raise RuntimeError(f"frame {index}: observation for t={seen.pose.t}, frame at t={t}")
-            result = judge(seen, rgb)
-            analysis.frames.append(frame_record(result))
+        analysis = Analysis(info, stretch, model, step)
+        for index, (t, rgb) in enumerate(frames):
+            if index % step == 0:
+                seen = observe(rgb, t)
+                if seen is None or seen.pose.t != t:
+                    raise RuntimeError(f"frame {index}: observation {seen and seen.pose.t} for the frame at t={t}")
+                result = judge(seen, rgb)
+                analysis.frames.append(frame_record(result))
+            else:
+                analysis.frames.append({**analysis.frames[-1], "t": round(t, 4), "held": True})
             if writer:
                 writer.write(annotate(rgb, result, shown_metrics(judge.stretch) if judge.stretch else []))
             if progress:
                 progress(index + 1, max(info.frame_count, index + 1))
+        if shared and next(observations, None) is not None:
+            raise RuntimeError("the pose workers observed more frames than were decoded")
         judge.session.finish(analysis.frames[-1]["t"])
         if auto:
             judge.finish(analysis.frames[-1]["t"])

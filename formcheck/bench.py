@@ -6,6 +6,7 @@ same frames in alternating rounds, so machine noise hits both alike. Warm-up fra
 
 from __future__ import annotations
 
+import json
 import os
 import resource
 import tempfile
@@ -16,7 +17,7 @@ from pathlib import Path
 
 import numpy as np
 
-from .analyze import analyze_video
+from .analyze import analyze_video, frame_step
 from .parallel import default_workers
 from .draw import annotate, shown_metrics
 from .pipeline import Pipeline, get_stretch
@@ -195,13 +196,14 @@ def run_bench(video: Path, stretch: str = "hamstring", model: str = "full", fram
 
     workers = default_workers()
     analyze_s = {}
-    for count in sorted({1, workers}):
-        say(f"analyze on {count} process{'es' if count > 1 else ''} (real-time factor)")
+    for count, skip in sorted({(1, False), (workers, False), (workers, True)}):
+        say(f"analyze on {count} process{'es' if count > 1 else ''}{', skipping frames' if skip else ''} "
+            "(real-time factor)")
         with tempfile.TemporaryDirectory() as tmp:
             started = time.perf_counter()
-            analysis = analyze_video(video, stretch, model=model, workers=count,
+            analysis = analyze_video(video, stretch, model=model, workers=count, skip_frames=skip,
                                      annotated=Path(tmp) / "annotated.mp4" if encode else None)
-            analyze_s[count] = time.perf_counter() - started
+            analyze_s[count, skip] = time.perf_counter() - started
     clip_s = len(analysis.frames) / analysis.info.fps
 
     overhead = [m + r for m, r in zip(stages["metrics"], stages["rules"])]
@@ -225,10 +227,84 @@ def run_bench(video: Path, stretch: str = "hamstring", model: str = "full", fram
         "stages": {name: _ms_stats(values) for name, values in stages.items() if values},
         "metrics_plus_rules": _ms_stats(overhead),
         "throughput_ratio": pipeline_fps / bare_fps,
-        "analyze": {"workers": workers, "annotated": encode, "seconds": analyze_s[workers],
-                    "clip_seconds": clip_s, "realtime_factor": clip_s / analyze_s[workers],
-                    "realtime_factor_one_process": clip_s / analyze_s[1]},
+        "analyze": {"workers": workers, "annotated": encode, "seconds": analyze_s[workers, False],
+                    "clip_seconds": clip_s, "realtime_factor": clip_s / analyze_s[workers, False],
+                    "realtime_factor_one_process": clip_s / analyze_s[1, False],
+                    "realtime_factor_skip_frames": clip_s / analyze_s[workers, True],
+                    "frame_step": frame_step(stretch, analysis.info.fps, True)},
         "live": live,
         "long_session": long_session,
         "peak_rss_mb": peak_rss_mb(),
     }
+
+
+def run_batch_bench(clips: list[Path], model: str = "full", use_ray: bool = True,
+                    on_step: Callable[[str], None] | None = None) -> dict:
+    """Throughput of a batch of clips, each analysed with its own stretch, in alternative ways on this machine.
+
+    - ``pool``: one whole clip per process, one process per core (the batch's local default);
+    - ``chunked``: the clips one after another, each cut into chunks over one pose process per core (`analyze`);
+    - ``ray``: the batch's clips as tasks on a local Ray instance with one CPU per core (started before timing;
+      its start-up is reported on its own);
+    - ``pool_skip_frames``: the pool again, judging about 15 frames a second (every frame for bed pumping).
+
+    Figures are real-time factors (seconds of video per second of wall time), compared as ratios within one run.
+    """
+    from dataclasses import replace
+
+    from .batch import plan_jobs, run_batch, run_clip
+    from .samples import truth_of
+
+    say = on_step or (lambda _: None)
+    cores = default_workers()
+    durations = []
+    for clip in clips:
+        with VideoReader(clip) as reader:
+            durations.append(reader.info.duration_s)
+    video_s = float(sum(durations))
+
+    def jobs(folder: Path, skip_frames: bool = False):
+        return [plan_jobs([clip], folder, (truth_of(clip) or {}).get("stretch", "hamstring"), model,
+                          skip_frames=skip_frames)[0] for clip in clips]
+
+    runs: dict[str, dict] = {}
+    with tempfile.TemporaryDirectory() as tmp:
+        root = Path(tmp)
+
+        def timed(name: str, work: Callable[[], list]) -> list:
+            say(f"batch of {len(clips)} clips: {name}")
+            started = time.perf_counter()
+            results = work()
+            seconds = time.perf_counter() - started
+            runs[name] = {"seconds": seconds, "realtime_factor": video_s / seconds,
+                          "failed": sum(r.failed for r in results)}
+            return results
+
+        pool_jobs = jobs(root / "pool")
+        timed("pool", lambda: run_batch(pool_jobs, processes=cores, force=True))
+        chunked_jobs = [replace(job, workers=cores) for job in jobs(root / "chunked")]
+        timed("chunked", lambda: [run_clip(job) for job in chunked_jobs])
+        identical = None
+        ray_start_s = None
+        if use_ray:
+            from .batch_ray import ray_connection
+
+            say("starting a local Ray instance")
+            started = time.perf_counter()
+            with ray_connection():
+                ray_start_s = time.perf_counter() - started
+                ray_jobs = jobs(root / "ray")
+                timed("ray", lambda: run_batch(ray_jobs, use_ray=True, force=True))
+            identical = sum(json.loads(Path(a.json_out).read_text()) == json.loads(Path(b.json_out).read_text())
+                            for a, b in zip(pool_jobs, ray_jobs))
+        skip_jobs = jobs(root / "skip", skip_frames=True)
+        timed("pool_skip_frames", lambda: run_batch(skip_jobs, processes=cores, force=True))
+    best_local = max(runs["pool"]["realtime_factor"], runs["chunked"]["realtime_factor"])
+    return {
+        "clips": len(clips), "video_seconds": video_s, "cores": cores, "model": model, "runs": runs,
+        "ray_start_seconds": ray_start_s,
+        "ray_vs_best_local": runs["ray"]["realtime_factor"] / best_local if use_ray else None,
+        "ray_reports_identical_to_pool": identical,
+        "skip_frames_vs_every_frame": runs["pool_skip_frames"]["realtime_factor"] / runs["pool"]["realtime_factor"],
+    }
+

@@ -30,6 +30,7 @@ STRETCH = typer.Option("--stretch", "-s", metavar="NAME", parser=close_match_par
                             "by hold from the position)")
 MODEL = typer.Option(help="pose model (lite is fastest, heavy most accurate)",
                      parser=close_match_parser(ModelName, "model"))
+SKIP_HELP = "judge about 15 frames a second (every frame for bed decompression); the frames between repeat it"
 
 
 def _progress() -> Progress:
@@ -39,27 +40,42 @@ def _progress() -> Progress:
 
 @app.command(cls=PlainHelp)
 def analyze(
-    path: Annotated[Path, typer.Argument(help="video or image file", metavar="VIDEO")],
+    paths: Annotated[list[Path], typer.Argument(help="video or image file; with --out: several files, folders "
+                                                    "or quoted glob patterns", metavar="VIDEO...")],
     stretch: Annotated[StretchName, STRETCH] = StretchName("auto"),
     json_out: Annotated[Path | None, typer.Option("--json", help="write the per-frame report here")] = None,
     annotated: Annotated[Path | None, typer.Option("--annotated", help="write an annotated H.264 mp4 here")] = None,
     model: Annotated[ModelName, MODEL] = ModelName(DEFAULT_MODEL),
     workers: Annotated[int | None, typer.Option(min=1, help="pose processes (default: one per core, up to 4)")] = None,
+    out_dir: Annotated[Path | None, typer.Option("--out", help="batch: write STEM.json per input and "
+                                                              "summary.csv/.json into this folder")] = None,
+    videos: Annotated[bool, typer.Option("--videos", help="batch: also write STEM.annotated.mp4 per input")] = False,
+    force: Annotated[bool, typer.Option("--force", help="batch: redo inputs whose outputs are up to date")] = False,
+    ray: Annotated[bool, typer.Option("--ray", help="batch: run the clips as Ray tasks (formcheck[ray])")] = False,
+    ray_address: Annotated[str | None, typer.Option(help="batch: join this Ray cluster (default: $RAY_ADDRESS, "
+                                                         "else a local instance); implies --ray")] = None,
+    skip_frames: Annotated[bool, typer.Option("--skip-frames/--every-frame", help=SKIP_HELP)] = False,
 ) -> None:
-    """Analyse one recorded stretch and report flagged mistakes."""
+    """Analyse one recorded stretch and report flagged mistakes; with --out, a batch of them."""
+    stretch, model = stretch.value, model.value
+    if out_dir or len(paths) > 1:
+        _analyze_batch(paths, stretch, out_dir, json_out, annotated, model, workers, videos, force,
+                       ray or ray_address is not None, ray_address, skip_frames)
+        return
+    path = paths[0]
     from .analyze import analyze_video, write_json
     from .auto import WAITING
     from .coverage import judged_line
     from .pipeline import get_stretch
     from .video import check_output_path
 
-    stretch, model = stretch.value, model.value
     for target in (json_out, annotated):
         if target:
             check_output_path(target)
     with _progress() as progress:
         task = progress.add_task(f"analysing {path.name}", total=None)
         analysis = analyze_video(path, stretch, model=model, annotated=annotated, workers=workers,
+                                 skip_frames=skip_frames,
                                  progress=lambda done, total: progress.update(task, completed=done, total=total))
     if json_out:
         write_json(analysis, json_out)
@@ -108,6 +124,40 @@ def _print_coverage(cov, spec, mistakes: int, seen=None) -> None:
         out.print(f"[yellow]{unchecked_text(cov, spec, seen)}[/yellow]", soft_wrap=True)
 
 
+def _analyze_batch(paths: list[Path], stretch: str, out_dir: Path | None, json_out: Path | None,
+                   annotated: Path | None, model: str, workers: int | None, videos: bool, force: bool,
+                   use_ray: bool, ray_address: str | None, skip_frames: bool) -> None:
+    from .batch import expand_inputs, plan_jobs, run_batch, write_summary
+    from .errors import InputError
+
+    if out_dir is None:
+        raise InputError("several inputs need --out DIR (one report per input goes there)")
+    if json_out or annotated:
+        raise InputError("--json and --annotated name one file; with --out use --videos for annotated videos")
+    jobs = plan_jobs(expand_inputs(paths), out_dir, stretch, model, annotate=videos, skip_frames=skip_frames)
+
+    def show(result) -> None:
+        name = Path(result.file).name
+        if result.failed:
+            err.print(f"failed: {result.error}", markup=False, highlight=False, soft_wrap=True)
+        else:
+            found = ", ".join(f"{m['mistake']} {m['start_s']:.1f}s" for m in result.mistakes) or "no mistakes"
+            out.print(f"{result.outcome}: {name}: good form {result.good_form_s:.0f} of {result.judged_s:.0f} s "
+                      f"judged; {found}", markup=False, highlight=False)
+        progress.update(task, advance=1, description=name)
+
+    with _progress() as progress:
+        task = progress.add_task("batch", total=len(jobs))
+        results = run_batch(jobs, force=force, processes=workers, use_ray=use_ray, ray_address=ray_address,
+                            on_result=show)
+    summary = write_summary(results, out_dir, model)
+    failures = sum(r.failed for r in results)
+    out.print(f"{len(results) - failures} of {len(results)} inputs done"
+              f"{f', {failures} failed' if failures else ''}; wrote {summary[0]} and {summary[1]}")
+    if failures:
+        raise typer.Exit(1)
+
+
 def _fmt(value, unit: str = "", digits: int = 2) -> str:
     return "–" if value is None or (isinstance(value, float) and math.isnan(value)) else f"{value:.{digits}f}{unit}"
 
@@ -117,6 +167,10 @@ def evaluate_cmd(
     directory: Annotated[Path, typer.Argument(help="folder of clips with .truth.json sidecars", metavar="FOLDER")],
     json_out: Annotated[Path | None, typer.Option("--json", help="write per-clip and summary figures here")] = None,
     model: Annotated[ModelName, MODEL] = ModelName(DEFAULT_MODEL),
+    ray: Annotated[bool, typer.Option("--ray", help="score the clips as Ray tasks (formcheck[ray])")] = False,
+    ray_address: Annotated[str | None, typer.Option(help="join this Ray cluster (default: $RAY_ADDRESS, else a "
+                                                         "local instance); implies --ray")] = None,
+    skip_frames: Annotated[bool, typer.Option("--skip-frames/--every-frame", help=SKIP_HELP)] = False,
 ) -> None:
     """Score the analyzer against labelled clips (event F1, false alarms, time to flag, abstention)."""
     model = model.value
@@ -128,8 +182,14 @@ def evaluate_cmd(
     total = len(find_clips(directory))
     with _progress() as progress:
         task = progress.add_task("evaluating", total=total)
-        scores, summary = evaluate(directory, model,
-                                   on_clip=lambda name: progress.update(task, advance=1, description=name))
+        if ray or ray_address is not None:
+            from .batch import evaluate_on_ray
+
+            scores, summary = evaluate_on_ray(directory, model, ray_address, on_clip=lambda name: progress.update(
+                task, advance=1, description=name), skip_frames=skip_frames)
+        else:
+            scores, summary = evaluate(directory, model, skip_frames=skip_frames,
+                                       on_clip=lambda name: progress.update(task, advance=1, description=name))
     table = Table(title=f"formcheck eval — {directory} ({summary['clips']} clips, model {model})")
     for column in ("mistake", "true", "matched", "false alarms", "precision", "recall", "F1",
                    "time to flag p50 / p90"):
@@ -205,6 +265,8 @@ def bench(
     session_minutes: Annotated[float, typer.Option(min=0, help="also run rules + session over a simulated "
                                                               "session this long (0: skip)")] = 0.0,
     json_out: Annotated[Path | None, typer.Option("--json", help="write the figures here")] = None,
+    batch_clips: Annotated[int, typer.Option(min=0, help="also time a batch of this many sample clips: a process "
+                                                        "per core, chunked, on local Ray (0: skip)")] = 0,
 ) -> None:
     """Time formcheck against bare pose inference on the same frames (ratios, not absolute promises)."""
     from rich.table import Table
@@ -221,10 +283,20 @@ def bench(
         if not clips:
             raise InputError("no VIDEO given and no sample clips found")
         video = clips[0]
+    batch_set = sample_clips()[:batch_clips]
+    if len(batch_set) < batch_clips:
+        raise InputError(f"--batch-clips {batch_clips}: only {len(batch_set)} sample clips here")
     with _progress() as progress:
         task = progress.add_task("bench", total=None)
         report = run_bench(video, stretch, model, frames, encode, live_seconds, session_minutes,
                            on_step=lambda step: progress.update(task, description=step))
+        if batch_clips:
+            from importlib.util import find_spec
+
+            from .bench import run_batch_bench
+
+            report["batch"] = run_batch_bench(batch_set, model, use_ray=find_spec("ray") is not None,
+                                              on_step=lambda step: progress.update(task, description=step))
     table = Table(title=f"formcheck bench — {Path(report['video']).name}, {report['size'][0]}×{report['size'][1]}, "
                         f"model {model}, {report['frames']} frames")
     table.add_column("stage")
@@ -239,7 +311,9 @@ def bench(
     out.print(f"throughput: bare {report['bare']['fps']:.1f} fps, pipeline {report['pipeline']['fps']:.1f} fps, "
               f"ratio {report['throughput_ratio']:.3f}\n"
               f"analyze: {report['analyze']['realtime_factor']:.2f}× real time on {report['analyze']['workers']} "
-              f"pose processes ({report['analyze']['realtime_factor_one_process']:.2f}× on one)\n"
+              f"pose processes ({report['analyze']['realtime_factor_one_process']:.2f}× on one; "
+              f"{report['analyze']['realtime_factor_skip_frames']:.2f}× judging every "
+              f"{report['analyze']['frame_step']} frames)\n"
               f"peak memory: {report['peak_rss_mb']:.0f} MB")
     live = report["live"]
     if live:
@@ -256,6 +330,18 @@ def bench(
                   f"{long['first_minute']['median_ms']:.3f} ms/frame in the first minute, "
                   f"{long['last_minute']['median_ms']:.3f} in the last; memory {long['rss_start_mb']:.0f} → "
                   f"{long['rss_end_mb']:.0f} MB")
+    batch = report.get("batch")
+    if batch:
+        runs = batch["runs"]
+        out.print(f"batch of {batch['clips']} clips ({batch['video_seconds']:.0f} s of video), real-time factor: "
+                  + ", ".join(f"{name} {run['realtime_factor']:.2f}×" for name, run in runs.items()))
+        if batch["ray_vs_best_local"] is not None:
+            out.print(f"Ray / best local: {batch['ray_vs_best_local']:.2f} (Ray start-up "
+                      f"{batch['ray_start_seconds']:.0f} s, not counted); reports identical to the pool's: "
+                      f"{batch['ray_reports_identical_to_pool']}/{batch['clips']}")
+        else:
+            out.print('Ray not installed (pip install "formcheck[ray]"): no Ray figures')
+        out.print(f"skipping frames / every frame: {batch['skip_frames_vs_every_frame']:.2f}")
     if json_out:
         with atomic_output(json_out) as tmp:
             tmp.write_text(json.dumps(report, indent=1))
@@ -270,7 +356,9 @@ def _root() -> None:
 def main() -> None:
     """Entry point: user errors become one line on stderr and exit code 2, never a traceback."""
     try:
-        app(standalone_mode=False)
+        code = app(standalone_mode=False)  # a typer.Exit inside a command comes back as its code here
+        if isinstance(code, int) and code:
+            sys.exit(code)
     except FormcheckError as error:
         _fail(str(error), 2)
     except typer.TyperException as error:  # typer's bundled click: usage errors, missing options

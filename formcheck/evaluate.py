@@ -114,8 +114,9 @@ def clear_delay(true_end: float, event: dict, clip_end: float) -> float:
     return max(0.0, end - true_end)
 
 
-def score_clip(clip: Path, truth: dict, model: str = DEFAULT_MODEL) -> ClipScore:
-    analysis = analyze_video(clip, truth["stretch"], model=model)
+def score_clip(clip: Path, truth: dict, model: str = DEFAULT_MODEL, workers: int | None = None,
+               skip_frames: bool = False) -> ClipScore:
+    analysis = analyze_video(clip, truth["stretch"], model=model, workers=workers, skip_frames=skip_frames)
     return score_frames(clip.name, truth, analysis.frames, analysis.events)
 
 
@@ -278,13 +279,13 @@ def _position_confusion(judged: list[ClipScore]) -> dict:
     return {"position_confusion": matrix, "position_accuracy": right / total if total else math.nan}
 
 
-def evaluate(directory: Path, model: str = DEFAULT_MODEL,
-             on_clip: Callable[[str], None] | None = None) -> tuple[list[ClipScore], dict]:
+def evaluate(directory: Path, model: str = DEFAULT_MODEL, on_clip: Callable[[str], None] | None = None,
+             skip_frames: bool = False) -> tuple[list[ClipScore], dict]:
     scores = []
     for clip, truth_path in find_clips(directory):
         if on_clip:
             on_clip(clip.name)
-        scores.append(score_clip(clip, load_truth(truth_path), model))
+        scores.append(score_clip(clip, load_truth(truth_path), model, skip_frames=skip_frames))
     return scores, summarize(scores)
 
 

@@ -47,8 +47,8 @@ def chunk_length(info: VideoInfo, workers: int) -> int:
     return max(1, math.ceil(info.frame_count / (workers * rounds)))
 
 
-def observe_video(info: VideoInfo, stretch: str, model: str, workers: int) -> Iterator[Observation]:
-    """Observations for every frame of the video, in order, computed by ``workers`` processes."""
+def observe_video(info: VideoInfo, stretch: str, model: str, workers: int, step: int = 1) -> Iterator[Observation]:
+    """Observations for every ``step``-th frame of the video, in order, computed by ``workers`` processes."""
     size = chunk_length(info, workers)
     # spawn, not fork: the caller may already hold MediaPipe's and PyAV's threads.
     context = multiprocessing.get_context("spawn")
@@ -58,7 +58,7 @@ def observe_video(info: VideoInfo, stretch: str, model: str, workers: int) -> It
         for index in range(workers):
             receiver, sender = context.Pipe(duplex=False)
             process = context.Process(target=_observe_chunks, name=f"formcheck-pose-{index}", daemon=True,
-                                      args=(info.path, stretch, model, size, index, workers, sender))
+                                      args=(info.path, stretch, model, size, index, workers, step, sender))
             process.start()
             sender.close()  # the worker holds the only sending end, so its death reads as end-of-file here
             processes.append(process)
@@ -66,7 +66,7 @@ def observe_video(info: VideoInfo, stretch: str, model: str, workers: int) -> It
             inboxes.append(prefetch(_messages(receiver, process), depth=AHEAD_CHUNKS, name=process.name))
         # The first chunk is observed here while the processes start (imports and the model take a few seconds):
         # the caller sees progress at once, and the start-up is no longer dead time.
-        yield from _observe_first_chunk(info.path, first, size)
+        yield from _observe_first_chunk(info.path, first, size, step)
         for chunk in count(1):
             try:
                 message = next(inboxes[(chunk - 1) % workers])
@@ -94,12 +94,13 @@ def observe_video(info: VideoInfo, stretch: str, model: str, workers: int) -> It
             inbox.close()
 
 
-def _observe_first_chunk(path: str, observer: Observer, size: int) -> Iterator[Observation]:
+def _observe_first_chunk(path: str, observer: Observer, size: int, step: int) -> Iterator[Observation]:
     with VideoReader(path) as reader:
         for frame_index, (t, frame) in enumerate(reader.decoded()):
             if frame_index >= size:
                 return
-            yield observer(reader.to_rgb(frame), t)
+            if frame_index % step == 0:
+                yield observer(reader.to_rgb(frame), t)
 
 
 class _WorkerDied(Exception):
@@ -131,10 +132,10 @@ def _how_it_ended(process: multiprocessing.process.BaseProcess) -> str:
     return f"exit code {code}"
 
 
-def _observe_chunks(path: str, stretch: str, model: str, size: int, index: int, workers: int,
+def _observe_chunks(path: str, stretch: str, model: str, size: int, index: int, workers: int, step: int,
                     sender: Connection) -> None:
-    """Worker process: observe chunks ``1 + index``, ``1 + index + workers``, … (chunk 0 is the caller's) and send
-    each as one message."""
+    """Worker process: observe every ``step``-th frame of chunks ``1 + index``, ``1 + index + workers``, … (chunk 0
+    is the caller's) and send each chunk as one message."""
     signal.signal(signal.SIGINT, signal.SIG_IGN)  # Ctrl-C is the caller's to handle; it stops the workers
     spec = get_stretch(stretch)
     observer, current, batch = None, -1, []
@@ -148,11 +149,12 @@ def _observe_chunks(path: str, stretch: str, model: str, size: int, index: int, 
                         observer.estimator(reader.to_rgb(frame), t)
                     continue
                 if chunk != current:
-                    if batch:
+                    if current >= 0:  # sent even when empty (step longer than a chunk), to keep the order
                         sender.send(("chunk", current, batch))
                     current, batch = chunk, []
-                batch.append(observer(reader.to_rgb(frame), t))
-            if batch:
+                if frame_index % step == 0:
+                    batch.append(observer(reader.to_rgb(frame), t))
+            if current >= 0:
                 sender.send(("chunk", current, batch))
         sender.send(("end",))
     except BrokenPipeError:

@@ -14,6 +14,7 @@ def test_bench_reports_every_figure(tmp_path):
     report = json.loads((tmp_path / "b.json").read_text())
     for path in ("bare.median_ms", "bare.p95_ms", "bare.fps", "pipeline.median_ms", "pipeline.fps",
                  "metrics_plus_rules.median_ms", "analyze.realtime_factor", "analyze.realtime_factor_one_process",
+                 "analyze.realtime_factor_skip_frames",
                  "decode.median_ms",
                  "stages.pose.median_ms", "stages.metrics.median_ms", "stages.rules.median_ms",
                  "stages.draw.median_ms", "stages.encode.median_ms", "live.latency_p50_ms", "live.latency_p95_ms",

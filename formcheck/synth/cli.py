@@ -56,6 +56,15 @@ def main(argv=None) -> int:
                 action="store_true",
                 help="skip clips whose mp4 and truth exist",
             )
+            p.add_argument(
+                "--ray",
+                action="store_true",
+                help="render the clips as Ray tasks (formcheck[ray]; every node needs the render extra)",
+            )
+            p.add_argument(
+                "--ray-address",
+                help="join this Ray cluster (default: $RAY_ADDRESS, else a local instance); implies --ray",
+            )
         if name == "readme":
             p.add_argument(
                 "--detect",
@@ -99,6 +108,8 @@ def main(argv=None) -> int:
                 f"({s.camera.yaw_deg:+.0f}) {s.body.name:14s} {s.seconds:g}s {ms}"
             )
         return 0
+    if args.cmd == "generate" and (args.ray or args.ray_address):
+        return _generate_on_ray(specs, Path(args.out), args)
     from formcheck.synth import render
 
     if args.cmd == "preview":
@@ -138,3 +149,44 @@ def main(argv=None) -> int:
         )
     print(f"done: {len(specs)} clip(s) in {time.time() - t0:.0f}s", file=sys.stderr)
     return 0
+
+
+def _exists(spec, out: Path) -> bool:
+    return (out / f"{spec.name}.mp4").exists() and (out / f"{spec.name}.truth.json").exists()
+
+
+def render_task(task) -> str:
+    """One clip as a Ray task (the same render_clip as the loop in main)."""
+    spec, out, max_frames = task
+    os.environ.setdefault("PYOPENGL_PLATFORM", "osmesa")
+    from formcheck.synth import render
+
+    render.render_clip(spec, Path(out), max_frames=max_frames, log=lambda message: None)
+    return spec.name
+
+
+def _generate_on_ray(specs, out: Path, args) -> int:
+    from formcheck.batch_ray import TaskFailed, map_on_ray
+    from formcheck.errors import FormcheckError
+
+    todo = []
+    for s in specs:
+        if args.skip_existing and _exists(s, out):
+            print(f"{s.name}: exists, skipped", flush=True)
+        else:
+            todo.append(s)
+    out.mkdir(parents=True, exist_ok=True)
+    t0, failures = time.time(), 0
+    try:
+        for position, outcome in map_on_ray(render_task, [(s, str(out), args.max_frames) for s in todo],
+                                            address=args.ray_address):
+            if isinstance(outcome, TaskFailed):
+                failures += 1
+                print(f"{todo[position].name}: {outcome}", file=sys.stderr, flush=True)
+            else:
+                print(f"{outcome}: rendered", flush=True)
+    except FormcheckError as err:
+        raise SystemExit(f"error: {err}") from None
+    print(f"done: {len(todo) - failures} of {len(todo)} clip(s) rendered on Ray in {time.time() - t0:.0f}s",
+          file=sys.stderr)
+    return 1 if failures else 0
