@@ -26,8 +26,8 @@ StretchName = choices("StretchName", [*STRETCHES, "auto"])
 BenchStretch = choices("BenchStretch", STRETCHES)
 ModelName = choices("ModelName", MODEL_NAMES)
 STRETCH = typer.Option("--stretch", "-s", metavar="NAME", parser=close_match_parser(StretchName, "stretch"),
-                       help="the stretch in the video: " + ", ".join(STRETCHES) + ", or auto (recognised hold "
-                            "by hold from the position)")
+                       help=", ".join(STRETCHES) + ", or auto (the stretch of each hold is recognised from "
+                            "the position)")
 MODEL = typer.Option(help="pose model (lite is fastest, heavy most accurate)",
                      parser=close_match_parser(ModelName, "model"))
 SKIP_HELP = "judge about 15 frames a second (every frame for bed decompression); the frames between repeat it"
@@ -51,8 +51,8 @@ def analyze(
                                                               "summary.csv/.json into this folder")] = None,
     videos: Annotated[bool, typer.Option("--videos", help="batch: also write STEM.annotated.mp4 per input")] = False,
     force: Annotated[bool, typer.Option("--force", help="batch: redo inputs whose outputs are up to date")] = False,
-    ray: Annotated[bool, typer.Option("--ray", help="batch: run the clips as Ray tasks (formcheck[ray])")] = False,
-    ray_address: Annotated[str | None, typer.Option(help="batch: join this Ray cluster (default: $RAY_ADDRESS, "
+    ray: Annotated[bool, typer.Option("--ray", help="batch: run the clips as Ray tasks (needs formcheck\\[ray])")] = False,
+    ray_address: Annotated[str | None, typer.Option(metavar="ADDRESS", help="batch: join this Ray cluster (default: $RAY_ADDRESS, "
                                                          "else a local instance); implies --ray")] = None,
     skip_frames: Annotated[bool, typer.Option("--skip-frames/--every-frame", help=SKIP_HELP)] = False,
 ) -> None:
@@ -167,8 +167,8 @@ def evaluate_cmd(
     directory: Annotated[Path, typer.Argument(help="folder of clips with .truth.json sidecars", metavar="FOLDER")],
     json_out: Annotated[Path | None, typer.Option("--json", help="write per-clip and summary figures here")] = None,
     model: Annotated[ModelName, MODEL] = ModelName(DEFAULT_MODEL),
-    ray: Annotated[bool, typer.Option("--ray", help="score the clips as Ray tasks (formcheck[ray])")] = False,
-    ray_address: Annotated[str | None, typer.Option(help="join this Ray cluster (default: $RAY_ADDRESS, else a "
+    ray: Annotated[bool, typer.Option("--ray", help="score the clips as Ray tasks (needs formcheck\\[ray])")] = False,
+    ray_address: Annotated[str | None, typer.Option(metavar="ADDRESS", help="join this Ray cluster (default: $RAY_ADDRESS, else a "
                                                          "local instance); implies --ray")] = None,
     skip_frames: Annotated[bool, typer.Option("--skip-frames/--every-frame", help=SKIP_HELP)] = False,
 ) -> None:
