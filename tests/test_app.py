@@ -820,9 +820,12 @@ def _result(stretch: str, status: str, metrics: dict, values: dict) -> FrameResu
 
 
 def test_key_reading_uses_the_rule_value_the_thresholds_apply_to():
-    ham = _result("hamstring", "good", {"back_bulge": 0.2}, {"rounding": 0.01})
-    reading = key_reading(STRETCHES["hamstring"], ham)
+    glute = _result("glute", "good", {"back_bulge": 0.2}, {"forward_bend": 0.01, "twist": 0.0})
+    reading = key_reading(STRETCHES["glute"], glute)
     assert reading.value == 0.01 and reading.relative and reading.zone == "ok"  # relative to the baseline
+    ham = _result("hamstring", "mistake", {"lumbar_angle": 31.0, "back_bulge": 0.2}, {"rounding": 31.0})
+    reading = key_reading(STRETCHES["hamstring"], ham)
+    assert reading.value == 31.0 and not reading.relative and reading.zone == "bad"  # degrees, absolute
     hip = _result("hip-flexor", "mistake", {"trunk_tilt": -14.0}, {"arching": -14.0})
     reading = key_reading(STRETCHES["hip-flexor"], hip)
     assert reading.value == -14.0 and not reading.relative and reading.zone == "bad"
