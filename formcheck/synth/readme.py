@@ -24,6 +24,18 @@ How to read the truth:
   tipping forward and the trunk leaning back; twist: thorax-vs-pelvis rotation in degrees; over_extension: pelvis
   lift in metres; jerky_pumping: multiplier of the pumping amplitude, with sharp reversals and a faster rhythm).
 - `hold`: from when the person has settled into the position (after getting into it) to the end.
+- A mistake can arrive **with the position** (the person hinges, kneels or sits straight into it): it grows with
+  the move into the position, its interval starts with the `hold`, and its `mistake_details` entry says
+  `"from_hold_start": true` (with `ramp_out_s`, how long the late correction takes, if there is one). Otherwise
+  a mistake starts during the hold. `amplitude` may differ from the severity's default (e.g. a mild 14-deg rounding).
+- `params`: how the clip differs from the default motion, e.g. `hinge_deg` (hip hinge), `deepen` ([deg, from s,
+  to s]: a correct move further into the stretch from the hips, or the hips gliding forward in the lunge),
+  `arch_pelvis` (near 1: the arch comes from the pelvis tipping, the trunk stays about upright), `bend_pelvis` /
+  `bend_thoracic` (near 1 / small: a glute forward bend with the pelvis rolling back, a slump that hardly moves the
+  shoulders forward), `hands: hips`.
+- `look.loose_m` / `loose_pants_m`: loose clothes, standing off the skin by up to that much (a smooth random
+  field), so the outline is not the spine's; `body.belly_m` / `buttocks_m`: extra soft tissue the body model has
+  no control for.
 - `frames.lumbar_flexion_deg`: + flexion (rounding) / - extension (arching) vs the rig's neutral lumbar curve.
 - `camera.yaw_deg`: 0 = square side view; + turns the camera towards the person's front (90 = front view).
 - `facing`: the way the person faces in the image; for the lying positions, the side of the image the head is on.
