@@ -47,7 +47,7 @@ The bed decompression is scripted as lying on the back along a bed with the knee
 lower legs hanging, rocking the pelvis gently (the hanging lower legs are partly hidden behind the bed from
 a camera at bed height, as they would be in a real room).
 
-| clip | stretch | side | facing | camera (yaw, height, distance) | body | mistakes: severity [interval s] | s | MB |
+| clip | stretch | side | facing | camera (yaw, height, distance) | body | mistakes: severity amplitude [interval s] | s | MB |
 |---|---|---|---|---|---|---|---|---|
 """
 
@@ -68,24 +68,21 @@ def write_readme(
         mb = mp4.stat().st_size / 1e6 if mp4.exists() else 0.0
         total += mb
         det = d.get("mistake_details", [])
-        ms = (
-            "; ".join(
-                f"{x['mistake']}: {x['severity']} [{x['interval'][0]:.1f}-{x['interval'][1]:.1f}]"
-                for x in det
-            )
-            or "none (correct)"
-        )
+        ms = "; ".join(_mistake_cell(x) for x in det) or "none (correct)"
         cam = d["camera"]
         view = cam["view"] + (" (abstain)" if d["expected_abstain"] else "")
+        lens = f", fov {cam['yfov_deg']:.0f} deg" if cam.get("yfov_deg", 46.0) != 46.0 else ""
+        loose = d["look"].get("loose_m", 0.0)
+        body = d["body"]["name"] + (f", loose top {loose * 100:.1f} cm" if loose else "")
         dur = d["n_frames"] / d["fps"]
         rows.append(
             f"| {d['clip']} | {d['stretch']} | {d['side'] or '-'} | {d['facing']} | {view} "
-            f"{cam['yaw_deg']:+.0f} deg, {cam['height_m']:.2f} m, {cam['distance_m']:.2f} m | "
-            f"{d['body']['name']} | {ms} | {dur:.0f} | {mb:.2f} |"
+            f"{cam['yaw_deg']:+.0f} deg, {cam['height_m']:.2f} m, {cam['distance_m']:.2f} m{lens} | "
+            f"{body} | {ms} | {dur:.0f} | {mb:.2f} |"
         )
         if rates:
             r = rates.get(d["clip"])
-            rows[-1] += f" {r['rate'] * 100:.1f} % |" if r else " |"
+            rows[-1] += f" {r['rate'] * 100:.1f} % |" if r else " not measured |"
     header = HEADER.format(title=title, split=split, folder=folder.name)
     if rates:
         header = header.replace("| s | MB |\n|---|", "| s | MB | detected |\n|---|---|")
@@ -101,6 +98,16 @@ def write_readme(
     out = folder / "README.md"
     out.write_text(text)
     return out
+
+
+_UNITS = {"over_extension": " m", "jerky_pumping": "x"}
+
+
+def _mistake_cell(x: dict) -> str:
+    """e.g. ``rounding: mild 15 deg [5.0-13.0] from the hold start``."""
+    amp = f"{x['amplitude']:g}{_UNITS.get(x['mistake'], ' deg')}"
+    start = " from the hold start" if x.get("from_hold_start") else ""
+    return f"{x['mistake']}: {x['severity']} {amp} [{x['interval'][0]:.1f}-{x['interval'][1]:.1f}]{start}"
 
 
 def _notes(folder: Path) -> str:
