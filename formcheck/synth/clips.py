@@ -797,6 +797,13 @@ def dev_clips_issue12() -> list[ClipSpec]:
               seconds=13, mistakes=[_from_start("twist", 99.0, "mild", deg=16.0)],
               look=_varied(625, loose=0.03, wall=3),
               notes="sits into the stretch already twisted 16 deg, keeps it"),
+        _clip("ham_correct_loose_06", "hamstring", S, 606, "older_woman", "right", camera=cam(-20, 1.2, 0.7),
+              seconds=13, look=_varied(606, loose=0.05, loose_pants=0.03, light=COOL),
+              notes="correct hinge in loose clothes (top up to 5 cm, trousers up to 3 cm off the skin)"),
+        _clip("hf_arch11_late_06", "hip-flexor", S, 616, "tall_woman", "left", side="left",
+              camera=cam(25, 0.9, yfov=50), seconds=14, params={"arch_pelvis": 0.9},
+              mistakes=[_m("arching", 8.5, 99.0, "mild", deg=11.0)], look=_varied(616, light=WARM),
+              notes="a mild 11-deg arch with the trunk about upright develops at 8.5 s and stays"),
     ]
 
 
