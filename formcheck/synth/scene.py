@@ -12,6 +12,8 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
+from formcheck.synth.body import vertex_normals
+
 os.environ.setdefault("PYOPENGL_PLATFORM", "osmesa")
 
 
@@ -182,16 +184,6 @@ def vertex_colors(body, look: Look) -> np.ndarray:
         )
         col[sel] = look.hair
     return col
-
-
-def vertex_normals(v: np.ndarray, tris: np.ndarray) -> np.ndarray:
-    a, b, c = v[tris[:, 0]], v[tris[:, 1]], v[tris[:, 2]]
-    fn = np.cross(b - a, c - a)
-    n = np.zeros_like(v)
-    for k in range(3):
-        np.add.at(n, tris[:, k], fn)
-    n /= np.linalg.norm(n, axis=1, keepdims=True) + 1e-12
-    return n
 
 
 class Renderer:
