@@ -19,6 +19,11 @@ DEV_SUBSET = ["ham_round_mild_03", "ham_correct_deep_04", "ham_front_abstain_08"
               "hf_correct_05", "gl_both_04", "gl_correct_06", "gl_twist_mod_08", "bed_jerky_mod_02",
               "towel_overext_mild_04"]
 FLOOR_MISTAKES = ("rounding", "arching", "twist", "forward_bend")  # the routine's documented mistakes
+# The held-out clips these floors were measured on. The held-out clips added for issue 12 (mistakes from the
+# start of the hold, mild mistakes, slumps) are left out here: the rules of that issue are judged on them.
+HELDOUT_BEFORE_ISSUE12 = ["ho_ham_round_mod_01", "ho_ham_correct_deep_02", "ho_ham_round_gross_03",
+                          "ho_hf_arch_mod_01", "ho_hf_correct_02", "ho_hf_front_abstain_03", "ho_gl_twist_mod_01",
+                          "ho_gl_fwdbend_gross_02", "ho_bed_jerky_mod_01", "ho_towel_overext_mod_01"]
 
 
 def run_eval(directory, tmp_path):
@@ -27,12 +32,16 @@ def run_eval(directory, tmp_path):
     return json.loads((tmp_path / "eval.json").read_text())["summary"], result.stdout
 
 
+def _copy_clips(source, names, folder):
+    for name in names:
+        for suffix in (".mp4", ".truth.json"):
+            shutil.copy(source / f"{name}{suffix}", folder)
+    return folder
+
+
 @pytest.fixture(scope="module")
 def dev_subset(tmp_path_factory):
-    folder = tmp_path_factory.mktemp("dev_subset")
-    for name in DEV_SUBSET:
-        for suffix in (".mp4", ".truth.json"):
-            shutil.copy(SAMPLE_DIR / f"{name}{suffix}", folder)
+    folder = _copy_clips(SAMPLE_DIR, DEV_SUBSET, tmp_path_factory.mktemp("dev_subset"))
     return run_eval(folder, tmp_path_factory.mktemp("dev_out"))
 
 
@@ -54,7 +63,8 @@ def test_dev_subset_meets_the_floors(dev_subset):
 def heldout(tmp_path_factory):
     if not any(HELDOUT_DIR.glob("*.truth.json")):
         pytest.fail("no held-out clips in heldout_videos/")
-    return run_eval(HELDOUT_DIR, tmp_path_factory.mktemp("heldout_out"))
+    folder = _copy_clips(HELDOUT_DIR, HELDOUT_BEFORE_ISSUE12, tmp_path_factory.mktemp("heldout_subset"))
+    return run_eval(folder, tmp_path_factory.mktemp("heldout_out"))
 
 
 def test_heldout_set_finds_every_mistake_in_time(heldout):

@@ -133,7 +133,10 @@ def test_mp4_matches_truth(path: Path):
 
 
 def _split(d: dict, name: str, margin: float = 1.5):
-    """Frame masks: inside the mistake intervals, and the correct part of the hold (away from any mistake)."""
+    """Frame masks: inside the mistake intervals, and the correct part of the hold (away from any mistake).
+
+    When the mistake fills the hold (it arrived with the position and was kept, or two episodes leave no gap),
+    the correct reference is the time before the person started to move into it."""
     fr = d["frames"]
     t = np.asarray(fr["t"])
     ((h0, _),) = d["hold"]
@@ -145,7 +148,23 @@ def _split(d: dict, name: str, margin: float = 1.5):
     for a, b in d["mistakes"][name]:
         inside |= (t >= a) & (t <= b)
     correct = (t >= h0) & ~near
+    if correct.sum() <= 30:
+        correct = t < min(x["scripted_onset_s"] for x in d["mistake_details"])
     return inside, correct
+
+
+def _central(d: dict, name: str):
+    """Frames in the central half of each interval of ``name``, where the mistake is at its full amplitude."""
+    t = np.asarray(d["frames"]["t"])
+    mask = np.zeros(len(t), bool)
+    for a, b in d["mistakes"][name]:
+        q = (b - a) / 4
+        mask |= (t >= a + q) & (t <= b - q)
+    return mask
+
+
+def _smallest_amplitude(d: dict, name: str) -> float:
+    return min(x["amplitude"] for x in d["mistake_details"] if x["mistake"] == name)
 
 
 @pytest.mark.parametrize("path", TRUTH_FILES, ids=_ids(TRUTH_FILES))
@@ -164,14 +183,17 @@ def test_mistakes_show_in_the_rig(path: Path):
             fr["trunk_twist_deg"],
             fr["pelvis_lift_m"],
         )
+        # At the ends of an interval the mistake is at half its amplitude, so a mild one (e.g. a 14-deg
+        # rounding) clears the correct part by 40 % of its amplitude there; larger ones by the margins below.
+        share = 0.4 * _smallest_amplitude(d, name)
         if name in ("rounding", "forward_bend"):
             # the rig's lumbar flexion during the mistake clearly exceeds the correct part
-            assert lum[inside].min() > lum[correct].max() + 8.0
+            assert lum[inside].min() > lum[correct].max() + min(8.0, share)
         elif name == "arching":
-            assert lum[inside].max() < lum[correct].min() - 5.0
+            assert lum[inside].max() < lum[correct].min() - min(5.0, share)
         elif name == "twist":
             base = np.abs(tw[correct]).max()
-            assert np.abs(tw[inside]).min() > base + 6.0
+            assert np.abs(tw[inside]).min() > base + min(6.0, share)
         elif name == "over_extension":
             assert lift[inside].min() > lift[correct].max() + 0.02
         elif name == "jerky_pumping":
@@ -197,7 +219,9 @@ def test_correct_clips_stay_neutral(path: Path):
     hold = t >= h0
     assert np.abs(fr["lumbar_flexion_deg"][hold]).max() < 10.0
     assert np.abs(fr["trunk_twist_deg"][hold]).max() < 5.0
-    assert np.abs(fr["pelvis_lift_m"][hold]).max() < 0.03
+    if d["stretch"] in ("towel-decompression", "bed-decompression"):
+        # a lifted pelvis is a mistake only when lying; in the lunge the hips gliding forward lower it (3.5 cm)
+        assert np.abs(fr["pelvis_lift_m"][hold]).max() < 0.03
 
 
 def test_rounding_twin_comparison():
@@ -209,9 +233,9 @@ def test_rounding_twin_comparison():
         pytest.skip("need both correct and rounding hamstring clips")
     worst_correct = max(max(d["frames"]["lumbar_flexion_deg"]) for d in correct)
     for d in rounded:
-        inside, _ = _split(d, "rounding")
+        full = _central(d, "rounding")
         assert (
-            np.asarray(d["frames"]["lumbar_flexion_deg"])[inside].min()
+            np.asarray(d["frames"]["lumbar_flexion_deg"])[full].min()
             > worst_correct + 5.0
         ), d["clip"]
 
@@ -246,3 +270,98 @@ def test_render_smoke(tmp_path):
     # same seed -> same truth
     again = render_clip(spec, tmp_path / "again", max_frames=10, log=lambda m: None)
     assert again["frames"] == truth["frames"]
+
+
+# ---------------------------------------------------------------- (c) generator features, no rendering
+
+
+def _fake_measure(n: int) -> list[dict]:
+    keys = ("pelvis_tilt_deg", "pelvis_y", "lumbar_flexion_deg", "trunk_twist_deg", "hip_flexion_deg", "pelvis_z")
+    return [dict.fromkeys(keys, 0.0) for _ in range(n)]
+
+
+def test_a_mistake_that_arrives_with_the_position_starts_with_the_hold():
+    from formcheck.synth.render import build_truth
+    from formcheck.synth.spec import ClipSpec
+    from formcheck.synth.timeline import Mistake, Settle
+
+    settle = Settle()
+    m = Mistake.with_position("rounding", settle, 9.0, "mild", deg=14.0)
+    # it grows with the move into the position and is complete on arrival
+    for t in (0.0, 1.9, 3.0, 4.5, 6.0, 7.8):
+        assert m.envelope(t) == pytest.approx(settle(t))
+    # corrected over the 1.2 s before ``offset``
+    assert m.amplitude == 14.0 and m.envelope(8.4) == pytest.approx(0.5) and m.envelope(9.0) == 0.0
+    spec = ClipSpec("x", "hamstring", seconds=12.0, mistakes=[m])
+    times = np.arange(spec.n_frames) / spec.fps
+    truth = build_truth(spec, times, _fake_measure(len(times)))
+    ((a, b),) = truth["mistakes"]["rounding"]
+    assert a == truth["hold"][0][0] == settle.hold_start
+    assert b == pytest.approx(8.4, abs=0.04)  # half-way through the correction
+    assert truth["mistake_details"][0]["from_hold_start"] is True
+    assert truth["mistake_details"][0]["amplitude"] == 14.0
+
+
+def test_a_mistake_within_the_hold_keeps_its_interval_and_record():
+    from formcheck.synth.render import build_truth
+    from formcheck.synth.spec import ClipSpec
+    from formcheck.synth.timeline import Mistake
+
+    spec = ClipSpec("x", "glute", side="left", seconds=14.0, mistakes=[Mistake("twist", 7.0, 11.0, "mild")])
+    times = np.arange(spec.n_frames) / spec.fps
+    (detail,) = build_truth(spec, times, _fake_measure(len(times)))["mistake_details"]
+    assert set(detail) == {"mistake", "interval", "severity", "amplitude", "ramp_s", "scripted_onset_s",
+                           "scripted_offset_s"}
+    assert detail["interval"][0] > 7.0 and detail["amplitude"] == 15.0
+
+
+def test_new_look_and_body_options_are_recorded_only_when_used():
+    from formcheck.synth.body import BodyShape
+    from formcheck.synth.scene import Look
+
+    plain = Look().to_json()
+    assert "loose_m" not in plain and "light_color" not in plain
+    dressed = Look(loose_m=0.04, light_color=(1.0, 0.9, 0.7)).to_json()
+    assert dressed["loose_m"] == 0.04 and dressed["light_color"] == [1.0, 0.9, 0.7]
+    assert "belly_m" not in BodyShape("a").to_json()
+    assert BodyShape("b", belly_m=0.05).to_json()["belly_m"] == 0.05
+
+
+def test_correct_deepening_episode_and_slump_parameters_default_off():
+    from formcheck.synth.motions import _deepen
+
+    assert _deepen({}, 8.0) == 0.0
+    prm = {"deepen": [10.0, 7.0, 11.0]}
+    assert _deepen(prm, 6.9) == 0.0 and _deepen(prm, 9.0) == pytest.approx(10.0) and _deepen(prm, 12.6) == 0.0
+
+
+def test_from_start_clips_in_the_folders_start_their_mistake_with_the_hold():
+    seen = 0
+    for p in TRUTH_FILES:
+        d = _load(p)
+        for x in d.get("mistake_details", []):
+            if x.get("from_hold_start"):
+                seen += 1
+                assert x["interval"][0] == d["hold"][0][0], d["clip"]
+    if not seen:
+        pytest.skip("no clip starts in its mistake")
+
+
+def test_loose_clothes_move_only_the_clothed_surface(tmp_path):
+    for mod in ("body_models", "anny"):
+        if importlib.util.find_spec(mod) is None:
+            pytest.skip(f"render extra not installed ({mod} missing)")
+    from formcheck.synth.clothing import dressed_identity
+    from formcheck.synth.render import get_body
+    from formcheck.synth.scene import Look
+    from formcheck.synth.spec import BODIES
+
+    body = get_body(BODIES["avg_man"])
+    assert dressed_identity(body, Look(), 1) is body.identity
+    dressed = dressed_identity(body, Look(loose_m=0.04), 1)
+    moved = np.linalg.norm(np.asarray(dressed["rest_vertices"]) - np.asarray(body.identity["rest_vertices"]), axis=1)
+    assert moved.max() <= 0.04 + 1e-6 and np.median(moved[moved > 1e-4]) > 0.01
+    head = body.index["head"]
+    dom = np.argmax(body.lbs, axis=1)
+    assert moved[dom == head].max() < 0.004  # the head is not clothed (its skin blends into the neck: 1.5 mm)
+    assert dressed["rest_skeleton_transforms"] is body.identity["rest_skeleton_transforms"]

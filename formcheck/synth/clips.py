@@ -10,7 +10,7 @@ import numpy as np
 
 from formcheck.synth.scene import Box, Camera, Look
 from formcheck.synth.spec import BODIES, ClipSpec
-from formcheck.synth.timeline import Mistake
+from formcheck.synth.timeline import Mistake, Settle
 
 SHIRTS = [
     (0.20, 0.35, 0.65),
@@ -127,8 +127,9 @@ def _view(yaw: float) -> str:
     return "side" if a <= 25 else ("oblique" if a < 70 else "front")
 
 
-def cam(yaw: float = 0.0, height: float = 1.0, fill: float = 0.8) -> Camera:
-    return Camera(_view(yaw), float(yaw), float(height), 0.0, fill=fill)
+def cam(yaw: float = 0.0, height: float = 1.0, fill: float = 0.8, yfov: float = 46.0) -> Camera:
+    """``yfov``: vertical field of view (46 deg ~ a typical webcam; 35 = longer lens, 60 = wide phone lens)."""
+    return Camera(_view(yaw), float(yaw), float(height), 0.0, fill=fill, yfov_deg=float(yfov))
 
 
 def front_cam(height: float = 1.0, facing: str = "right") -> Camera:
@@ -136,8 +137,31 @@ def front_cam(height: float = 1.0, facing: str = "right") -> Camera:
     return Camera("front", 90.0, height, 0.0, fill=0.75)
 
 
-def _m(name, on, off, sev="moderate"):
-    return Mistake(name, float(on), float(off), sev)
+def _m(name, on, off, sev="moderate", deg=None):
+    return Mistake(name, float(on), float(off), sev, deg=deg)
+
+
+def _from_start(name, off, sev="moderate", deg=None):
+    """The mistake arrives with the position (the default settle) and is corrected at ``off`` s (held to the end
+    when ``off`` is past the clip)."""
+    return Mistake.with_position(name, Settle(), float(off), sev, deg=deg)
+
+
+WARM = (1.0, 0.86, 0.70)  # a table lamp
+COOL = (0.84, 0.92, 1.0)  # daylight from a window
+WALLS_MORE = [(0.52, 0.42, 0.34), (0.30, 0.33, 0.38), (0.95, 0.93, 0.84), (0.62, 0.70, 0.58)]
+
+
+def _varied(seed, clutter=False, dim=False, loose=0.0, loose_pants=0.0, light=None, wall=None) -> Look:
+    """``make_look`` plus what the clips of issue 12 vary: loose clothes (m), the key light's colour, darker or
+    coloured walls (an index into ``WALLS_MORE``)."""
+    look = make_look(seed, clutter, dim)
+    look.loose_m, look.loose_pants_m = float(loose), float(loose_pants)
+    if light is not None:
+        look.light_color = light
+    if wall is not None:
+        look.wall = WALLS_MORE[wall]
+    return look
 
 
 def _clip(
@@ -714,9 +738,113 @@ def heldout_clips() -> list[ClipSpec]:
     ]
 
 
+def dev_clips_issue12() -> list[ClipSpec]:
+    """Issue 12: mistakes that arrive with the position (hold and mistake start together), mild and slumped
+    variants, the correct movements they must not be confused with, two more bodies, loose clothes, camera
+    heights from the floor up, wider and longer lenses."""
+    S = "dev"
+    return [
+        _clip("ham_round35_start_01", "hamstring", S, 601, "big_young_man", "right", camera=cam(15, 1.0),
+              seconds=14, mistakes=[_from_start("rounding", 11.0, deg=35.0)], look=_varied(601, loose=0.04),
+              notes="hinges straight into a 35-deg rounded low back, holds it, straightens at 11 s; loose top"),
+        _clip("ham_round15_start_02", "hamstring", S, 602, "older_woman", "left", camera=cam(-25, 0.5, 0.65, yfov=60),
+              seconds=13, mistakes=[_from_start("rounding", 99.0, "mild", deg=15.0)],
+              look=_varied(602, wall=1),
+              notes="hinges straight into a mild 15-deg rounding and keeps it to the end; wide lens"),
+        _clip("ham_round_shallow_03", "hamstring", S, 603, "avg_man", "right", camera=cam(0, 0.15, yfov=38),
+              seconds=14, params={"hinge_deg": 52.0}, mistakes=[_from_start("rounding", 11.5, deg=28.0)],
+              look=_varied(603, clutter=True, light=WARM),
+              notes="shallow hinge (hip fold 40-60 deg) rounding 28 deg in the same movement; camera on the floor"),
+        _clip("ham_correct_flexdeep_04", "hamstring", S, 604, "small_woman", "left", camera=cam(25, 1.2),
+              seconds=13, params={"hinge_deg": 106.0, "lumbar_deg": -3.0, "thoracic_deg": 3.0,
+                                  "deepen": [8.0, 7.0, 11.0]},
+              look=_varied(604, loose=0.05),
+              notes="flexible body: deep flat-back hinge, folds 8 deg further from the hips mid-hold; correct"),
+        _clip("ham_round14_start_05", "hamstring", S, 605, "tall_woman", "right", camera=cam(-30, 0.1),
+              seconds=14, mistakes=[_from_start("rounding", 11.0, "mild", deg=14.0)],
+              look=_varied(605, loose=0.035, loose_pants=0.02, light=COOL),
+              notes="mild 14-deg rounding from the start, straightens at 11 s; camera on the floor, loose clothes"),
+        _clip("hf_arch11_start_01", "hip-flexor", S, 611, "big_young_man", "right", side="left",
+              camera=cam(-15, 0.6), seconds=13, params={"arch_pelvis": 0.9},
+              mistakes=[_from_start("arching", 99.0, "mild", deg=11.0)], look=_varied(611, loose=0.035),
+              notes="kneels straight into a mild 11-deg arch with the trunk about upright, keeps it"),
+        _clip("hf_arch_mod_start_02", "hip-flexor", S, 612, "older_woman", "left", side="right",
+              camera=cam(20, 1.0, yfov=55), seconds=14, mistakes=[_from_start("arching", 11.0)],
+              look=_varied(612, light=COOL, wall=2),
+              notes="moderate arch from the start, corrected at 11 s"),
+        _clip("hf_correct_glide_03", "hip-flexor", S, 613, "tall_woman", "right", side="right",
+              camera=cam(0, 0.3), seconds=14, params={"deepen": [10.0, 7.0, 11.5]},
+              look=_varied(613, clutter=True),
+              notes="correct: the hips glide 10 deg further forward mid-hold, pelvis tucked"),
+        _clip("hf_correct_hands_04", "hip-flexor", S, 614, "avg_man", "left", side="left",
+              camera=cam(-25, 1.1, 0.9), seconds=13, params={"hands": "hips"},
+              look=_varied(614, loose=0.04, loose_pants=0.02, wall=0),
+              notes="correct, hands on the hips; loose clothes"),
+        _clip("gl_fwdbend_start_01", "glute", S, 621, "older_woman", "right", side="left", camera=cam(10, 0.9),
+              seconds=13, mistakes=[_from_start("forward_bend", 99.0, deg=25.0)], look=_varied(621),
+              notes="bends 25 deg through the low back as she leans into the stretch, keeps it"),
+        _clip("gl_slump_02", "glute", S, 622, "big_young_man", "left", side="right", camera=cam(0, 1.0),
+              seconds=14, params={"bend_pelvis": 0.9, "bend_thoracic": 0.25},
+              mistakes=[_m("forward_bend", 7.0, 11.0, deg=25.0)], look=_varied(622, loose=0.04),
+              notes="low-back bend with the pelvis rolling back (slump): the shoulders hardly move forward"),
+        _clip("gl_twist18_03", "glute", S, 623, "small_woman", "right", side="right", camera=cam(30, 1.1),
+              seconds=14, mistakes=[_m("twist", 7.0, 11.0, "mild", deg=18.0)], look=_varied(623, light=WARM),
+              notes="mild 18-deg twist mid-hold"),
+        _clip("gl_correct_lean_04", "glute", S, 624, "older_woman", "left", side="left", camera=cam(-20, 0.7),
+              seconds=14, params={"deepen": [14.0, 7.0, 11.0]}, look=_varied(624, clutter=True, light=WARM),
+              notes="correct: leans 14 deg further forward from the hips mid-hold, back neutral"),
+        _clip("gl_twist16_start_05", "glute", S, 625, "big_young_man", "right", side="left", camera=cam(25, 1.2, 0.7),
+              seconds=13, mistakes=[_from_start("twist", 99.0, "mild", deg=16.0)],
+              look=_varied(625, loose=0.03, wall=3),
+              notes="sits into the stretch already twisted 16 deg, keeps it"),
+        _clip("ham_correct_loose_06", "hamstring", S, 606, "older_woman", "right", camera=cam(-20, 1.2, 0.7),
+              seconds=13, look=_varied(606, loose=0.05, loose_pants=0.03, light=COOL),
+              notes="correct hinge in loose clothes (top up to 5 cm, trousers up to 3 cm off the skin)"),
+        _clip("hf_arch11_late_06", "hip-flexor", S, 616, "tall_woman", "left", side="left",
+              camera=cam(25, 0.9, yfov=50), seconds=14, params={"arch_pelvis": 0.9},
+              mistakes=[_m("arching", 8.5, 99.0, "mild", deg=11.0)], look=_varied(616, light=WARM),
+              notes="a mild 11-deg arch with the trunk about upright develops at 8.5 s and stays"),
+    ]
+
+
+def heldout_clips_issue12() -> list[ClipSpec]:
+    """Issue 12, held out: other bodies and seeds, mild mistakes, a correct clip for every position, and other
+    timelines (mistake from the start, late onset, two episodes)."""
+    S = "heldout"
+    return [
+        _clip("ho_ham_round15_start_04", "hamstring", S, 9601, "stocky_woman", "right", camera=cam(20, 0.8),
+              seconds=14, mistakes=[_from_start("rounding", 10.5, "mild", deg=15.0)],
+              look=_varied(9601, loose=0.04), notes="mild rounding from the start, straightens at 10.5 s"),
+        _clip("ho_ham_correct_flexdeep_05", "hamstring", S, 9602, "thin_old_man", "left", camera=cam(-10, 0.3),
+              seconds=13, params={"hinge_deg": 100.0, "lumbar_deg": -2.0, "thoracic_deg": 4.0},
+              look=_varied(9602, light=COOL), notes="deep flat-back hinge, correct"),
+        _clip("ho_ham_round_late_06", "hamstring", S, 9603, "thin_old_man", "right", camera=cam(-15, 1.2, 0.65),
+              seconds=16, mistakes=[_m("rounding", 11.5, 99.0, "mild", deg=18.0)],
+              look=_varied(9603, clutter=True, light=WARM), notes="late onset: rounds 18 deg at 11.5 s, keeps it"),
+        _clip("ho_hf_arch12_start_04", "hip-flexor", S, 9611, "thin_old_man", "left", side="right",
+              camera=cam(-25, 1.0), seconds=13, params={"arch_pelvis": 0.85},
+              mistakes=[_from_start("arching", 99.0, "mild", deg=12.0)], look=_varied(9611, loose=0.04),
+              notes="kneels straight into a mild 12-deg arch, trunk about upright, keeps it"),
+        _clip("ho_hf_correct_hands_glide_05", "hip-flexor", S, 9612, "stocky_woman", "right", side="left",
+              camera=cam(15, 0.5, yfov=60), seconds=14, params={"hands": "hips", "deepen": [10.0, 7.0, 11.0]},
+              look=_varied(9612, wall=1), notes="correct: hands on the hips, the hips glide forward mid-hold"),
+        _clip("ho_gl_slump_start_03", "glute", S, 9621, "stocky_woman", "left", side="left", camera=cam(0, 1.0),
+              seconds=14, params={"bend_pelvis": 0.9, "bend_thoracic": 0.25},
+              mistakes=[_from_start("forward_bend", 10.5, deg=25.0)], look=_varied(9621, loose=0.045),
+              notes="slumps (pelvis rolling back) as she sits into the stretch, straightens at 10.5 s"),
+        _clip("ho_gl_twist17_twice_04", "glute", S, 9622, "thin_old_man", "right", side="right",
+              camera=cam(30, 1.1, yfov=38), seconds=16,
+              mistakes=[_m("twist", 6.5, 10.2, "mild", deg=17.0), _m("twist", 11.0, 14.7, "mild", deg=17.0)],
+              look=_varied(9622, clutter=True), notes="two mild 17-deg twists"),
+        _clip("ho_gl_correct_lean_05", "glute", S, 9623, "stocky_woman", "right", side="right",
+              camera=cam(-20, 0.9), seconds=13, params={"deepen": [15.0, 6.5, 10.5]},
+              look=_varied(9623, loose=0.03, light=WARM), notes="correct: leans further forward from the hips"),
+    ]
+
+
 def clip_set(name: str) -> list[ClipSpec]:
     if name == "dev":
-        return dev_clips()
+        return dev_clips() + dev_clips_issue12()
     if name == "heldout":
-        return heldout_clips()
+        return heldout_clips() + heldout_clips_issue12()
     raise ValueError(f"unknown set {name!r} (dev | heldout)")

@@ -14,7 +14,7 @@ import numpy as np
 
 from formcheck.synth.body import rot_x, rot_y
 from formcheck.synth.rig import BACK, FORWARD, UP, Poser, spine_rotations
-from formcheck.synth.timeline import breathing, sway
+from formcheck.synth.timeline import Episode, breathing, sway
 
 OTHER = {"L": "R", "R": "L"}
 
@@ -23,6 +23,12 @@ def _mistake(clip, name: str, t: float) -> float:
     """Scripted deviation for mistake ``name`` at ``t`` (amplitude x envelope, max over intervals)."""
     vals = [m.amplitude * m.envelope(t) for m in clip.mistakes if m.name == name]
     return max(vals) if vals else 0.0
+
+
+def _deepen(prm: dict, t: float) -> float:
+    """A correct deepening of the stretch during the hold (``params["deepen"] = [deg, onset_s, offset_s]``):
+    further hinge or lean from the hips, or the hips gliding further forward in the lunge."""
+    return Episode(*prm["deepen"])(t) if "deepen" in prm else 0.0
 
 
 def _env(clip, name: str, t: float) -> float:
@@ -64,7 +70,9 @@ def hamstring(p: Poser, t: float, clip, ph) -> dict:
     sw = sway(t, ph[1:3])
     # rounding: the low back flexes, the pelvis gives a little back (posterior tilt), the
     # upper back follows and the hands reach down towards the toes
-    tilt = s * hinge - 0.30 * rnd + 1.0 * br + 0.8 * sw * s
+    tilt = s * hinge - prm.get("round_pelvis", 0.30) * rnd + 1.0 * br + 0.8 * sw * s
+    if "deepen" in prm:
+        tilt += _deepen(prm, t)
     lumbar = s * prm.get("lumbar_deg", -3.0) + rnd
     thor = s * prm.get("thoracic_deg", 6.0) + 0.45 * rnd + 0.8 * br
     p.local.update(spine_rotations(lumbar, thor, neck_flex=s * 8.0 - 0.2 * rnd))
@@ -109,8 +117,11 @@ def hip_flexor(p: Poser, t: float, clip, ph) -> dict:
     ext = (
         s * prm.get("hip_ext_deg", 18.0) + 4.0 + 1.0 * sw
     )  # back thigh behind vertical (world)
-    # arching: pelvis tips forward, lumbar extends, trunk leans back
-    tilt = s * prm.get("tuck_deg", -6.0) + 0.40 * arch + 0.6 * br
+    if "deepen" in prm:  # the hips glide forward: the back thigh extends further
+        ext += _deepen(prm, t)
+    # arching: pelvis tips forward, lumbar extends, trunk leans back (less when "arch_pelvis" is near 1:
+    # the pelvis tips as much as the low back extends and the trunk stays about upright)
+    tilt = s * prm.get("tuck_deg", -6.0) + prm.get("arch_pelvis", 0.40) * arch + 0.6 * br
     lumbar = s * prm.get("lumbar_deg", 0.0) - arch
     thor = -0.15 * arch + 0.6 * br
     p.local.update(spine_rotations(lumbar, thor, neck_flex=0.2 * arch))
@@ -134,6 +145,9 @@ def hip_flexor(p: Poser, t: float, clip, ph) -> dict:
         [fx * 0.14, knee_y - 0.95 * (l1f + 0.12) - 0.02, p.ankle_height]
     )
     p.place_leg(front_leg, front_ank, FORWARD + 0.8 * UP)
+    if prm.get("hands") == "hips":
+        _hands_on_hips(p)
+        return {}
     # hands rest on the front thigh near the knee
     posed = p.fk()
     fk_ = p.pos(posed, f"lowerleg01.{front_leg}")
@@ -143,6 +157,15 @@ def hip_flexor(p: Poser, t: float, clip, ph) -> dict:
         tgt = fh + 0.72 * (fk_ - fh) + np.array([sx * 0.045, 0.02, 0.075])
         p.place_arm(sd, tgt, BACK + np.array([sx * 0.6, 0, 0]) - 0.3 * UP)
     return {}
+
+
+def _hands_on_hips(p: Poser) -> None:
+    """Hands on the iliac crests, elbows out to the sides and a little back."""
+    posed = p.fk()
+    for sd in "LR":
+        sx = 1.0 if sd == "L" else -1.0
+        crest = p.pos(posed, f"upperleg01.{sd}") + p.root_R @ np.array([sx * 0.075, 0.015, 0.10])
+        p.place_arm(sd, crest, np.array([sx * 1.0, 0.5, 0.0]))
 
 
 # ------------------------------------------------------------------ glute (figure-4 on a box)
@@ -164,10 +187,13 @@ def glute(p: Poser, t: float, clip, ph) -> dict:
     tw = _mistake(clip, "twist", t)
     br = breathing(t, ph[0])
     seat = clip.seat_height
-    # hinge at the hips; when bending through the back the pelvis tilts a bit less
-    tilt = s * prm.get("hinge_deg", 28.0) - 3.0 - 0.25 * fb + 0.5 * br
+    # hinge at the hips; when bending through the back the pelvis tilts a bit less ("bend_pelvis" near 1:
+    # the pelvis rolls back as far as the low back bends, a slump that hardly moves the shoulders forward)
+    tilt = s * prm.get("hinge_deg", 28.0) - 3.0 - prm.get("bend_pelvis", 0.25) * fb + 0.5 * br
+    if "deepen" in prm:  # leaning further forward from the hips
+        tilt += _deepen(prm, t)
     lumbar = s * prm.get("lumbar_deg", -2.0) + fb
-    thor = 3.0 + 0.4 * fb + 0.6 * br
+    thor = 3.0 + prm.get("bend_thoracic", 0.4) * fb + 0.6 * br
     sgn = 1.0 if work == "L" else -1.0  # twist turns the chest towards the crossed knee
     p.local.update(spine_rotations(lumbar, thor, twist=sgn * tw, neck_flex=0.15 * fb))
     hip_z = seat + p.seat_offset

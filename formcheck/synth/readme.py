@@ -24,6 +24,18 @@ How to read the truth:
   tipping forward and the trunk leaning back; twist: thorax-vs-pelvis rotation in degrees; over_extension: pelvis
   lift in metres; jerky_pumping: multiplier of the pumping amplitude, with sharp reversals and a faster rhythm).
 - `hold`: from when the person has settled into the position (after getting into it) to the end.
+- A mistake can arrive **with the position** (the person hinges, kneels or sits straight into it): it grows with
+  the move into the position, its interval starts with the `hold`, and its `mistake_details` entry says
+  `"from_hold_start": true` (with `ramp_out_s`, how long the late correction takes, if there is one). Otherwise
+  a mistake starts during the hold. `amplitude` may differ from the severity's default (e.g. a mild 14-deg rounding).
+- `params`: how the clip differs from the default motion, e.g. `hinge_deg` (hip hinge), `deepen` ([deg, from s,
+  to s]: a correct move further into the stretch from the hips, or the hips gliding forward in the lunge),
+  `arch_pelvis` (near 1: the arch comes from the pelvis tipping, the trunk stays about upright), `bend_pelvis` /
+  `bend_thoracic` (near 1 / small: a glute forward bend with the pelvis rolling back, a slump that hardly moves the
+  shoulders forward), `hands: hips`.
+- `look.loose_m` / `loose_pants_m`: loose clothes, standing off the skin by up to that much (a smooth random
+  field), so the outline is not the spine's; `body.belly_m` / `buttocks_m`: extra soft tissue the body model has
+  no control for.
 - `frames.lumbar_flexion_deg`: + flexion (rounding) / - extension (arching) vs the rig's neutral lumbar curve.
 - `camera.yaw_deg`: 0 = square side view; + turns the camera towards the person's front (90 = front view).
 - `facing`: the way the person faces in the image; for the lying positions, the side of the image the head is on.
@@ -35,7 +47,7 @@ The bed decompression is scripted as lying on the back along a bed with the knee
 lower legs hanging, rocking the pelvis gently (the hanging lower legs are partly hidden behind the bed from
 a camera at bed height, as they would be in a real room).
 
-| clip | stretch | side | facing | camera (yaw, height, distance) | body | mistakes: severity [interval s] | s | MB |
+| clip | stretch | side | facing | camera (yaw, height, distance) | body | mistakes: severity amplitude [interval s] | s | MB |
 |---|---|---|---|---|---|---|---|---|
 """
 
@@ -56,24 +68,21 @@ def write_readme(
         mb = mp4.stat().st_size / 1e6 if mp4.exists() else 0.0
         total += mb
         det = d.get("mistake_details", [])
-        ms = (
-            "; ".join(
-                f"{x['mistake']}: {x['severity']} [{x['interval'][0]:.1f}-{x['interval'][1]:.1f}]"
-                for x in det
-            )
-            or "none (correct)"
-        )
+        ms = "; ".join(_mistake_cell(x) for x in det) or "none (correct)"
         cam = d["camera"]
         view = cam["view"] + (" (abstain)" if d["expected_abstain"] else "")
+        lens = f", fov {cam['yfov_deg']:.0f} deg" if cam.get("yfov_deg", 46.0) != 46.0 else ""
+        loose = d["look"].get("loose_m", 0.0)
+        body = d["body"]["name"] + (f", loose top {loose * 100:.1f} cm" if loose else "")
         dur = d["n_frames"] / d["fps"]
         rows.append(
             f"| {d['clip']} | {d['stretch']} | {d['side'] or '-'} | {d['facing']} | {view} "
-            f"{cam['yaw_deg']:+.0f} deg, {cam['height_m']:.2f} m, {cam['distance_m']:.2f} m | "
-            f"{d['body']['name']} | {ms} | {dur:.0f} | {mb:.2f} |"
+            f"{cam['yaw_deg']:+.0f} deg, {cam['height_m']:.2f} m, {cam['distance_m']:.2f} m{lens} | "
+            f"{body} | {ms} | {dur:.0f} | {mb:.2f} |"
         )
         if rates:
             r = rates.get(d["clip"])
-            rows[-1] += f" {r['rate'] * 100:.1f} % |" if r else " |"
+            rows[-1] += f" {r['rate'] * 100:.1f} % |" if r else " not measured |"
     header = HEADER.format(title=title, split=split, folder=folder.name)
     if rates:
         header = header.replace("| s | MB |\n|---|", "| s | MB | detected |\n|---|---|")
@@ -89,6 +98,16 @@ def write_readme(
     out = folder / "README.md"
     out.write_text(text)
     return out
+
+
+_UNITS = {"over_extension": " m", "jerky_pumping": "x"}
+
+
+def _mistake_cell(x: dict) -> str:
+    """e.g. ``rounding: mild 15 deg [5.0-13.0] from the hold start``."""
+    amp = f"{x['amplitude']:g}{_UNITS.get(x['mistake'], ' deg')}"
+    start = " from the hold start" if x.get("from_hold_start") else ""
+    return f"{x['mistake']}: {x['severity']} {amp} [{x['interval'][0]:.1f}-{x['interval'][1]:.1f}]{start}"
 
 
 def _notes(folder: Path) -> str:

@@ -9,6 +9,7 @@ import numpy as np
 
 from formcheck.synth import truth as truth_mod
 from formcheck.synth.body import Body, rot_z
+from formcheck.synth.clothing import dressed_identity
 from formcheck.synth.motions import LYING, MOTIONS, PROPS, no_props
 from formcheck.synth.rig import Poser
 from formcheck.synth.scene import Camera, Renderer
@@ -92,18 +93,25 @@ def build_truth(spec: ClipSpec, times, meas) -> dict:
                 continue
             env = np.array([m.envelope(float(t)) for t in times])
             for iv in truth_mod.intervals(times, env >= 0.5):
+                # a mistake that arrives with the position is judged from the start of the hold
+                from_hold_start = iv[0] < hold[0][0]
+                if from_hold_start:
+                    iv[0] = hold[0][0]
                 mistakes[name].append(iv)
-                details.append(
-                    {
-                        "mistake": name,
-                        "interval": iv,
-                        "severity": m.severity,
-                        "amplitude": m.amplitude,
-                        "ramp_s": m.ramp,
-                        "scripted_onset_s": m.onset,
-                        "scripted_offset_s": m.offset,
-                    }
-                )
+                detail = {
+                    "mistake": name,
+                    "interval": iv,
+                    "severity": m.severity,
+                    "amplitude": m.amplitude,
+                    "ramp_s": m.ramp,
+                    "scripted_onset_s": m.onset,
+                    "scripted_offset_s": m.offset,
+                }
+                if m.ramp_out is not None:
+                    detail["ramp_out_s"] = m.ramp_out
+                if from_hold_start:
+                    detail["from_hold_start"] = True
+                details.append(detail)
     cam = spec.camera.to_json()
     return {
         "schema": truth_mod.SCHEMA,
@@ -204,6 +212,7 @@ def render_clip(
     rend = Renderer(
         spec.width, spec.height, cam, spec.look, _world_props(spec, R_h, offset), body
     )
+    dressed = dressed_identity(body, spec.look, spec.seed)
     mp4 = out_dir / f"{spec.name}.mp4"
     container = av.open(str(mp4), mode="w")
     stream = container.add_stream("libx264", rate=spec.fps)
@@ -214,7 +223,7 @@ def render_clip(
     t0 = time.time()
     try:
         for k, (local, rR, rp, _) in enumerate(frames):
-            posed = body.skin(local, R_h @ rR, R_h @ rp + offset)
+            posed = body.skin(local, R_h @ rR, R_h @ rp + offset, identity=dressed)
             img = rend.render(posed.verts)
             frame = av.VideoFrame.from_ndarray(img, format="rgb24")
             for pkt in stream.encode(frame):
@@ -257,13 +266,14 @@ def preview(spec: ClipSpec, times: list[float], path: Path, cols: int = 2) -> Pa
     rend = Renderer(
         spec.width, spec.height, cam, spec.look, _world_props(spec, R_h, offset), body
     )
+    dressed = dressed_identity(body, spec.look, spec.seed)
     imgs = []
     try:
         for t in times:
             k = int(np.clip(round(t * spec.fps), 0, len(frames) - 1))
             local, rR, rp, _ = frames[k]
             imgs.append(
-                rend.render(body.skin(local, R_h @ rR, R_h @ rp + offset).verts)
+                rend.render(body.skin(local, R_h @ rR, R_h @ rp + offset, identity=dressed).verts)
             )
     finally:
         rend.close()

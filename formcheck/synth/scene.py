@@ -12,6 +12,8 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
+from formcheck.synth.body import vertex_normals
+
 os.environ.setdefault("PYOPENGL_PLATFORM", "osmesa")
 
 
@@ -112,9 +114,12 @@ class Look:
     light_dir: tuple = (-0.4, -0.6, -1.0)  # direction the key light travels
     ambient: float = 0.35
     clutter: list[Box] = field(default_factory=list)
+    light_color: tuple = (1.0, 1.0, 1.0)  # of the key light (warm lamp, cool daylight)
+    loose_m: float = 0.0  # a loose top stands off the skin by up to this much (see clothing.py)
+    loose_pants_m: float = 0.0  # loose trousers, likewise
 
     def to_json(self) -> dict:
-        return {
+        out = {
             "shirt": list(self.shirt),
             "pants": list(self.pants),
             "skin": list(self.skin),
@@ -125,6 +130,13 @@ class Look:
             "ambient": self.ambient,
             "clutter_boxes": len(self.clutter),
         }
+        # only written when used, so the truth of clips made before these existed stays as it was
+        if self.light_color != (1.0, 1.0, 1.0):
+            out["light_color"] = list(self.light_color)
+        if self.loose_m or self.loose_pants_m:
+            out["loose_m"] = self.loose_m
+            out["loose_pants_m"] = self.loose_pants_m
+        return out
 
 
 # bones whose vertices are clothed by the shirt / the trousers
@@ -174,16 +186,6 @@ def vertex_colors(body, look: Look) -> np.ndarray:
     return col
 
 
-def vertex_normals(v: np.ndarray, tris: np.ndarray) -> np.ndarray:
-    a, b, c = v[tris[:, 0]], v[tris[:, 1]], v[tris[:, 2]]
-    fn = np.cross(b - a, c - a)
-    n = np.zeros_like(v)
-    for k in range(3):
-        np.add.at(n, tris[:, k], fn)
-    n /= np.linalg.norm(n, axis=1, keepdims=True) + 1e-12
-    return n
-
-
 class Renderer:
     """Holds a pyrender scene: static room and props, a body mesh replaced per frame."""
 
@@ -231,7 +233,7 @@ class Renderer:
         L = np.eye(4)
         L[:3, 0], L[:3, 1], L[:3, 2] = x, y, z
         self.scene.add(
-            pr.DirectionalLight(color=np.ones(3), intensity=look.light_intensity),
+            pr.DirectionalLight(color=np.asarray(look.light_color, float), intensity=look.light_intensity),
             pose=L,
         )
         # a soft fill light from the camera side

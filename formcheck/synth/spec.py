@@ -76,6 +76,50 @@ BODIES = {
         height=0.369,
         proportions=0.5,
     ),  # 1.71 m
+    # added for issue 12 (starting in the mistake, loose clothes): two more dev bodies ...
+    "older_woman": BodyShape(
+        "older_woman",
+        gender=1,
+        age=0.97,
+        muscle=0.3,
+        weight=0.72,
+        height=0.30,
+        proportions=0.45,
+        belly_m=0.035,
+        buttocks_m=0.02,
+    ),  # 1.54 m
+    "big_young_man": BodyShape(
+        "big_young_man",
+        gender=0,
+        age=0.68,
+        muscle=0.45,
+        weight=0.88,
+        height=0.47,
+        proportions=0.5,
+        belly_m=0.06,
+    ),  # 1.88 m
+    # ... and two more held-out ones
+    "stocky_woman": BodyShape(
+        "stocky_woman",
+        gender=0.9,
+        age=0.8,
+        muscle=0.5,
+        weight=0.75,
+        height=0.36,
+        proportions=0.4,
+        belly_m=0.02,
+        buttocks_m=0.045,
+    ),  # 1.63 m
+    "thin_old_man": BodyShape(
+        "thin_old_man",
+        gender=0.05,
+        age=0.98,
+        muscle=0.25,
+        weight=0.3,
+        height=0.44,
+        proportions=0.55,
+        belly_m=0.03,
+    ),  # 1.81 m
 }
 
 

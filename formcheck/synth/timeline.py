@@ -57,16 +57,26 @@ class Mistake:
     offset: float  # end of the ramp out (s)
     severity: str = "moderate"
     ramp: float = 1.2  # seconds to ramp in / out
+    deg: float | None = None  # amplitude other than the severity's default (e.g. a 13 deg mild rounding)
+    ramp_out: float | None = None  # seconds to ramp out, when not ``ramp``
 
     @property
     def amplitude(self) -> float:
-        return AMPLITUDES[self.name][self.severity]
+        return AMPLITUDES[self.name][self.severity] if self.deg is None else self.deg
 
     def envelope(self, t: float) -> float:
         """0..1: how much of the mistake is present at time t."""
         up = smoothstep((t - self.onset) / self.ramp)
-        down = smoothstep((self.offset - t) / self.ramp)
+        down = smoothstep((self.offset - t) / (self.ramp_out or self.ramp))
         return float(min(up, down))
+
+    @classmethod
+    def with_position(cls, name: str, settle: "Settle", offset: float, severity: str = "moderate",
+                      deg: float | None = None) -> "Mistake":
+        """A mistake that arrives together with the position: it grows with the move into it (same start and
+        duration as ``settle``) and is fully there when the person arrives; ``offset`` is when it is corrected
+        (past the clip's end = held to the end)."""
+        return cls(name, settle.start, offset, severity, ramp=settle.duration, deg=deg, ramp_out=1.2)
 
 
 @dataclass(frozen=True)
@@ -83,6 +93,22 @@ class Settle:
     @property
     def hold_start(self) -> float:
         return self.start + self.duration + self.extra
+
+
+@dataclass(frozen=True)
+class Episode:
+    """A correct movement during the hold (e.g. leaning further from the hips): ``amount`` (stretch-specific
+    units, degrees for all current uses) is reached ``ramp`` s after ``onset`` and given back from ``offset``."""
+
+    amount: float
+    onset: float
+    offset: float
+    ramp: float = 1.5
+
+    def __call__(self, t: float) -> float:
+        up = smoothstep((t - self.onset) / self.ramp)
+        down = smoothstep((self.offset - t) / self.ramp)
+        return self.amount * float(min(up, down))
 
 
 def breathing(t: float, phase: float, period: float = 4.2) -> float:
