@@ -15,6 +15,7 @@ from .coverage import Coverage, coverage
 from .draw import annotate, shown_metrics
 from .model_files import DEFAULT_MODEL, model_path, sha256_of
 from .parallel import default_workers, observe_video, worth_sharing
+from .pictures import MomentPictures
 from .pipeline import FrameResult, Judge, Observer, get_stretch
 from .positions import most_seen_stretch
 from .session import FlaggedFrame
@@ -121,10 +122,12 @@ def analyze_video(path: str | Path, stretch: str, *, model: str = DEFAULT_MODEL,
         judge = AutoJudge() if auto else Judge(spec)
         writer = stack.enter_context(H264Writer(tmp, info.fps, info.width, info.height)) if tmp else None
         analysis = Analysis(info, stretch, model)
+        pictures = MomentPictures()
         for index, ((t, rgb), seen) in enumerate(observed):
             if seen.pose.t != t:
                 raise RuntimeError(f"frame {index}: observation for t={seen.pose.t}, frame at t={t}")
             result = judge(seen, rgb)
+            pictures.update(rgb, result, judge.session.flagged_frames)
             analysis.frames.append(frame_record(result))
             if writer:
                 writer.write(annotate(rgb, result, shown_metrics(judge.stretch) if judge.stretch else []))

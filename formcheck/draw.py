@@ -39,6 +39,19 @@ def draw_skeleton(frame: np.ndarray, pose: PoseFrame, color=WHITE) -> None:
         cv2.circle(frame, tuple(np.rint(point).astype(int)), thickness + 1, color, -1, cv2.LINE_AA)
 
 
+CONTOUR = (80, 200, 255)  # the back outline read from the segmentation mask
+
+
+def draw_contour(frame: np.ndarray, points: np.ndarray | None, size: tuple[int, int], color=None) -> None:
+    """The back outline (``points`` in pixels of a ``size`` frame), scaled to ``frame``."""
+    width, height = size
+    if points is None or len(points) < 2:
+        return
+    scaled = points * (frame.shape[1] / width, frame.shape[0] / height)
+    cv2.polylines(frame, [np.rint(scaled).astype(np.int32)], False, color or CONTOUR,
+                  max(2, round(3 * _scale(frame))), cv2.LINE_AA)
+
+
 def draw_banner(frame: np.ndarray, text: str, color) -> None:
     scale = _scale(frame)
     height = round(34 * scale)

@@ -13,12 +13,11 @@ from dataclasses import dataclass
 import cv2
 import numpy as np
 
-from formcheck.draw import BAD, GOOD, NEUTRAL, WHITE, annotate, shown_metrics
+from formcheck.draw import BAD, GOOD, NEUTRAL, WHITE, annotate, draw_contour, shown_metrics
 from formcheck.pipeline import FrameResult
 from formcheck.rules import Condition, Mistake, Stretch
 
 AMBER = (240, 170, 30)
-CONTOUR = (80, 200, 255)
 
 
 @dataclass(frozen=True)
@@ -112,15 +111,6 @@ def _scale(frame: np.ndarray) -> float:
     return max(0.5, frame.shape[0] / 480)
 
 
-def draw_contour(frame: np.ndarray, points: np.ndarray, size: tuple[int, int], color=CONTOUR) -> None:
-    width, height = size
-    if points is None or len(points) < 2:
-        return
-    scaled = points * (frame.shape[1] / width, frame.shape[0] / height)
-    cv2.polylines(frame, [np.rint(scaled).astype(np.int32)], False, color, max(2, round(3 * _scale(frame))),
-                  cv2.LINE_AA)
-
-
 def draw_gauge(frame: np.ndarray, reading: Reading) -> None:
     """A vertical bar at the right edge: green/amber/red zones from the thresholds and a marker at the value."""
     scale = _scale(frame)
@@ -183,7 +173,7 @@ def paint(frame: np.ndarray, overlay: Overlay | None) -> np.ndarray:
         pose = overlay.result.pose
         mistake = overlay.result.verdict.status == "mistake"
         if overlay.contour is not None:
-            draw_contour(out, overlay.contour, (pose.width, pose.height), BAD if mistake else CONTOUR)
+            draw_contour(out, overlay.contour, (pose.width, pose.height), BAD if mistake else None)
         if overlay.reading is not None:
             draw_gauge(out, overlay.reading)
     draw_hud(out, overlay.hud)

@@ -61,7 +61,12 @@ def _enlarge(shot: ReviewShot, video_path: str | None) -> None:
     picture = shot.large
     if picture is None and video_path:
         picture = _frame_from_video(video_path, shot.t)
-    st.image(picture or shot.thumb, width="stretch")
+    if shot.good:  # side by side (stacked on a phone): what went wrong and the person's own good form
+        flagged, good = st.columns(2)
+        flagged.image(picture or shot.thumb, width="stretch", caption=f"{shot.label} at {shot.t:.1f} s")
+        good.image(shot.good, width="stretch", caption="Your good form earlier in this hold")
+    else:
+        st.image(picture or shot.thumb, width="stretch")
     _describe(shot)
 
 
