@@ -1,9 +1,10 @@
 """Pictures of flagged moments for the review: the frame with the skeleton and the back outline drawn, at least
 ``PICTURE_WIDTH`` wide, beside a good-form frame of the same hold; JPEG/PNG encoding.
 
-Size budget: a 640×480 picture is about 40–80 kB as JPEG (quality ``JPEG_QUALITY``); a session keeps at most
-``formcheck.session.MAX_FLAGGED_FRAMES`` flagged moments, so at most about 5 MB per session in memory, and the
-history stores only the flagged picture of each (not the good-form one).
+Size budget: a session keeps at most ``formcheck.session.MAX_FLAGGED_FRAMES`` (60) flagged moments, two pictures
+each in memory, and the history stores one picture per moment (not the good-form one). A 640×480 JPEG at quality
+``JPEG_QUALITY`` measured 11–17 kB on rendered sample frames; budgeting 100 kB for a noisier camera frame, a saved
+session stays under 6 MB.
 """
 
 from __future__ import annotations
