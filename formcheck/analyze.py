@@ -12,7 +12,7 @@ from pathlib import Path
 from . import __version__
 from .auto import AUTO, OBSERVE_AS, AutoJudge
 from .coverage import Coverage, coverage
-from .draw import annotate, shown_metrics
+from .draw import annotate
 from .model_files import DEFAULT_MODEL, model_path, sha256_of
 from .parallel import default_workers, observe_video, worth_sharing
 from .pictures import MomentPictures
@@ -20,6 +20,7 @@ from .pipeline import FrameResult, Judge, Observer, get_stretch
 from .positions import most_seen_stretch
 from .session import FlaggedFrame
 from .video import H264Writer, VideoInfo, VideoReader, atomic_output, prefetch
+from .wording import frame_lines
 
 SCHEMA = "formcheck.analysis/1"
 
@@ -130,7 +131,8 @@ def analyze_video(path: str | Path, stretch: str, *, model: str = DEFAULT_MODEL,
             pictures.update(rgb, result, judge.session.flagged_frames)
             analysis.frames.append(frame_record(result))
             if writer:
-                writer.write(annotate(rgb, result, shown_metrics(judge.stretch) if judge.stretch else []))
+                lines = frame_lines(judge.stretch, result.metrics, result.verdict.values) if judge.stretch else []
+                writer.write(annotate(rgb, result, lines))
             if progress:
                 progress(index + 1, max(info.frame_count, index + 1))
         judge.session.finish(analysis.frames[-1]["t"])

@@ -94,6 +94,14 @@ def plan_seconds(steps: list[Step]) -> float:
     return sum(s.ready_s + s.target_s for s in steps)
 
 
+SETTLING_S = 120.0  # getting into each position takes a little longer than the countdowns
+
+
+def plan_minutes(steps: list[Step]) -> int:
+    """What the routine takes in whole minutes, as the pages say it ("about 8 minutes")."""
+    return round((plan_seconds(steps) + SETTLING_S) / 60)
+
+
 class Phase(StrEnum):
     WAITING = "waiting"  # no frame yet
     READY = "ready"  # get-ready countdown

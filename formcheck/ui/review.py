@@ -71,9 +71,12 @@ def _enlarge(shot: ReviewShot, video_path: str | None) -> None:
 
 
 def _describe(shot: ReviewShot) -> None:
-    value = "" if shot.value is None or not math.isfinite(shot.value) else f" · value {shot.value:.3g}"
-    st.markdown(f"**{shot.label}** at {shot.t:.1f} s{value}  \n{shot.hold}")
-    st.caption(f"Cue: {shot.cue}")
+    st.markdown(f"**{shot.label}** at {shot.t:.1f} s  \n{shot.hold}")
+    st.caption(f"What to do: {shot.cue}")
+    if shot.value is not None and math.isfinite(shot.value):
+        with st.expander("Advanced"):
+            st.caption(f"Value the rule compared with its limits: {shot.value:.3g} (for rules relative to your "
+                       "starting position, the change from it)")
 
 
 def render() -> None:
