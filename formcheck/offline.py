@@ -13,12 +13,13 @@ from __future__ import annotations
 import os
 
 DEAD_PROXY = "http://127.0.0.1:9"  # the discard port; nothing listens there
-PROXY_VARIABLES = ("https_proxy", "HTTPS_PROXY", "http_proxy", "HTTP_PROXY", "all_proxy", "ALL_PROXY")
+# The logs go to an https address; only its proxy variables are set, to leave plain-http settings alone.
+PROXY_VARIABLES = ("https_proxy", "HTTPS_PROXY")
 LOCAL = "localhost,127.0.0.1,::1"  # loopback stays direct (the app's own server, tests)
 
 
 def keep_native_requests_local() -> None:
-    """Point every proxy variable at a closed loopback port (also a user's own proxy: it would forward the logs)."""
+    """Point the https proxy at a closed loopback port (also over a user's own proxy: it would forward the logs)."""
     for name in PROXY_VARIABLES:
         os.environ[name] = DEAD_PROXY
     for name in ("no_proxy", "NO_PROXY"):
