@@ -19,6 +19,19 @@ WORDS = {
 }
 
 
+# The key measures' names on charts, with their units.
+METRIC_NAMES = {
+    "back_bulge": "low back curve (share of trunk length)",
+    "trunk_tilt": "trunk lean (°, + forward)",
+    "front_thigh_tilt": "leg swing speed (°/s)",
+    "pelvis_lift": "hip lift (share of trunk length)",
+}
+
+
+def metric_name(metric: str) -> str:
+    return METRIC_NAMES.get(metric, metric.replace("_", " "))
+
+
 def zone(cond: Condition, value: float) -> str:
     """"ok" inside the clear threshold, "warn" between clear and raise, "bad" beyond the raise threshold."""
     signed = (abs(value) if cond.both_ways else value) * cond.direction

@@ -140,7 +140,7 @@ def _show(result: dict) -> None:
     with summary:
         cov = result["coverage"]
         cols = st.columns(3)
-        cols[0].metric("Judged", f"{cov.judged_s:.0f} of {cov.total_s:.0f} s")
+        cols[0].metric("Judged", f"{cov.judged_s:.0f} s", help=f"of {cov.total_s:.0f} s of video")
         cols[1].metric("Good form", f"{cov.good_s:.0f} s")
         cols[2].metric("Mistakes flagged", len(result["events"]))
         coverage_caption(cov)

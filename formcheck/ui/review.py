@@ -123,7 +123,7 @@ def render() -> None:
                 if st.button("Enlarge", key=f"rv_enlarge_{key}_{row_start + offset}", icon=":material/zoom_in:"):
                     _enlarge(shot, review.video_path)
 
-    st.subheader("Key metric over time")
+    st.subheader("Over time")
     st.caption("The line is the measure formcheck judges the stretch by; shaded red spans are the flagged moments. "
                "Bands show good form (green), near the limit (amber) and the mistake zone (red).")
     for hold in review.holds:

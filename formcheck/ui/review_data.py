@@ -13,6 +13,7 @@ from formcheck.coverage import Coverage, coverage
 from formcheck.history import FlagRecord, HoldRecord, HoldTotals, SessionRecord
 from formcheck.pictures import encode_jpeg, encode_png
 from formcheck.rules import STRETCHES
+from formcheck.wording import metric_name
 
 from .coach import HoldLog
 from .overlay import gauge_range, key_condition
@@ -204,7 +205,7 @@ def timeline_chart(hold: ReviewHold, height: int = 260):
     if spec is None or not points:
         return None
     mistake_cond = key_condition(spec)
-    metric = spec.key_metric.replace("_", " ")
+    metric = metric_name(spec.key_metric)
     data = pd.DataFrame(points, columns=["t", "value", "status"])
     values = data["value"]
     lo, hi = float(values.min()), float(values.max())
