@@ -22,7 +22,8 @@ FLOOR_MISTAKES = ("rounding", "arching", "twist", "forward_bend")  # the routine
 
 
 def run_eval(directory, tmp_path):
-    result = run_cli("eval", directory, "--model", "full", "--json", tmp_path / "eval.json")
+    # Ten clips: minutes on a quiet 2-core machine, many more when it is shared; the limit only stops a hang.
+    result = run_cli("eval", directory, "--model", "full", "--json", tmp_path / "eval.json", timeout=1800)
     assert result.returncode == 0, result.stderr
     return json.loads((tmp_path / "eval.json").read_text())["summary"], result.stdout
 

@@ -23,7 +23,6 @@ from pathlib import Path
 import numpy as np
 
 REPO = Path(__file__).resolve().parent.parent
-SAMPLE = REPO / "sample_videos" / "ham_round_gross_02.mp4"
 WIDTHS = {"": (1400, 1800), "-phone": (390, 2600)}
 
 
@@ -73,7 +72,10 @@ def start_server(port: int, log: Path) -> subprocess.Popen:
 
 
 def shoot(page, path: Path) -> None:
-    page.wait_for_timeout(1500)  # charts and images settle
+    page.wait_for_timeout(500)
+    # Wait for the script run to finish (the "running" widget goes away), then for charts and images to settle.
+    page.locator('[data-testid="stStatusWidget"]').wait_for(state="hidden", timeout=120_000)
+    page.wait_for_timeout(2000)
     page.screenshot(path=str(path))
     print("wrote", path)
 
@@ -94,25 +96,27 @@ def main() -> None:
                 browser = p.chromium.launch(executable_path="/usr/bin/chromium", args=["--no-sandbox"])
                 for suffix, (width, height) in WIDTHS.items():
                     page = browser.new_page(viewport={"width": width, "height": height})
-                    for name, heading in (("routine", "Guided routine"), ("live", "Live coaching"),
-                                          ("history", "History"), ("about", "Guidance & about")):
-                        page.goto(f"{url}/{name}")
-                        page.get_by_role("heading", name=heading).first.wait_for(timeout=30_000)
+                    for name, path, heading in (("routine", "", "Guided routine"), ("live", "live", "Live coaching"),
+                                                ("history", "history", "History"),
+                                                ("about", "about", "Guidance & about")):
+                        page.goto(f"{url}/{path}")
+                        page.get_by_role("heading", name=heading).first.wait_for(timeout=120_000)
                         shoot(page, args.out / f"{name}{suffix}.png")
                     page.goto(f"{url}/analyze")
-                    page.get_by_role("heading", name="Analyze a video").wait_for(timeout=30_000)
-                    page.get_by_role("combobox", name="Sample video").click()
+                    page.get_by_role("heading", name="Analyze a video").wait_for(timeout=120_000)
+                    page.get_by_text("Bed decompression — good form").first.click()  # the first sample, shown
                     page.keyboard.type("rounding (gross)")  # the list is long: filter it, then take the match
                     page.keyboard.press("Enter")
-                    page.wait_for_timeout(1000)
+                    # The page reruns after a sample is picked; the stretch box then shows the sample's stretch.
+                    page.get_by_text("Hamstring stretch", exact=True).first.wait_for(timeout=120_000)
                     page.get_by_role("button", name="Analyze").click()
                     page.get_by_text("Judged", exact=True).first.wait_for(timeout=300_000)
                     shoot(page, args.out / f"analyze{suffix}.png")
                     page.get_by_role("link", name="Review flagged frames and the timeline").click()
-                    page.get_by_role("heading", name="Flagged moments").wait_for(timeout=30_000)
+                    page.get_by_role("heading", name="Flagged moments").wait_for(timeout=120_000)
                     shoot(page, args.out / f"review{suffix}.png")
                     page.get_by_role("button", name="Enlarge").first.click()
-                    page.get_by_text("Your good form earlier in this hold").wait_for(timeout=30_000)
+                    page.get_by_text("Your good form earlier in this hold").wait_for(timeout=120_000)
                     shoot(page, args.out / f"review-enlarged{suffix}.png")
                     page.close()
                 browser.close()
