@@ -12,13 +12,15 @@ from pathlib import Path
 from . import __version__
 from .auto import AUTO, OBSERVE_AS, AutoJudge
 from .coverage import Coverage, coverage
-from .draw import annotate, shown_metrics
+from .draw import annotate
 from .model_files import DEFAULT_MODEL, model_path, sha256_of
 from .parallel import default_workers, observe_video, worth_sharing
+from .pictures import MomentPictures
 from .pipeline import FrameResult, Judge, Observer, get_stretch
 from .positions import most_seen_stretch
 from .session import FlaggedFrame
 from .video import H264Writer, VideoInfo, VideoReader, atomic_output, prefetch
+from .wording import frame_lines
 
 SCHEMA = "formcheck.analysis/1"
 # Holds change slowly: with skip_frames, about JUDGE_FPS frames a second are judged (the live page judges ~15 too)
@@ -138,17 +140,20 @@ def analyze_video(path: str | Path, stretch: str, *, model: str = DEFAULT_MODEL,
         judge = AutoJudge() if auto else Judge(spec)
         writer = stack.enter_context(H264Writer(tmp, info.fps, info.width, info.height)) if tmp else None
         analysis = Analysis(info, stretch, model, step)
+        pictures = MomentPictures()
         for index, (t, rgb) in enumerate(frames):
             if index % step == 0:
                 seen = observe(rgb, t)
                 if seen is None or seen.pose.t != t:
                     raise RuntimeError(f"frame {index}: observation {seen and seen.pose.t} for the frame at t={t}")
                 result = judge(seen, rgb)
+                pictures.update(rgb, result, judge.session.flagged_frames)
                 analysis.frames.append(frame_record(result))
             else:
                 analysis.frames.append({**analysis.frames[-1], "t": round(t, 4), "held": True})
             if writer:
-                writer.write(annotate(rgb, result, shown_metrics(judge.stretch) if judge.stretch else []))
+                lines = frame_lines(judge.stretch, result.metrics, result.verdict.values) if judge.stretch else []
+                writer.write(annotate(rgb, result, lines))
             if progress:
                 progress(index + 1, max(info.frame_count, index + 1))
         if shared and next(observations, None) is not None:

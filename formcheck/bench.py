@@ -19,10 +19,11 @@ import numpy as np
 
 from .analyze import analyze_video, frame_step
 from .parallel import default_workers
-from .draw import annotate, shown_metrics
+from .draw import annotate
 from .pipeline import Pipeline, get_stretch
 from .pose import PoseEstimator
 from .video import H264Writer, VideoReader
+from .wording import frame_lines
 
 WARMUP_FRAMES = 15
 ROUNDS = 3
@@ -156,7 +157,6 @@ def run_bench(video: Path, stretch: str = "hamstring", model: str = "full", fram
     say("decoding")
     images, fps, decode_s = decode_frames(video, frames + WARMUP_FRAMES)
     height, width = images[0].shape[:2]
-    shown = shown_metrics(spec)
 
     bare_s: list[float] = []
     stages: dict[str, list[float]] = {k: [] for k in ("pose", "metrics", "rules", "session", "draw", "encode")}
@@ -182,7 +182,7 @@ def run_bench(video: Path, stretch: str = "hamstring", model: str = "full", fram
                 start = time.perf_counter()
                 result = pipeline(body[i], t)
                 drawn_at = time.perf_counter()
-                picture = annotate(body[i], result, shown)
+                picture = annotate(body[i], result, frame_lines(spec, result.metrics, result.verdict.values))
                 stages["draw"].append(time.perf_counter() - drawn_at)
                 if writer:
                     encode_at = time.perf_counter()

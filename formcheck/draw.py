@@ -7,7 +7,6 @@ import numpy as np
 
 from .pipeline import FrameResult
 from .pose import SKELETON, PoseFrame
-from .rules import Stretch
 
 GOOD = (46, 160, 67)
 BAD = (220, 50, 47)
@@ -39,6 +38,19 @@ def draw_skeleton(frame: np.ndarray, pose: PoseFrame, color=WHITE) -> None:
         cv2.circle(frame, tuple(np.rint(point).astype(int)), thickness + 1, color, -1, cv2.LINE_AA)
 
 
+CONTOUR = (80, 200, 255)  # the back outline read from the segmentation mask
+
+
+def draw_contour(frame: np.ndarray, points: np.ndarray | None, size: tuple[int, int], color=None) -> None:
+    """The back outline (``points`` in pixels of a ``size`` frame), scaled to ``frame``."""
+    width, height = size
+    if points is None or len(points) < 2:
+        return
+    scaled = points * (frame.shape[1] / width, frame.shape[0] / height)
+    cv2.polylines(frame, [np.rint(scaled).astype(np.int32)], False, color or CONTOUR,
+                  max(2, round(3 * _scale(frame))), cv2.LINE_AA)
+
+
 def draw_banner(frame: np.ndarray, text: str, color) -> None:
     scale = _scale(frame)
     height = round(34 * scale)
@@ -47,32 +59,38 @@ def draw_banner(frame: np.ndarray, text: str, color) -> None:
                 0.55 * scale, WHITE, max(1, round(scale)), cv2.LINE_AA)
 
 
-def draw_values(frame: np.ndarray, values: dict[str, float], names: list[str]) -> None:
+def draw_text(frame: np.ndarray, text: str, org: tuple[int, int], size: float = 0.6, align: str = "left") -> None:
+    """White text on a dark plate, readable on light and dark scenes alike; ``org`` is the baseline's left (or,
+    with align="right", right) end."""
     scale = _scale(frame)
-    y = frame.shape[0] - round(10 * scale)
-    for name in reversed(names):
-        value = values.get(name)
-        if value is None or not np.isfinite(value):
-            continue
-        text = f"{name.replace('_', ' ')}: {value:.2f}" if abs(value) < 1.5 else f"{name.replace('_', ' ')}: {value:.0f} deg"
-        cv2.putText(frame, text, (round(10 * scale), y), cv2.FONT_HERSHEY_SIMPLEX, 0.5 * scale, (0, 0, 0),
-                    max(2, round(3 * scale)), cv2.LINE_AA)
-        cv2.putText(frame, text, (round(10 * scale), y), cv2.FONT_HERSHEY_SIMPLEX, 0.5 * scale, WHITE,
-                    max(1, round(scale)), cv2.LINE_AA)
-        y -= round(22 * scale)
+    font_scale, thickness = size * scale, max(1, round(1.5 * scale))
+    text = text.translate(_ASCII)
+    (width, height), base = cv2.getTextSize(text, cv2.FONT_HERSHEY_SIMPLEX, font_scale, thickness)
+    x, y = (org[0] - width, org[1]) if align == "right" else org
+    pad = round(4 * scale)
+    top, bottom = max(0, y - height - pad), min(frame.shape[0], y + base + pad)
+    left, right = max(0, x - pad), min(frame.shape[1], x + width + pad)
+    plate = frame[top:bottom, left:right]
+    plate[:] = (0.35 * plate).astype(np.uint8)
+    cv2.putText(frame, text, (x, y), cv2.FONT_HERSHEY_SIMPLEX, font_scale, WHITE, thickness, cv2.LINE_AA)
 
 
-def shown_metrics(stretch: Stretch) -> list[str]:
-    """The values printed on annotated frames: the stretch's key metric, then the hinge angles."""
-    return list(dict.fromkeys([stretch.key_metric, "hip_fold", "trunk_tilt"]))
+def draw_lines(frame: np.ndarray, lines: list[str], top: float = 64) -> None:
+    """Plain-language readings at the top left, under the banner: clear of the video player's controls."""
+    scale = _scale(frame)
+    y = round(top * scale)
+    for line in lines:
+        draw_text(frame, line, (round(10 * scale), y), 0.55)
+        y += round(26 * scale)
 
 
-def annotate(frame: np.ndarray, result: FrameResult, shown_metrics: list[str]) -> np.ndarray:
-    """Skeleton, key values and a status banner on a copy of ``frame``."""
+def annotate(frame: np.ndarray, result: FrameResult, lines: list[str], top: float = 64) -> np.ndarray:
+    """Skeleton, plain-language readings (``formcheck.wording.frame_lines``) and a status banner on a copy of
+    ``frame``."""
     out = frame.copy()
     verdict = result.verdict
     color = {"mistake": BAD, "good": GOOD}.get(verdict.status, NEUTRAL)
     draw_skeleton(out, result.pose, BAD if verdict.status == "mistake" else WHITE)
-    draw_values(out, result.metrics, shown_metrics)
+    draw_lines(out, lines, top)
     draw_banner(out, verdict.message, color)
     return out

@@ -13,6 +13,7 @@ from enum import IntEnum
 import numpy as np
 
 from .model_files import DEFAULT_MODEL, model_path
+from .offline import keep_native_requests_local
 
 N_LANDMARKS = 33
 
@@ -148,6 +149,7 @@ class PoseEstimator:
         from mediapipe.tasks.python.vision import PoseLandmarker, PoseLandmarkerOptions
         from mediapipe.tasks.python.vision.core.vision_task_running_mode import VisionTaskRunningMode
 
+        keep_native_requests_local()  # before the graph starts its logging thread
         self.model = model
         options = PoseLandmarkerOptions(
             base_options=BaseOptions(model_asset_path=str(model_path(model))),

@@ -38,6 +38,10 @@ class FlaggedFrame:
     value: float
     cue: str
     thumbnail: np.ndarray  # RGB, THUMB_WIDTH wide
+    # Drawn later by the caller, which has the pose (formcheck.pictures): the moment with the skeleton and the back
+    # outline, and a good-form frame of the same hold before it.
+    picture: np.ndarray | None = None
+    good_picture: np.ndarray | None = None
 
 
 class HoldTimer:

@@ -16,6 +16,7 @@ from types import SimpleNamespace
 from unittest import mock
 
 import av
+import cv2
 import numpy as np
 import pytest
 from conftest import SAMPLE_DIR
@@ -30,7 +31,8 @@ from formcheck.rules import STRETCHES, State, Verdict
 from formcheck.session import Session
 from formcheck.ui import coach as coach_mod
 from formcheck.ui.autosave import SessionSaver
-from formcheck.ui.coach import Coach, Phase, Step, encode_png, practice_steps, routine_steps
+from formcheck.pictures import encode_jpeg, encode_png
+from formcheck.ui.coach import Coach, Phase, Step, practice_steps, routine_steps
 from formcheck.ui.guides import all_guides
 from formcheck.ui.overlay import build_overlay, key_reading, paint
 from formcheck.ui.review_data import (ReviewHold, from_history, spans_from_series, timeline_chart,
@@ -219,12 +221,17 @@ def test_analyze_a_sample_video_then_review_and_history(webrtc):
     assert at.get("vega_lite_chart"), "a timeline chart per hold"
     at.button(key="rv_enlarge_analysis_0").click().run()
     assert not at.exception
+    shot = at.session_state["fc_analysis"]["review"].shots[0]
+    picture = cv2.imdecode(np.frombuffer(shot.large, np.uint8), cv2.IMREAD_COLOR)
+    assert picture.shape[1] >= 640, "the enlarged flagged moment is at least 640 px wide"
+    assert shot.good is not None and "Your good form earlier in this hold" in str([i.proto for i in at.get("image")])
 
     at.switch_page(PAGE.format("history_page")).run()
     assert not at.exception
     sessions = History().sessions()
     assert len(sessions) == 1 and sessions[0].kind == "video" and sessions[0].frames >= 1
-    assert SAMPLE.name in _texts(at)
+    assert "sample: rounding (" in _texts(at)  # samples are named in words, not by file name
+    assert SAMPLE.name not in _texts(at)
 
 
 FRONT_VIEW = SAMPLE_DIR / "ham_front_abstain_08.mp4"  # filmed from the front: nothing can be judged
@@ -862,11 +869,13 @@ def test_review_round_trips_through_history():
                       [{"mistake": "twist", "start_s": 2.0, "end_s": 4.0, "peak_value": 20.0}], series, "rule")
     from formcheck.ui.review_data import Review, ReviewShot
 
-    hold.shots.append(ReviewShot(2.0, "twist", "Twisting through the back", 20.0, "cue", thumb, b"jpeg", hold.title))
+    large = encode_jpeg(np.zeros((480, 640, 3), np.uint8))
+    hold.shots.append(ReviewShot(2.0, "twist", "Twisting through the back", 20.0, "cue", thumb, large, hold.title))
     review = Review("practice", "Practice: Glute stretch", datetime.now().astimezone(), [hold])
     store = History()
     back = from_history(store.session(store.add_session(to_session_record(review))))
-    assert back.holds[0].flags == 1 and back.shots[0].thumb == thumb and back.shots[0].large is None
+    # History keeps the large picture of a flagged moment (the review shows it in the gallery and enlarged).
+    assert back.holds[0].flags == 1 and back.shots[0].thumb == large and back.shots[0].large == large
     assert len(back.holds[0].series) == 50  # stored at 5 Hz
     assert back.holds[0].title == "Glute stretch — left side"
 
@@ -878,3 +887,27 @@ def test_camera_guides_are_valid_svg_for_every_stretch():
         root = ET.fromstring(svg)
         assert root.tag.endswith("svg")
         assert STRETCHES[name].camera_guide in root.get("aria-label")
+
+
+def test_moment_pictures_draw_the_outline_at_640_px_beside_a_good_frame():
+    from formcheck.metrics import BackContour
+    from formcheck.pictures import MomentPictures
+    from formcheck.session import FlaggedFrame
+
+    rgb = np.full((240, 320, 3), 200, np.uint8)  # a small, light frame: the picture is scaled up, not left small
+    contour = BackContour(np.array([100.0, 200.0]), np.array([0.0, -100.0]), np.array([-1.0, 0.0]),
+                          np.full(17, 0.1))
+
+    def result(status):
+        verdict = Verdict(0.0, status, "", {}, {}, True)
+        return FrameResult(PoseFrame.empty(0.0, 320, 240), {}, verdict, None, contour)
+
+    pictures, flagged = MomentPictures(), []
+    pictures.update(rgb, result("good"), flagged)
+    flagged.append(FlaggedFrame(1.0, "rounding", 0.05, "cue", rgb[:, :160]))
+    pictures.update(rgb, result("mistake"), flagged)
+    moment = flagged[0]
+    assert moment.picture.shape[:2] == (480, 640) and moment.good_picture.shape[:2] == (480, 640)
+    red = (moment.picture[..., 0] > 180) & (moment.picture[..., 1] < 90)
+    assert red.sum() > 100, "the back outline is drawn in red on the flagged moment"
+    assert not ((moment.good_picture[..., 0] > 180) & (moment.good_picture[..., 1] < 90)).any()

@@ -133,7 +133,8 @@ def _start_camera(page) -> None:
     for attempt in range(2):
         camera.get_by_role("button", name="START").click()
         try:
-            page.get_by_text("frames/s", exact=False).first.wait_for(timeout=20_000)
+            # The frame rate line sits in the (closed) "Advanced" expander: present once frames are analysed.
+            page.get_by_text("frames/s", exact=False).first.wait_for(state="attached", timeout=20_000)
             return
         except Exception:
             if attempt:

@@ -17,8 +17,8 @@ CLI = [sys.executable, "-m", "formcheck.cli"]
 SAMPLE_DIR_CLIP = Path(__file__).resolve().parent.parent / "sample_videos" / "towel_overext_mod_02.mp4"
 
 
-def run_cli(*args, cwd=None):
-    return subprocess.run([*CLI, *map(str, args)], capture_output=True, text=True, cwd=cwd, timeout=300)
+def run_cli(*args, cwd=None, timeout=300):
+    return subprocess.run([*CLI, *map(str, args)], capture_output=True, text=True, cwd=cwd, timeout=timeout)
 
 
 def write_clip(path: Path, frames: int = 30, size=(320, 240)):

@@ -27,7 +27,8 @@ HELDOUT_BEFORE_ISSUE12 = ["ho_ham_round_mod_01", "ho_ham_correct_deep_02", "ho_h
 
 
 def run_eval(directory, tmp_path):
-    result = run_cli("eval", directory, "--model", "full", "--json", tmp_path / "eval.json")
+    # Ten clips: minutes on a quiet 2-core machine, many more when it is shared; the limit only stops a hang.
+    result = run_cli("eval", directory, "--model", "full", "--json", tmp_path / "eval.json", timeout=1800)
     assert result.returncode == 0, result.stderr
     return json.loads((tmp_path / "eval.json").read_text())["summary"], result.stdout
 

@@ -10,7 +10,7 @@ want_test=0
 
 # mediapipe needs libGL/glib to import and EGL/GLES to create its graph (see NOTES in the brief).
 packages=(libgl1 libglib2.0-0 libegl1 libgles2)
-[[ $want_test == 1 ]] && packages+=(chromium fonts-dejavu-core)
+[[ $want_test == 1 ]] && packages+=(chromium fonts-dejavu-core strace iproute2)  # strace, ip: the network-namespace privacy test
 missing=()
 for pkg in "${packages[@]}"; do
   dpkg -s "$pkg" >/dev/null 2>&1 || missing+=("$pkg")

@@ -6,7 +6,7 @@ import streamlit as st
 
 from formcheck import __version__
 from formcheck.rules import STRETCHES
-from formcheck.ui.coach import ROUTINE_ORDER
+from formcheck.ui.coach import ROUTINE_ORDER, plan_minutes, routine_steps
 from formcheck.ui.common import DISCLAIMER
 from formcheck.ui.guides import guide_svg
 from formcheck.ui.routine import AFTER, BEFORE
@@ -18,7 +18,8 @@ def render() -> None:
 
     st.subheader("The routine")
     st.markdown(
-        "About ten minutes, two to three times a day (more often on bad days): the benefit builds up over time.\n\n"
+        f"About {plan_minutes(routine_steps())} minutes, two to three times a day (more often on bad days): the "
+        "benefit builds up over time.\n\n"
         "1. **Hip mobility** — hamstring, hip flexor and glute stretches, 30 seconds each (each side where the "
         "stretch is one-sided), relaxing into the stretch.\n"
         "2. **Low-back decompression** — lying across a bed with the legs hanging, then lying on a rolled towel.\n\n"

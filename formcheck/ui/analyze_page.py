@@ -12,7 +12,8 @@ import streamlit as st
 from formcheck.errors import FormcheckError
 from formcheck.history import History, data_dir
 from formcheck.rules import STRETCHES
-from formcheck.ui.common import model_name, sample_stretch, sample_videos, stretch_title, write_history
+from formcheck.ui.common import (model_name, sample_labels, sample_stretch, sample_videos, stretch_title,
+                                 write_history)
 from formcheck.ui.nav import page
 from formcheck.ui.review_data import from_analysis, to_session_record
 from formcheck.ui.verdict import conclusion, coverage_caption
@@ -71,8 +72,9 @@ def render() -> None:
     default_stretch = None
     upload = None
     if source == "Sample video":
-        video_path = st.selectbox("Sample video", samples, format_func=lambda p: p.name, key="an_sample")
-        display_name = video_path.name
+        labels = sample_labels(samples)
+        video_path = st.selectbox("Sample video", samples, format_func=labels.get, key="an_sample")
+        display_name = "sample: " + labels[video_path].split(" — ", 1)[-1]  # the stretch is named beside it
         default_stretch = sample_stretch(video_path)
     else:
         upload = st.file_uploader("Your video (side-on, whole body in view)", type=UPLOAD_TYPES, key="an_upload")
@@ -108,6 +110,7 @@ def render() -> None:
         else:
             review = from_analysis(analysis, display_name, str(annotated))
             result = {"review": review, "annotated": str(annotated), "name": display_name,
+                      "stem": Path(upload.name if upload is not None else video_path).stem,
                       "json": json.dumps(analysis.to_json(), indent=1), "stretch": stretch,
                       "detection_rate": analysis.detection_rate, "frames": len(analysis.frames),
                       "events": analysis.events, "coverage": analysis.coverage, "saved": None,
@@ -137,7 +140,7 @@ def _show(result: dict) -> None:
     with summary:
         cov = result["coverage"]
         cols = st.columns(3)
-        cols[0].metric("Judged", f"{cov.judged_s:.0f} of {cov.total_s:.0f} s")
+        cols[0].metric("Judged", f"{cov.judged_s:.0f} s", help=f"of {cov.total_s:.0f} s of video")
         cols[1].metric("Good form", f"{cov.good_s:.0f} s")
         cols[2].metric("Mistakes flagged", len(result["events"]))
         coverage_caption(cov)
@@ -155,7 +158,7 @@ def _show(result: dict) -> None:
         with video:
             st.video(str(annotated))
         with summary:
-            stem = Path(result["name"]).stem
+            stem = result["stem"]
             st.download_button("Download annotated video", annotated.read_bytes(), file_name=f"{stem}-formcheck.mp4",
                                mime="video/mp4", key="an_dl_video", icon=":material/download:")
             st.download_button("Download report (JSON)", result["json"], file_name=f"{stem}-formcheck.json",

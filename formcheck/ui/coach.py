@@ -26,6 +26,7 @@ import cv2
 import numpy as np
 
 from formcheck.coverage import GET_READY
+from formcheck.pictures import PICTURE_WIDTH, encode_jpeg, encode_png
 from formcheck.pipeline import Pipeline, get_stretch
 from formcheck.rules import STRETCHES
 from formcheck.session import THUMB_WIDTH
@@ -93,6 +94,14 @@ def plan_seconds(steps: list[Step]) -> float:
     return sum(s.ready_s + s.target_s for s in steps)
 
 
+SETTLING_S = 120.0  # getting into each position takes a little longer than the countdowns
+
+
+def plan_minutes(steps: list[Step]) -> int:
+    """What the routine takes in whole minutes, as the pages say it ("about 8 minutes")."""
+    return round((plan_seconds(steps) + SETTLING_S) / 60)
+
+
 class Phase(StrEnum):
     WAITING = "waiting"  # no frame yet
     READY = "ready"  # get-ready countdown
@@ -102,7 +111,8 @@ class Phase(StrEnum):
 
 @dataclass
 class Shot:
-    """One flagged moment: a PNG thumbnail (as stored in history) and a larger annotated JPEG."""
+    """One flagged moment: a PNG thumbnail, a larger annotated JPEG (at least PICTURE_WIDTH wide; what history
+    stores) and the hold's last good-form frame before it, drawn the same way."""
 
     t: float  # seconds since the hold's step began
     mistake: str
@@ -111,6 +121,7 @@ class Shot:
     cue: str
     thumb_png: bytes
     large_jpeg: bytes | None
+    good_jpeg: bytes | None = None
 
 
 @dataclass
@@ -170,17 +181,6 @@ class CoachView:
                 and self.last_frame_age_s >= CAMERA_LOST_S)
 
 
-def encode_png(rgb: np.ndarray) -> bytes:
-    ok, data = cv2.imencode(".png", cv2.cvtColor(np.ascontiguousarray(rgb), cv2.COLOR_RGB2BGR))
-    return data.tobytes() if ok else b""
-
-
-def encode_jpeg(rgb: np.ndarray, quality: int = 85) -> bytes:
-    ok, data = cv2.imencode(".jpg", cv2.cvtColor(np.ascontiguousarray(rgb), cv2.COLOR_RGB2BGR),
-                            [cv2.IMWRITE_JPEG_QUALITY, quality])
-    return data.tobytes() if ok else b""
-
-
 PipelineFactory = Callable[[str, str, str], Pipeline]  # (stretch, model, side)
 Checkpoint = Callable[["Coach"], object]  # saves the coach's holds so far (see formcheck.ui.autosave)
 
@@ -236,6 +236,7 @@ class Coach:
         self._events_base: list[dict] = []  # events of earlier pipelines of the same hold (after an idle pause)
         self._series_t = -math.inf
         self._next_due = 0.0
+        self._good_frame: tuple[np.ndarray, object] | None = None  # this hold's latest good-form frame and result
 
     # -- producer side (webrtc callback thread) -------------------------------------------------------------------
 
@@ -333,6 +334,7 @@ class Coach:
             self._pipeline_index = index
             self._shots_seen = self._events_seen = 0
             self._series_t = -math.inf
+            self._good_frame = None
             with self._lock:
                 resumed = self._logs[-1] if self._logs and self._logs[-1].index == index else None
                 if resumed is None:  # a new step
@@ -357,13 +359,19 @@ class Coach:
             if len(log.shots) + len(new_shots) >= MAX_SHOTS_PER_HOLD:
                 break
             # The picture with the overlay on it (skeleton, back contour, gauge) says more than the bare frame.
-            large = paint(rgb, build_overlay(spec, result))
+            large = _at_least_picture_width(paint(rgb, build_overlay(spec, result)))
             height, width = large.shape[:2]
             thumb = cv2.resize(large, (THUMB_WIDTH, max(1, round(height * THUMB_WIDTH / width))),
                                interpolation=cv2.INTER_AREA)
+            good = None
+            if self._good_frame is not None:
+                good_rgb, good_result = self._good_frame
+                good = encode_jpeg(_at_least_picture_width(paint(good_rgb, build_overlay(spec, good_result))))
             label = labels.get(flagged.mistake, flagged.mistake)
             new_shots.append(Shot(flagged.t - log.started_t, flagged.mistake, label, float(flagged.value), flagged.cue,
-                                  encode_png(thumb), encode_jpeg(large)))
+                                  encode_png(thumb), encode_jpeg(large), good))
+        if result.verdict.status == "good":
+            self._good_frame = (rgb, result)
         self._shots_seen = len(session.flagged_frames)
         events = self._events_base + [_shift(e.as_dict(), log.started_t) for e in session.events]
         new_alert = len(session.events) > self._events_seen
@@ -520,6 +528,13 @@ class Coach:
     @property
     def worker_alive(self) -> bool:
         return self._thread is not None and self._thread.is_alive()
+
+
+def _at_least_picture_width(rgb: np.ndarray) -> np.ndarray:
+    height, width = rgb.shape[:2]
+    if width >= PICTURE_WIDTH:
+        return rgb
+    return cv2.resize(rgb, (PICTURE_WIDTH, round(height * PICTURE_WIDTH / width)), interpolation=cv2.INTER_CUBIC)
 
 
 def _shift(event: dict, offset: float) -> dict:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+from collections import Counter
 from collections.abc import Callable
 from typing import TypeVar
 from html import escape
@@ -80,10 +81,11 @@ def sidebar_settings() -> None:
         st.toggle("Mute voice cues", value=muted(), key="fc_mute_widget",
                   on_change=lambda: st.session_state.update(fc_muted=st.session_state.fc_mute_widget),
                   help="Cues are spoken by your browser (offline). Muting also silences the alert beep.")
-        st.selectbox("Pose model", MODEL_NAMES, index=MODEL_NAMES.index(model_name()), key="fc_model_widget",
-                     on_change=lambda: st.session_state.update(fc_model=st.session_state.fc_model_widget),
-                     help="lite is fastest, heavy most accurate; full is a good balance on a laptop.")
         st.caption("Everything runs on this computer; video never leaves it.")
+        with st.expander("Advanced"):
+            st.selectbox("Pose model", MODEL_NAMES, index=MODEL_NAMES.index(model_name()), key="fc_model_widget",
+                         on_change=lambda: st.session_state.update(fc_model=st.session_state.fc_model_widget),
+                         help="lite is fastest, heavy most accurate; full is a good balance on a laptop.")
 
 
 # -- history --------------------------------------------------------------------------------------------------------
@@ -136,6 +138,32 @@ def write_history(write: Callable[[History], T]) -> T | None:
 
 def sample_videos() -> list[Path]:
     return sample_clips()
+
+
+def sample_labels(videos: list[Path]) -> dict[Path, str]:
+    """Sample clips named in words from their truth files ("Hamstring stretch — rounding, mild"), not by file name;
+    clips that would read alike are numbered."""
+    labels = {}
+    for video in videos:
+        try:
+            truth = truth_of(video) or {}
+        except (OSError, ValueError, AttributeError):
+            truth = {}
+        title = stretch_title(truth.get("stretch", "")) or "Sample"
+        if truth.get("expected_abstain"):
+            what = f"filmed from the {truth.get('camera', {}).get('view', 'wrong side')}"
+        else:
+            details = truth.get("mistake_details") or []
+            what = " and ".join(f"{d['mistake'].replace('_', ' ')} ({d.get('severity', 'unknown')})"
+                                for d in details) or "good form"
+        labels[video] = f"{title} — {what}"
+    counts = Counter(labels.values())
+    seen: Counter = Counter()
+    for video, label in labels.items():
+        if counts[label] > 1:
+            seen[label] += 1
+            labels[video] = f"{label}, clip {seen[label]}"
+    return labels
 
 
 def sample_stretch(video: Path) -> str | None:

@@ -108,8 +108,9 @@ def status_panel(coach: Coach, saver: SessionSaver, slot: str, show_guide: bool 
             if view.next_step is not None:
                 st.caption(f"Next: {view.next_step.title}")
         if view.frames and not view.camera_lost:
-            st.caption(f"Analysing {view.fps:.0f} frames/s · {view.latency_ms:.0f} ms behind live · "
-                       f"{view.dropped} older frames skipped")
+            with st.expander("Advanced"):  # for the curious; nothing a patient needs to act on
+                st.caption(f"Analysing {view.fps:.0f} frames/s · {view.latency_ms:.0f} ms behind live · "
+                           f"{view.dropped} older frames skipped · pose model {coach.model}")
         if saver.error and view.phase is not Phase.DONE:  # an autosave failed (DONE shows it above)
             st.error(saver.error)
         voice(slot, view.cue_id, view.cue, view.alert_id)

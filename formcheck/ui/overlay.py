@@ -13,12 +13,12 @@ from dataclasses import dataclass
 import cv2
 import numpy as np
 
-from formcheck.draw import BAD, GOOD, NEUTRAL, WHITE, annotate, shown_metrics
+from formcheck.draw import BAD, GOOD, NEUTRAL, WHITE, annotate, draw_contour, draw_text
 from formcheck.pipeline import FrameResult
 from formcheck.rules import Condition, Mistake, Stretch
+from formcheck.wording import frame_lines, reading_words, rule_value, zone
 
 AMBER = (240, 170, 30)
-CONTOUR = (80, 200, 255)
 
 
 @dataclass(frozen=True)
@@ -37,12 +37,12 @@ class Reading:
     @property
     def zone(self) -> str:
         """"ok" inside the clear threshold, "warn" between clear and raise, "bad" beyond the raise threshold."""
-        signed = self.value * self.condition.direction
-        if signed >= self.condition.on * self.condition.direction:
-            return "bad"
-        if signed > self.condition.off * self.condition.direction:
-            return "warn"
-        return "ok"
+        return zone(self.condition, self.value)
+
+    @property
+    def words(self) -> str:
+        """The same quantity as the gauge, as a patient reads it ("Low back: slightly rounded")."""
+        return reading_words(self.mistake, self.condition, self.value)
 
 
 def key_condition(stretch: Stretch) -> tuple[Mistake, Condition] | None:
@@ -69,15 +69,10 @@ def key_reading(stretch: Stretch, result: FrameResult) -> Reading | None:
     if found is None:
         return None
     mistake, cond = found
-    if not (cond.relative or cond.speed):
-        value = result.metrics.get(cond.metric, math.nan)
-    elif len(mistake.conditions) == 1:
-        value = result.verdict.values.get(mistake.name, math.nan)
-    else:
+    cond, value = rule_value(mistake, result.metrics, result.verdict.values)
+    if not math.isfinite(value):
         return None
-    if value is None or not math.isfinite(value):
-        return None
-    return Reading(cond.metric, float(value), cond, mistake, cond.relative or cond.speed)
+    return Reading(cond.metric, value, cond, mistake, cond.relative or cond.speed)
 
 
 def gauge_range(cond: Condition) -> tuple[float, float]:
@@ -97,37 +92,29 @@ class Overlay:
     """Everything ``paint`` needs, computed once per processed frame."""
 
     result: FrameResult | None
-    shown: tuple[str, ...]
+    lines: tuple[str, ...]  # plain-language readings (formcheck.wording.frame_lines)
     contour: np.ndarray | None = None  # pixels in the processed frame's size
     reading: Reading | None = None
     hud: str = ""  # one line under the banner: countdown / hold time
 
 
 def build_overlay(stretch: Stretch, result: FrameResult, hud: str = "") -> Overlay:
-    shown = tuple(shown_metrics(stretch))
-    return Overlay(result, shown, back_contour_points(result), key_reading(stretch, result), hud)
+    lines = tuple(frame_lines(stretch, result.metrics, result.verdict.values))
+    return Overlay(result, lines, back_contour_points(result), key_reading(stretch, result), hud)
 
 
 def _scale(frame: np.ndarray) -> float:
     return max(0.5, frame.shape[0] / 480)
 
 
-def draw_contour(frame: np.ndarray, points: np.ndarray, size: tuple[int, int], color=CONTOUR) -> None:
-    width, height = size
-    if points is None or len(points) < 2:
-        return
-    scaled = points * (frame.shape[1] / width, frame.shape[0] / height)
-    cv2.polylines(frame, [np.rint(scaled).astype(np.int32)], False, color, max(2, round(3 * _scale(frame))),
-                  cv2.LINE_AA)
-
-
 def draw_gauge(frame: np.ndarray, reading: Reading) -> None:
     """A vertical bar at the right edge: green/amber/red zones from the thresholds and a marker at the value."""
     scale = _scale(frame)
     h, w = frame.shape[:2]
-    top, bottom = round(70 * scale), h - round(45 * scale)
+    # Under the banner and the words above it, and well above the bottom edge, where video players put controls.
+    top, bottom = round(110 * scale), h - round(70 * scale)
     right = w - round(14 * scale)
-    left = right - round(16 * scale)
+    left = right - round(18 * scale)
     if bottom - top < 40:
         return
     lo, hi = gauge_range(reading.condition)
@@ -153,23 +140,13 @@ def draw_gauge(frame: np.ndarray, reading: Reading) -> None:
                          [tip - round(10 * scale), y + round(7 * scale)]], dtype=np.int32)
     cv2.fillPoly(frame, [triangle], WHITE, cv2.LINE_AA)
     cv2.polylines(frame, [triangle], True, (0, 0, 0), 1, cv2.LINE_AA)
-    label = reading.metric.replace("_", " ")
-    text_w = cv2.getTextSize(label, cv2.FONT_HERSHEY_SIMPLEX, 0.42 * scale, 1)[0][0]
-    org = (max(2, right - text_w), bottom + round(18 * scale))  # under the bar, clear of the banner
-    cv2.putText(frame, label, org, cv2.FONT_HERSHEY_SIMPLEX, 0.42 * scale, (0, 0, 0), max(2, round(3 * scale)),
-                cv2.LINE_AA)
-    cv2.putText(frame, label, org, cv2.FONT_HERSHEY_SIMPLEX, 0.42 * scale, WHITE, 1, cv2.LINE_AA)
+    # The gauge's own label says, in words, the very quantity the marker shows.
+    draw_text(frame, reading.words, (right, top - round(10 * scale)), 0.55, align="right")
 
 
 def draw_hud(frame: np.ndarray, text: str) -> None:
-    if not text:
-        return
-    scale = _scale(frame)
-    org = (round(10 * scale), round(58 * scale))
-    cv2.putText(frame, text, org, cv2.FONT_HERSHEY_SIMPLEX, 0.6 * scale, (0, 0, 0), max(3, round(4 * scale)),
-                cv2.LINE_AA)
-    cv2.putText(frame, text, org, cv2.FONT_HERSHEY_SIMPLEX, 0.6 * scale, WHITE, max(1, round(1.5 * scale)),
-                cv2.LINE_AA)
+    if text:
+        draw_text(frame, text, (round(10 * _scale(frame)), round(62 * _scale(frame))), 0.65)
 
 
 def paint(frame: np.ndarray, overlay: Overlay | None) -> np.ndarray:
@@ -179,11 +156,11 @@ def paint(frame: np.ndarray, overlay: Overlay | None) -> np.ndarray:
     if overlay.result is None:
         out = frame.copy()
     else:
-        out = annotate(frame, overlay.result, list(overlay.shown))
+        out = annotate(frame, overlay.result, list(overlay.lines), top=64 if not overlay.hud else 96)
         pose = overlay.result.pose
         mistake = overlay.result.verdict.status == "mistake"
         if overlay.contour is not None:
-            draw_contour(out, overlay.contour, (pose.width, pose.height), BAD if mistake else CONTOUR)
+            draw_contour(out, overlay.contour, (pose.width, pose.height), BAD if mistake else None)
         if overlay.reading is not None:
             draw_gauge(out, overlay.reading)
     draw_hud(out, overlay.hud)

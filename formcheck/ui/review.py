@@ -61,14 +61,22 @@ def _enlarge(shot: ReviewShot, video_path: str | None) -> None:
     picture = shot.large
     if picture is None and video_path:
         picture = _frame_from_video(video_path, shot.t)
-    st.image(picture or shot.thumb, width="stretch")
+    if shot.good:  # side by side (stacked on a phone): what went wrong and the person's own good form
+        flagged, good = st.columns(2)
+        flagged.image(picture or shot.thumb, width="stretch", caption=f"{shot.label} at {shot.t:.1f} s")
+        good.image(shot.good, width="stretch", caption="Your good form earlier in this hold")
+    else:
+        st.image(picture or shot.thumb, width="stretch")
     _describe(shot)
 
 
 def _describe(shot: ReviewShot) -> None:
-    value = "" if shot.value is None or not math.isfinite(shot.value) else f" · value {shot.value:.3g}"
-    st.markdown(f"**{shot.label}** at {shot.t:.1f} s{value}  \n{shot.hold}")
-    st.caption(f"Cue: {shot.cue}")
+    st.markdown(f"**{shot.label}** at {shot.t:.1f} s  \n{shot.hold}")
+    st.caption(f"What to do: {shot.cue}")
+    if shot.value is not None and math.isfinite(shot.value):
+        with st.expander("Advanced"):
+            st.caption(f"Value the rule compared with its limits: {shot.value:.3g} (for rules relative to your "
+                       "starting position, the change from it)")
 
 
 def render() -> None:
@@ -115,7 +123,7 @@ def render() -> None:
                 if st.button("Enlarge", key=f"rv_enlarge_{key}_{row_start + offset}", icon=":material/zoom_in:"):
                     _enlarge(shot, review.video_path)
 
-    st.subheader("Key metric over time")
+    st.subheader("Over time")
     st.caption("The line is the measure formcheck judges the stretch by; shaded red spans are the flagged moments. "
                "Bands show good form (green), near the limit (amber) and the mistake zone (red).")
     for hold in review.holds:

@@ -11,9 +11,11 @@ from pathlib import Path
 
 from formcheck.coverage import Coverage, coverage
 from formcheck.history import FlagRecord, HoldRecord, HoldTotals, SessionRecord
+from formcheck.pictures import encode_jpeg, encode_png
 from formcheck.rules import STRETCHES
+from formcheck.wording import metric_name
 
-from .coach import HoldLog, encode_png
+from .coach import HoldLog
 from .overlay import gauge_range, key_condition
 
 SOURCES = {"routine": "Guided routine", "practice": "Live practice", "video": "Video analysis"}
@@ -27,8 +29,9 @@ class ReviewShot:
     value: float | None
     cue: str
     thumb: bytes  # PNG
-    large: bytes | None  # a bigger picture when one was kept (JPEG/PNG)
+    large: bytes | None  # a bigger picture when one was kept (JPEG/PNG), with the skeleton and the back outline
     hold: str  # hold title
+    good: bytes | None = None  # a good-form picture of the same hold, drawn the same way (this visit only)
 
 
 @dataclass
@@ -91,7 +94,7 @@ def from_holds(logs: list[HoldLog], kind: str, title: str, started_at: datetime)
     holds = []
     for log in logs:
         name = log.step.title
-        shots = [ReviewShot(s.t, s.mistake, s.label, s.value, s.cue, s.thumb_png, s.large_jpeg, name)
+        shots = [ReviewShot(s.t, s.mistake, s.label, s.value, s.cue, s.thumb_png, s.large_jpeg, name, s.good_jpeg)
                  for s in log.shots]
         events = [e if e.get("end_s") is not None else {**e, "end_s": round(log.duration_s, 3)} for e in log.events]
         holds.append(ReviewHold(name, log.step.stretch, log.step.side, log.step.target_s, log.good_s, log.duration_s,
@@ -119,7 +122,8 @@ def from_analysis(analysis, video_name: str, annotated: str | None) -> Review:
             series.append((frame["t"], _finite(value), frame["status"]))
     title = f"{spec.title} — {video_name}"
     shots = [ReviewShot(f.t, f.mistake, labels.get(f.mistake, f.mistake), _finite(f.value), f.cue,
-                        encode_png(f.thumbnail), None, title) for f in analysis.flagged_frames]
+                        encode_png(f.thumbnail), _jpeg(f.picture), title, _jpeg(f.good_picture))
+             for f in analysis.flagged_frames]
     duration = analysis.frames[-1]["t"] if analysis.frames else 0.0
     good = coverage((t, status) for t, _, status in series).good_s
     hold = ReviewHold(title, stretch, "both", spec.hold_s, good, duration, good >= spec.hold_s,
@@ -132,7 +136,8 @@ def from_history(record: SessionRecord) -> Review:
     for hold in record.holds:
         name = hold_title(hold.stretch, hold.side)
         labels = _labels(hold.stretch)
-        shots = [ReviewShot(f.t, f.mistake, labels.get(f.mistake, f.mistake), f.value, f.cue, f.png, None, name)
+        # What history keeps of a flagged moment is its large picture (older sessions: a 320-px thumbnail).
+        shots = [ReviewShot(f.t, f.mistake, labels.get(f.mistake, f.mistake), f.value, f.cue, f.png, f.png, name)
                  for f in hold.frames]
         events = spans_from_series(hold.series)
         holds.append(ReviewHold(name, hold.stretch, hold.side, hold.target_s, hold.good_s, hold.duration_s,
@@ -159,10 +164,14 @@ def to_session_record(review: Review, video_path: str | None = None) -> SessionR
     """What is stored: holds, flagged-frame thumbnails (PNG) and a 5 Hz key-metric series — no video frames."""
     holds = []
     for hold in review.holds:
-        frames = [FlagRecord(s.t, s.mistake, s.value, s.cue, s.thumb) for s in hold.shots]
+        frames = [FlagRecord(s.t, s.mistake, s.value, s.cue, s.large or s.thumb) for s in hold.shots]
         holds.append(HoldRecord(hold.stretch, hold.side, hold.target_s, hold.good_s, hold.duration_s, hold.flags,
                                 hold.completed, frames, _downsample(hold.series, 0.2), hold.series_kind))
     return SessionRecord(review.kind, review.title, review.started_at, review.duration_s, holds, video_path)
+
+
+def _jpeg(rgb) -> bytes | None:
+    return None if rgb is None else encode_jpeg(rgb)
 
 
 def _downsample(series, every_s: float):
@@ -196,7 +205,7 @@ def timeline_chart(hold: ReviewHold, height: int = 260):
     if spec is None or not points:
         return None
     mistake_cond = key_condition(spec)
-    metric = spec.key_metric.replace("_", " ")
+    metric = metric_name(spec.key_metric)
     data = pd.DataFrame(points, columns=["t", "value", "status"])
     values = data["value"]
     lo, hi = float(values.min()), float(values.max())

@@ -5,8 +5,8 @@ from __future__ import annotations
 import streamlit as st
 
 from formcheck.rules import STRETCHES
-from formcheck.ui.coach import ROUTINE_ORDER, Coach, plan_seconds, routine_steps
-from formcheck.ui.common import disclaimer_once, fmt_seconds, model_name
+from formcheck.ui.coach import ROUTINE_ORDER, Coach, plan_minutes, routine_steps
+from formcheck.ui.common import disclaimer_once, model_name
 from formcheck.ui.guides import guide_svg
 from formcheck.ui.live_view import camera, coach_for, controls, status_panel
 
@@ -35,8 +35,7 @@ def render() -> None:
     slower = st.toggle("More time between stretches", key="routine_slower",
                        help="Longer get-ready countdowns (×1.5), e.g. when getting onto the floor takes a while.")
     steps = routine_steps(1.5 if slower else 1.0)
-    total = fmt_seconds(plan_seconds(steps) + 120)  # plus a little for getting into position
-    st.caption(f"Five positions, about {total} in all. The app counts down, times each "
+    st.caption(f"Five positions, about {plan_minutes(steps)} minutes in all. The app counts down, times each "
                "hold — only seconds with good form count — and moves on by itself. Do it two to three times a day.")
 
     with st.expander("Before you start (optional)"):

@@ -1,0 +1,85 @@
+"""What a patient reads on screen: each measure named in plain words, with a unit or as a word ("flat", "slightly
+rounded", "rounded") taken from the same thresholds the rules use. The raw values stay in the JSON report."""
+
+from __future__ import annotations
+
+import math
+
+from .rules import Condition, Mistake, Stretch
+
+ZONES = ("ok", "warn", "bad")  # clear of the limit, between the clear and raise thresholds, beyond the raise one
+# Per mistake: what is described, and a word per zone.
+WORDS = {
+    "rounding": ("Low back", ("flat", "slightly rounded", "rounded")),
+    "forward_bend": ("Low back", ("flat", "slightly bent", "bent forward")),
+    "arching": ("Trunk", ("upright", "leaning back a little", "leaning back")),
+    "twist": ("Shoulders", ("square", "slightly turned", "twisted")),
+    "jerky_pumping": ("Pumping", ("gentle", "brisk", "jerky")),
+    "over_extension": ("Hips", ("resting", "slightly lifted", "lifted")),
+}
+
+
+# The key measures' names on charts, with their units.
+METRIC_NAMES = {
+    "back_bulge": "low back curve (share of trunk length)",
+    "trunk_tilt": "trunk lean (°, + forward)",
+    "front_thigh_tilt": "leg swing speed (°/s)",
+    "pelvis_lift": "hip lift (share of trunk length)",
+}
+
+
+def metric_name(metric: str) -> str:
+    return METRIC_NAMES.get(metric, metric.replace("_", " "))
+
+
+def zone(cond: Condition, value: float) -> str:
+    """"ok" inside the clear threshold, "warn" between clear and raise, "bad" beyond the raise threshold."""
+    signed = (abs(value) if cond.both_ways else value) * cond.direction
+    if signed >= cond.on * cond.direction:
+        return "bad"
+    if signed > cond.off * cond.direction:
+        return "warn"
+    return "ok"
+
+
+def reading_words(mistake: Mistake, cond: Condition, value: float) -> str:
+    """e.g. "Low back: slightly rounded"."""
+    subject, words = WORDS.get(mistake.name, (mistake.label, ("fine", "near the limit", "beyond the limit")))
+    return f"{subject}: {words[ZONES.index(zone(cond, value))]}"
+
+
+def angle_words(metric: str, value: float) -> str | None:
+    """The hinge angles with their unit: "Hip bend 86°", "Trunk 12° forward"."""
+    if value is None or not math.isfinite(value):
+        return None
+    if metric == "hip_fold":
+        return f"Hip bend {value:.0f}°"
+    if metric == "trunk_tilt":
+        return f"Trunk {abs(value):.0f}° {'forward' if value >= 0 else 'back'}"
+    return None
+
+
+def rule_value(mistake: Mistake, metrics: dict[str, float], values: dict[str, float]) -> tuple[Condition, float]:
+    """The first condition of ``mistake`` and the value it is judged by now: the frame's metric for an absolute
+    condition, the rule engine's own value (change from baseline, speed) for a mistake with one condition; NaN
+    when there is none."""
+    cond = mistake.conditions[0]
+    if not (cond.relative or cond.speed):
+        value = metrics.get(cond.metric, math.nan)
+    elif len(mistake.conditions) == 1:
+        value = values.get(mistake.name, math.nan)
+    else:
+        value = math.nan
+    return cond, math.nan if value is None else float(value)
+
+
+def frame_lines(stretch: Stretch, metrics: dict[str, float], values: dict[str, float]) -> list[str]:
+    """The lines printed on a frame: each mistake's state in words (from the value its rule compares with the
+    thresholds), then the hip bend and the trunk lean in degrees."""
+    lines = []
+    for mistake in stretch.mistakes:
+        cond, value = rule_value(mistake, metrics, values)
+        if math.isfinite(value):
+            lines.append(reading_words(mistake, cond, value))
+    lines += [text for metric in ("hip_fold", "trunk_tilt") if (text := angle_words(metric, metrics.get(metric)))]
+    return lines
