@@ -10,10 +10,13 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from . import __version__
+from .auto import AUTO, OBSERVE_AS, AutoJudge
+from .coverage import Coverage, coverage
 from .draw import annotate, shown_metrics
 from .model_files import DEFAULT_MODEL, model_path, sha256_of
 from .parallel import default_workers, observe_video, worth_sharing
 from .pipeline import FrameResult, Judge, Observer, get_stretch
+from .positions import most_seen_stretch
 from .session import FlaggedFrame
 from .video import H264Writer, VideoInfo, VideoReader, atomic_output, prefetch
 
@@ -35,11 +38,22 @@ class Analysis:
     frame_step: int = 1  # every frame_step-th frame was judged
     frames: list[dict] = field(default_factory=list)
     events: list[dict] = field(default_factory=list)
+    holds: list[dict] = field(default_factory=list)  # with --stretch auto: the stretch picked for each hold
     flagged_frames: list[FlaggedFrame] = field(default_factory=list)
 
     @property
     def detection_rate(self) -> float:
         return sum(f["detected"] for f in self.frames) / len(self.frames) if self.frames else 0.0
+
+    @property
+    def coverage(self) -> Coverage:
+        """Seconds judged, held with good form and not judged (by reason) over the whole clip."""
+        return coverage((f["t"], f["status"]) for f in self.frames)
+
+    def recognised_stretch(self) -> str | None:
+        """The stretch whose position the person was steadily in for the most frames."""
+        return most_seen_stretch([(f["t"], {k: math.nan if v is None else v for k, v in f["metrics"].items()})
+                                  for f in self.frames])
 
     def to_json(self) -> dict:
         info = self.info
@@ -55,7 +69,9 @@ class Analysis:
             "model": {"name": self.model, "sha256": sha256_of(model_path(self.model))},
             "frame_step": self.frame_step,
             "summary": {"frames": len(self.frames), "detected_frames": sum(f["detected"] for f in self.frames),
-                        "detection_rate": round(self.detection_rate, 4), "events": len(self.events)},
+                        "detection_rate": round(self.detection_rate, 4), "events": len(self.events),
+                        **self.coverage.as_dict(len(self.events))},
+            **({"holds": self.holds} if self.stretch == AUTO else {}),
             "frames": self.frames,
             "events": self.events,
         }
@@ -93,10 +109,12 @@ def analyze_video(path: str | Path, stretch: str, *, model: str = DEFAULT_MODEL,
     holding the last result); optionally write the annotated H.264 video (atomically).
 
     Pose + metrics run on ``workers`` processes (default: one per core, see ``formcheck.parallel``) when the clip
-    is long enough to share; rules, session, drawing and encoding run here, in frame order.
+    is long enough to share; rules, session, drawing and encoding run here, in frame order. ``stretch`` "auto"
+    picks the stretch of each hold from the recognised position (``formcheck.auto``).
     """
-    spec = get_stretch(stretch)
-    shown = shown_metrics(spec)
+    auto = stretch == AUTO
+    observe_as = OBSERVE_AS if auto else stretch
+    spec = get_stretch(observe_as)
     with ExitStack() as stack:
         # Unwinds in reverse: the encoder is flushed, then the file is moved into place, or deleted if
         # anything failed — no partial output is ever left behind. Entered first so a bad output path fails
@@ -110,14 +128,14 @@ def analyze_video(path: str | Path, stretch: str, *, model: str = DEFAULT_MODEL,
         stack.callback(frames.close)  # on any failure: stop the decode thread (and below, the pose workers) now
         shared = worth_sharing(info, workers)
         if shared:
-            observations = observe_video(info, stretch, model, workers, step)
+            observations = observe_video(info, observe_as, model, workers, step)
             stack.callback(observations.close)
 
             def observe(rgb, t):
                 return next(observations, None)
         else:
             observe = stack.enter_context(closing(Observer(spec, model)))
-        judge = Judge(spec)
+        judge = AutoJudge() if auto else Judge(spec)
         writer = stack.enter_context(H264Writer(tmp, info.fps, info.width, info.height)) if tmp else None
         analysis = Analysis(info, stretch, model, step)
         for index, (t, rgb) in enumerate(frames):
@@ -130,12 +148,15 @@ def analyze_video(path: str | Path, stretch: str, *, model: str = DEFAULT_MODEL,
             else:
                 analysis.frames.append({**analysis.frames[-1], "t": round(t, 4), "held": True})
             if writer:
-                writer.write(annotate(rgb, result, shown))
+                writer.write(annotate(rgb, result, shown_metrics(judge.stretch) if judge.stretch else []))
             if progress:
                 progress(index + 1, max(info.frame_count, index + 1))
         if shared and next(observations, None) is not None:
             raise RuntimeError("the pose workers observed more frames than were decoded")
         judge.session.finish(analysis.frames[-1]["t"])
+        if auto:
+            judge.finish(analysis.frames[-1]["t"])
+            analysis.holds = [hold.as_dict() for hold in judge.holds]
         analysis.events = [event.as_dict() for event in judge.session.events]
         analysis.flagged_frames = judge.session.flagged_frames
     return analysis

@@ -21,12 +21,11 @@ from pathlib import Path
 from . import __version__
 from .analyze import SCHEMA, analyze_video, frame_step, write_json
 from .errors import FormcheckError, InputError
-from .evaluate import JUDGED_STATUSES, ClipScore, find_clips, load_truth, score_clip, summarize
+from .evaluate import ClipScore, find_clips, load_truth, score_clip, summarize
 from .parallel import default_workers
 from .video import IMAGE_SUFFIXES, atomic_output
 
 VIDEO_SUFFIXES = {".mp4", ".mov", ".m4v", ".avi", ".mkv", ".webm"}
-GOOD_FORM_STATUSES = {"good", "calibrating"}  # what the hold timer counts (formcheck.session.HoldTimer)
 SUMMARY_SCHEMA = "formcheck.batch/1"
 SUMMARY_STEM = "summary"
 
@@ -120,14 +119,10 @@ def failed(job: ClipJob, message: str) -> ClipResult:
 
 
 def result_from_report(job: ClipJob, report: dict, outcome: str) -> ClipResult:
-    frames = report["frames"]
-    # Each frame stands for the time until the next one (the last for one frame period).
-    period = 1.0 / report["input"]["fps"]
-    spans = [b["t"] - a["t"] for a, b in zip(frames, frames[1:])] + [period] if frames else []
+    summary = report["summary"]  # judged and good-form seconds as formcheck.coverage counts them for every report
     return ClipResult(
-        job.source, job.stretch, outcome, seconds=round(sum(spans), 3),
-        judged_s=round(sum(s for f, s in zip(frames, spans) if f["status"] in JUDGED_STATUSES), 3),
-        good_form_s=round(sum(s for f, s in zip(frames, spans) if f["status"] in GOOD_FORM_STATUSES), 3),
+        job.source, job.stretch, outcome, seconds=summary["total_s"], judged_s=summary["judged_s"],
+        good_form_s=summary["good_form_s"],
         mistakes=[{"mistake": e["mistake"], "start_s": e["start_s"], "end_s": e["end_s"]} for e in report["events"]],
     )
 

@@ -12,17 +12,24 @@ import typer
 from rich.console import Console
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeRemainingColumn
 
+from .cli_types import PlainHelp, PlainHelpGroup, choices, close_match_parser
 from .errors import FormcheckError
 from .model_files import DEFAULT_MODEL, MODEL_NAMES
 from .rules import STRETCHES
 
-app = typer.Typer(add_completion=False, no_args_is_help=True, pretty_exceptions_enable=False,
+app = typer.Typer(cls=PlainHelpGroup, add_completion=False, no_args_is_help=True, pretty_exceptions_enable=False,
                   help="Check the form of low-back stretches from a video, offline.")
 out = Console()
 err = Console(stderr=True)
 
-STRETCH_HELP = "one of: " + ", ".join(STRETCHES)
-MODEL_HELP = "pose model: " + ", ".join(MODEL_NAMES)
+StretchName = choices("StretchName", [*STRETCHES, "auto"])
+BenchStretch = choices("BenchStretch", STRETCHES)
+ModelName = choices("ModelName", MODEL_NAMES)
+STRETCH = typer.Option("--stretch", "-s", metavar="NAME", parser=close_match_parser(StretchName, "stretch"),
+                       help=", ".join(STRETCHES) + ", or auto (the stretch of each hold is recognised from "
+                            "the position)")
+MODEL = typer.Option(help="pose model (lite is fastest, heavy most accurate)",
+                     parser=close_match_parser(ModelName, "model"))
 SKIP_HELP = "judge about 15 frames a second (every frame for bed decompression); the frames between repeat it"
 
 
@@ -31,35 +38,37 @@ def _progress() -> Progress:
                     TimeRemainingColumn(), console=err, transient=True, disable=not err.is_terminal)
 
 
-@app.command()
+@app.command(cls=PlainHelp)
 def analyze(
     paths: Annotated[list[Path], typer.Argument(help="video or image file; with --out: several files, folders "
-                                                    "or quoted glob patterns")],
-    stretch: Annotated[str, typer.Option("--stretch", "-s", help=STRETCH_HELP)],
+                                                    "or quoted glob patterns", metavar="VIDEO...")],
+    stretch: Annotated[StretchName, STRETCH] = StretchName("auto"),
     json_out: Annotated[Path | None, typer.Option("--json", help="write the per-frame report here")] = None,
     annotated: Annotated[Path | None, typer.Option("--annotated", help="write an annotated H.264 mp4 here")] = None,
-    model: Annotated[str, typer.Option(help=MODEL_HELP)] = DEFAULT_MODEL,
+    model: Annotated[ModelName, MODEL] = ModelName(DEFAULT_MODEL),
     workers: Annotated[int | None, typer.Option(min=1, help="pose processes (default: one per core, up to 4)")] = None,
     out_dir: Annotated[Path | None, typer.Option("--out", help="batch: write STEM.json per input and "
                                                               "summary.csv/.json into this folder")] = None,
     videos: Annotated[bool, typer.Option("--videos", help="batch: also write STEM.annotated.mp4 per input")] = False,
     force: Annotated[bool, typer.Option("--force", help="batch: redo inputs whose outputs are up to date")] = False,
-    ray: Annotated[bool, typer.Option("--ray", help="batch: run the clips as Ray tasks (formcheck[ray])")] = False,
-    ray_address: Annotated[str | None, typer.Option(help="batch: join this Ray cluster (default: $RAY_ADDRESS, "
+    ray: Annotated[bool, typer.Option("--ray", help="batch: run the clips as Ray tasks (needs formcheck\\[ray])")] = False,
+    ray_address: Annotated[str | None, typer.Option(metavar="ADDRESS", help="batch: join this Ray cluster (default: $RAY_ADDRESS, "
                                                          "else a local instance); implies --ray")] = None,
     skip_frames: Annotated[bool, typer.Option("--skip-frames/--every-frame", help=SKIP_HELP)] = False,
 ) -> None:
     """Analyse one recorded stretch and report flagged mistakes; with --out, a batch of them."""
+    stretch, model = stretch.value, model.value
     if out_dir or len(paths) > 1:
         _analyze_batch(paths, stretch, out_dir, json_out, annotated, model, workers, videos, force,
                        ray or ray_address is not None, ray_address, skip_frames)
         return
     path = paths[0]
     from .analyze import analyze_video, write_json
+    from .auto import WAITING
+    from .coverage import judged_line
     from .pipeline import get_stretch
     from .video import check_output_path
 
-    spec = get_stretch(stretch)  # fail on a bad name or output path before any decoding
     for target in (json_out, annotated):
         if target:
             check_output_path(target)
@@ -71,10 +80,20 @@ def analyze(
     if json_out:
         write_json(analysis, json_out)
     frames = len(analysis.frames)
-    out.print(f"{spec.title}: {frames} frames, person detected in {analysis.detection_rate:.0%}")
-    if not analysis.events:
-        out.print("No mistakes flagged.")
-    labels = {m.name: m.label for m in spec.mistakes}
+    title = get_stretch(stretch).title if stretch != "auto" else "Stretch recognised hold by hold"
+    out.print(f"{title}: {frames} frames, person detected in {analysis.detection_rate:.0%}")
+    for hold in analysis.holds:
+        end = "the end" if hold["end_s"] is None else f"{hold['end_s']:.1f}s"
+        out.print(f"  {get_stretch(hold['stretch']).title}: {hold['start_s']:.1f}s – {end}")
+    if stretch == "auto" and not analysis.holds:
+        out.print(judged_line(analysis.coverage), soft_wrap=True)
+        out.print(f"[yellow]Could not check your form: none of the routine's positions was recognised. {WAITING}"
+                  "[/yellow]", soft_wrap=True)
+    else:
+        seen = analysis.recognised_stretch() if analysis.coverage.main_reason == "wrong_position" else None
+        _print_coverage(analysis.coverage, get_stretch(_main_stretch(analysis)), len(analysis.events),
+                        get_stretch(seen) if seen else None)
+    labels = {m.name: m.label for spec in STRETCHES.values() for m in spec.mistakes}
     for event in analysis.events:
         out.print(f"  {labels[event['mistake']]}: {event['start_s']:.1f}s – {event['end_s']:.1f}s")
     for target in (json_out, annotated):
@@ -82,14 +101,35 @@ def analyze(
             out.print(f"wrote {target}")
 
 
+def _main_stretch(analysis) -> str:
+    """The stretch whose position hints apply: the chosen one, or with auto the longest hold."""
+    if analysis.stretch != "auto":
+        return analysis.stretch
+    last_t = analysis.frames[-1]["t"]
+    return max(analysis.holds, key=lambda h: (h["end_s"] or last_t) - h["start_s"])["stretch"]
+
+
+def _print_coverage(cov, spec, mistakes: int, seen=None) -> None:
+    """How much was judged, why the rest was not, and a conclusion that never reassures on too little."""
+    from .coverage import CHECKED, UNCHECKED, judged_line, reason_text, unchecked_text
+
+    out.print(judged_line(cov), soft_wrap=True)
+    if cov.not_judged_s:
+        out.print("Not judged: " + ", ".join(f"{reason_text(reason)} {seconds:.0f} s"
+                                              for reason, seconds in cov.not_judged_s.items()), soft_wrap=True)
+    conclusion = cov.conclusion(mistakes)
+    if conclusion == CHECKED:
+        out.print("[green]No mistakes flagged.[/green]", soft_wrap=True)
+    elif conclusion == UNCHECKED:
+        out.print(f"[yellow]{unchecked_text(cov, spec, seen)}[/yellow]", soft_wrap=True)
+
+
 def _analyze_batch(paths: list[Path], stretch: str, out_dir: Path | None, json_out: Path | None,
                    annotated: Path | None, model: str, workers: int | None, videos: bool, force: bool,
                    use_ray: bool, ray_address: str | None, skip_frames: bool) -> None:
     from .batch import expand_inputs, plan_jobs, run_batch, write_summary
     from .errors import InputError
-    from .pipeline import get_stretch
 
-    get_stretch(stretch)
     if out_dir is None:
         raise InputError("several inputs need --out DIR (one report per input goes there)")
     if json_out or annotated:
@@ -122,17 +162,18 @@ def _fmt(value, unit: str = "", digits: int = 2) -> str:
     return "–" if value is None or (isinstance(value, float) and math.isnan(value)) else f"{value:.{digits}f}{unit}"
 
 
-@app.command("eval")
+@app.command("eval", cls=PlainHelp)
 def evaluate_cmd(
-    directory: Annotated[Path, typer.Argument(help="folder of clips with .truth.json sidecars")],
+    directory: Annotated[Path, typer.Argument(help="folder of clips with .truth.json sidecars", metavar="FOLDER")],
     json_out: Annotated[Path | None, typer.Option("--json", help="write per-clip and summary figures here")] = None,
-    model: Annotated[str, typer.Option(help=MODEL_HELP)] = DEFAULT_MODEL,
-    ray: Annotated[bool, typer.Option("--ray", help="score the clips as Ray tasks (formcheck[ray])")] = False,
-    ray_address: Annotated[str | None, typer.Option(help="join this Ray cluster (default: $RAY_ADDRESS, else a "
+    model: Annotated[ModelName, MODEL] = ModelName(DEFAULT_MODEL),
+    ray: Annotated[bool, typer.Option("--ray", help="score the clips as Ray tasks (needs formcheck\\[ray])")] = False,
+    ray_address: Annotated[str | None, typer.Option(metavar="ADDRESS", help="join this Ray cluster (default: $RAY_ADDRESS, else a "
                                                          "local instance); implies --ray")] = None,
     skip_frames: Annotated[bool, typer.Option("--skip-frames/--every-frame", help=SKIP_HELP)] = False,
 ) -> None:
     """Score the analyzer against labelled clips (event F1, false alarms, time to flag, abstention)."""
+    model = model.value
     from rich.table import Table
 
     from .evaluate import clip_rows, evaluate, find_clips
@@ -169,17 +210,54 @@ def evaluate_cmd(
               f"lumbar change vs rig: MAE {_fmt(summary['lumbar_delta_mae_deg'], '°', 1)}, "
               f"bias {_fmt(summary['lumbar_delta_bias_deg'], '°', 1)}\n"
               f"person detected in {_fmt(summary['detection_rate'] * 100, '%', 1)} of frames")
+    clear, start = summary["time_to_clear"], summary["start_in_mistake_time_to_flag"]
+    out.print(f"time to clear after the person corrects: median {_fmt(clear['median_s'], ' s', 1)}, "
+              f"p90 {_fmt(clear['p90_s'], ' s', 1)}\n"
+              f"flagged while the form was correct: {_fmt(summary['flagged_while_correct_share'] * 100, '%', 1)} of "
+              f"correct-hold time ({_fmt(summary['flagged_while_correct_s_per_min'], ' s', 1)} per minute)\n"
+              f"holds that start in the mistake ({start['n']}): time to flag from the hold's start "
+              f"median {_fmt(start['median_s'], ' s', 1)}, p90 {_fmt(start['p90_s'], ' s', 1)}")
+    lumbar = Table(title="absolute lumbar angle vs the rig (judged hold frames)")
+    for column in ("group", "frames", "MAE", "bias", "always-neutral guess MAE"):
+        lumbar.add_column(column, justify="left" if column == "group" else "right")
+    for key in ("lumbar_angle_all", "lumbar_angle_per_stretch", "lumbar_angle_per_body"):
+        for group, row in summary[key].items():
+            lumbar.add_row(group, str(row["frames"]), _fmt(row["mae_deg"], "°", 1), _fmt(row["bias_deg"], "°", 1),
+                           _fmt(row["neutral_guess_mae_deg"], "°", 1))
+    out.print(lumbar)
+    out.print(_position_table(summary), soft_wrap=True)
     if json_out:
         with atomic_output(json_out) as tmp:
             tmp.write_text(json.dumps({"summary": summary, "clips": clip_rows(scores)}, indent=1))
         out.print(f"wrote {json_out}")
 
 
-@app.command()
+def _position_table(summary: dict):
+    """The confusion matrix of recognised positions over the hold frames (rows: the clip's stretch position)."""
+    from rich.table import Table
+
+    from .positions import Position
+
+    columns = [str(p) for p in Position] + ["unsure"]
+    table = Table(title=f"positions recognised in holds (frames): {_fmt(summary['position_accuracy'] * 100, '%', 1)} "
+                        "right")
+    table.add_column("held")
+    for column in columns:
+        table.add_column(column.replace("_", " "), justify="right")
+    for held, row in summary["position_confusion"].items():
+        table.add_row(held.replace("_", " "), *(str(row.get(column, 0)) for column in columns))
+    return table
+
+
+@app.command(cls=PlainHelp)
 def bench(
-    video: Annotated[Path | None, typer.Argument(help="clip to time (default: the first sample clip)")] = None,
-    stretch: Annotated[str, typer.Option("--stretch", "-s", help=STRETCH_HELP)] = "hamstring",
-    model: Annotated[str, typer.Option(help=MODEL_HELP)] = DEFAULT_MODEL,
+    video: Annotated[Path | None, typer.Argument(help="clip to time (default: the first sample clip)",
+                                                 metavar="VIDEO")] = None,
+    stretch: Annotated[BenchStretch, typer.Option("--stretch", "-s", metavar="NAME", help="whose rules to time: "
+                                                  + ", ".join(STRETCHES),
+                                                  parser=close_match_parser(BenchStretch, "stretch"))
+                       ] = BenchStretch("hamstring"),
+    model: Annotated[ModelName, MODEL] = ModelName(DEFAULT_MODEL),
     frames: Annotated[int, typer.Option(min=30, help="frames to time per path")] = 300,
     encode: Annotated[bool, typer.Option(help="also time H.264 encoding of the annotated frames")] = False,
     live_seconds: Annotated[float, typer.Option(min=0, help="also drive the live page's frame callback at "
@@ -199,7 +277,7 @@ def bench(
     from .samples import sample_clips
     from .video import atomic_output
 
-    get_stretch(stretch)
+    stretch, model = stretch.value, model.value
     if video is None:
         clips = sample_clips()
         if not clips:
@@ -284,7 +362,8 @@ def main() -> None:
     except FormcheckError as error:
         _fail(str(error), 2)
     except typer.TyperException as error:  # typer's bundled click: usage errors, missing options
-        _fail(error.format_message(), getattr(error, "exit_code", 2) or 2)
+        # One line: a missing choice's list of choices comes one per line.
+        _fail(" ".join(error.format_message().split()), getattr(error, "exit_code", 2) or 2)
     except typer.Exit as done:
         sys.exit(done.exit_code)
     except (typer.Abort, KeyboardInterrupt):

@@ -11,3 +11,7 @@ class InputError(FormcheckError):
 
 class ModelError(FormcheckError):
     """A pose model file is missing or does not match its recorded checksum."""
+
+
+class PoseWorkerError(FormcheckError):
+    """A pose process died or failed while analysing a video (the caller stops; nothing is written)."""

@@ -19,6 +19,7 @@ import numpy as np
 from .analyze import analyze_video
 from .errors import InputError
 from .model_files import DEFAULT_MODEL
+from .positions import STRETCH_POSITION, positions_in
 
 TRUTH_SCHEMA = "formcheck.truth/1"
 EARLY_S = 1.0
@@ -27,6 +28,9 @@ UNSURE_STATUSES = {"no_person", "two_people", "tracking_lost", "low_visibility",
 JUDGED_STATUSES = {"calibrating", "good", "mistake"}
 # A wrong-view clip counts as abstained on when most of its hold is "unsure" and nothing was flagged.
 ABSTAIN_SHARE = 0.8
+# A true mistake interval that begins this close to the start of the hold is a "start in the mistake": the person
+# went straight into it, so there was no good hold to compare with.
+START_IN_MISTAKE_S = 0.5
 
 
 @dataclass
@@ -45,6 +49,13 @@ class ClipScore:
     in_position_share: float = 0.0  # hold frames the engine judged (not unsure, not "not in position")
     lumbar_errors: list[float] = field(default_factory=list)  # Δ estimate − Δ truth, degrees, hold frames
     detection_rate: float = 0.0
+    body: str = "?"
+    clear_delays: dict[str, list[float]] = field(default_factory=dict)  # flag end − true offset, per matched one
+    start_delays: list[float] = field(default_factory=list)  # start-in-mistake intervals: flag − hold start
+    flagged_correct_s: float = 0.0  # seconds flagged (any mistake) while the form was correct, in holds
+    lumbar_abs_errors: list[float] = field(default_factory=list)  # absolute estimate − rig angle, hold frames
+    lumbar_abs_truth: list[float] = field(default_factory=list)  # the rig angle of those same frames
+    positions: dict[str, int] = field(default_factory=dict)  # recognised position (or "unsure") → hold frames
 
     @property
     def abstained(self) -> bool:
@@ -77,42 +88,76 @@ def _in_any(t: float, intervals) -> bool:
     return any(start <= t <= end for start, end in intervals)
 
 
-def match_events(truth_intervals: list[list[float]], events: list[dict]) -> tuple[list[float], int, int]:
-    """Return (time-to-flag of each matched interval, misses, false alarms)."""
+def matched_pairs(truth_intervals: list[list[float]], events: list[dict]) -> tuple[list[tuple], int]:
+    """Return ([(true interval, its event)], false alarms): one-to-one, greedy in time order."""
     unmatched = sorted(events, key=lambda e: e["start_s"])
-    delays = []
+    pairs = []
     for start, end in sorted(truth_intervals):
         hit = next((e for e in unmatched if start - EARLY_S <= e["start_s"] <= end + LATE_S), None)
         if hit is not None:
             unmatched.remove(hit)
-            delays.append(max(0.0, hit["start_s"] - start))
-    return delays, len(truth_intervals) - len(delays), len(unmatched)
+            pairs.append(((start, end), hit))
+    return pairs, len(unmatched)
+
+
+def match_events(truth_intervals: list[list[float]], events: list[dict]) -> tuple[list[float], int, int]:
+    """Return (time-to-flag of each matched interval, misses, false alarms)."""
+    pairs, false_alarms = matched_pairs(truth_intervals, events)
+    delays = [max(0.0, event["start_s"] - start) for (start, _), event in pairs]
+    return delays, len(truth_intervals) - len(pairs), false_alarms
+
+
+def clear_delay(true_end: float, event: dict, clip_end: float) -> float:
+    """How long a matched flag stayed up after the person corrected (0 if it cleared in time); a flag still up at
+    the end of the clip counts until then."""
+    end = event["end_s"] if event["end_s"] is not None else clip_end
+    return max(0.0, end - true_end)
 
 
 def score_clip(clip: Path, truth: dict, model: str = DEFAULT_MODEL, workers: int | None = None,
                skip_frames: bool = False) -> ClipScore:
     analysis = analyze_video(clip, truth["stretch"], model=model, workers=workers, skip_frames=skip_frames)
-    frames = analysis.frames
+    return score_frames(clip.name, truth, analysis.frames, analysis.events)
+
+
+def score_frames(clip_name: str, truth: dict, frames: list[dict], events: list[dict]) -> ClipScore:
+    """Score one clip's per-frame records and events (as in the JSON report) against its truth."""
+    detection_rate = sum(f["detected"] for f in frames) / len(frames) if frames else 0.0
     fps = truth["fps"]
     hold = truth.get("hold") or [[0.0, len(frames) / fps]]
     all_mistakes = [iv for ivs in truth["mistakes"].values() for iv in ivs]
     hold_frames = [f for f in frames if _in_any(f["t"], hold)]
     correct_hold = [f for f in hold_frames if not _in_any(f["t"], all_mistakes)]
     score = ClipScore(
-        clip=clip.name, stretch=truth["stretch"], split=truth.get("split", "?"),
+        clip=clip_name, stretch=truth["stretch"], split=truth.get("split", "?"),
         expected_abstain=bool(truth.get("expected_abstain")), minutes=len(frames) / fps / 60,
-        correct_hold_minutes=len(correct_hold) / fps / 60, detection_rate=analysis.detection_rate,
+        correct_hold_minutes=len(correct_hold) / fps / 60, detection_rate=detection_rate,
     )
+    clip_end = frames[-1]["t"] if frames else 0.0
+    hold_start = hold[0][0]
     for mistake, intervals in truth["mistakes"].items():
-        events = [e for e in analysis.events if e["mistake"] == mistake]
-        delays, misses, false_alarms = match_events(intervals, events)
+        mine = [e for e in events if e["mistake"] == mistake]
+        delays, misses, false_alarms = match_events(intervals, mine)
         score.matches[mistake], score.misses[mistake], score.false_alarms[mistake] = delays, misses, false_alarms
+        pairs, _ = matched_pairs(intervals, mine)
+        score.clear_delays[mistake] = [clear_delay(end, event, clip_end) for (_, end), event in pairs]
+        for start, end in intervals:
+            if start - hold_start <= START_IN_MISTAKE_S:
+                hit = next((e for (s0, _), e in pairs if s0 == start), None)
+                # A missed one counts as never flagged: the rest of the clip.
+                score.start_delays.append((hit["start_s"] if hit else clip_end) - hold_start)
+    score.flagged_correct_s = sum(1 / fps for f in correct_hold if f["flags"])
+    score.body = truth.get("body", {}).get("name", "?")
+    score.lumbar_abs_errors, score.lumbar_abs_truth = _lumbar_abs_errors(frames, truth, hold)
     flags = [tuple(f["flags"]) for f in frames]
     score.toggles = sum(a != b for a, b in zip(flags, flags[1:]))
     if hold_frames:
         score.abstain_share = sum(f["status"] in UNSURE_STATUSES for f in hold_frames) / len(hold_frames)
         score.in_position_share = sum(f["status"] in JUDGED_STATUSES for f in hold_frames) / len(hold_frames)
     score.lumbar_errors = _lumbar_errors(frames, truth, hold)
+    seen = positions_in([(f["t"], {k: math.nan if v is None else v for k, v in f["metrics"].items()})
+                         for f in frames], hold)
+    score.positions = {str(position or "unsure"): n for position, n in seen.items()}
     return score
 
 
@@ -132,6 +177,38 @@ def _lumbar_errors(frames: list[dict], truth: dict, hold) -> list[float]:
     return [(estimate[i] - est0) - (true_angle[i] - true0)
             for i, f in enumerate(frames[: len(true_angle)])
             if estimate[i] is not None and _in_any(f["t"], hold)]
+
+
+def _lumbar_abs_errors(frames: list[dict], truth: dict, hold) -> tuple[list[float], list[float]]:
+    """Absolute lumbar angle (the shipped model's reading) − the rig's angle, in hold frames with a reading."""
+    true_angle = truth["frames"]["lumbar_flexion_deg"]
+    errors, truths = [], []
+    for frame, true in zip(frames, true_angle):
+        estimate = frame["metrics"].get("lumbar_angle")
+        if estimate is not None and frame["status"] in JUDGED_STATUSES and _in_any(frame["t"], hold):
+            errors.append(estimate - true)
+            truths.append(true)
+    return errors, truths
+
+
+def _spread(values: list[float]) -> dict:
+    return {"median_s": float(np.median(values)) if values else math.nan,
+            "p90_s": float(np.percentile(values, 90)) if values else math.nan, "n": len(values)}
+
+
+def lumbar_table(scores: list[ClipScore], key: Callable[[ClipScore], str]) -> dict[str, dict]:
+    """Absolute lumbar angle MAE / bias per group (stretch, body), with what always guessing neutral (0°) scores."""
+    groups: dict[str, list[ClipScore]] = {}
+    for score in scores:
+        if score.lumbar_abs_errors:
+            groups.setdefault(key(score), []).append(score)
+    table = {}
+    for name, members in sorted(groups.items()):
+        errors = np.concatenate([s.lumbar_abs_errors for s in members])
+        truths = np.concatenate([s.lumbar_abs_truth for s in members])
+        table[name] = {"frames": int(len(errors)), "mae_deg": float(np.mean(np.abs(errors))),
+                       "bias_deg": float(np.mean(errors)), "neutral_guess_mae_deg": float(np.mean(np.abs(truths)))}
+    return table
 
 
 def _f1(tp: int, fp: int, fn: int) -> tuple[float, float, float]:
@@ -163,6 +240,8 @@ def summarize(scores: list[ClipScore]) -> dict:
     minutes = sum(s.minutes for s in judged)
     errors = [e for s in judged for e in s.lumbar_errors]
     delays = [d for s in judged for ds in s.matches.values() for d in ds]
+    clears = [d for s in judged for ds in s.clear_delays.values() for d in ds]
+    flagged_correct = sum(s.flagged_correct_s for s in judged)
     return {
         "clips": len(scores),
         "per_mistake": per_mistake,
@@ -177,7 +256,27 @@ def summarize(scores: list[ClipScore]) -> dict:
         "lumbar_delta_mae_deg": float(np.mean(np.abs(errors))) if errors else math.nan,
         "lumbar_delta_bias_deg": float(np.mean(errors)) if errors else math.nan,
         "detection_rate": float(np.mean([s.detection_rate for s in scores])) if scores else math.nan,
+        "time_to_clear": _spread(clears),
+        "start_in_mistake_time_to_flag": _spread([d for s in judged for d in s.start_delays]),
+        "flagged_while_correct_share": flagged_correct / (correct_minutes * 60) if correct_minutes else math.nan,
+        "flagged_while_correct_s_per_min": flagged_correct / correct_minutes if correct_minutes else math.nan,
+        "lumbar_angle_all": lumbar_table(judged, lambda s: "all"),
+        "lumbar_angle_per_stretch": lumbar_table(judged, lambda s: s.stretch),
+        "lumbar_angle_per_body": lumbar_table(judged, lambda s: s.body),
+        **_position_confusion(judged),
     }
+
+
+def _position_confusion(judged: list[ClipScore]) -> dict:
+    """Hold frames by the stretch's position (rows) and the recognised one (columns); "right" is the diagonal."""
+    matrix: dict[str, dict[str, int]] = {}
+    for s in judged:
+        row = matrix.setdefault(str(STRETCH_POSITION[s.stretch]), {})
+        for position, n in s.positions.items():
+            row[position] = row.get(position, 0) + n
+    total = sum(n for row in matrix.values() for n in row.values())
+    right = sum(row.get(position, 0) for position, row in matrix.items())
+    return {"position_confusion": matrix, "position_accuracy": right / total if total else math.nan}
 
 
 def evaluate(directory: Path, model: str = DEFAULT_MODEL, on_clip: Callable[[str], None] | None = None,
@@ -195,4 +294,5 @@ def clip_rows(scores: list[ClipScore]) -> list[dict]:
              "abstained": s.abstained, "detection_rate": s.detection_rate,
              "matched": {m: len(d) for m, d in s.matches.items()}, "missed": s.misses,
              "false_alarms": s.false_alarms, "time_to_flag_s": s.matches, "toggles": s.toggles,
-             "abstain_share": s.abstain_share, "in_position_share": s.in_position_share} for s in scores]
+             "abstain_share": s.abstain_share, "in_position_share": s.in_position_share,
+             "positions": s.positions} for s in scores]

@@ -343,21 +343,25 @@ class History:
                                                h["flags"], bool(h["completed"]), frames, series, h["series_kind"]))
         return record
 
-    def daily_counts(self, days: int = 14, today: date | None = None) -> dict[date, int]:
-        """Sessions per local day for the last ``days`` days (oldest first), zeros included."""
+    def daily_counts(self, days: int = 14, today: date | None = None,
+                     kinds: tuple[str, ...] = KINDS) -> dict[date, int]:
+        """Sessions of ``kinds`` per local day for the last ``days`` days (oldest first), zeros included."""
         today = today or date.today()
         first = today - timedelta(days=days - 1)
         with self._read() as con:
-            rows = con.execute("SELECT day, COUNT(*) AS n FROM sessions WHERE day >= ? AND day <= ? GROUP BY day",
-                               (first.isoformat(), today.isoformat())).fetchall()
+            rows = con.execute(f"SELECT day, COUNT(*) AS n FROM sessions WHERE day >= ? AND day <= ? "
+                               f"AND kind IN ({_marks(kinds)}) GROUP BY day",
+                               (first.isoformat(), today.isoformat(), *kinds)).fetchall()
         counts = {date.fromisoformat(r["day"]): r["n"] for r in rows}
         return {first + timedelta(days=i): counts.get(first + timedelta(days=i), 0) for i in range(days)}
 
-    def streak(self, today: date | None = None) -> int:
-        """Days in a row with at least one session, ending today (or yesterday, if today has none yet)."""
+    def streak(self, today: date | None = None, kinds: tuple[str, ...] = KINDS) -> int:
+        """Days in a row with at least one session of ``kinds``, ending today (or yesterday, if today has none
+        yet)."""
         today = today or date.today()
         with self._read() as con:
-            days = {date.fromisoformat(r["day"]) for r in con.execute("SELECT DISTINCT day FROM sessions")}
+            days = {date.fromisoformat(r["day"])
+                    for r in con.execute(f"SELECT DISTINCT day FROM sessions WHERE kind IN ({_marks(kinds)})", kinds)}
         day = today if today in days else today - timedelta(days=1)
         run = 0
         while day in days:
@@ -374,6 +378,10 @@ class History:
                 FROM holds h JOIN sessions s ON s.id = h.session_id
                 GROUP BY s.day, h.stretch ORDER BY s.day, h.stretch""").fetchall()
         return [dict(r) | {"flag_rate": r["flagged_holds"] / r["holds"] if r["holds"] else 0.0} for r in rows]
+
+
+def _marks(values: tuple) -> str:
+    return ", ".join("?" * len(values))
 
 
 def _insert_holds(con: sqlite3.Connection, session_id: int, holds: list[HoldRecord]) -> None:

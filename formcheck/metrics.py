@@ -125,13 +125,13 @@ def trunk_steps(hip: np.ndarray, shoulder: np.ndarray) -> tuple[np.ndarray, np.n
 # (sacrum/buttock level and mid-back); the lumbar window is the lower part between them.
 CONTOUR_ANCHORS = (0.05, 0.85)
 LUMBAR_WINDOW = (0.15, 0.55)
-_CONTOUR_S = np.linspace(*CONTOUR_ANCHORS, 17)
+CONTOUR_S = np.linspace(*CONTOUR_ANCHORS, 17)
 _MARCH = np.linspace(0.0, 0.8, 201)  # march distances along the back normal, in torso lengths (0.004 steps)
 
 
 @dataclass(frozen=True)
 class BackContour:
-    """The silhouette's back edge, sampled at ``_CONTOUR_S`` along the hip→shoulder chord (pixels, y down)."""
+    """The silhouette's back edge, sampled at ``CONTOUR_S`` along the hip→shoulder chord (pixels, y down)."""
 
     hip: np.ndarray
     chord: np.ndarray
@@ -141,7 +141,7 @@ class BackContour:
     def points(self) -> np.ndarray:
         """Pixel positions of the edge points that were found (for drawing)."""
         length = norm(self.chord)
-        points = self.hip + _CONTOUR_S[:, None] * self.chord + (self.offsets * length)[:, None] * self.normal
+        points = self.hip + CONTOUR_S[:, None] * self.chord + (self.offsets * length)[:, None] * self.normal
         return points[np.isfinite(points).all(axis=1)]
 
 
@@ -154,7 +154,7 @@ def back_contour(mask: np.ndarray, hip: np.ndarray, shoulder: np.ndarray, facing
     # The back is on the side opposite the face: the chord turned a quarter turn away from it
     # (for a right-facing person, screen-up chord → back to the left; forward chord → back up).
     normal = facing * np.array([chord[1], -chord[0]]) / length
-    base = hip + _CONTOUR_S[:, None] * chord                                  # (K, 2)
+    base = hip + CONTOUR_S[:, None] * chord                                  # (K, 2)
     points = base[:, None, :] + (_MARCH * length)[None, :, None] * normal   # (K, M, 2)
     cols = np.rint(points[..., 0]).astype(int)
     rows = np.rint(points[..., 1]).astype(int)
@@ -174,8 +174,8 @@ def back_bulge(offsets: np.ndarray) -> float:
     """How far the lumbar part of the back edge bows out (+) or in (−) of the line joining the anchors."""
     if np.isnan(offsets[[0, -1]]).any():
         return float("nan")
-    reference = np.interp(_CONTOUR_S, CONTOUR_ANCHORS, offsets[[0, -1]])
-    window = (_CONTOUR_S >= LUMBAR_WINDOW[0]) & (_CONTOUR_S <= LUMBAR_WINDOW[1])
+    reference = np.interp(CONTOUR_S, CONTOUR_ANCHORS, offsets[[0, -1]])
+    window = (CONTOUR_S >= LUMBAR_WINDOW[0]) & (CONTOUR_S <= LUMBAR_WINDOW[1])
     deviation = (offsets - reference)[window]
     if np.isnan(deviation).mean() > 0.25:
         return float("nan")
@@ -196,10 +196,10 @@ def back_bend(offsets: np.ndarray) -> float:
     """
     slopes = []
     for low, high in (LOWER_BACK, UPPER_BACK):
-        part = (_CONTOUR_S >= low) & (_CONTOUR_S <= high) & np.isfinite(offsets)
+        part = (CONTOUR_S >= low) & (CONTOUR_S <= high) & np.isfinite(offsets)
         if part.sum() < 4:
             return float("nan")
-        slopes.append(np.polyfit(_CONTOUR_S[part], offsets[part], 1)[0])
+        slopes.append(np.polyfit(CONTOUR_S[part], offsets[part], 1)[0])
     return float(np.degrees(np.arctan(slopes[0]) - np.arctan(slopes[1])))
 
 
@@ -213,7 +213,7 @@ def measure(pose: PoseFrame) -> tuple[dict[str, float], BackContour | None]:
     hip = np.array([values["hip_x_px"], values["hip_y_px"]])
     shoulder = np.array([values["shoulder_x_px"], values["shoulder_y_px"]])
     contour = back_contour(pose.mask, hip, shoulder, values["facing"])
-    offsets = contour.offsets if contour is not None else np.full(_CONTOUR_S.shape, np.nan)
+    offsets = contour.offsets if contour is not None else np.full(CONTOUR_S.shape, np.nan)
     values["back_bulge"] = back_bulge(offsets)
     values["back_bend"] = back_bend(offsets)
     return values, contour

@@ -1,4 +1,5 @@
-"""Locate the bundled PoseLandmarker models and check them against their recorded SHA-256."""
+"""Locate the bundled model files (PoseLandmarker bundles, the lumbar-angle model) and check each against its
+recorded SHA-256."""
 
 from __future__ import annotations
 
@@ -41,16 +42,20 @@ def sha256_of(path: Path) -> str:
     return digest.hexdigest()
 
 
-@cache
 def model_path(name: str = DEFAULT_MODEL) -> Path:
     """Path of the verified ``.task`` bundle for model ``name`` (checked once per process)."""
     if name not in MODEL_NAMES:
         raise ModelError(f"unknown model {name!r}; choose one of {', '.join(MODEL_NAMES)}")
-    file_name = f"pose_landmarker_{name}.task"
+    return model_file(f"pose_landmarker_{name}.task")
+
+
+@cache
+def model_file(file_name: str) -> Path:
+    """Path of the bundled model file ``file_name``, verified against SHA256SUMS (once per process)."""
     path = _models_dir() / file_name
     if not path.is_file():
-        raise ModelError(f"pose model {file_name} is missing; run tools/build_models.py")
+        raise ModelError(f"model file {file_name} is missing; reinstall formcheck or rebuild it (see models/README.md)")
     expected = recorded_checksums().get(file_name)
     if expected is None or sha256_of(path) != expected:
-        raise ModelError(f"pose model {file_name} does not match its recorded SHA-256; rebuild it")
+        raise ModelError(f"model file {file_name} does not match its recorded SHA-256; rebuild it")
     return path

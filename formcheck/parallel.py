@@ -18,7 +18,7 @@ from collections.abc import Iterator
 from itertools import count
 from multiprocessing.connection import Connection
 
-from .errors import FormcheckError
+from .errors import FormcheckError, PoseWorkerError
 from .pipeline import Observation, Observer, get_stretch
 from .video import VideoInfo, VideoReader, prefetch
 
@@ -53,6 +53,7 @@ def observe_video(info: VideoInfo, stretch: str, model: str, workers: int, step:
     # spawn, not fork: the caller may already hold MediaPipe's and PyAV's threads.
     context = multiprocessing.get_context("spawn")
     processes, inboxes = [], []
+    first = Observer(get_stretch(stretch), model)  # loaded before the processes compete for the cores
     try:
         for index in range(workers):
             receiver, sender = context.Pipe(duplex=False)
@@ -62,18 +63,28 @@ def observe_video(info: VideoInfo, stretch: str, model: str, workers: int, step:
             sender.close()  # the worker holds the only sending end, so its death reads as end-of-file here
             processes.append(process)
             # A thread per worker drains its pipe a few chunks ahead, so no worker waits for the caller.
-            inboxes.append(prefetch(_messages(receiver, process.name), depth=AHEAD_CHUNKS, name=process.name))
-        for chunk in count():
-            message = next(inboxes[chunk % workers])
+            inboxes.append(prefetch(_messages(receiver, process), depth=AHEAD_CHUNKS, name=process.name))
+        # The first chunk is observed here while the processes start (imports and the model take a few seconds):
+        # the caller sees progress at once, and the start-up is no longer dead time.
+        yield from _observe_first_chunk(info.path, first, size, step)
+        for chunk in count(1):
+            try:
+                message = next(inboxes[(chunk - 1) % workers])
+            except _WorkerDied as died:
+                start = chunk * size / info.fps
+                raise PoseWorkerError(f"{info.path}: the pose process stopped unexpectedly ({died}) while "
+                                      f"analysing {start:.1f}–{start + size / info.fps:.1f} s; nothing was "
+                                      "written") from None
             if message[0] == "end":
                 return
             if message[0] == "error":
                 raise message[1]
             if message[0] == "crash":
-                raise RuntimeError(message[1])
+                raise PoseWorkerError(f"{info.path}: {message[1]}")
             assert message[1] == chunk, f"pose worker sent chunk {message[1]}, expected {chunk}"
             yield from message[2]
     finally:
+        first.close()
         for process in processes:
             process.join(timeout=FINISH_S)
             if process.is_alive():  # stopped early (error, or the caller gave up): no work left worth waiting for
@@ -83,22 +94,48 @@ def observe_video(info: VideoInfo, stretch: str, model: str, workers: int, step:
             inbox.close()
 
 
-def _messages(receiver: Connection, name: str) -> Iterator[tuple]:
+def _observe_first_chunk(path: str, observer: Observer, size: int, step: int) -> Iterator[Observation]:
+    with VideoReader(path) as reader:
+        for frame_index, (t, frame) in enumerate(reader.decoded()):
+            if frame_index >= size:
+                return
+            if frame_index % step == 0:
+                yield observer(reader.to_rgb(frame), t)
+
+
+class _WorkerDied(Exception):
+    """The worker's pipe closed before its last message; ``str()`` says how the process ended."""
+
+
+def _messages(receiver: Connection, process: multiprocessing.process.BaseProcess) -> Iterator[tuple]:
     with receiver:
         while True:
             try:
                 message = receiver.recv()
             except (EOFError, OSError):  # the worker died, possibly in the middle of a message
-                raise RuntimeError(f"pose worker {name} stopped unexpectedly") from None
+                raise _WorkerDied(_how_it_ended(process)) from None
             yield message
             if message[0] != "chunk":
                 return
 
 
+def _how_it_ended(process: multiprocessing.process.BaseProcess) -> str:
+    process.join(timeout=FINISH_S)
+    code = process.exitcode
+    if code is None:
+        return "its connection closed"
+    if code < 0:
+        try:
+            return f"killed by {signal.Signals(-code).name}"
+        except ValueError:
+            return f"killed by signal {-code}"
+    return f"exit code {code}"
+
+
 def _observe_chunks(path: str, stretch: str, model: str, size: int, index: int, workers: int, step: int,
                     sender: Connection) -> None:
-    """Worker process: observe every ``step``-th frame of chunks ``index``, ``index + workers``, … and send each
-    chunk as one message."""
+    """Worker process: observe every ``step``-th frame of chunks ``1 + index``, ``1 + index + workers``, … (chunk 0
+    is the caller's) and send each chunk as one message."""
     signal.signal(signal.SIGINT, signal.SIG_IGN)  # Ctrl-C is the caller's to handle; it stops the workers
     spec = get_stretch(stretch)
     observer, current, batch = None, -1, []
@@ -107,7 +144,7 @@ def _observe_chunks(path: str, stretch: str, model: str, size: int, index: int, 
         with VideoReader(path) as reader:
             for frame_index, (t, frame) in enumerate(reader.decoded()):
                 chunk = frame_index // size
-                if chunk % workers != index:
+                if chunk == 0 or (chunk - 1) % workers != index:
                     if frame_index % SHADOW_STRIDE == 0:  # keep the tracker on the person (result unused)
                         observer.estimator(reader.to_rgb(frame), t)
                     continue

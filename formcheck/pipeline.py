@@ -13,9 +13,11 @@ from time import perf_counter
 import numpy as np
 
 from .errors import InputError
+from .lumbar import lumbar_angle
 from .metrics import BackContour, measure
 from .model_files import DEFAULT_MODEL
 from .pose import PoseEstimator, PoseFrame
+from .positions import POSITION_STRETCH, STRETCH_POSITION, WRONG_POSITION, PositionTracker, mismatch_text
 from .rules import STRETCHES, RuleEngine, Stretch, Verdict
 from .session import Session
 
@@ -49,6 +51,7 @@ class Observer:
     """Pose + metrics for frames of one stream in time order (the pose tracker carries over between frames)."""
 
     def __init__(self, stretch: Stretch, model: str = DEFAULT_MODEL) -> None:
+        self.stretch = stretch.name
         self.estimator = PoseEstimator(model, masks=stretch.needs_mask)
         self.last_timing: dict[str, float] = {}
 
@@ -57,6 +60,8 @@ class Observer:
         pose = self.estimator(rgb, t)
         after_pose = perf_counter()
         metrics, contour = measure(pose)
+        if contour is not None:
+            metrics["lumbar_angle"] = lumbar_angle(contour.offsets, metrics, self.stretch)
         self.last_timing = {"pose": after_pose - start, "metrics": perf_counter() - after_pose}
         return Observation(replace(pose, mask=None), metrics, contour)
 
@@ -65,20 +70,41 @@ class Observer:
 
 
 class Judge:
-    """Rules + session over observations in time order; no model, no I/O."""
+    """Rules + session over observations in time order; no model, no I/O.
+
+    Only frames in which the stretch's own position is recognised (``formcheck.positions``) are judged. In another
+    stretch's position the status is ``wrong_position`` and the message names the stretch they seem to be doing;
+    in no stretch's position (standing upright, unsure, other) it is ``not_in_position``.
+    """
 
     def __init__(self, stretch: Stretch, side: str = "both") -> None:
+        self.stretch = stretch
         self.engine = RuleEngine(stretch)
         self.session = Session(stretch, side=side)
+        self.positions = PositionTracker()
         self.last_timing: dict[str, float] = {}
 
     def __call__(self, seen: Observation, rgb: np.ndarray) -> FrameResult:
         start = perf_counter()
-        verdict = self.engine.update(seen.pose.t, seen.metrics, seen.pose.n_people)
+        other = self._other_stretch(seen)
+        verdict = self.engine.update(seen.pose.t, seen.metrics, seen.pose.n_people,
+                                     abstain=WRONG_POSITION if other else self._unrecognised())
+        if verdict.status == WRONG_POSITION:
+            verdict = replace(verdict, message=mismatch_text(self.positions.current, self.stretch.title,
+                                                             STRETCHES[other].title))
         after_rules = perf_counter()
         cue = self.session.update(verdict, rgb)
         self.last_timing = {"rules": after_rules - start, "session": perf_counter() - after_rules}
         return FrameResult(seen.pose, seen.metrics, verdict, cue, seen.contour)
+
+    def _other_stretch(self, seen: Observation) -> str | None:
+        """The stretch whose position the person is steadily in, when it is not this one."""
+        position = self.positions.update(seen.pose.t, seen.metrics)
+        other = POSITION_STRETCH.get(position)
+        return other if other is not None and other != self.stretch.name else None
+
+    def _unrecognised(self) -> str | None:
+        return None if self.positions.current == STRETCH_POSITION[self.stretch.name] else "not_in_position"
 
 
 class Pipeline:

@@ -90,7 +90,10 @@ class PoseFrame:
         visibility = np.array([p.visibility or 0.0 for p in landmarks], dtype=np.float64)
         mask = None
         if result.segmentation_masks:  # one mask per pose, in the same order
-            mask = result.segmentation_masks[person].numpy_view()[..., 0]
+            # numpy_view() borrows memory the result owns: once the result is freed the view dangles (a
+            # segfault, first seen at frame widths that are not a multiple of 4, or silently stale values).
+            # Copy while the result is alive.
+            mask = np.array(result.segmentation_masks[person].numpy_view()[..., 0], dtype=np.float32, copy=True)
         return cls(t, width, height, image, world, visibility, mask, len(result.pose_landmarks))
 
 

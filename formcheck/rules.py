@@ -27,7 +27,9 @@ class Condition:
 
     ``direction`` +1 means "too high is the mistake", -1 "too low". With ``relative`` the value is taken
     against the person's own baseline learned once they are settled in the hold; ``guard`` is an absolute
-    limit that fires even before (or without) a baseline. ``speed`` uses the metric's peak rate of change.
+    limit that fires even before (or without) a baseline; a condition that is neither (e.g. the absolute
+    lumbar angle, whose 0 is a neutral spine) is judged from the first second of the hold. ``speed`` uses the
+    metric's peak rate of change.
     The hysteresis sits between ``on`` and ``off``: ``off`` is on the safe side of ``on``.
     """
 
@@ -130,7 +132,15 @@ STRETCHES: dict[str, Stretch] = {
                     "rounding",
                     "Low back rounding",
                     "Keep your low back flat — hinge from the hips, don't reach for your toes.",
-                    (Condition("back_bulge", on=0.03, off=0.015, relative=True, guard=0.07),),
+                    (
+                        Condition("back_bulge", on=0.03, off=0.015, relative=True, guard=0.07),
+                        # The absolute lumbar angle (formcheck.lumbar) catches a hinge made straight into a clearly
+                        # rounded back, which the baseline above would learn as normal. Set with margin over what
+                        # correct dev holds read with their body left out of the fit (95th percentile up to
+                        # +18°); it reads mild rounding too unevenly across bodies (17° read +22° to +30°, 42°
+                        # read +7° to +25°) to judge it absolutely: mild rounding is left to the baseline.
+                        Condition("lumbar_angle", on=25.0, off=15.0),
+                    ),
                 ),
             ),
         ),
@@ -153,8 +163,13 @@ STRETCHES: dict[str, Stretch] = {
                     "Low back arching",
                     "Tuck your pelvis under and stay upright — don't lean back or arch.",
                     (
-                        Condition("trunk_tilt", on=-10.0, off=-5.0, direction=-1),
-                        Condition("back_bulge", on=-0.03, off=-0.015, direction=-1, relative=True),
+                        # Leaning back behind vertical. Cleared at −7°: corrected dev holds settle back at −4° to −7°
+                        # (a −5° clear kept 3 of 4 corrected arches flagged to the end of the clip).
+                        Condition("trunk_tilt", on=-10.0, off=-7.0, direction=-1),
+                        # The absolute lumbar angle (formcheck.lumbar) judges the arch from the first second, so an
+                        # arch the person kneels straight into is not learned as their normal (dev, bodies left out
+                        # of the fit: correct holds −6° to +4°, a 12° arch read −10° to −17°).
+                        Condition("lumbar_angle", on=-10.0, off=-6.0, direction=-1),
                     ),
                 ),
             ),
@@ -257,8 +272,8 @@ class Verdict:
     """What the engine concluded about one frame."""
 
     t: float
-    # no_person | two_people | low_visibility | wrong_view | tracking_lost | not_in_position | calibrating | good
-    # | mistake
+    # no_person | two_people | low_visibility | wrong_view | tracking_lost | not_in_position | wrong_position
+    # | calibrating | good | mistake
     status: str
     message: str
     states: dict[str, State]
@@ -326,14 +341,16 @@ class RuleEngine:
         for flag in self._flags.values():
             flag.reset()
 
-    def update(self, t: float, metrics: dict[str, float], n_people: int = 1) -> Verdict:
+    def update(self, t: float, metrics: dict[str, float], n_people: int = 1, abstain: str | None = None) -> Verdict:
+        """One frame's verdict. ``abstain`` names a reason found outside the engine (e.g. ``wrong_position``)
+        to judge nothing for, like its own abstention reasons, which take precedence."""
         if self._trunk_jumped(t, metrics):
             # Smoothed values and speeds would carry the jump itself (a thigh "swinging" 1000°/s): start them
             # afresh from the new pose, and judge nothing until it has stayed put for a moment.
             self._reset_filters()
             self._lost_until = t + TRACKING_HOLD_S
         smooth = {name: f(t, metrics.get(name, math.nan)) for name, f in self._smooth.items()}
-        status = self._abstain_status(t, smooth, metrics, n_people)
+        status = self._abstain_status(t, smooth, metrics, n_people) or abstain
         in_position = status is None and all(r.low <= smooth[r.metric] <= r.high for r in self.stretch.position)
         self._track_position(t, in_position)
         if status is None and not in_position:
@@ -350,12 +367,17 @@ class RuleEngine:
         view_moved = self._view_moved(smooth)
         states, values = {}, {}
         for mistake in self.stretch.mistakes:
-            on, off, deciding = False, True, math.nan
+            on, clears, deciding = False, [], math.nan
             for cond in mistake.conditions:
                 signed, cond_on, cond_off = self._judge(cond, t, smooth, view_moved)
-                on, off = on or cond_on, off and cond_off
-                if signed is not None and (math.isnan(deciding) or cond_on):
-                    deciding = signed
+                on = on or cond_on
+                if signed is not None:
+                    clears.append(cond_off)
+                    if math.isnan(deciding) or cond_on:
+                        deciding = signed
+            # Cleared when every signal that can be read now says so (an unreadable one neither raises nor
+            # holds the flag: a missing outline must not keep a corrected lean-back flagged).
+            off = bool(clears) and all(clears)
             for cond in mistake.requires:
                 _, cond_on, cond_off = self._judge(cond, t, smooth, view_moved)
                 on, off = on and cond_on, off or cond_off
@@ -374,6 +396,8 @@ class RuleEngine:
                view_moved: bool) -> tuple[float | None, bool, bool]:
         """One condition now: (value compared with the thresholds or None, says on, says off)."""
         value = self._speed[cond.metric](t, smooth[cond.metric]) if cond.speed else smooth[cond.metric]
+        if not math.isfinite(value):
+            return None, False, False
         guard_on = cond.guard is not None and value * cond.direction >= cond.guard * cond.direction
         signed = self._relative_value(cond, value)
         if signed is None or (cond.steady_view and view_moved):

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import json
 import math
+import os
 import threading
 import time
 import xml.etree.ElementTree as ET
@@ -17,10 +18,12 @@ from unittest import mock
 import av
 import numpy as np
 import pytest
+from conftest import SAMPLE_DIR
 from streamlit.testing.v1 import AppTest
 
 from formcheck import history, samples
 from formcheck.history import FlagRecord, History, HoldRecord, SessionRecord
+from formcheck.parallel import default_workers
 from formcheck.pipeline import FrameResult
 from formcheck.pose import PoseFrame
 from formcheck.rules import STRETCHES, State, Verdict
@@ -197,7 +200,8 @@ def test_analyze_a_sample_video_then_review_and_history(webrtc):
     assert not at.exception
     assert not at.error, [e.value for e in at.error]
     metrics = {m.label: m.value for m in at.metric}
-    assert int(metrics["Frames"]) > 0 and int(metrics["Mistakes flagged"]) >= 1
+    assert metrics["Judged"].endswith(" s") and int(metrics["Mistakes flagged"]) >= 1
+    assert not at.success, "mistakes were flagged: no green"
     assert "Low back rounding" in _texts(at)
     assert at.get("video"), "the annotated video plays in the page"
     assert len(at.get("download_button")) == 2
@@ -221,6 +225,48 @@ def test_analyze_a_sample_video_then_review_and_history(webrtc):
     sessions = History().sessions()
     assert len(sessions) == 1 and sessions[0].kind == "video" and sessions[0].frames >= 1
     assert SAMPLE.name in _texts(at)
+
+
+FRONT_VIEW = SAMPLE_DIR / "ham_front_abstain_08.mp4"  # filmed from the front: nothing can be judged
+
+
+@pytest.mark.skipif(not FRONT_VIEW.is_file(), reason="no front-view sample clip")
+def test_a_front_view_clip_is_an_amber_could_not_check_in_analyze_and_review(webrtc):
+    _ack_disclaimer()
+    at = _app()
+    at.switch_page(PAGE.format("analyze_page")).run()
+    at.selectbox(key="an_sample").set_value(FRONT_VIEW).run()
+    at.button(key="an_go").click().run(timeout=300)
+    assert not at.exception and not at.error
+    report = json.loads(at.session_state["fc_analysis"]["json"])["summary"]
+    assert report["conclusion"] == "unchecked" and report["events"] == 0
+    assert not at.success, "never a green 'no mistakes' on a clip that could not be judged"
+    warning = at.warning[0].value
+    assert warning.startswith("Could not check your form") and "wrong angle" in warning
+    assert "Turn side-on to the camera." in warning
+    assert "Not judged: filmed from the wrong angle" in _texts(at)
+
+    at.switch_page(PAGE.format("review")).run()
+    assert not at.exception and not at.success
+    assert at.warning and "Could not check your form" in at.warning[0].value
+
+
+HAMSTRING_CLIP = SAMPLE_DIR / "ham_round_mild_03.mp4"  # a standing hinge with a rounding mistake
+
+
+@pytest.mark.skipif(not HAMSTRING_CLIP.is_file(), reason="no hamstring sample clip")
+def test_a_hamstring_clip_analysed_as_glute_says_so_and_flags_nothing(webrtc):
+    _ack_disclaimer()
+    at = _app()
+    at.switch_page(PAGE.format("analyze_page")).run()
+    at.selectbox(key="an_sample").set_value(HAMSTRING_CLIP).run()
+    at.selectbox(key="an_stretch").set_value("glute").run()
+    at.button(key="an_go").click().run(timeout=300)
+    assert not at.exception and not at.error and not at.success
+    assert {m.label: m.value for m in at.metric}["Mistakes flagged"] == "0"
+    warning = at.warning[0].value
+    assert "this looked like the hamstring stretch, not the glute stretch" in warning
+    assert "Not judged: a different stretch from the one chosen" in _texts(at)
 
 
 @needs_sample
@@ -260,10 +306,31 @@ def test_the_app_analyzes_a_video_with_the_network_blocked(webrtc, network_attem
     at.sidebar.selectbox[0].set_value("lite").run()
     at.button(key="an_go").click().run(timeout=120)
     assert not at.exception and not at.error
-    assert {m.label: m.value for m in at.metric}["Frames"] == "60"
+    assert json.loads(at.session_state["fc_analysis"]["json"])["summary"]["frames"] == 60
     at.switch_page(PAGE.format("review")).run()
     assert not at.exception
     assert network_attempts == []
+
+
+@needs_sample
+@pytest.mark.skipif(default_workers() < 2, reason="one core: the analysis runs in one process, with no worker")
+def test_a_pose_worker_that_crashes_is_reported_and_the_app_keeps_running(webrtc):
+    from worker_killer import segfault_a_worker_soon
+
+    _ack_disclaimer()
+    at = _app()
+    at.switch_page(PAGE.format("analyze_page")).run()
+    at.selectbox(key="an_sample").set_value(SAMPLE).run()
+    killer = segfault_a_worker_soon(os.getpid(), after_s=0.5)
+    at.button(key="an_go").click().run(timeout=180)
+    killer.join(timeout=5)
+    assert killer.killed, "no pose worker was seen to kill"
+    assert not at.exception
+    assert len(at.error) == 1 and "pose process stopped unexpectedly" in at.error[0].value
+    assert "SIGSEGV" in at.error[0].value
+    assert "fc_analysis" not in at.session_state or not at.session_state["fc_analysis"]
+    at.switch_page(PAGE.format("history_page")).run()  # the app goes on working
+    assert not at.exception
 
 
 def test_a_broken_video_is_reported_in_the_page(webrtc, tmp_path, monkeypatch):
@@ -315,14 +382,41 @@ def test_history_lists_sessions_with_daily_aim_streak_and_delete(webrtc):
     at.switch_page(PAGE.format("history_page")).run()
     assert not at.exception
     metrics = {m.label: m.value for m in at.metric}
-    assert metrics["Today"] == "1 of 2–3"
-    assert metrics["Streak"] == "2 days"
+    assert metrics["Guided routines today"] == "0 of 2–3"  # today's practice is listed, not counted
+    assert metrics["Streak"] == "1 day"
+    assert "Also 1 practice or video analysis" in _texts(at)
     assert "Live practice" in _texts(at) and "Guided routine" in _texts(at)
     assert len(at.get("vega_lite_chart")) == 3  # sessions per day, good seconds and flag rate per stretch
     at.button(key=f"hist_delete_{doomed}").click().run()
     at.button(key=f"hist_confirm_{doomed}").click().run()
     assert not at.exception
     assert [s.id for s in store.sessions()] == [keep]
+
+
+@pytest.mark.parametrize("days", [1, 7, 90])
+def test_history_charts_read_with_a_day_a_week_or_three_months(webrtc, days):
+    _ack_disclaimer()
+    store = History()
+    now = datetime.now().astimezone()
+    for day in range(days):
+        for n in range(1 + day % 3):  # 1–3 routines a day
+            _stored_session(store, now - timedelta(days=day, seconds=n), flags=day % 2)
+    _stored_session(store, now, kind="video")
+    at = _app()
+    at.switch_page(PAGE.format("history_page")).run()
+    assert not at.exception
+    metrics = {m.label: m.value for m in at.metric}
+    assert metrics["Guided routines today"] == "1 of 2–3" and metrics["Streak"] == _days(days)
+    charts = [json.loads(c.proto.spec) for c in at.get("vega_lite_chart")]
+    assert len(charts) == 3
+    trend = json.dumps(charts[1])
+    assert '"type": "ordinal"' in trend and "temporal" not in trend  # one bar per day, never a stretched block
+    daily = json.dumps(charts[0], ensure_ascii=False)
+    assert "aim: 2–3 a day" in daily  # the aim band is labelled
+
+
+def _days(n: int) -> str:
+    return f"{n} day" + ("" if n == 1 else "s")
 
 
 def test_history_page_reports_a_damaged_database_and_carries_on(webrtc, data_dir):
@@ -555,6 +649,36 @@ def test_coach_runs_countdown_good_form_holds_side_switch_and_finish():
     assert texts[-1].startswith("Good. That's everything")
     assert coach.view().alert_id == 1
     assert all(p.closed for p in made) and len(made) == 2  # one pipeline per hold, each released
+
+
+def test_the_countdown_waits_until_the_person_is_in_view_and_in_position():
+    # Nobody in view for 8 s, then in position: the 2-s countdown ends but the hold starts only at 8 s.
+    steps = practice_steps("hamstring", target_s=3.0, ready_s=2.0)
+    coach, _ = _scripted_coach(steps, lambda t: "no_person" if t < 8.0 else "good")
+    t = 0.0
+    while t < 7.9:
+        coach.process(FRAME, t)
+        t += 0.1
+    view = coach.view()
+    assert view.phase is Phase.READY and view.countdown_s == 0.0
+    while coach.view().phase is Phase.READY and t < 20:
+        coach.process(FRAME, t)
+        t += 0.1
+    assert 8.0 <= t <= 8.3
+    assert coach.view().phase is Phase.HOLD
+
+
+def test_finishing_with_nobody_in_view_says_nothing_could_be_checked(webrtc):
+    _ack_disclaimer()
+    coach, saver = _live_coach(lambda t: "no_person")
+    _run_scripted(coach, 3.0)
+    coach.finish()
+    coach.process(FRAME, 3.1)
+    at = _app(fc_coach_live=(LIVE_PLAN, coach, saver))
+    at.switch_page(PAGE.format("live")).run()
+    assert not at.exception
+    assert "well done" not in _texts(at).lower() and not at.success
+    assert at.warning and ("Could not check" in at.warning[0].value or "Nothing was checked" in at.warning[0].value)
 
 
 def test_coach_skip_and_finish():

@@ -10,6 +10,7 @@ import pytest
 from test_cli import assert_one_line_error, run_cli, write_clip
 
 from formcheck.batch import ClipJob, expand_inputs, plan_jobs, result_from_report
+from formcheck.coverage import coverage
 from formcheck.errors import InputError
 
 SCHEMA = json.loads(files("formcheck").joinpath("analysis.schema.json").read_text())
@@ -51,9 +52,11 @@ def frame(t, status):
     (["wrong_view", "two_people", "tracking_lost", "low_visibility"], 0.0, 0.0),
 ])
 def test_summary_row_seconds(statuses, judged, good):
+    frames = [frame(i * 0.5, s) for i, s in enumerate(statuses)]
     report = {"input": {"fps": 2.0}, "events": [{"mistake": "rounding", "start_s": 1.0, "end_s": 2.0,
                                                   "peak_value": 0.3}],
-              "frames": [frame(i * 0.5, s) for i, s in enumerate(statuses)]}
+              # The report's summary, as analyze writes it (formcheck.coverage counts the seconds).
+              "summary": coverage((f["t"], f["status"]) for f in frames).as_dict(mistakes=1), "frames": frames}
     row = result_from_report(ClipJob("c.mp4", "hamstring", "full", "c.json"), report, "analysed")
     assert (row.seconds, row.judged_s, row.good_form_s) == (2.0, judged, good)
     assert row.mistakes == [{"mistake": "rounding", "start_s": 1.0, "end_s": 2.0}]

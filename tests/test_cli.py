@@ -1,6 +1,7 @@
 """The command line, run as a user would (a subprocess of the installed entry point)."""
 
 import json
+import os
 import subprocess
 import sys
 from pathlib import Path
@@ -12,6 +13,8 @@ import pytest
 from formcheck.video import H264Writer
 
 CLI = [sys.executable, "-m", "formcheck.cli"]
+# 20 s, long enough to be shared between two pose processes.
+SAMPLE_DIR_CLIP = Path(__file__).resolve().parent.parent / "sample_videos" / "towel_overext_mod_02.mp4"
 
 
 def run_cli(*args, cwd=None):
@@ -79,8 +82,39 @@ def test_unknown_stretch(tmp_path):
     assert_one_line_error(run_cli("analyze", clip, "--stretch", "yoga"), "unknown stretch", "hamstring")
 
 
-def test_missing_stretch_option(tmp_path):
-    assert_one_line_error(run_cli("analyze", write_clip(tmp_path / "c.mp4")), "--stretch")
+def test_the_stretch_is_recognised_by_default(tmp_path):
+    clip = write_clip(tmp_path / "c.mp4", frames=20)
+    result = run_cli("analyze", clip, "--json", tmp_path / "r.json")
+    assert result.returncode == 0, result.stderr
+    report = json.loads((tmp_path / "r.json").read_text())
+    assert report["stretch"] == "auto" and report["holds"] == []
+    assert "none of the routine's positions was recognised" in result.stdout
+
+
+@pytest.mark.parametrize("typed, suggested", [("hamstrng", "hamstring"), ("hip", "hip-flexor"), ("aut", "auto"),
+                                              ("Glute", "glute"), ("towel-decompresion", "towel-decompression")])
+def test_a_misspelt_stretch_gets_a_close_match(typed, suggested, tmp_path):
+    result = run_cli("analyze", write_clip(tmp_path / "c.mp4"), "--stretch", typed)
+    assert_one_line_error(result, "unknown stretch", f"did you mean '{suggested}'?")
+
+
+def test_a_misspelt_model_gets_a_close_match(tmp_path):
+    assert_one_line_error(run_cli("analyze", write_clip(tmp_path / "c.mp4"), "-s", "glute", "--model", "fulll"),
+                          "unknown model", "did you mean 'full'?")
+
+
+@pytest.mark.parametrize("command", [[], ["analyze"], ["eval"], ["bench"]])
+def test_help_lists_choices_without_type_artefacts(command):
+    result = subprocess.run([*CLI, *command, "--help"], capture_output=True, text=True, timeout=60,
+                            env={**os.environ, "COLUMNS": "160"})
+    assert result.returncode == 0, result.stderr
+    assert "<bool>" not in result.stdout and "{" not in result.stdout and "<str>" not in result.stdout
+    if command == ["analyze"]:
+        assert "hamstring, hip-flexor, glute, bed-decompression, towel-decompression, or auto" in result.stdout
+    if command == ["bench"]:
+        assert "hamstring, hip-flexor, glute, bed-decompression, towel-decompression" in result.stdout
+    if command:
+        assert "<lite|full|heavy>" in result.stdout
 
 
 def test_output_into_missing_folder(tmp_path):
@@ -97,3 +131,34 @@ def test_clip_without_a_person_is_analysed_and_says_so(tmp_path):
     report = json.loads((tmp_path / "r.json").read_text())
     assert report["summary"]["detected_frames"] == 0
     assert {f["status"] for f in report["frames"]} == {"no_person"}
+
+
+FRONT_VIEW = Path(__file__).resolve().parent.parent / "sample_videos" / "ham_front_abstain_08.mp4"
+
+
+@pytest.mark.skipif(not FRONT_VIEW.is_file(), reason="no front-view sample clip")
+def test_a_front_view_clip_could_not_be_checked_and_says_why(tmp_path):
+    result = run_cli("analyze", FRONT_VIEW, "--stretch", "hamstring", "--json", tmp_path / "r.json")
+    assert result.returncode == 0, result.stderr
+    assert "No mistakes flagged" not in result.stdout
+    assert "Could not check your form" in result.stdout and "Turn side-on to the camera." in result.stdout
+    assert "Not judged: filmed from the wrong angle" in result.stdout
+    summary = json.loads((tmp_path / "r.json").read_text())["summary"]
+    assert summary["conclusion"] == "unchecked" and summary["judged_s"] < 10
+    assert summary["not_judged_s"]["wrong_view"] > 10
+
+
+def test_a_pose_worker_that_crashes_is_one_line_exit_2_and_no_output(tmp_path):
+    from worker_killer import segfault_a_worker_soon
+
+    clip = SAMPLE_DIR_CLIP
+    report = tmp_path / "report.json"
+    process = subprocess.Popen([*CLI, "analyze", str(clip), "--stretch", "towel-decompression", "--workers", "2",
+                                "--json", str(report)], stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    killer = segfault_a_worker_soon(process.pid)
+    stdout, stderr = process.communicate(timeout=300)
+    killer.join(timeout=5)
+    assert killer.killed, "no pose worker was seen to kill"
+    result = subprocess.CompletedProcess(process.args, process.returncode, stdout, stderr)
+    assert_one_line_error(result, "pose process", "sigsegv", clip.name)
+    assert not report.exists()

@@ -47,6 +47,7 @@ def test_dev_subset_meets_the_floors(dev_subset):
     assert all(summary["wrong_view_clips"].values()) and summary["wrong_view_clips"]
     assert summary["detection_rate"] >= 0.95
     assert "F1" in stdout and "false alarms per minute" in stdout
+    assert summary["position_accuracy"] >= 0.95 and "positions recognised in holds" in stdout
 
 
 @pytest.fixture(scope="module")
@@ -62,6 +63,7 @@ def test_heldout_set_finds_every_mistake_in_time(heldout):
         assert row["recall"] == 1.0, mistake
     assert summary["time_to_flag_p90_s"] <= 2.5
     assert all(summary["wrong_view_clips"].values())
+    assert summary["position_accuracy"] >= 0.95  # recognised positions: never tuned on these clips
 
 
 def test_heldout_meets_the_false_alarm_and_f1_floors(heldout):

@@ -4,7 +4,8 @@ import math
 
 import pytest
 
-from formcheck.evaluate import EARLY_S, LATE_S, ClipScore, match_events, summarize
+from formcheck.evaluate import (EARLY_S, LATE_S, ClipScore, clear_delay, lumbar_table, match_events, score_frames,
+                                summarize)
 
 
 def ev(start, end=None):
@@ -64,3 +65,56 @@ def test_a_wrong_view_clip_that_flags_is_not_abstained():
 def test_nothing_to_find_and_nothing_found_is_not_a_perfect_score():
     row = summarize([score("a")])["per_mistake"]["rounding"]
     assert math.isnan(row["f1"])
+
+
+@pytest.mark.parametrize(
+    ("true_end", "event_end", "clip_end", "delay"),
+    [
+        (10.0, 11.2, 20.0, 1.2),   # cleared 1.2 s after the person corrected
+        (10.0, 9.0, 20.0, 0.0),    # cleared before the truth's offset: no delay
+        (10.0, None, 20.0, 10.0),  # never cleared: counts to the end of the clip
+    ],
+)
+def test_clear_delay(true_end, event_end, clip_end, delay):
+    assert clear_delay(true_end, {"start_s": 5.0, "end_s": event_end}, clip_end) == pytest.approx(delay)
+
+
+def frame(t, status="good", flags=(), lumbar=None):
+    return {"t": t, "detected": True, "status": status, "flags": list(flags),
+            "metrics": {"lumbar_angle": lumbar}}
+
+
+def truth_for(mistakes, hold, n=100, fps=10, lumbar=None):
+    return {"stretch": "hamstring", "split": "dev", "fps": fps, "hold": hold, "mistakes": {"rounding": mistakes},
+            "body": {"name": "b1"}, "frames": {"lumbar_flexion_deg": lumbar or [0.0] * n}}
+
+
+def test_score_frames_times_a_start_in_the_mistake_from_the_hold_start_and_counts_flagged_correct_time():
+    # 10 s at 10 fps; hold from 2 s; the person is rounded from the moment the hold starts until 6 s.
+    flagged = [(2.0 + 2.5 <= i / 10 <= 7.0) or (8.0 <= i / 10 < 8.5) for i in range(100)]
+    frames = [frame(i / 10, "mistake" if f else "good", ["rounding"] if f else []) for i, f in enumerate(flagged)]
+    events = [{"mistake": "rounding", "start_s": 4.5, "end_s": 7.0}, {"mistake": "rounding", "start_s": 8.0,
+                                                                       "end_s": 8.5}]
+    score = score_frames("c", truth_for([[2.0, 6.0]], [[2.0, 9.9]]), frames, events)
+    assert score.start_delays == pytest.approx([2.5])
+    assert score.clear_delays["rounding"] == pytest.approx([1.0])
+    assert score.false_alarms["rounding"] == 1
+    # Flagged while correct: 6.1–7.0 s (the late clear, 10 frames) and 8.0–8.4 s (the false alarm, 5), 0.1 s each.
+    assert score.flagged_correct_s == pytest.approx(1.5)
+
+
+def test_a_missed_start_in_the_mistake_counts_as_never_flagged():
+    frames = [frame(i / 10) for i in range(100)]
+    score = score_frames("c", truth_for([[2.2, 6.0]], [[2.0, 9.9]]), frames, [])
+    assert score.start_delays == pytest.approx([9.9 - 2.0])
+
+
+def test_absolute_lumbar_errors_per_group_and_the_neutral_guess():
+    true = [0.0] * 50 + [30.0] * 50
+    frames = [frame(i / 10, lumbar=true[i] + 2.0 if i % 2 else None) for i in range(100)]
+    frames[1]["status"] = "wrong_view"  # not judged: not scored either
+    score = score_frames("c", truth_for([], [[0.0, 9.9]], lumbar=true), frames, [])
+    table = lumbar_table([score], lambda s: s.body)
+    assert table["b1"]["frames"] == 49
+    assert table["b1"]["mae_deg"] == pytest.approx(2.0) and table["b1"]["bias_deg"] == pytest.approx(2.0)
+    assert table["b1"]["neutral_guess_mae_deg"] == pytest.approx(30.0 * 25 / 49)

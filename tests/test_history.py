@@ -203,3 +203,14 @@ def test_a_database_locked_by_another_program_gives_a_clear_error_and_keeps_data
         other.execute("ROLLBACK")
         other.close()
     assert len(History().sessions()) == 1  # the earlier session is intact, the failed one left nothing
+
+
+def test_only_routines_count_toward_the_aim_and_the_streak(data_dir):
+    store = History()
+    today = date(2026, 11, 25)
+    for kind, day_offset in (("routine", 0), ("video", 0), ("practice", 0), ("practice", 1), ("video", 2)):
+        store.add_session(_session(datetime(2026, 11, 25 - day_offset, 9, 0).astimezone(), kind=kind))
+    assert store.daily_counts(days=3, today=today, kinds=("routine",))[today] == 1
+    assert store.daily_counts(days=3, today=today)[today] == 3  # every kind, listed apart
+    assert store.streak(today, kinds=("routine",)) == 1  # a practice and an analysis keep no streak
+    assert store.streak(today) == 3

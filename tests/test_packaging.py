@@ -14,6 +14,7 @@ def test_wheel_ships_models_checksums_and_schema(tmp_path):
     names = set(zipfile.ZipFile(wheel).namelist())
     for model in ("lite", "full", "heavy"):
         assert f"formcheck/models/pose_landmarker_{model}.task" in names
+    assert "formcheck/models/lumbar_angle.json" in names
     assert "formcheck/models/SHA256SUMS" in names
     assert "formcheck/analysis.schema.json" in names
     assert not any(name.startswith(("tests/", "sample_videos/")) for name in names)

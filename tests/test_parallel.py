@@ -10,7 +10,7 @@ from conftest import SAMPLE_DIR
 from test_cli import write_clip
 
 from formcheck.analyze import analyze_video
-from formcheck.errors import InputError
+from formcheck.errors import InputError, PoseWorkerError
 from formcheck.parallel import chunk_length, observe_video
 from formcheck.video import VideoReader
 
@@ -58,14 +58,17 @@ def test_a_fault_found_by_a_worker_is_the_users_one_line_error(tmp_path):
     assert not multiprocessing.active_children()
 
 
-def test_a_worker_that_dies_is_reported_not_waited_for():
+@pytest.mark.parametrize("how", [signal.SIGKILL, signal.SIGSEGV])
+def test_a_worker_that_dies_is_reported_not_waited_for(how):
     observations = observe_video(clip_info(), STRETCH, "full", 2)
     next(observations)  # chunk 0 is in; the workers are busy with chunks 1 and 2
     for worker in multiprocessing.active_children():
-        os.kill(worker.pid, signal.SIGKILL)
-    with pytest.raises(RuntimeError, match="stopped unexpectedly"):
+        os.kill(worker.pid, how)
+    with pytest.raises(PoseWorkerError) as raised:
         for _ in observations:
             pass
+    message = str(raised.value)
+    assert message.startswith(str(CLIP)) and f"killed by {how.name}" in message and "\n" not in message
     assert not multiprocessing.active_children()
 
 

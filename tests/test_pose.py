@@ -7,7 +7,7 @@ import numpy as np
 import pytest
 from conftest import SAMPLE_DIR
 
-from formcheck import model_files
+from formcheck import lumbar, model_files
 from formcheck.errors import ModelError
 from formcheck.pose import N_LANDMARKS, TORSO, PersonTracker, PoseEstimator, PoseFrame
 from formcheck.video import VideoReader
@@ -22,6 +22,14 @@ def test_bundled_models_match_their_recorded_checksums(name):
     assert model_files.sha256_of(path) == model_files.recorded_checksums()[path.name]
 
 
+def test_the_lumbar_model_is_verified_and_loads():
+    path = model_files.model_file("lumbar_angle.json")
+    assert model_files.sha256_of(path) == model_files.recorded_checksums()[path.name]
+    models = lumbar.load_models()
+    assert set(models) == {"hamstring", "hip-flexor", "glute"}
+    assert all(len(model.coef) == len(lumbar.FEATURES) for model in models.values())
+
+
 def test_a_tampered_model_is_refused(tmp_path, monkeypatch):
     source = model_files.model_path("lite").parent
     shutil.copy(source / "SHA256SUMS", tmp_path)
@@ -29,7 +37,7 @@ def test_a_tampered_model_is_refused(tmp_path, monkeypatch):
     data[1000] ^= 0xFF
     (tmp_path / "pose_landmarker_lite.task").write_bytes(bytes(data))
     monkeypatch.setattr(model_files, "_SEARCH_DIRS", (tmp_path,))
-    model_files.model_path.cache_clear()
+    model_files.model_file.cache_clear()
     try:
         with pytest.raises(ModelError, match="SHA-256"):
             model_files.model_path("lite")
@@ -38,7 +46,7 @@ def test_a_tampered_model_is_refused(tmp_path, monkeypatch):
         with pytest.raises(ModelError, match="unknown model"):
             model_files.model_path("huge")
     finally:
-        model_files.model_path.cache_clear()
+        model_files.model_file.cache_clear()
 
 
 def test_adapter_with_no_pose_gives_an_empty_frame():

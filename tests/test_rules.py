@@ -37,7 +37,7 @@ CASES = [
     # stretch, settled metrics, mistake metrics, mistake name
     ("hamstring", {**HINGE, "back_bulge": 0.01}, {"back_bulge": 0.06}, "rounding"),
     ("hip-flexor", {**LUNGE, "trunk_tilt": 2.0, "back_bulge": -0.01}, {"trunk_tilt": -15.0}, "arching"),
-    ("hip-flexor", {**LUNGE, "trunk_tilt": 2.0, "back_bulge": -0.01}, {"back_bulge": -0.06}, "arching"),
+    ("hip-flexor", {**LUNGE, "trunk_tilt": 2.0, "lumbar_angle": 0.0}, {"lumbar_angle": -15.0}, "arching"),
     ("glute", {**SEATED, "shoulder_width_ratio": 0.3, "back_bulge": 0.0}, {"shoulder_width_ratio": 0.5}, "twist"),
     ("glute", {**SEATED, "shoulder_width_ratio": 0.6, "back_bulge": 0.0}, {"shoulder_width_ratio": 0.4}, "twist"),
     ("glute", {**SEATED, "shoulder_width_ratio": 0.3, "back_bulge": 0.0}, {"back_bulge": 0.06, "trunk_tilt": 35.0},
@@ -74,6 +74,17 @@ def test_relative_baseline_adapts_to_the_person_but_guard_catches_starting_in_th
     assert not flagged_seconds(run("hamstring", [(15, {**HINGE, "back_bulge": 0.03})]), "rounding")
     # ... but someone who is rounded from the start is, by the absolute guard.
     assert flagged_seconds(run("hamstring", [(15, {**HINGE, "back_bulge": 0.09})]), "rounding")
+
+
+@pytest.mark.parametrize(("good", "bad"), [
+    ({**LUNGE, "trunk_tilt": 0.0, "lumbar_angle": 0.0}, {"lumbar_angle": -14.0}),  # arched, trunk upright
+    ({**LUNGE, "trunk_tilt": 0.0, "lumbar_angle": 0.0}, {"trunk_tilt": -13.0}),  # leaning back
+])
+def test_a_hip_flexor_hold_that_starts_arched_is_flagged_within_three_seconds(good, bad):
+    verdicts = run("hip-flexor", [(1, {"front_thigh_tilt": 10.0, "knee_gap": 0.1}), (8, {**good, **bad}), (5, good)])
+    flagged = flagged_seconds(verdicts, "arching")
+    assert flagged and flagged[0] <= 1 + 3.0
+    assert flagged[-1] <= 9 + 2.0  # and cleared within two seconds of the correction
 
 
 def test_calibrating_then_good():

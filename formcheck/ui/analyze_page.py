@@ -15,6 +15,7 @@ from formcheck.rules import STRETCHES
 from formcheck.ui.common import model_name, sample_stretch, sample_videos, stretch_title, write_history
 from formcheck.ui.nav import page
 from formcheck.ui.review_data import from_analysis, to_session_record
+from formcheck.ui.verdict import conclusion, coverage_caption
 
 UPLOAD_TYPES = ["mp4", "mov", "m4v", "webm", "mkv", "avi", "png", "jpg", "jpeg"]
 
@@ -109,7 +110,8 @@ def render() -> None:
             result = {"review": review, "annotated": str(annotated), "name": display_name,
                       "json": json.dumps(analysis.to_json(), indent=1), "stretch": stretch,
                       "detection_rate": analysis.detection_rate, "frames": len(analysis.frames),
-                      "events": analysis.events, "saved": None}
+                      "events": analysis.events, "coverage": analysis.coverage, "saved": None,
+                      "seen": analysis.recognised_stretch()}
             if save:
                 def save_analysis(store: History) -> int:
                     kept = str(store.keep_video(video_path, display_name)) if keep_video else None
@@ -133,17 +135,18 @@ def _show(result: dict) -> None:
     st.subheader(f"{spec.title}: {result['name']}")
     video, summary = st.columns([3, 2])
     with summary:
+        cov = result["coverage"]
         cols = st.columns(3)
-        cols[0].metric("Frames", result["frames"])
-        cols[1].metric("Person detected", f"{result['detection_rate']:.0%}")
+        cols[0].metric("Judged", f"{cov.judged_s:.0f} of {cov.total_s:.0f} s")
+        cols[1].metric("Good form", f"{cov.good_s:.0f} s")
         cols[2].metric("Mistakes flagged", len(result["events"]))
+        coverage_caption(cov)
+        conclusion(cov, result["stretch"], len(result["events"]), result["seen"])
         if result["events"]:
             for event in result["events"]:
                 end = f"{event['end_s']:.1f} s" if event["end_s"] is not None else "the end"
                 st.markdown(f"- **{labels.get(event['mistake'], event['mistake'])}** from {event['start_s']:.1f} s "
                             f"to {end}")
-        else:
-            st.success("No mistakes flagged.")
         if result["saved"]:
             st.caption(f"Saved to History as session {result['saved']}.")
         st.page_link(page("review.py"), label="Review flagged frames and the timeline", icon=":material/photo_library:")

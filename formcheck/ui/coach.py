@@ -25,6 +25,7 @@ from enum import StrEnum
 import cv2
 import numpy as np
 
+from formcheck.coverage import GET_READY
 from formcheck.pipeline import Pipeline, get_stretch
 from formcheck.rules import STRETCHES
 from formcheck.session import THUMB_WIDTH
@@ -211,6 +212,7 @@ class Coach:
         self._last_arrival: float | None = None
         self._logs: list[HoldLog] = []
         self._verdict_status: str | None = None
+        self._in_position = False  # the newest frame's verdict: in view and in the step's position
         self._verdict_message: str | None = None
         self._flagged: tuple[str, ...] = ()
         self._cue_id = 0
@@ -376,14 +378,15 @@ class Coach:
             log.shots.extend(new_shots)
             if t - self._series_t >= SERIES_EVERY_S:
                 self._series_t = t
-                log.series.append((round(t - log.started_t, 3), None if reading is None else reading.value,
-                                   result.verdict.status))
+                status = result.verdict.status if self._phase is Phase.HOLD else GET_READY
+                log.series.append((round(t - log.started_t, 3), None if reading is None else reading.value, status))
             if self._phase is Phase.HOLD:
                 if self._hold_base is None:
                     self._hold_base = good_before
                 log.good_s = max(0.0, good_after - self._hold_base)
             verdict = result.verdict
             self._verdict_status, self._verdict_message = verdict.status, verdict.message
+            self._in_position = verdict.in_position
             self._flagged = tuple(labels.get(name, name) for name in verdict.flagged)
             if new_alert:
                 self._alert_id += 1
@@ -408,7 +411,8 @@ class Coach:
             self._enter(Phase.READY, t)
             step = self.steps[self._index]
             self._say(f"Get ready: {step.title}. {STRETCHES[step.stretch].position_hint}")
-        elif self._phase is Phase.READY and t - self._phase_t >= self.steps[self._index].ready_s:
+        elif (self._phase is Phase.READY and t - self._phase_t >= self.steps[self._index].ready_s
+              and self._in_position):  # the hold never starts with nobody there, or not yet in position
             self._enter(Phase.HOLD, t)
             step = self.steps[self._index]
             self._say(f"Hold for {step.target_s:.0f} seconds of good form. Breathe and relax into it.")
@@ -438,7 +442,8 @@ class Coach:
     def _hud(self, t: float) -> str:
         step = self.steps[self._index] if self._index < len(self.steps) else None
         if self._phase is Phase.READY and step:
-            return f"Get ready: {max(0.0, step.ready_s - (t - self._phase_t)):.0f}"
+            left = step.ready_s - (t - self._phase_t)
+            return f"Get ready: {math.ceil(left)}" if left > 0 else "Waiting for you to get into position"
         if self._phase is Phase.HOLD and step and self._logs:
             return f"Hold: {min(self._logs[-1].good_s, step.target_s):.0f} / {step.target_s:.0f} s good form"
         return ""

@@ -38,6 +38,7 @@ _CSS = """
 .fc-neutral {background: #eef0f3; color: #333a44; border-left: 0.4rem solid #8a8f98;}
 .fc-unsure {background: #fff4d6; color: #6b4e00; border-left: 0.4rem solid #f0aa1e;}
 .fc-count {font-size: 3rem; font-weight: 700; line-height: 1; color: #1f4e8c;}
+.fc-waiting {font-size: 1.6rem; color: #6b4e00;}
 </style>
 """
 
@@ -158,8 +159,6 @@ def banner(status: str | None, message: str | None, flagged: tuple[str, ...] = (
     else:
         style = STATUS_STYLE.get(status, "unsure")
         text = message or status
-        if style == "unsure":
-            text = f"Not sure — {text}"
     st.html(f'<div class="fc-banner fc-{style}" role="status" data-status="{escape(status or "waiting")}">'
             f"{escape(text)}</div>")
 

@@ -19,22 +19,30 @@ def _plural(n: int, word: str) -> str:
     return f"{n} {word}{'' if n == 1 else 's'}"
 
 
+ROUTINE_ONLY = ("routine",)  # only guided routines count toward the daily aim and the streak
+
+
 def _daily_chart(counts: dict[date, int]):
     import altair as alt
     import pandas as pd
 
-    data = pd.DataFrame({"day": [d.strftime("%a %d %b") for d in counts], "sessions": list(counts.values())})
-    data["met"] = data["sessions"].map(lambda n: "aim met" if n >= DAILY_AIM[0] else "below aim")
+    data = pd.DataFrame({"day": [d.strftime("%a %d %b") for d in counts], "routines": list(counts.values())})
+    data["met"] = data["routines"].map(lambda n: "aim met" if n >= DAILY_AIM[0] else "below aim")
     order = list(data["day"])
+    top = max(4, int(data.routines.max()) + 1)
     bars = alt.Chart(data).mark_bar(cornerRadiusTopLeft=3, cornerRadiusTopRight=3).encode(
-        x=alt.X("day:O", title=None, sort=order, axis=alt.Axis(labelAngle=0)),
-        y=alt.Y("sessions:Q", title="sessions",
-                scale=alt.Scale(domainMin=0, domainMax=max(4, int(data.sessions.max()) + 1))),
+        x=alt.X("day:O", title=None, sort=order, axis=alt.Axis(labelAngle=-40, labelOverlap="greedy")),
+        y=alt.Y("routines:Q", title="guided routines", scale=alt.Scale(domainMin=0, domainMax=top),
+                axis=alt.Axis(tickMinStep=1)),
         color=alt.Color("met:N", title=None,
                         scale=alt.Scale(domain=["aim met", "below aim"], range=["#2e9f43", "#9fb3c8"])),
-        tooltip=["day:O", "sessions:Q"])
-    aim = alt.Chart(pd.DataFrame({"aim": list(DAILY_AIM)})).mark_rule(strokeDash=[5, 4], color="#555").encode(y="aim:Q")
-    return (bars + aim).properties(height=200)
+        tooltip=["day:O", "routines:Q"])
+    # The aim is a band (2–3 a day), drawn and named, not two bare lines.
+    aim = pd.DataFrame({"low": [DAILY_AIM[0]], "high": [DAILY_AIM[1]]})
+    band = alt.Chart(aim).mark_rect(color="#2e9f43", opacity=0.12).encode(y="low:Q", y2="high:Q")
+    label = alt.Chart(aim).mark_text(align="left", dx=4, dy=-6, color="#1d5e2a").encode(
+        x=alt.value(0), y="high:Q", text=alt.value(f"aim: {DAILY_AIM[0]}–{DAILY_AIM[1]} a day"))
+    return (band + bars + label).properties(height=200)
 
 
 def _trend_charts(stats: list[dict]):
@@ -43,16 +51,19 @@ def _trend_charts(stats: list[dict]):
 
     data = pd.DataFrame(stats)
     data["stretch"] = data["stretch"].map(stretch_title)
-    days = alt.X("day:T", title=None, axis=alt.Axis(format="%d %b"))
     color = alt.Color("stretch:N", title="Stretch", sort=[stretch_title(n) for n in ROUTINE_ORDER])
+    # One bar per day that has data, named by its date: a time axis turns a single day into one wide block
+    # with repeated ticks.
+    data["label"] = pd.to_datetime(data["day"]).dt.strftime("%d %b")
+    order = list(dict.fromkeys(data.sort_values("day")["label"]))
     good = alt.Chart(data).mark_bar().encode(
-        x=alt.X("day:T", title=None, timeUnit="yearmonthdate", axis=alt.Axis(format="%d %b")),
+        x=alt.X("label:O", title=None, sort=order, axis=alt.Axis(labelAngle=-40, labelOverlap="greedy")),
         y=alt.Y("sum(good_s):Q", title="good-form seconds"), color=color,
-        tooltip=["day:T", "stretch:N", alt.Tooltip("good_s:Q", format=".0f")]).properties(height=220)
+        tooltip=[alt.Tooltip("label:N", title="day"), "stretch:N", alt.Tooltip("good_s:Q", format=".0f")]).properties(height=220)
     rate = alt.Chart(data).mark_line(point=True).encode(
-        x=days,
+        x=alt.X("label:O", title=None, sort=order, axis=alt.Axis(labelAngle=-40, labelOverlap="greedy")),
         y=alt.Y("flag_rate:Q", title="holds with a flag", axis=alt.Axis(format="%"), scale=alt.Scale(domain=[0, 1])),
-        color=color, tooltip=["day:T", "stretch:N", alt.Tooltip("flag_rate:Q", format=".0%")]).properties(height=220)
+        color=color, tooltip=[alt.Tooltip("label:N", title="day"), "stretch:N", alt.Tooltip("flag_rate:Q", format=".0%")]).properties(height=220)
     return good, rate
 
 
@@ -71,15 +82,22 @@ def render() -> None:
         st.page_link(page("routine.py"), label="Start the guided routine", icon=":material/self_improvement:")
         return
 
-    counts = store.daily_counts(DAYS_SHOWN)
+    counts = store.daily_counts(DAYS_SHOWN, kinds=ROUTINE_ONLY)
+    other = sum(store.daily_counts(DAYS_SHOWN, kinds=("practice", "video")).values())
     today = counts[max(counts)]
     cols = st.columns(3)
-    cols[0].metric("Today", f"{today} of {DAILY_AIM[0]}–{DAILY_AIM[1]}",
-                   help="The routine works best done two to three times a day.")
-    cols[1].metric("Streak", _plural(store.streak(), "day"), help="Days in a row with at least one session.")
-    cols[2].metric(f"Last {DAYS_SHOWN} days", _plural(sum(counts.values()), "session"))
+    cols[0].metric("Guided routines today", f"{today} of {DAILY_AIM[0]}–{DAILY_AIM[1]}",
+                   help="The routine works best done two to three times a day. Only guided routines count.")
+    cols[1].metric("Streak", _plural(store.streak(kinds=ROUTINE_ONLY), "day"),
+                   help="Days in a row with at least one guided routine.")
+    cols[2].metric(f"Routines, last {DAYS_SHOWN} days", sum(counts.values()))
     if today < DAILY_AIM[0]:
-        st.caption(f"{DAILY_AIM[0] - today} more today to reach the aim.")
+        st.caption(f"{DAILY_AIM[0] - today} more guided {'routine' if DAILY_AIM[0] - today == 1 else 'routines'} "
+                   "today to reach the aim.")
+    if other:
+        what = "practice or video analysis" if other == 1 else "practices or video analyses"
+        st.caption(f"Also {other} {what} in the last {DAYS_SHOWN} days — listed below, not counted toward the aim "
+                   "or the streak.")
     st.altair_chart(_daily_chart(counts), width="stretch")
 
     stats = store.stretch_stats()
@@ -99,7 +117,7 @@ def render() -> None:
             top = st.columns([4, 1, 1])
             top[0].markdown(f"**{s.started_at:%a %d %b %Y, %H:%M}** · {SOURCES.get(s.kind, s.kind)} · {s.title}")
             top[0].caption(f"{s.completed_holds} of {_plural(s.holds, 'hold')} completed · "
-                           f"{fmt_seconds(s.good_s)} good form · {_plural(s.flags, 'flag')} · "
+                           f"{fmt_seconds(s.good_s)} good form · {_plural(s.flags, 'mistake')} flagged · "
                            f"{_plural(s.frames, 'flagged frame')}" + (" · video kept" if s.video_path else ""))
             if top[1].button("Review", key=f"hist_review_{s.id}"):
                 st.session_state["fc_review_focus"] = f"history:{s.id}"

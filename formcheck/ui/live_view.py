@@ -2,15 +2,19 @@
 
 from __future__ import annotations
 
+import math
 from collections.abc import Callable
 
 import streamlit as st
 import streamlit_webrtc
 
+from formcheck.coverage import UNCHECKED
+
 from .autosave import SessionSaver
 from .coach import Coach, CoachView, Phase
 from .common import banner, fmt_seconds, history, voice
 from .guides import guide_svg
+from .verdict import session_conclusion
 
 RTC_CONFIGURATION = {"iceServers": []}  # local only: no STUN/TURN server is contacted
 MEDIA_CONSTRAINTS = {"video": {"width": {"ideal": 640}, "height": {"ideal": 480}}, "audio": False}
@@ -72,11 +76,11 @@ def status_panel(coach: Coach, saver: SessionSaver, slot: str, show_guide: bool 
             st.error(f"Live analysis stopped: {view.error}. Press “Start over” to try again.")
         step = view.step
         if view.phase is Phase.DONE:
-            if save(coach, saver) is not None:
-                st.success("All done — well done! Your session is saved in History.")
+            saved = save(coach, saver)
+            _finished(coach)
+            if saved is not None:
+                st.caption("Your session is saved in History.")
                 st.page_link(_review_page(), label="See the flagged moments in Review", icon=":material/photo_library:")
-            elif not saver.error:
-                st.success("All done — well done!")
         elif step is not None:
             st.markdown(f"**Step {view.step_index + 1} of {len(view.steps)} · {step.title}**")
             if view.phase is Phase.WAITING:
@@ -86,7 +90,12 @@ def status_panel(coach: Coach, saver: SessionSaver, slot: str, show_guide: bool 
             elif view.camera_lost:
                 _camera_lost(view)
             elif view.phase is Phase.READY:
-                st.html(f'<div class="fc-count">{view.countdown_s or 0:.0f}</div>')
+                if view.countdown_s is None:
+                    st.caption("Connecting to the camera…")
+                elif view.countdown_s > 0:
+                    st.html(f'<div class="fc-count">{math.ceil(view.countdown_s)}</div>')
+                else:  # the countdown is over; the hold starts once the person is in view and in position
+                    st.html('<div class="fc-count fc-waiting">Waiting for you</div>')
                 st.caption("Get ready — " + _hint(step.stretch))
                 if show_guide:
                     st.image(guide_svg(step.stretch), width="stretch")
@@ -106,6 +115,19 @@ def status_panel(coach: Coach, saver: SessionSaver, slot: str, show_guide: bool 
         voice(slot, view.cue_id, view.cue, view.alert_id)
 
     panel()
+
+
+def _finished(coach: Coach) -> None:
+    """Praise only what was seen: "well done" when every hold was checked, otherwise what could not be checked."""
+    from datetime import datetime
+
+    from .review_data import from_holds
+
+    review = from_holds(coach.holds(), "", "", datetime.now())
+    checked = review.holds and all(h.coverage.conclusion(h.flags) != UNCHECKED for h in review.holds)
+    if checked:
+        st.success("All done — well done!")
+    session_conclusion(review)
 
 
 def _camera_lost(view: CoachView) -> None:

@@ -11,6 +11,7 @@ from formcheck.ui.common import fmt_seconds, history
 from formcheck.ui.nav import page
 from formcheck.ui.review_data import (SOURCES, Review, ReviewShot, from_history, from_holds, timeline_chart,
                                       video_frame_png)
+from formcheck.ui.verdict import coverage_caption, session_conclusion
 
 LIVE_SLOTS = {"routine": ("routine", "Guided routine"), "live": ("practice", "Live practice")}
 GALLERY_COLUMNS = 3
@@ -32,7 +33,8 @@ def _options(store) -> dict[str, str]:
         options["analysis"] = f"Video analysis: {analysis['name']} — this visit"
     if store is not None:
         for s in store.sessions(limit=50):
-            options[f"history:{s.id}"] = f"Saved {s.started_at:%a %d %b %H:%M} · {s.title} · {s.flags} flags"
+            options[f"history:{s.id}"] = (f"Saved {s.started_at:%a %d %b %H:%M} · {s.title} · "
+                                          f"{s.flags} {'mistake' if s.flags == 1 else 'mistakes'} flagged")
     return options
 
 
@@ -94,14 +96,15 @@ def render() -> None:
     st.caption(f"{SOURCES.get(review.kind, review.kind)} · {review.started_at:%A %d %B %Y, %H:%M}")
     cols = st.columns(4)
     cols[0].metric("Holds", len(review.holds))
-    cols[1].metric("Completed", sum(h.completed for h in review.holds))
+    cols[1].metric("Judged", fmt_seconds(sum(h.coverage.judged_s for h in review.holds)))
     cols[2].metric("Good-form time", fmt_seconds(review.good_s))
     cols[3].metric("Mistakes flagged", review.flags)
+    session_conclusion(review)
 
     st.subheader("Flagged moments")
     shots = review.shots
     if not shots:
-        st.success("No mistakes were flagged in this session.")
+        st.caption("No flagged moments.")
     for row_start in range(0, len(shots), GALLERY_COLUMNS):
         columns = st.columns(GALLERY_COLUMNS)
         for offset, (column, shot) in enumerate(zip(columns, shots[row_start:row_start + GALLERY_COLUMNS],
@@ -119,11 +122,11 @@ def render() -> None:
         chart = timeline_chart(hold)
         summary = (f"{hold.title}: {fmt_seconds(hold.good_s)} of {fmt_seconds(hold.target_s)} held with good form"
                    f"{' ✓' if hold.completed else ''} · {hold.flags} flagged")
+        st.markdown(summary)
+        coverage_caption(hold.coverage)
         if chart is None:
-            st.markdown(summary)
             st.caption("No key-metric readings for this hold (the person was not in position or not visible).")
         else:
-            st.markdown(summary)
             st.altair_chart(chart, width="stretch")
 
 

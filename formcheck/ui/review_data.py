@@ -9,6 +9,7 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from pathlib import Path
 
+from formcheck.coverage import Coverage, coverage
 from formcheck.history import FlagRecord, HoldRecord, HoldTotals, SessionRecord
 from formcheck.rules import STRETCHES
 
@@ -44,10 +45,17 @@ class ReviewHold:
     series_kind: str  # "rule": comparable with the thresholds; "raw": the frame's metric (only the guard applies)
     shots: list[ReviewShot] = field(default_factory=list)
     stored_flags: int | None = None  # a saved session's flag count (its series may be too coarse for every span)
+    # What "half the hold" is measured against: the target for a live hold (it runs until that much good form was
+    # held), None for a video (the whole clip).
+    reference_s: float | None = None
 
     @property
     def flags(self) -> int:
         return len(self.events) if self.stored_flags is None else self.stored_flags
+
+    @property
+    def coverage(self) -> Coverage:
+        return coverage(((t, status) for t, _, status in self.series), self.reference_s)
 
 
 @dataclass
@@ -87,7 +95,8 @@ def from_holds(logs: list[HoldLog], kind: str, title: str, started_at: datetime)
                  for s in log.shots]
         events = [e if e.get("end_s") is not None else {**e, "end_s": round(log.duration_s, 3)} for e in log.events]
         holds.append(ReviewHold(name, log.step.stretch, log.step.side, log.step.target_s, log.good_s, log.duration_s,
-                                log.completed, events, list(log.series), "rule", shots))
+                                log.completed, events, list(log.series), "rule", shots,
+                                reference_s=log.step.target_s))
     return Review(kind, title, started_at, holds)
 
 
@@ -112,18 +121,10 @@ def from_analysis(analysis, video_name: str, annotated: str | None) -> Review:
     shots = [ReviewShot(f.t, f.mistake, labels.get(f.mistake, f.mistake), _finite(f.value), f.cue,
                         encode_png(f.thumbnail), None, title) for f in analysis.flagged_frames]
     duration = analysis.frames[-1]["t"] if analysis.frames else 0.0
-    good = _good_seconds(series)
+    good = coverage((t, status) for t, _, status in series).good_s
     hold = ReviewHold(title, stretch, "both", spec.hold_s, good, duration, good >= spec.hold_s,
                       list(analysis.events), series, kind, shots)
     return Review("video", title, datetime.now().astimezone(), [hold], annotated)
-
-
-def _good_seconds(series: list[tuple[float, float | None, str]]) -> float:
-    total = 0.0
-    for (t0, _, status), (t1, _, _) in zip(series, series[1:], strict=False):
-        if status in ("good", "calibrating"):
-            total += min(max(t1 - t0, 0.0), 0.5)
-    return total
 
 
 def from_history(record: SessionRecord) -> Review:
@@ -135,7 +136,8 @@ def from_history(record: SessionRecord) -> Review:
                  for f in hold.frames]
         events = spans_from_series(hold.series)
         holds.append(ReviewHold(name, hold.stretch, hold.side, hold.target_s, hold.good_s, hold.duration_s,
-                                hold.completed, events, list(hold.series), hold.series_kind, shots, hold.flags))
+                                hold.completed, events, list(hold.series), hold.series_kind, shots, hold.flags,
+                                None if record.kind == "video" else hold.target_s))
     return Review(record.kind, record.title, record.started_at, holds, record.video_path, record.id)
 
 

@@ -1,0 +1,97 @@
+"""``--stretch auto``: the stretch of each hold is picked from the recognised position, then judged by its rules.
+
+A hold starts when a stretch's position has been held steadily for ``SWITCH_S``; a steady different stretch
+position ends it and starts the next one (with its own rules, baseline and hold timer). Until the first hold,
+nothing is judged (``not_in_position``). No I/O.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+import numpy as np
+
+from .pipeline import FrameResult, Judge, Observation
+from .positions import POSITION_STRETCH, PositionTracker
+from .rules import STRETCHES, Stretch, Verdict
+from .session import Event, FlaggedFrame
+
+AUTO = "auto"
+# Observations for auto must carry the segmentation mask that most stretches' rules read (bed and towel ignore it).
+OBSERVE_AS = "hamstring"
+SWITCH_S = 2.0  # a stretch's position held steadily this long starts (or switches to) its hold
+WAITING = "Get into the position of one of the routine's stretches, side-on to the camera."
+
+
+@dataclass
+class Hold:
+    stretch: str
+    start_s: float
+    end_s: float | None = None
+
+    def as_dict(self) -> dict:
+        return {"stretch": self.stretch, "start_s": round(self.start_s, 3),
+                "end_s": None if self.end_s is None else round(self.end_s, 3)}
+
+
+@dataclass
+class HoldSessions:
+    """The sessions of every hold so far, read like one ``Session`` (what ``analyze`` needs of it)."""
+
+    judges: list[Judge] = field(default_factory=list)
+
+    @property
+    def events(self) -> list[Event]:
+        return [event for judge in self.judges for event in judge.session.events]
+
+    @property
+    def flagged_frames(self) -> list[FlaggedFrame]:
+        return [shot for judge in self.judges for shot in judge.session.flagged_frames]
+
+    def finish(self, t: float) -> None:
+        if self.judges:
+            self.judges[-1].session.finish(t)
+
+
+class AutoJudge:
+    """Like ``pipeline.Judge``, for a stretch that is recognised hold by hold."""
+
+    def __init__(self) -> None:
+        self.positions = PositionTracker()
+        self.holds: list[Hold] = []
+        self.session = HoldSessions()
+        self._candidate: tuple[str, float] | None = None  # stretch and since when its position is steady
+
+    @property
+    def stretch(self) -> Stretch | None:
+        """The stretch of the current hold (None before the first)."""
+        return STRETCHES[self.holds[-1].stretch] if self.holds else None
+
+    def __call__(self, seen: Observation, rgb: np.ndarray | None) -> FrameResult:
+        t = seen.pose.t
+        self._follow(t, POSITION_STRETCH.get(self.positions.update(t, seen.metrics)))
+        if not self.holds:
+            verdict = Verdict(t, "not_in_position", WAITING, {}, {}, False)
+            return FrameResult(seen.pose, seen.metrics, verdict, None, seen.contour)
+        return self.session.judges[-1](seen, rgb)
+
+    def _follow(self, t: float, stretch: str | None) -> None:
+        current = self.holds[-1].stretch if self.holds else None
+        if stretch is None or stretch == current:
+            self._candidate = None
+            return
+        if self._candidate is None or self._candidate[0] != stretch:
+            self._candidate = (stretch, t)
+        if t - self._candidate[1] < SWITCH_S:
+            return
+        if self.holds:
+            self.holds[-1].end_s = t
+            self.session.finish(t)
+        self.holds.append(Hold(stretch, t))
+        self.session.judges.append(Judge(STRETCHES[stretch]))
+        self._candidate = None
+
+    def finish(self, t: float) -> None:
+        if self.holds:
+            self.holds[-1].end_s = t
+        self.session.finish(t)

@@ -1,0 +1,131 @@
+"""An absolute lumbar angle, degrees: + flexion (rounding) / − extension (arching) from a neutral spine.
+
+MediaPipe has no spine points, so the angle is read from what the camera shows: the shape of the back outline
+between hip and shoulder (``metrics.back_contour``) together with the posture the landmarks give (trunk tilt, hip
+fold, knee bend). The mapping is a small linear model per position, fitted on rendered bodies whose rig gives the
+true lumbar angle (``tools/fit_lumbar.py``). It ships as ``models/lumbar_angle.json``, checked against
+``models/SHA256SUMS`` like the pose models.
+"""
+
+from __future__ import annotations
+
+import json
+import math
+from dataclasses import dataclass
+from functools import cache
+
+import numpy as np
+
+from .errors import ModelError
+from .metrics import CONTOUR_ANCHORS, CONTOUR_S, LOWER_BACK, LUMBAR_WINDOW, UPPER_BACK
+from .model_files import model_file
+
+MODEL_FILE = "lumbar_angle.json"
+SCHEMA = "formcheck.lumbar-model/1"
+# Up to this share of the 17 outline samples may be missing (filled in along the back); more and there is no reading.
+MAX_MISSING = 0.25
+
+_LUMBAR = (CONTOUR_S >= LUMBAR_WINDOW[0]) & (CONTOUR_S <= LUMBAR_WINDOW[1])
+_UPPER = CONTOUR_S > LUMBAR_WINDOW[1]
+_LOWER_FIT = (CONTOUR_S >= LOWER_BACK[0]) & (CONTOUR_S <= LOWER_BACK[1])
+_UPPER_FIT = (CONTOUR_S >= UPPER_BACK[0]) & (CONTOUR_S <= UPPER_BACK[1])
+
+FEATURES = (
+    "lumbar_deviation",      # mean bow of the lumbar outline off the anchor line, torso lengths (+ out)
+    "lumbar_extreme",        # its largest excursion, with sign
+    "upper_deviation",       # mean bow of the upper back
+    "bend_deg",              # angle between lower and upper back-edge directions
+    "lower_slope_deg",       # direction of the lower back edge against the chord
+    "depth_low",             # body depth at the sacrum anchor, torso lengths (thick bodies, loose clothes)
+    "depth_high",            # and at the mid-back anchor
+    "trunk_tilt",            # posture, in quarter turns
+    "hip_fold",
+    "knee_flexion",
+    "bend_x_fold",           # the outline reads differently when folded forward than upright
+    "lumbar_x_fold",
+    "lumbar_x_tilt",
+)
+
+
+def _slope_deg(offsets: np.ndarray, part: np.ndarray) -> np.ndarray:
+    s = CONTOUR_S[part]
+    y = offsets[:, part]
+    s_c = s - s.mean()
+    slope = ((y - y.mean(axis=1, keepdims=True)) * s_c).sum(axis=1) / (s_c ** 2).sum()
+    return np.degrees(np.arctan(slope))
+
+
+def filled(offsets: np.ndarray) -> np.ndarray:
+    """(N, 17) outline offsets with gaps filled along the back; rows with too many gaps (or a missing anchor)
+    become all-NaN."""
+    offsets = np.atleast_2d(np.asarray(offsets, float))
+    out = np.full_like(offsets, np.nan)
+    for row, values in enumerate(offsets):
+        ok = np.isfinite(values)
+        if ok.mean() < 1 - MAX_MISSING or not (ok[0] and ok[-1]):
+            continue
+        out[row] = np.interp(CONTOUR_S, CONTOUR_S[ok], values[ok])
+    return out
+
+
+def features(offsets: np.ndarray, trunk_tilt, hip_fold, knee_flexion) -> np.ndarray:
+    """(N, len(FEATURES)) model inputs from N frames' outline offsets and posture angles (degrees)."""
+    offsets = filled(offsets)
+    anchors = np.interp(CONTOUR_S, CONTOUR_ANCHORS, [0.0, 1.0])  # weight of the far anchor along the back
+    reference = offsets[:, :1] * (1 - anchors) + offsets[:, -1:] * anchors
+    deviation = offsets - reference
+    lumbar = deviation[:, _LUMBAR]
+    extreme = np.take_along_axis(lumbar, np.nanargmax(np.abs(np.nan_to_num(lumbar)), axis=1)[:, None], 1)[:, 0]
+    lower, upper = _slope_deg(offsets, _LOWER_FIT), _slope_deg(offsets, _UPPER_FIT)
+    tilt, fold, knee = (np.asarray(v, float).reshape(-1) / 90.0 for v in (trunk_tilt, hip_fold, knee_flexion))
+    lumbar_mean = lumbar.mean(axis=1)
+    bend = lower - upper
+    return np.column_stack([
+        lumbar_mean, extreme, deviation[:, _UPPER].mean(axis=1), bend, lower,
+        offsets[:, 0], offsets[:, -1], tilt, fold, knee,
+        bend * fold, lumbar_mean * fold, lumbar_mean * tilt,
+    ])
+
+
+@dataclass(frozen=True)
+class LumbarModel:
+    """Standardised linear model: angle = intercept + Σ coef · (x − mean) / scale."""
+
+    mean: np.ndarray
+    scale: np.ndarray
+    coef: np.ndarray
+    intercept: float
+    valid: dict  # posture range it was fitted on: outside it there is no reading
+
+    def predict(self, x: np.ndarray) -> np.ndarray:
+        x = np.atleast_2d(x)
+        angle = self.intercept + ((x - self.mean) / self.scale) @ self.coef
+        fold = x[:, FEATURES.index("hip_fold")] * 90.0
+        inside = (fold >= self.valid["hip_fold"][0]) & (fold <= self.valid["hip_fold"][1])
+        return np.where(inside & np.isfinite(angle), angle, np.nan)
+
+    @classmethod
+    def from_json(cls, data: dict) -> LumbarModel:
+        return cls(np.array(data["mean"]), np.array(data["scale"]), np.array(data["coef"]),
+                   float(data["intercept"]), data["valid"])
+
+
+@cache
+def load_models() -> dict[str, LumbarModel]:
+    """One model per position (the outline reads differently standing, kneeling and seated)."""
+    data = json.loads(model_file(MODEL_FILE).read_text())
+    if data.get("schema") != SCHEMA or tuple(data.get("features", ())) != FEATURES:
+        raise ModelError(f"{MODEL_FILE}: made for another version of formcheck; rebuild it with "
+                         "tools/fit_lumbar.py")
+    return {stretch: LumbarModel.from_json(model) for stretch, model in data["models"].items()}
+
+
+def lumbar_angle(offsets: np.ndarray | None, metrics: dict[str, float], stretch: str) -> float:
+    """One frame's absolute lumbar angle in degrees, NaN when the outline or posture gives no reading (or the
+    position has no model)."""
+    model = load_models().get(stretch)
+    if offsets is None or not metrics or model is None:
+        return math.nan
+    x = features(offsets, metrics.get("trunk_tilt", math.nan), metrics.get("hip_fold", math.nan),
+                 metrics.get("knee_flexion", math.nan))
+    return float(model.predict(x)[0])

@@ -1,0 +1,139 @@
+"""Which position is the person in? Recognised from the landmark metrics of each frame, then steadied over time.
+
+The five stretch positions of the routine, plus standing upright and "other". Used to warn when the position does
+not match the chosen stretch (and judge nothing meanwhile) and to pick the stretch by itself (``--stretch auto``).
+Pure functions of ``formcheck.metrics`` values; no I/O.
+
+The limits are broad on purpose: they separate positions that differ by tens of degrees (thighs hanging vs level,
+trunk upright vs horizontal), not fine grades of one position. They were set on the dev clips' holds; the
+confusion matrix of ``formcheck eval`` reports how well they do.
+"""
+
+from __future__ import annotations
+
+import math
+from collections import Counter, deque
+from enum import StrEnum
+
+
+class Position(StrEnum):
+    STANDING_HINGE = "standing_hinge"
+    HALF_KNEELING = "half_kneeling"
+    SEATED_FIGURE_4 = "seated_figure_4"
+    LYING_ACROSS_BED = "lying_across_bed"
+    LYING_ON_TOWEL = "lying_on_towel"
+    STANDING_UPRIGHT = "standing_upright"
+    OTHER = "other"
+
+
+# The position each stretch is done in.
+STRETCH_POSITION = {
+    "hamstring": Position.STANDING_HINGE,
+    "hip-flexor": Position.HALF_KNEELING,
+    "glute": Position.SEATED_FIGURE_4,
+    "bed-decompression": Position.LYING_ACROSS_BED,
+    "towel-decompression": Position.LYING_ON_TOWEL,
+}
+POSITION_STRETCH = {position: stretch for stretch, position in STRETCH_POSITION.items()}
+
+LABELS = {
+    Position.STANDING_HINGE: "standing hip hinge",
+    Position.HALF_KNEELING: "half-kneeling lunge",
+    Position.SEATED_FIGURE_4: "seated figure-4",
+    Position.LYING_ACROSS_BED: "lying across a bed",
+    Position.LYING_ON_TOWEL: "lying on the back, knees bent",
+    Position.STANDING_UPRIGHT: "standing upright",
+    Position.OTHER: "another position",
+}
+
+# Degrees; thigh angles are measured from straight down (0 = hanging, 90 = level, 180 = pointing up).
+LYING_TRUNK = 60.0  # trunk at least this far from upright …
+LYING_THIGHS = 45.0  # … with both thighs at least this far from hanging (a deep hinge has them hanging)
+KNEES_UP = 115.0  # lying with a thigh pointing up past level: knees bent up, feet on the floor (towel)
+HINGE_TRUNK = 35.0  # leaning forward at least this far …
+THIGHS_HANGING = 40.0  # … with both thighs within this of hanging straight down
+UPRIGHT_TRUNK = 25.0
+UPRIGHT_THIGHS = 25.0
+UPRIGHT_KNEES = 35.0
+SEATED_THIGHS = 40.0  # both thighs forward at least this far (a kneeling back thigh hangs or points back)
+SEATED_TRUNK = (-20.0, 70.0)
+KNEELING_FRONT_THIGH = 40.0
+KNEELING_BACK_THIGH = 35.0  # the kneeling leg's thigh within this of hanging (or behind the body)
+KNEELING_TRUNK = 45.0
+KNEELING_GAP = 0.3  # torso lengths between the knees' heights (as the rule table's hip-flexor position)
+
+
+def recognise(metrics: dict[str, float]) -> Position | None:
+    """The position one frame shows; None when nobody (or no trunk and thighs) was measured."""
+    trunk = metrics.get("trunk_tilt", math.nan)
+    front = metrics.get("front_thigh_tilt", math.nan)
+    back = metrics.get("back_thigh_tilt", math.nan)
+    if not all(math.isfinite(v) for v in (trunk, front, back)):
+        return None
+    knees = metrics.get("knee_flexion", math.nan)
+    gap = metrics.get("knee_gap", math.nan)
+    low, high = sorted((abs(front), abs(back)))
+    if abs(trunk) >= LYING_TRUNK and low >= LYING_THIGHS:
+        return Position.LYING_ON_TOWEL if high >= KNEES_UP else Position.LYING_ACROSS_BED
+    if trunk >= HINGE_TRUNK and high <= THIGHS_HANGING:
+        return Position.STANDING_HINGE
+    if abs(trunk) <= UPRIGHT_TRUNK and high <= UPRIGHT_THIGHS and knees <= UPRIGHT_KNEES:
+        return Position.STANDING_UPRIGHT
+    if (abs(trunk) <= KNEELING_TRUNK and max(front, back) >= KNEELING_FRONT_THIGH
+            and min(front, back) <= KNEELING_BACK_THIGH and gap >= KNEELING_GAP):
+        return Position.HALF_KNEELING
+    if SEATED_TRUNK[0] <= trunk <= SEATED_TRUNK[1] and min(front, back) >= SEATED_THIGHS:
+        return Position.SEATED_FIGURE_4
+    return Position.OTHER
+
+
+WINDOW_S = 1.5  # the position is the one most frames of this window show …
+MAJORITY = 0.6  # … if they are at least this share of the frames with a person
+
+
+class PositionTracker:
+    """Steadies the per-frame recognition: a position counts once it held most of the last ``WINDOW_S``."""
+
+    def __init__(self) -> None:
+        self._recent: deque[tuple[float, Position]] = deque()
+        self.current: Position | None = None
+
+    def update(self, t: float, metrics: dict[str, float]) -> Position | None:
+        seen = recognise(metrics)
+        if seen is not None:
+            self._recent.append((t, seen))
+        while self._recent and self._recent[0][0] < t - WINDOW_S:
+            self._recent.popleft()
+        if not self._recent:
+            self.current = None
+            return None
+        position, count = Counter(p for _, p in self._recent).most_common(1)[0]
+        self.current = position if count >= MAJORITY * len(self._recent) else None
+        return self.current
+
+
+WRONG_POSITION = "wrong_position"  # the verdict status while the person is in another stretch's position
+
+
+def mismatch_text(seen: Position, chosen_title: str, seen_title: str) -> str:
+    """What to say when the person is in another stretch's position than the one chosen."""
+    return (f"This looks like the {seen_title.lower()} ({LABELS[seen]}), not the {chosen_title.lower()}. Choose "
+            "that stretch, or get into the position for this one.")
+
+
+def most_seen_stretch(frames: list[tuple[float, dict[str, float]]]) -> str | None:
+    """The stretch whose position was steadily seen in the most frames (None: no stretch position at all)."""
+    seen = positions_in(frames, [(-math.inf, math.inf)])
+    counts = Counter({POSITION_STRETCH[p]: n for p, n in seen.items() if p in POSITION_STRETCH})
+    return counts.most_common(1)[0][0] if counts else None
+
+
+def positions_in(frames: list[tuple[float, dict[str, float]]], intervals) -> Counter:
+    """How often each steadied position (None: unsure) was seen in ``intervals`` of a clip's ``(t, metrics)``
+    frames, all of which pass through the tracker in order."""
+    tracker, seen = PositionTracker(), Counter()
+    for t, metrics in frames:
+        position = tracker.update(t, metrics)
+        if any(start <= t <= end for start, end in intervals):
+            seen[position] += 1
+    return seen

@@ -1,0 +1,68 @@
+"""Judged coverage: seconds per outcome and a conclusion that never reassures on too little."""
+
+import pytest
+
+from formcheck.coverage import (CHECKED, FLAGGED, GET_READY, MIN_JUDGED_S, UNCHECKED, coverage, judged_line,
+                                unchecked_text)
+from formcheck.rules import STRETCHES
+
+
+def _stream(*parts, fps=10.0):
+    """(status, seconds) parts → (t, status) samples at ``fps``."""
+    points, t = [], 0.0
+    for status, seconds in parts:
+        for _ in range(round(seconds * fps)):
+            points.append((round(t, 4), status))
+            t += 1.0 / fps
+    return points
+
+
+@pytest.mark.parametrize("parts, mistakes, expected", [
+    ([("good", 20)], 0, CHECKED),
+    ([("calibrating", 1.5), ("good", 9)], 0, CHECKED),  # 10.5 s judged of 10.5 s
+    ([("good", 9.5)], 0, UNCHECKED),  # all judged, but under MIN_JUDGED_S
+    ([("wrong_view", 18), ("good", 2)], 0, UNCHECKED),  # the front-view clip of the issue
+    ([("no_person", 25)], 0, UNCHECKED),  # an empty room
+    ([("not_in_position", 12), ("good", 11)], 0, UNCHECKED),  # 11 s judged, under half of 23 s
+    ([("not_in_position", 10), ("good", 12)], 0, CHECKED),  # 12 s of 22 s
+    ([("wrong_view", 18), ("mistake", 2)], 1, FLAGGED),  # a flag that was seen is reported whatever the coverage
+])
+def test_conclusion(parts, mistakes, expected):
+    assert coverage(_stream(*parts)).conclusion(mistakes) == expected
+
+
+def test_seconds_per_reason_largest_first():
+    cov = coverage(_stream(("no_person", 2), ("wrong_view", 6), ("good", 4), ("mistake", 3), ("tracking_lost", 1)))
+    assert cov.total_s == pytest.approx(16.0, abs=0.01)
+    assert cov.judged_s == pytest.approx(7.0, abs=0.01) and cov.good_s == pytest.approx(4.0, abs=0.01)
+    assert list(cov.not_judged_s) == ["wrong_view", "no_person", "tracking_lost"]
+    assert cov.not_judged_s["wrong_view"] == pytest.approx(6.0, abs=0.01)
+    assert cov.main_reason == "wrong_view"
+
+
+def test_gaps_count_at_most_half_a_second_and_the_countdown_not_at_all():
+    cov = coverage([(0.0, GET_READY), (5.0, "good"), (5.1, "good"), (9.0, "good"), (9.1, "good")])
+    # 5.0→5.1, 5.1→9.0 capped, 9.0→9.1, and the last sample as long as the one before it
+    assert cov.total_s == pytest.approx(0.1 + 0.5 + 0.1 + 0.1, abs=1e-9)
+
+
+def test_a_live_hold_is_measured_against_its_target():
+    # 12 s judged in a 12-s stretch of frames would be "all of it", but the hold's target is 30 s.
+    assert coverage(_stream(("good", 12)), reference_s=30.0).conclusion(0) == UNCHECKED
+    assert coverage(_stream(("good", 16)), reference_s=30.0).conclusion(0) == CHECKED
+
+
+def test_a_single_picture_is_never_called_fine():
+    assert coverage([(0.0, "good")]).conclusion(0) == UNCHECKED
+
+
+def test_texts_name_the_seconds_the_reason_and_the_fix():
+    spec = STRETCHES["hamstring"]
+    cov = coverage(_stream(("wrong_view", 18), ("good", 2)))
+    assert judged_line(cov) == "Judged 2 s of 20 s (10%); good form 2 s."
+    text = unchecked_text(cov, spec)
+    assert text.startswith("Could not check your form: only 2 s could be judged")
+    assert f"at least {MIN_JUDGED_S:.0f} s" in text
+    assert "filmed from the wrong angle (18 s)" in text and "Turn side-on to the camera." in text
+    not_in_position = coverage(_stream(("not_in_position", 20)))
+    assert spec.position_hint in unchecked_text(not_in_position, spec)

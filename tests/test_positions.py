@@ -1,0 +1,118 @@
+"""Position recognition: per-frame rules, the steadying tracker, and the engine judging nothing meanwhile."""
+
+from dataclasses import replace
+
+import pytest
+from conftest import SAMPLE_DIR
+
+from formcheck.analyze import analyze_video
+from formcheck.pipeline import Judge, Observation, get_stretch
+from formcheck.pose import PoseFrame
+from formcheck.positions import Position, PositionTracker, positions_in, recognise
+
+
+def _metrics(trunk, front, back, knees=10.0, gap=0.0):
+    return {"trunk_tilt": trunk, "front_thigh_tilt": front, "back_thigh_tilt": back, "knee_flexion": knees,
+            "knee_gap": gap}
+
+
+# Typical values of each position (degrees; thighs from straight down), as the dev clips' holds measure them.
+@pytest.mark.parametrize("metrics, expected", [
+    (_metrics(72, 12, 16, knees=7), Position.STANDING_HINGE),
+    (_metrics(101, 13, 15, knees=6), Position.STANDING_HINGE),  # a deep hinge: trunk past horizontal
+    (_metrics(5, 95, 5, knees=90, gap=0.6), Position.HALF_KNEELING),
+    (_metrics(-10, 90, -10, knees=90, gap=0.6), Position.HALF_KNEELING),  # leaning back (the arching mistake)
+    (_metrics(18, 66, 64, knees=58, gap=0.1), Position.SEATED_FIGURE_4),
+    (_metrics(15, 110, 50, knees=100, gap=0.8), Position.SEATED_FIGURE_4),  # crossed leg's knee up
+    (_metrics(-95, 88, 87, knees=92), Position.LYING_ACROSS_BED),
+    (_metrics(-92, 140, 135, knees=100), Position.LYING_ON_TOWEL),
+    (_metrics(3, 4, 6, knees=5), Position.STANDING_UPRIGHT),
+    (_metrics(30, 5, 150, knees=20), Position.OTHER),  # one leg raised high while standing
+])
+def test_recognise(metrics, expected):
+    assert recognise(metrics) == expected
+
+
+def test_facing_either_way_reads_the_same_thigh_angles():
+    assert recognise(_metrics(-95, -88, -87, knees=92)) == Position.LYING_ACROSS_BED
+
+
+def test_nobody_is_no_position():
+    assert recognise({}) is None
+    assert recognise(_metrics(float("nan"), 10, 10)) is None
+
+
+def test_tracker_needs_a_steady_majority():
+    tracker = PositionTracker()
+    hinge, upright = _metrics(72, 12, 16), _metrics(3, 4, 6)
+    for i in range(30):
+        tracker.update(i / 30, hinge)
+    assert tracker.current == Position.STANDING_HINGE
+    for i in range(30, 45):  # half a window upright: no majority either way
+        tracker.update(i / 30, upright if i % 2 else hinge)
+    assert tracker.current == Position.STANDING_HINGE
+    for i in range(45, 120):
+        tracker.update(i / 30, upright)
+    assert tracker.current == Position.STANDING_UPRIGHT
+
+
+def test_positions_in_counts_only_the_given_intervals():
+    frames = [(i / 10, _metrics(72, 12, 16)) for i in range(50)]
+    seen = positions_in(frames, [[2.0, 3.0]])
+    assert sum(seen.values()) == 11 and seen[Position.STANDING_HINGE] == 11
+
+
+def test_judge_judges_nothing_in_another_stretchs_position():
+    judge = Judge(get_stretch("glute"))
+    hinge = {**_metrics(72, 12, 16), "core_visibility": 0.9, "shoulder_width_ratio": 0.2, "hip_fold": 86.0}
+    verdicts = []
+    for i in range(90):
+        t = i / 30
+        seen = Observation(replace(PoseFrame.empty(t, 64, 48), n_people=1), hinge)
+        verdicts.append(judge(seen, None).verdict)
+    last = verdicts[-1]
+    assert last.status == "wrong_position" and not last.flagged
+    assert last.message.startswith("This looks like the hamstring stretch")
+
+
+MISTAKE_CLIP = SAMPLE_DIR / "ham_round_mild_03.mp4"
+
+
+@pytest.mark.skipif(not MISTAKE_CLIP.is_file(), reason="no hamstring rounding sample clip")
+def test_a_hamstring_clip_analysed_as_glute_warns_and_flags_nothing():
+    analysis = analyze_video(MISTAKE_CLIP, "glute")
+    assert analysis.events == []
+    statuses = [f["status"] for f in analysis.frames]
+    assert statuses.count("wrong_position") > 0.5 * len(statuses)
+    assert not {"good", "mistake", "calibrating"} & set(statuses)
+    assert analysis.coverage.conclusion(0) == "unchecked"
+    assert analysis.coverage.main_reason == "wrong_position"
+
+
+@pytest.mark.skipif(not MISTAKE_CLIP.is_file(), reason="no hamstring rounding sample clip")
+def test_auto_picks_the_hold_s_stretch_and_finds_its_mistake():
+    analysis = analyze_video(MISTAKE_CLIP, "auto")
+    assert [hold["stretch"] for hold in analysis.holds] == ["hamstring"]
+    assert [event["mistake"] for event in analysis.events] == ["rounding"]
+    report = analysis.to_json()
+    assert report["stretch"] == "auto" and report["holds"][0]["start_s"] < analysis.events[0]["start_s"]
+
+
+def test_auto_judge_starts_a_new_hold_when_the_position_changes():
+    from formcheck.auto import SWITCH_S, AutoJudge
+
+    judge = AutoJudge()
+    base = {"core_visibility": 0.9, "shoulder_width_ratio": 0.2}
+    hinge = {**base, **_metrics(72, 12, 16), "hip_fold": 86.0}
+    kneel = {**base, **_metrics(5, 95, 5, knees=90, gap=0.6), "hip_fold": 10.0}
+    statuses = []
+    for i in range(300):  # 4 s hinge, then 6 s half-kneeling, at 30 fps
+        t = i / 30
+        seen = Observation(replace(PoseFrame.empty(t, 64, 48), n_people=1), hinge if t < 4 else kneel)
+        statuses.append(judge(seen, None).verdict.status)
+    judge.finish(299 / 30)
+    assert [h.stretch for h in judge.holds] == ["hamstring", "hip-flexor"]
+    first, second = judge.holds
+    assert first.start_s == pytest.approx(SWITCH_S, abs=0.2) and first.end_s == second.start_s
+    assert 4 + SWITCH_S <= second.start_s <= 4 + SWITCH_S + 1.5  # the tracker's window, then SWITCH_S
+    assert statuses[0] == "not_in_position" and "wrong_position" in statuses  # hamstring rules, while kneeling

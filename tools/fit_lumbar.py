@@ -1,0 +1,154 @@
+"""Fit the absolute lumbar-angle model (formcheck/lumbar.py) on rendered clips whose rig gives the true angle.
+
+    .venv/bin/python tools/fit_lumbar.py sample_videos            # writes models/lumbar_angle.json + SHA256SUMS
+
+Only the clips given are used for fitting (the dev set); never pass the held-out set. Ridge regression on
+standardised features, its strength picked by leave-one-body-out cross-validation (a body is never both fitted
+and scored), frames weighted so that every clip counts alike. One model per position. Deterministic (no random
+draws): the same clips and pose model give the same file.
+"""
+
+from __future__ import annotations
+
+import argparse
+import hashlib
+import json
+import sys
+from pathlib import Path
+
+import numpy as np
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+from observations import observations  # noqa: E402
+
+from formcheck.evaluate import find_clips, load_truth  # noqa: E402
+from formcheck.lumbar import FEATURES, MODEL_FILE, SCHEMA, LumbarModel, features  # noqa: E402
+from formcheck.metrics import CONTOUR_S  # noqa: E402
+from formcheck.model_files import DEFAULT_MODEL, model_path, sha256_of  # noqa: E402
+
+REPO = Path(__file__).resolve().parent.parent
+ALPHAS = (0.1, 0.3, 1.0, 3.0, 10.0, 30.0, 100.0, 300.0)
+STRIDE = 2  # every other frame: neighbours at 30 fps add little but weight
+# Positions whose low back is read from the outline: side-on, upright to hinged. (The lying positions are judged by
+# pelvis lift and thigh swing.)
+OUTLINE_STRETCHES = ("hamstring", "hip-flexor", "glute")
+POSTURE = ("trunk_tilt", "hip_fold", "knee_flexion", "core_visibility")
+
+
+def load_set(directory: Path) -> list[dict]:
+    """Per outline clip: per-frame outline offsets and posture (from the observation cache) with the rig's truth."""
+    clips = []
+    for clip, truth_path in find_clips(directory):
+        truth = load_truth(truth_path)
+        if truth["stretch"] not in OUTLINE_STRETCHES or truth.get("expected_abstain"):
+            continue
+        true_angle = np.asarray(truth["frames"]["lumbar_flexion_deg"], float)
+        seen = observations(clip, truth["stretch"])[: len(true_angle)]
+        nan_row = np.full(CONTOUR_S.shape, np.nan)
+        arrays = {"offsets": np.array([s.contour.offsets if s.contour is not None else nan_row for s in seen]),
+                  "true_lumbar": true_angle[: len(seen)], "t": np.array([s.pose.t for s in seen])}
+        for name in POSTURE:
+            arrays[name] = np.array([s.metrics.get(name, np.nan) for s in seen], float)
+        clips.append({**arrays, "clip": clip.name, "stretch": truth["stretch"], "split": truth.get("split", "?"),
+                      "body": truth["body"]["name"], "yaw": truth["camera"]["yaw_deg"],
+                      "hold": truth.get("hold") or []})
+    return clips
+
+
+def design(clips: list[dict]) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray, list[str]]:
+    """Rows of (features, true angle, weight, group) over every frame with a reading."""
+    xs, ys, ws, groups, names = [], [], [], [], []
+    for clip in clips:
+        x = features(clip["offsets"], clip["trunk_tilt"], clip["hip_fold"], clip["knee_flexion"])[::STRIDE]
+        y, visible = clip["true_lumbar"][::STRIDE], clip["core_visibility"][::STRIDE]
+        ok = np.isfinite(x).all(axis=1) & np.isfinite(y) & (visible >= 0.5)
+        if not ok.any():
+            continue
+        xs.append(x[ok])
+        ys.append(y[ok])
+        ws.append(np.full(ok.sum(), 1.0 / ok.sum()))
+        groups += [clip["body"]] * int(ok.sum())
+        names.append(clip["clip"])
+    return np.vstack(xs), np.concatenate(ys), np.concatenate(ws), np.array(groups), names
+
+
+def fit_ridge(x: np.ndarray, y: np.ndarray, w: np.ndarray, alpha: float) -> LumbarModel:
+    mean = np.average(x, axis=0, weights=w)
+    scale = np.sqrt(np.average((x - mean) ** 2, axis=0, weights=w))
+    scale[scale == 0] = 1.0
+    z = (x - mean) / scale
+    intercept = np.average(y, weights=w)
+    sw = np.sqrt(w / w.sum() * len(w))
+    a = z * sw[:, None]
+    b = (y - intercept) * sw
+    coef = np.linalg.solve(a.T @ a + alpha * np.eye(z.shape[1]), a.T @ b)
+    return LumbarModel(mean, scale, coef, float(intercept), {"hip_fold": [-90.0, 180.0]})
+
+
+def cross_validate(x, y, w, groups, alpha) -> tuple[float, float]:
+    errors, weights = [], []
+    for body in np.unique(groups):
+        held = groups == body
+        model = fit_ridge(x[~held], y[~held], w[~held], alpha)
+        errors.append(model.predict(x[held]) - y[held])
+        weights.append(w[held])
+    err, wt = np.concatenate(errors), np.concatenate(weights)
+    return float(np.average(np.abs(err), weights=wt)), float(np.average(err, weights=wt))
+
+
+def fit_position(clips: list[dict]) -> tuple[LumbarModel, dict]:
+    """One position's model (ridge strength by leave-one-body-out) and the figures that chose it."""
+    x, y, w, groups, names = design(clips)
+    scores = {alpha: cross_validate(x, y, w, groups, alpha) for alpha in ALPHAS}
+    alpha = min(scores, key=lambda a: scores[a][0])
+    model = fit_ridge(x, y, w, alpha)
+    folds = x[:, FEATURES.index("hip_fold")] * 90.0
+    valid = {"hip_fold": [round(float(np.percentile(folds, 0.5)) - 5, 1),
+                          round(float(np.percentile(folds, 99.5)) + 5, 1)]}
+    report = {
+        "clips": names, "bodies": sorted(set(groups)), "frames": int(len(y)), "ridge_alpha": alpha,
+        "leave_one_body_out": {"mae_deg": round(scores[alpha][0], 2), "bias_deg": round(scores[alpha][1], 2)},
+        "constant_guess_mae_deg": round(float(np.average(np.abs(y - np.average(y, weights=w)), weights=w)), 2),
+    }
+    return LumbarModel(model.mean, model.scale, model.coef, model.intercept, valid), report
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("clips", type=Path, help="folder of labelled dev clips (never the held-out set)")
+    parser.add_argument("--out", type=Path, default=REPO / "models" / MODEL_FILE)
+    args = parser.parse_args()
+
+    clips = load_set(args.clips)
+    if any(c["split"] != "dev" for c in clips):
+        sys.exit("fit_lumbar: only dev clips may be fitted on")
+    models, reports = {}, {}
+    for stretch in OUTLINE_STRETCHES:
+        model, reports[stretch] = fit_position([c for c in clips if c["stretch"] == stretch])
+        models[stretch] = {"mean": [round(v, 6) for v in model.mean], "scale": [round(v, 6) for v in model.scale],
+                           "coef": [round(v, 6) for v in model.coef], "intercept": round(model.intercept, 6),
+                           "valid": model.valid}
+        figures = reports[stretch]
+        print(f"{stretch}: {len(figures['clips'])} clips, {figures['frames']} frames, alpha {figures['ridge_alpha']}; "
+              f"leave-one-body-out MAE {figures['leave_one_body_out']['mae_deg']:.2f}°, bias "
+              f"{figures['leave_one_body_out']['bias_deg']:+.2f}° (a constant guess: "
+              f"{figures['constant_guess_mae_deg']:.2f}°)")
+    data = {
+        "schema": SCHEMA,
+        "features": list(FEATURES),
+        "models": models,
+        "provenance": {"script": "tools/fit_lumbar.py", "frame_stride": STRIDE,
+                       "pose_model": {"name": DEFAULT_MODEL, "sha256": sha256_of(model_path(DEFAULT_MODEL))},
+                       "fits": reports},
+    }
+    text = json.dumps(data, indent=1) + "\n"
+    args.out.write_text(text)
+    sums = args.out.parent / "SHA256SUMS"
+    lines = [line for line in sums.read_text().splitlines() if line.strip() and not line.endswith(MODEL_FILE)]
+    lines.append(f"{hashlib.sha256(text.encode()).hexdigest()}  {MODEL_FILE}")
+    sums.write_text("\n".join(lines) + "\n")
+    print(f"wrote {args.out}")
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,118 @@
+"""Cache what the pose model and metrics see in each labelled clip, so rule changes can be replayed in seconds.
+
+    .venv/bin/python tools/observations.py sample_videos heldout_videos     # fill the cache
+    .venv/bin/python tools/observations.py --replay sample_videos           # score the rules on the cache
+
+A dev tool for tuning the rules and fitting the lumbar model: the cache key covers the clip, the pose model and the
+source of every module that shapes an observation, so a stale cache is never read. `formcheck eval` (which runs
+everything afresh) stays the figure of record.
+"""
+
+from __future__ import annotations
+
+import argparse
+import hashlib
+import pickle
+from pathlib import Path
+
+import numpy as np
+
+from formcheck import lumbar
+from formcheck.analyze import frame_record
+from formcheck.evaluate import find_clips, load_truth, score_frames, summarize
+from formcheck.model_files import DEFAULT_MODEL, model_path, sha256_of
+from formcheck.parallel import default_workers, observe_video
+from formcheck.pipeline import Judge, Observation, Observer, get_stretch
+from formcheck.video import VideoReader
+
+REPO = Path(__file__).resolve().parent.parent
+CACHE = REPO / ".cache" / "observations"
+# The Observer's own code is left out on purpose: the one thing it adds to what these compute, the lumbar angle, is
+# recomputed on replay with the current model.
+SHAPING_SOURCES = ("pose.py", "metrics.py", "video.py")
+
+
+def _key(clip: Path, stretch: str, model: str) -> str:
+    digest = hashlib.sha256()
+    for part in (sha256_of(clip), stretch, sha256_of(model_path(model)),
+                 *(sha256_of(REPO / "formcheck" / name) for name in SHAPING_SOURCES)):
+        digest.update(part.encode())
+    return digest.hexdigest()[:16]
+
+
+def observations(clip: Path, stretch: str, model: str = DEFAULT_MODEL, log=print) -> list[Observation]:
+    CACHE.mkdir(parents=True, exist_ok=True)
+    cached = CACHE / f"{clip.stem}-{_key(clip, stretch, model)}.pkl"
+    if cached.is_file():
+        return pickle.loads(cached.read_bytes())
+    log(f"observing {clip.name}")
+    with VideoReader(clip) as reader:
+        info = reader.info
+    workers = default_workers()
+    if workers > 1:
+        seen = list(observe_video(info, stretch, model, workers))
+    else:
+        observer = Observer(get_stretch(stretch), model)
+        with VideoReader(clip) as reader:
+            seen = [observer(rgb, t) for t, rgb in reader.frames()]
+        observer.close()
+    cached.write_bytes(pickle.dumps(seen))
+    return seen
+
+
+def with_lumbar(seen: Observation, stretch: str) -> Observation:
+    """The observation with the lumbar angle recomputed by the current model (it is not part of the cache key)."""
+    if seen.contour is None or not seen.metrics:
+        return seen
+    metrics = dict(seen.metrics)
+    metrics["lumbar_angle"] = lumbar.lumbar_angle(seen.contour.offsets, metrics, stretch)
+    return Observation(seen.pose, metrics, seen.contour)
+
+
+def replay(clip: Path, truth: dict) -> tuple[list[dict], list[dict]]:
+    """Frames and events as `formcheck analyze` would report them, from cached observations."""
+    judge = Judge(get_stretch(truth["stretch"]))
+    blank = np.zeros((48, 64, 3), np.uint8)
+    frames = [frame_record(judge(with_lumbar(seen, truth["stretch"]), blank)) for seen in observations(clip, truth["stretch"])]
+    judge.session.finish(frames[-1]["t"])
+    return frames, [event.as_dict() for event in judge.session.events]
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("folders", type=Path, nargs="+")
+    parser.add_argument("--replay", action="store_true", help="score the current rules on the cached observations")
+    parser.add_argument("--only", default="", help="comma-separated name prefixes")
+    args = parser.parse_args()
+    for folder in args.folders:
+        scores = []
+        for clip, truth_path in find_clips(folder):
+            if args.only and not any(clip.name.startswith(p) for p in args.only.split(",")):
+                continue
+            truth = load_truth(truth_path)
+            if not args.replay:
+                observations(clip, truth["stretch"])
+                continue
+            frames, events = replay(clip, truth)
+            score = score_frames(clip.name, truth, frames, events)
+            scores.append(score)
+            got = ", ".join(f"{e['mistake']} {e['start_s']:.1f}-{e['end_s']:.1f}" for e in events) or "-"
+            want = ", ".join(f"{m} {a:.1f}-{b:.1f}" for m, ivs in truth["mistakes"].items() for a, b in ivs) or "-"
+            print(f"{clip.name:40s} truth: {want:40s} flagged: {got}")
+        if scores:
+            summary = summarize(scores)
+            for mistake, row in summary["per_mistake"].items():
+                print(f"  {mistake:16s} true {row['true_intervals']} found {row['matched']} "
+                      f"false {row['false_alarms']} F1 {row['f1']:.2f} ttf p90 {row['time_to_flag_p90_s']:.1f}")
+            print(f"  false alarms/min correct hold {summary['false_alarms_per_min_correct_hold']:.2f}; flagged while "
+                  f"correct {summary['flagged_while_correct_share']:.1%}; time to clear p50/p90 "
+                  f"{summary['time_to_clear']['median_s']:.1f}/{summary['time_to_clear']['p90_s']:.1f} s; start in "
+                  f"mistake: time to flag p90 {summary['start_in_mistake_time_to_flag']['p90_s']:.1f} s "
+                  f"(n={summary['start_in_mistake_time_to_flag']['n']})")
+            for group, row in summary["lumbar_angle_per_stretch"].items():
+                print(f"  lumbar angle {group}: MAE {row['mae_deg']:.1f}, bias {row['bias_deg']:+.1f} "
+                      f"(neutral guess {row['neutral_guess_mae_deg']:.1f}), {row['frames']} frames")
+
+
+if __name__ == "__main__":
+    main()
