@@ -25,9 +25,9 @@ from .wording import frame_lines
 SCHEMA = "formcheck.analysis/1"
 # Holds change slowly: with skip_frames, about JUDGE_FPS frames a second are judged (the live page judges ~15 too)
 # and the frames between repeat the last judgement. Bed pumping is judged on every frame: "too jerky" is read from
-# the thigh's swing speed, which needs every frame.
+# the thigh's swing speed, which needs every frame; so is "auto", where any hold may turn out to be bed pumping.
 JUDGE_FPS = 15.0
-EVERY_FRAME = {"bed-decompression"}
+EVERY_FRAME = {"bed-decompression", AUTO}
 
 ProgressFn = Callable[[int, int], None]  # (frames done, frames expected)
 

@@ -243,9 +243,9 @@ def run_batch_bench(clips: list[Path], model: str = "full", use_ray: bool = True
     """Throughput of a batch of clips, each analysed with its own stretch, in alternative ways on this machine.
 
     - ``pool``: one whole clip per process, one process per core (the batch's local default);
-    - ``chunked``: the clips one after another, each cut into chunks over one pose process per core (`analyze`);
     - ``ray``: the batch's clips as tasks on a local Ray instance with one CPU per core (started before timing;
-      its start-up is reported on its own);
+      its start-up is reported on its own), right after the pool so that the machine's load varies least between;
+    - ``chunked``: the clips one after another, each cut into chunks over one pose process per core (`analyze`);
     - ``pool_skip_frames``: the pool again, judging about 15 frames a second (every frame for bed pumping).
 
     Figures are real-time factors (seconds of video per second of wall time), compared as ratios within one run.
@@ -282,8 +282,6 @@ def run_batch_bench(clips: list[Path], model: str = "full", use_ray: bool = True
 
         pool_jobs = jobs(root / "pool")
         timed("pool", lambda: run_batch(pool_jobs, processes=cores, force=True))
-        chunked_jobs = [replace(job, workers=cores) for job in jobs(root / "chunked")]
-        timed("chunked", lambda: [run_clip(job) for job in chunked_jobs])
         identical = None
         ray_start_s = None
         if use_ray:
@@ -297,6 +295,8 @@ def run_batch_bench(clips: list[Path], model: str = "full", use_ray: bool = True
                 timed("ray", lambda: run_batch(ray_jobs, use_ray=True, force=True))
             identical = sum(json.loads(Path(a.json_out).read_text()) == json.loads(Path(b.json_out).read_text())
                             for a, b in zip(pool_jobs, ray_jobs))
+        chunked_jobs = [replace(job, workers=cores) for job in jobs(root / "chunked")]
+        timed("chunked", lambda: [run_clip(job) for job in chunked_jobs])
         skip_jobs = jobs(root / "skip", skip_frames=True)
         timed("pool_skip_frames", lambda: run_batch(skip_jobs, processes=cores, force=True))
     best_local = max(runs["pool"]["realtime_factor"], runs["chunked"]["realtime_factor"])

@@ -31,6 +31,20 @@ def local_ray():
     ray.shutdown()
 
 
+def parent_of(pid: int) -> int:
+    with open(f"/proc/{pid}/stat") as handle:
+        return int(handle.read().rsplit(")", 1)[1].split()[1])
+
+
+def descends_from_this_test(pid: int) -> bool:
+    """Only the workers of this test's own Ray instance (its raylet is our child): other Ray users are left alone."""
+    while pid > 1:
+        pid = parent_of(pid)
+        if pid == os.getpid():
+            return True
+    return False
+
+
 def busy_ray_workers(task_name: str) -> list[int]:
     """Ray names a worker process after the task it is running (``ray::run_clip``), ``ray::IDLE`` otherwise."""
     pids = []
@@ -39,10 +53,10 @@ def busy_ray_workers(task_name: str) -> list[int]:
             try:
                 with open(f"/proc/{entry}/cmdline", "rb") as handle:
                     title = handle.read().split(b"\0")[0]
-            except OSError:
+                if title == f"ray::{task_name}".encode() and descends_from_this_test(int(entry)):
+                    pids.append(int(entry))
+            except OSError:  # the process ended meanwhile
                 continue
-            if title == f"ray::{task_name}".encode():
-                pids.append(int(entry))
     return pids
 
 

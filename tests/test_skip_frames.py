@@ -16,7 +16,7 @@ SCHEMA = json.loads(files("formcheck").joinpath("analysis.schema.json").read_tex
 @pytest.mark.parametrize("stretch, fps, skip, step", [
     ("hamstring", 30, True, 2), ("towel-decompression", 30, True, 2), ("glute", 60, True, 4),
     ("hip-flexor", 25, True, 2), ("hamstring", 15, True, 1), ("hamstring", 10, True, 1),
-    ("bed-decompression", 30, True, 1), ("hamstring", 30, False, 1),
+    ("bed-decompression", 30, True, 1), ("auto", 30, True, 1), ("hamstring", 30, False, 1),
 ])
 def test_frame_step(stretch, fps, skip, step):
     assert frame_step(stretch, fps, skip) == step
