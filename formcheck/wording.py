@@ -60,11 +60,12 @@ def angle_words(metric: str, value: float) -> str | None:
 
 
 def rule_value(mistake: Mistake, metrics: dict[str, float], values: dict[str, float]) -> tuple[Condition, float]:
-    """The first condition of ``mistake`` and the value it is judged by now: the frame's metric for an absolute
-    condition, the rule engine's own value (change from baseline, speed) for a mistake with one condition; NaN
-    when there is none."""
-    cond = mistake.conditions[0]
-    if not (cond.relative or cond.speed):
+    """The condition of ``mistake`` to show and the value it is judged by now: the frame's metric for its first
+    absolute condition, else the rule engine's own value (change from baseline, speed) for a mistake with one
+    condition; NaN when there is none."""
+    absolute = [c for c in mistake.conditions if not (c.relative or c.speed)]
+    cond = absolute[0] if absolute else mistake.conditions[0]
+    if absolute:
         value = metrics.get(cond.metric, math.nan)
     elif len(mistake.conditions) == 1:
         value = values.get(mistake.name, math.nan)

@@ -856,9 +856,9 @@ def test_timeline_chart_has_bands_spans_and_line():
     spec = timeline_chart(hold).to_dict()
     marks = [layer["mark"]["type"] if isinstance(layer["mark"], dict) else layer["mark"] for layer in spec["layer"]]
     assert marks == ["rect", "rect", "line"]
-    raw = ReviewHold("x", "hamstring", "both", 30, 4, 8, False, [], series, "raw")
+    raw = ReviewHold("x", "glute", "left", 30, 4, 8, False, [], series, "raw")
     raw_marks = [layer["mark"]["type"] for layer in timeline_chart(raw).to_dict()["layer"]]
-    assert raw_marks == ["rule", "line"]  # only the absolute guard applies to raw values
+    assert raw_marks == ["line"]  # raw outline values: the relative thresholds do not apply, and there is no guard
     assert timeline_chart(ReviewHold("x", "hamstring", "both", 30, 0, 0, False, [], [], "rule")) is None
 
 
