@@ -1,8 +1,11 @@
 """Fit the absolute lumbar-angle model (formcheck/lumbar.py) on rendered clips whose rig gives the true angle.
 
-    .venv/bin/python tools/fit_lumbar.py sample_videos            # writes models/lumbar_angle.json + SHA256SUMS
+    .venv/bin/python -m formcheck.synth generate --set train --out .cache/lumbar_train     # 126 random clips
+    .venv/bin/python tools/observations.py .cache/lumbar_train                               # pose + outline
+    .venv/bin/python tools/fit_lumbar.py .cache/lumbar_train sample_videos                   # writes the model
 
-Only the clips given are used for fitting (the dev set); never pass the held-out set. Ridge regression on
+Fitted on the ``train`` set (random bodies, cameras and rooms; formcheck/synth/training.py) together with the dev
+clips; the held-out clips are never seen. Ridge regression on
 standardised features, its strength picked by leave-one-body-out cross-validation (a body is never both fitted
 and scored), frames weighted so that every clip counts alike. One model per position. Deterministic (no random
 draws): the same clips and pose model give the same file.
@@ -27,7 +30,8 @@ from formcheck.metrics import CONTOUR_S  # noqa: E402
 from formcheck.model_files import DEFAULT_MODEL, model_path, sha256_of  # noqa: E402
 
 REPO = Path(__file__).resolve().parent.parent
-ALPHAS = (0.1, 0.3, 1.0, 3.0, 10.0, 30.0, 100.0, 300.0)
+ALPHAS = (1.0, 3.0, 10.0, 30.0, 100.0, 300.0, 1000.0, 3000.0)
+FIT_SPLITS = ("train", "dev")
 STRIDE = 2  # every other frame: neighbours at 30 fps add little but weight
 # Positions whose low back is read from the outline: side-on, upright to hinged. (The lying positions are judged by
 # pelvis lift and thigh swing.)
@@ -55,9 +59,9 @@ def load_set(directory: Path) -> list[dict]:
     return clips
 
 
-def design(clips: list[dict]) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray, list[str]]:
-    """Rows of (features, true angle, weight, group) over every frame with a reading."""
-    xs, ys, ws, groups, names = [], [], [], [], []
+def design(clips: list[dict]) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray, np.ndarray, list[str]]:
+    """Rows of (features, true angle, weight, body, split) over every frame with a reading."""
+    xs, ys, ws, groups, splits, names = [], [], [], [], [], []
     for clip in clips:
         x = features(clip["offsets"], clip["trunk_tilt"], clip["hip_fold"], clip["knee_flexion"])[::STRIDE]
         y, visible = clip["true_lumbar"][::STRIDE], clip["core_visibility"][::STRIDE]
@@ -68,8 +72,9 @@ def design(clips: list[dict]) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.nd
         ys.append(y[ok])
         ws.append(np.full(ok.sum(), 1.0 / ok.sum()))
         groups += [clip["body"]] * int(ok.sum())
+        splits += [clip["split"]] * int(ok.sum())
         names.append(clip["clip"])
-    return np.vstack(xs), np.concatenate(ys), np.concatenate(ws), np.array(groups), names
+    return np.vstack(xs), np.concatenate(ys), np.concatenate(ws), np.array(groups), np.array(splits), names
 
 
 def fit_ridge(x: np.ndarray, y: np.ndarray, w: np.ndarray, alpha: float) -> LumbarModel:
@@ -85,29 +90,36 @@ def fit_ridge(x: np.ndarray, y: np.ndarray, w: np.ndarray, alpha: float) -> Lumb
     return LumbarModel(mean, scale, coef, float(intercept), {"hip_fold": [-90.0, 180.0]})
 
 
-def cross_validate(x, y, w, groups, alpha) -> tuple[float, float]:
-    errors, weights = [], []
+def leave_one_body_out(x, y, w, groups, alpha) -> np.ndarray:
+    """Each frame's error when its body was left out of the fit."""
+    err = np.full(len(y), np.nan)
     for body in np.unique(groups):
         held = groups == body
-        model = fit_ridge(x[~held], y[~held], w[~held], alpha)
-        errors.append(model.predict(x[held]) - y[held])
-        weights.append(w[held])
-    err, wt = np.concatenate(errors), np.concatenate(weights)
-    return float(np.average(np.abs(err), weights=wt)), float(np.average(err, weights=wt))
+        err[held] = fit_ridge(x[~held], y[~held], w[~held], alpha).predict(x[held]) - y[held]
+    return err
+
+
+def _mae_bias(err: np.ndarray, w: np.ndarray) -> dict:
+    ok = np.isfinite(err)
+    return {"mae_deg": round(float(np.average(np.abs(err[ok]), weights=w[ok])), 2),
+            "bias_deg": round(float(np.average(err[ok], weights=w[ok])), 2)}
 
 
 def fit_position(clips: list[dict]) -> tuple[LumbarModel, dict]:
-    """One position's model (ridge strength by leave-one-body-out) and the figures that chose it."""
-    x, y, w, groups, names = design(clips)
-    scores = {alpha: cross_validate(x, y, w, groups, alpha) for alpha in ALPHAS}
-    alpha = min(scores, key=lambda a: scores[a][0])
+    """One position's model (ridge strength by leave-one-body-out) and the figures that chose it, over all bodies
+    and over each split's bodies on their own."""
+    x, y, w, groups, splits, names = design(clips)
+    errors = {alpha: leave_one_body_out(x, y, w, groups, alpha) for alpha in ALPHAS}
+    alpha = min(errors, key=lambda a: _mae_bias(errors[a], w)["mae_deg"])
     model = fit_ridge(x, y, w, alpha)
     folds = x[:, FEATURES.index("hip_fold")] * 90.0
     valid = {"hip_fold": [round(float(np.percentile(folds, 0.5)) - 5, 1),
                           round(float(np.percentile(folds, 99.5)) + 5, 1)]}
     report = {
-        "clips": names, "bodies": sorted(set(groups)), "frames": int(len(y)), "ridge_alpha": alpha,
-        "leave_one_body_out": {"mae_deg": round(scores[alpha][0], 2), "bias_deg": round(scores[alpha][1], 2)},
+        "clips": len(names), "bodies": len(set(groups)), "frames": int(len(y)), "ridge_alpha": alpha,
+        "leave_one_body_out": _mae_bias(errors[alpha], w),
+        "leave_one_body_out_per_split": {split: _mae_bias(errors[alpha][splits == split], w[splits == split])
+                                         for split in sorted(set(splits))},
         "constant_guess_mae_deg": round(float(np.average(np.abs(y - np.average(y, weights=w)), weights=w)), 2),
     }
     return LumbarModel(model.mean, model.scale, model.coef, model.intercept, valid), report
@@ -115,13 +127,13 @@ def fit_position(clips: list[dict]) -> tuple[LumbarModel, dict]:
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("clips", type=Path, help="folder of labelled dev clips (never the held-out set)")
+    parser.add_argument("folders", type=Path, nargs="+", help="rendered clips: the synth `train` set and the dev set")
     parser.add_argument("--out", type=Path, default=REPO / "models" / MODEL_FILE)
     args = parser.parse_args()
 
-    clips = load_set(args.clips)
-    if any(c["split"] != "dev" for c in clips):
-        sys.exit("fit_lumbar: only dev clips may be fitted on")
+    clips = [clip for folder in args.folders for clip in load_set(folder)]
+    if any(c["split"] not in FIT_SPLITS for c in clips):
+        sys.exit("fit_lumbar: only the train and dev sets may be fitted on (the held-out clips measure the result)")
     models, reports = {}, {}
     for stretch in OUTLINE_STRETCHES:
         model, reports[stretch] = fit_position([c for c in clips if c["stretch"] == stretch])
@@ -129,15 +141,18 @@ def main() -> None:
                            "coef": [round(v, 6) for v in model.coef], "intercept": round(model.intercept, 6),
                            "valid": model.valid}
         figures = reports[stretch]
-        print(f"{stretch}: {len(figures['clips'])} clips, {figures['frames']} frames, alpha {figures['ridge_alpha']}; "
-              f"leave-one-body-out MAE {figures['leave_one_body_out']['mae_deg']:.2f}°, bias "
-              f"{figures['leave_one_body_out']['bias_deg']:+.2f}° (a constant guess: "
-              f"{figures['constant_guess_mae_deg']:.2f}°)")
+        per_split = ", ".join(f"{split} bodies {row['mae_deg']:.2f}° ({row['bias_deg']:+.2f}°)"
+                              for split, row in figures["leave_one_body_out_per_split"].items())
+        print(f"{stretch}: {figures['clips']} clips, {figures['bodies']} bodies, {figures['frames']} frames, alpha "
+              f"{figures['ridge_alpha']}; leave-one-body-out MAE {figures['leave_one_body_out']['mae_deg']:.2f}° "
+              f"(bias {figures['leave_one_body_out']['bias_deg']:+.2f}°; {per_split}); a constant guess: "
+              f"{figures['constant_guess_mae_deg']:.2f}°")
     data = {
         "schema": SCHEMA,
         "features": list(FEATURES),
         "models": models,
         "provenance": {"script": "tools/fit_lumbar.py", "frame_stride": STRIDE,
+                       "clip_sets": sorted({c["split"] for c in clips}),
                        "pose_model": {"name": DEFAULT_MODEL, "sha256": sha256_of(model_path(DEFAULT_MODEL))},
                        "fits": reports},
     }

