@@ -21,6 +21,12 @@ DEV_SUBSET = ["ham_round_mild_03", "ham_correct_deep_04", "ham_front_abstain_08"
 FLOOR_MISTAKES = ("rounding", "arching", "twist", "forward_bend")  # the routine's documented mistakes
 # The held-out clips these floors were measured on. The held-out clips added for issue 12 (mistakes from the
 # start of the hold, mild mistakes, slumps) are left out here: the rules of that issue are judged on them.
+# Issue 12 (judging the low back from the first second): every dev clip it added that is still missed or falsely
+# flagged, with the correct movements they must not be confused with.
+ISSUE12_SUBSET = ["ham_round35_start_01", "ham_round14_start_05", "ham_round15_start_02", "ham_round_shallow_03",
+                  "ham_correct_flexdeep_04", "hf_arch11_start_01", "hf_arch_mod_start_02", "hf_arch11_late_06",
+                  "hf_correct_glide_03", "hf_correct_hands_04", "gl_fwdbend_start_01", "gl_slump_02",
+                  "gl_twist16_start_05", "gl_twist18_03", "gl_twist_mod_09", "gl_correct_lean_04"]
 HELDOUT_BEFORE_ISSUE12 = ["ho_ham_round_mod_01", "ho_ham_correct_deep_02", "ho_ham_round_gross_03",
                           "ho_hf_arch_mod_01", "ho_hf_correct_02", "ho_hf_front_abstain_03", "ho_gl_twist_mod_01",
                           "ho_gl_fwdbend_gross_02", "ho_bed_jerky_mod_01", "ho_towel_overext_mod_01"]
@@ -58,6 +64,32 @@ def test_dev_subset_meets_the_floors(dev_subset):
     assert summary["detection_rate"] >= 0.95
     assert "F1" in stdout and "false alarms per minute" in stdout
     assert summary["position_accuracy"] >= 0.95 and "positions recognised in holds" in stdout
+
+
+@pytest.fixture(scope="module")
+def issue12_subset(tmp_path_factory):
+    folder = _copy_clips(SAMPLE_DIR, ISSUE12_SUBSET, tmp_path_factory.mktemp("issue12_subset"))
+    return run_eval(folder, tmp_path_factory.mktemp("issue12_out"))[0]
+
+
+def test_issue12_subset_keeps_what_it_finds(issue12_subset):
+    # Measured on this subset (see README): rounding and arching from the start found once each (the 35° rounding,
+    # the moderate arch), within 1 s of the hold starting; one early arching flag on a mild late arch filmed 25° off
+    # the side. A rule change that loses any of this fails here.
+    rows = issue12_subset["per_mistake"]
+    assert rows["rounding"]["matched"] >= 1 and rows["arching"]["matched"] >= 1
+    assert rows["rounding"]["false_alarms"] == 0 and rows["arching"]["false_alarms"] <= 1
+    assert rows["twist"]["false_alarms"] == 0 and rows["forward_bend"]["false_alarms"] == 0
+    assert issue12_subset["time_to_clear"]["p90_s"] <= 2.0
+
+
+@pytest.mark.xfail(strict=True, reason="issue 12's floors are not met yet: mild and seated mistakes made from the "
+                                       "start of the hold are missed (README, What formcheck cannot see yet)")
+def test_issue12_subset_meets_the_issue_floors(issue12_subset):
+    for mistake in FLOOR_MISTAKES:
+        assert issue12_subset["per_mistake"][mistake]["f1"] >= 0.95, mistake
+    assert issue12_subset["false_alarms_per_min_correct_hold"] <= 0.3
+    assert issue12_subset["start_in_mistake_time_to_flag"]["p90_s"] <= 3.0
 
 
 @pytest.fixture(scope="module")
