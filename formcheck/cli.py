@@ -66,8 +66,6 @@ def analyze(
         return
     path = paths[0]
     from .analyze import analyze_video, write_json
-    from .auto import WAITING
-    from .coverage import judged_line
     from .pipeline import get_stretch
     from .video import check_output_path
 
@@ -87,14 +85,7 @@ def analyze(
     for hold in analysis.holds:
         end = "the end" if hold["end_s"] is None else f"{hold['end_s']:.1f}s"
         out.print(f"  {get_stretch(hold['stretch']).title}: {hold['start_s']:.1f}s – {end}")
-    if stretch == "auto" and not analysis.holds:
-        out.print(judged_line(analysis.coverage), soft_wrap=True)
-        out.print(f"[yellow]Could not check your form: none of the routine's positions was recognised. {WAITING}"
-                  "[/yellow]", soft_wrap=True)
-    else:
-        seen = analysis.recognised_stretch() if analysis.coverage.main_reason == "wrong_position" else None
-        _print_coverage(analysis.coverage, get_stretch(_main_stretch(analysis)), len(analysis.events),
-                        get_stretch(seen) if seen else None)
+    _print_coverage(analysis.coverage, len(analysis.events), analysis.could_not_check())
     labels = {m.name: m.label for spec in STRETCHES.values() for m in spec.mistakes}
     for event in analysis.events:
         out.print(f"  {labels[event['mistake']]}: {event['start_s']:.1f}s – {event['end_s']:.1f}s")
@@ -103,27 +94,18 @@ def analyze(
             out.print(f"wrote {target}")
 
 
-def _main_stretch(analysis) -> str:
-    """The stretch whose position hints apply: the chosen one, or with auto the longest hold."""
-    if analysis.stretch != "auto":
-        return analysis.stretch
-    last_t = analysis.frames[-1]["t"]
-    return max(analysis.holds, key=lambda h: (h["end_s"] or last_t) - h["start_s"])["stretch"]
-
-
-def _print_coverage(cov, spec, mistakes: int, seen=None) -> None:
+def _print_coverage(cov, mistakes: int, could_not_check: str | None) -> None:
     """How much was judged, why the rest was not, and a conclusion that never reassures on too little."""
-    from .coverage import CHECKED, UNCHECKED, judged_line, reason_text, unchecked_text
+    from .coverage import CHECKED, judged_line, reason_text
 
     out.print(judged_line(cov), soft_wrap=True)
     if cov.not_judged_s:
         out.print("Not judged: " + ", ".join(f"{reason_text(reason)} {seconds:.0f} s"
                                               for reason, seconds in cov.not_judged_s.items()), soft_wrap=True)
-    conclusion = cov.conclusion(mistakes)
-    if conclusion == CHECKED:
+    if could_not_check:
+        out.print(f"[yellow]{could_not_check}[/yellow]", soft_wrap=True)
+    elif cov.conclusion(mistakes) == CHECKED:
         out.print("[green]No mistakes flagged.[/green]", soft_wrap=True)
-    elif conclusion == UNCHECKED:
-        out.print(f"[yellow]{unchecked_text(cov, spec, seen)}[/yellow]", soft_wrap=True)
 
 
 def _analyze_batch(paths: list[Path], stretch: str, out_dir: Path | None, json_out: Path | None,

@@ -166,15 +166,6 @@ def sample_labels(videos: list[Path]) -> dict[Path, str]:
     return labels
 
 
-def sample_stretch(video: Path) -> str | None:
-    """The stretch named in a sample's ``.truth.json`` sidecar, if any."""
-    try:
-        name = (truth_of(video) or {}).get("stretch")
-    except (OSError, ValueError, AttributeError):
-        return None
-    return name if name in STRETCHES else None
-
-
 # -- status and voice -----------------------------------------------------------------------------------------------
 
 def banner(status: str | None, message: str | None, flagged: tuple[str, ...] = ()) -> None:
