@@ -36,17 +36,19 @@ def hold_unchecked_text(hold: ReviewHold) -> str:
 
 def session_conclusion(review: Review) -> None:
     """For a whole session: any hold that could not be checked is named, with its reason, and so is any hold whose
-    position looked like another stretch's; green only when every hold was checked and nothing was flagged."""
+    position looked like another stretch's; green only when every hold was checked, in its own position, and
+    nothing was flagged."""
     if not review.holds:
         st.warning("Nothing was checked: no hold had started.", icon=":material/help:")
         return
-    any_unchecked = False
+    doubtful = False  # a hold not checked, or done in another stretch's position: no green for the session
     for hold in review.holds:
         if hold.coverage.conclusion(hold.flags) == UNCHECKED:
-            any_unchecked = True
+            doubtful = True
             st.warning(f"**{hold.title}:** {hold_unchecked_text(hold)}", icon=":material/help:")
         elif hold.other_stretch_seen:
+            doubtful = True
             st.warning(f"**{hold.title}:** {hold.position_text}", icon=":material/help:")
-    if not any_unchecked and not review.flags:
+    if not doubtful and not review.flags:
         judged = sum(h.coverage.judged_s for h in review.holds)
         st.success(f"No mistakes were flagged in the {judged:.0f} s that were judged.", icon=":material/check:")
