@@ -150,7 +150,9 @@ def sample_labels(videos: list[Path]) -> dict[Path, str]:
         except (OSError, ValueError, AttributeError):
             truth = {}
         title = stretch_title(truth.get("stretch", "")) or "Sample"
-        if truth.get("expected_abstain"):
+        if not truth:  # nothing is known about it: its own name, never a claim of "good form"
+            what = video.stem.replace("_", " ")
+        elif truth.get("expected_abstain"):
             what = f"filmed from the {truth.get('camera', {}).get('view', 'wrong side')}"
         else:
             details = truth.get("mistake_details") or []

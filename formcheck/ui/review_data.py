@@ -128,13 +128,12 @@ def from_holds(logs: list[HoldLog], kind: str, title: str, started_at: datetime)
 def from_analysis(analysis, video_name: str, annotated: str | None) -> Review:
     """From ``formcheck.analyze.Analysis``: one hold spanning the video, or with ``auto`` one per recognised hold
     (the first from the start of the video, each up to the next)."""
-    last_t = analysis.frames[-1]["t"] if analysis.frames else 0.0
     if analysis.stretch != AUTO:
         spans = [(analysis.stretch, -math.inf, math.inf, analysis.recognised_position())]
     elif analysis.holds:
-        starts = [-math.inf] + [h["start_s"] for h in analysis.holds[1:]]
-        spans = [(h["stretch"], start, math.inf if h["end_s"] is None or h is analysis.holds[-1] else h["end_s"],
-                  STRETCH_POSITION[h["stretch"]]) for h, start in zip(analysis.holds, starts, strict=True)]
+        bounds = [h["start_s"] for h in analysis.holds[1:]]  # a hold ends where the next one starts
+        spans = [(h["stretch"], start, end, STRETCH_POSITION[h["stretch"]])
+                 for h, start, end in zip(analysis.holds, [-math.inf, *bounds], [*bounds, math.inf], strict=True)]
     else:
         spans = [(AUTO, -math.inf, math.inf, analysis.recognised_position())]
     holds = [_analysed_hold(analysis, video_name, *span) for span in spans]
