@@ -28,6 +28,7 @@ WORDS = {
 # The key measures' names on charts, with their units.
 METRIC_NAMES = {
     "back_bulge": "low back curve (share of trunk length)",
+    "lumbar_angle": "low-back rounding (°)",  # negative: arched
     "trunk_tilt": "trunk lean (°, + forward)",
     "front_thigh_tilt": "leg swing speed (°/s)",
     "pelvis_lift": "hip lift (share of trunk length)",

@@ -79,15 +79,16 @@ def settle(page) -> None:
     page.wait_for_timeout(2000)
 
 
-def shoot(page, path: Path, width: int, heights: tuple[int, int], fit: bool = True) -> None:
-    """A screenshot of the page (Streamlit scrolls inside its own container, so the window is made as tall as
-    the content, between ``heights``, instead of shooting the full document); ``fit=False`` keeps the window."""
+def shoot(page, path: Path, width: int, heights: tuple[int, int], fit_to: str = '[data-testid="stMainBlockContainer"]'
+          ) -> None:
+    """A screenshot of the page. Streamlit scrolls inside its own container, so instead of shooting the full
+    document the window is made as tall as the element ``fit_to`` (the page's content, or an open dialog) reaches,
+    within ``heights``."""
     settle(page)
-    if fit:
-        content = page.evaluate("() => { const m = document.querySelector('[data-testid=\"stMainBlockContainer\"]');"
-                                " return m ? Math.ceil(m.getBoundingClientRect().height) : 0; }")
-        page.set_viewport_size({"width": width, "height": max(heights[0], min(heights[1], content + 40))})
-        settle(page)
+    bottom = page.evaluate("(selector) => { const e = document.querySelector(selector);"
+                           " return e ? Math.ceil(e.getBoundingClientRect().bottom) : 0; }", fit_to)
+    page.set_viewport_size({"width": width, "height": max(heights[0], min(heights[1], bottom + 40))})
+    settle(page)
     page.screenshot(path=str(path))
     page.set_viewport_size({"width": width, "height": heights[1]})
     print("wrote", path)
@@ -118,10 +119,11 @@ def main() -> None:
                         shoot(page, args.out / f"{name}{suffix}.png", width, heights)
                     page.goto(f"{url}/analyze")
                     page.get_by_role("heading", name="Analyze a video").wait_for(timeout=120_000)
-                    page.get_by_text("Bed decompression — good form").first.click()  # the first sample, shown
+                    settle(page)
+                    # The sample list: the main area's first select box (the sidebar's pose model box is hidden).
+                    page.get_by_test_id("stMain").get_by_test_id("stSelectbox").first.click()
                     page.keyboard.type("rounding (gross)")  # the list is long: filter it, then take the match
                     page.keyboard.press("Enter")
-                    page.get_by_text("Hamstring stretch — rounding (gross)").first.wait_for(timeout=120_000)
                     settle(page)  # the page reruns after a sample is picked; the stretch stays "Recognise automatically"
                     page.get_by_role("button", name="Analyze").click()
                     page.get_by_text("Judged", exact=True).first.wait_for(timeout=300_000)
@@ -131,7 +133,7 @@ def main() -> None:
                     shoot(page, args.out / f"review{suffix}.png", width, heights)
                     page.get_by_role("button", name="Enlarge").first.click()
                     page.get_by_text("Your good form earlier in this hold").wait_for(timeout=120_000)
-                    shoot(page, args.out / f"review-enlarged{suffix}.png", width, heights, fit=False)
+                    shoot(page, args.out / f"review-enlarged{suffix}.png", width, heights, fit_to='[role="dialog"]')
                     page.close()
                 browser.close()
         finally:

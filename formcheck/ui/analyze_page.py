@@ -133,7 +133,7 @@ def render() -> None:
 
 def _show(result: dict) -> None:
     labels = {m.name: m.label for spec in STRETCHES.values() for m in spec.mistakes}
-    st.subheader(f"{stretch_title(result['stretch']) if result['stretch'] != AUTO else RECOGNISE}: {result['name']}")
+    st.subheader(result["review"].title)  # the stretch (with auto: the ones recognised) — the video
     video, summary = st.columns([3, 2])
     with summary:
         cov = result["coverage"]

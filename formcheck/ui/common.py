@@ -40,6 +40,15 @@ _CSS = """
 .fc-unsure {background: #fff4d6; color: #6b4e00; border-left: 0.4rem solid #f0aa1e;}
 .fc-count {font-size: 3rem; font-weight: 700; line-height: 1; color: #1f4e8c;}
 .fc-waiting {font-size: 1.6rem; color: #6b4e00;}
+/* On a phone, Streamlit stacks columns; a row of figures (Judged, Good form, Mistakes) would then fill a screen. */
+@media (max-width: 640px) {
+  [data-testid="stHorizontalBlock"]:has(> [data-testid="stColumn"] > [data-testid="stVerticalBlock"]
+      > [data-testid="stElementContainer"] > [data-testid="stMetric"]) {flex-wrap: nowrap; gap: 0.75rem;}
+  [data-testid="stHorizontalBlock"]:has(> [data-testid="stColumn"] > [data-testid="stVerticalBlock"]
+      > [data-testid="stElementContainer"] > [data-testid="stMetric"]) > [data-testid="stColumn"] {
+      min-width: 0 !important; flex: 1 1 0 !important;}
+  [data-testid="stMetricValue"] {font-size: 1.6rem;}
+}
 </style>
 """
 
