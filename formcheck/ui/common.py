@@ -40,7 +40,7 @@ _CSS = """
 .fc-unsure {background: #fff4d6; color: #6b4e00; border-left: 0.4rem solid #f0aa1e;}
 .fc-count {font-size: 3rem; font-weight: 700; line-height: 1; color: #1f4e8c;}
 .fc-waiting {font-size: 1.6rem; color: #6b4e00;}
-/* On a phone, Streamlit stacks columns; a row of figures (Judged, Good form, Mistakes) would then fill a screen. */
+/* On a phone, Streamlit stacks columns: a row of three or four figures would then fill the screen. */
 @media (max-width: 640px) {
   [data-testid="stHorizontalBlock"]:has(> [data-testid="stColumn"] > [data-testid="stVerticalBlock"]
       > [data-testid="stElementContainer"] > [data-testid="stMetric"]) {flex-wrap: nowrap; gap: 0.75rem;}
