@@ -11,16 +11,16 @@ from pathlib import Path
 
 from . import __version__
 from .auto import AUTO, OBSERVE_AS, AutoJudge
-from .coverage import Coverage, coverage
+from .coverage import UNCHECKED, Coverage, coverage
 from .draw import annotate
 from .model_files import DEFAULT_MODEL, model_path, sha256_of
 from .parallel import default_workers, observe_video, worth_sharing
 from .pictures import MomentPictures
 from .pipeline import FrameResult, Judge, Observer, get_stretch
-from .positions import most_seen_stretch
+from .positions import POSITION_STRETCH, STRETCH_POSITION, Position, main_position, positions_in
 from .session import FlaggedFrame
 from .video import H264Writer, VideoInfo, VideoReader, atomic_output, prefetch
-from .wording import frame_lines
+from .wording import could_not_check, frame_lines
 
 SCHEMA = "formcheck.analysis/1"
 # Holds change slowly: with skip_frames, about JUDGE_FPS frames a second are judged (the live page judges ~15 too)
@@ -52,10 +52,33 @@ class Analysis:
         """Seconds judged, held with good form and not judged (by reason) over the whole clip."""
         return coverage((f["t"], f["status"]) for f in self.frames)
 
+    def recognised_position(self, start_s: float = -math.inf, end_s: float = math.inf) -> Position | None:
+        """The position the person was steadily in (``positions.main_position``), over the clip or part of it."""
+        frames = [(f["t"], {k: math.nan if v is None else v for k, v in f["metrics"].items()}) for f in self.frames]
+        return main_position(positions_in(frames, [(start_s, end_s)]))
+
     def recognised_stretch(self) -> str | None:
         """The stretch whose position the person was steadily in for the most frames."""
-        return most_seen_stretch([(f["t"], {k: math.nan if v is None else v for k, v in f["metrics"].items()})
-                                  for f in self.frames])
+        return POSITION_STRETCH.get(self.recognised_position())
+
+    def main_stretch(self) -> str | None:
+        """The stretch whose advice applies: the chosen one, or with auto the longest hold's (None: no hold)."""
+        if self.stretch != AUTO:
+            return self.stretch
+        last_t = self.frames[-1]["t"] if self.frames else 0.0
+        longest = max(self.holds, key=lambda h: (last_t if h["end_s"] is None else h["end_s"]) - h["start_s"],
+                      default=None)
+        return longest and longest["stretch"]
+
+    def could_not_check(self) -> str | None:
+        """Why the form could not be checked, with the one thing to change; None when it was checked (or a mistake
+        was flagged). What the command line and the Analyze page both say."""
+        cov = self.coverage
+        if cov.conclusion(len(self.events)) != UNCHECKED:
+            return None
+        main = self.main_stretch()
+        seen = self.recognised_position() if self.stretch != AUTO else STRETCH_POSITION.get(main)
+        return could_not_check(cov, main, seen)
 
     def to_json(self) -> dict:
         info = self.info

@@ -15,12 +15,12 @@ from .pipeline import FrameResult, Judge, Observation
 from .positions import POSITION_STRETCH, PositionTracker
 from .rules import STRETCHES, Stretch, Verdict
 from .session import Event, FlaggedFrame
+from .wording import WAITING
 
 AUTO = "auto"
 # Observations for auto must carry the segmentation mask that most stretches' rules read (bed and towel ignore it).
 OBSERVE_AS = "hamstring"
 SWITCH_S = 2.0  # a stretch's position held steadily this long starts (or switches to) its hold
-WAITING = "Get into the position of one of the routine's stretches, side-on to the camera."
 
 
 @dataclass
@@ -72,7 +72,7 @@ class AutoJudge:
         self._follow(t, POSITION_STRETCH.get(self.positions.update(t, seen.metrics)))
         if not self.holds:
             verdict = Verdict(t, "not_in_position", WAITING, {}, {}, False)
-            return FrameResult(seen.pose, seen.metrics, verdict, None, seen.contour)
+            return FrameResult(seen.pose, seen.metrics, verdict, None, seen.contour, self.positions.current)
         return self.session.judges[-1](seen, rgb)
 
     def _follow(self, t: float, stretch: str | None) -> None:

@@ -28,7 +28,8 @@ ModelName = choices("ModelName", MODEL_NAMES)
 STRETCH = typer.Option("--stretch", "-s", metavar="NAME", parser=close_match_parser(StretchName, "stretch"),
                        help=", ".join(STRETCHES) + ", or auto (the stretch of each hold is recognised from "
                             "the position)")
-MODEL = typer.Option(help="pose model (lite is fastest, heavy most accurate)",
+MODEL = typer.Option(metavar="NAME", help=", ".join(MODEL_NAMES[:-1]) + f" or {MODEL_NAMES[-1]}: the pose model "
+                                                                    "(lite is fastest, heavy most accurate)",
                      parser=close_match_parser(ModelName, "model"))
 SKIP_HELP = "judge about 15 frames a second (every frame for bed decompression); the frames between repeat it"
 
@@ -43,11 +44,12 @@ def analyze(
     paths: Annotated[list[Path], typer.Argument(help="video or image file; with --out: several files, folders "
                                                     "or quoted glob patterns", metavar="VIDEO...")],
     stretch: Annotated[StretchName, STRETCH] = StretchName("auto"),
-    json_out: Annotated[Path | None, typer.Option("--json", help="write the per-frame report here")] = None,
-    annotated: Annotated[Path | None, typer.Option("--annotated", help="write an annotated H.264 mp4 here")] = None,
+    json_out: Annotated[Path | None, typer.Option("--json", metavar="PATH", help="write the per-frame report here")] = None,
+    annotated: Annotated[Path | None, typer.Option("--annotated", metavar="PATH", help="write an annotated H.264 mp4 here")] = None,
     model: Annotated[ModelName, MODEL] = ModelName(DEFAULT_MODEL),
-    workers: Annotated[int | None, typer.Option(min=1, help="pose processes (default: one per core, up to 4)")] = None,
-    out_dir: Annotated[Path | None, typer.Option("--out", help="batch: write STEM.json per input and "
+    workers: Annotated[int | None, typer.Option(min=1, metavar="N", help="pose processes, 1 or more (default: one per core, "
+                                                                           "up to 4)")] = None,
+    out_dir: Annotated[Path | None, typer.Option("--out", metavar="FOLDER", help="batch: write STEM.json per input and "
                                                               "summary.csv/.json into this folder")] = None,
     videos: Annotated[bool, typer.Option("--videos", help="batch: also write STEM.annotated.mp4 per input")] = False,
     force: Annotated[bool, typer.Option("--force", help="batch: redo inputs whose outputs are up to date")] = False,
@@ -64,8 +66,6 @@ def analyze(
         return
     path = paths[0]
     from .analyze import analyze_video, write_json
-    from .auto import WAITING
-    from .coverage import judged_line
     from .pipeline import get_stretch
     from .video import check_output_path
 
@@ -85,14 +85,7 @@ def analyze(
     for hold in analysis.holds:
         end = "the end" if hold["end_s"] is None else f"{hold['end_s']:.1f}s"
         out.print(f"  {get_stretch(hold['stretch']).title}: {hold['start_s']:.1f}s – {end}")
-    if stretch == "auto" and not analysis.holds:
-        out.print(judged_line(analysis.coverage), soft_wrap=True)
-        out.print(f"[yellow]Could not check your form: none of the routine's positions was recognised. {WAITING}"
-                  "[/yellow]", soft_wrap=True)
-    else:
-        seen = analysis.recognised_stretch() if analysis.coverage.main_reason == "wrong_position" else None
-        _print_coverage(analysis.coverage, get_stretch(_main_stretch(analysis)), len(analysis.events),
-                        get_stretch(seen) if seen else None)
+    _print_coverage(analysis.coverage, len(analysis.events), analysis.could_not_check())
     labels = {m.name: m.label for spec in STRETCHES.values() for m in spec.mistakes}
     for event in analysis.events:
         out.print(f"  {labels[event['mistake']]}: {event['start_s']:.1f}s – {event['end_s']:.1f}s")
@@ -101,27 +94,18 @@ def analyze(
             out.print(f"wrote {target}")
 
 
-def _main_stretch(analysis) -> str:
-    """The stretch whose position hints apply: the chosen one, or with auto the longest hold."""
-    if analysis.stretch != "auto":
-        return analysis.stretch
-    last_t = analysis.frames[-1]["t"]
-    return max(analysis.holds, key=lambda h: (h["end_s"] or last_t) - h["start_s"])["stretch"]
-
-
-def _print_coverage(cov, spec, mistakes: int, seen=None) -> None:
+def _print_coverage(cov, mistakes: int, could_not_check: str | None) -> None:
     """How much was judged, why the rest was not, and a conclusion that never reassures on too little."""
-    from .coverage import CHECKED, UNCHECKED, judged_line, reason_text, unchecked_text
+    from .coverage import CHECKED, judged_line, reason_text
 
     out.print(judged_line(cov), soft_wrap=True)
     if cov.not_judged_s:
         out.print("Not judged: " + ", ".join(f"{reason_text(reason)} {seconds:.0f} s"
                                               for reason, seconds in cov.not_judged_s.items()), soft_wrap=True)
-    conclusion = cov.conclusion(mistakes)
-    if conclusion == CHECKED:
+    if could_not_check:
+        out.print(f"[yellow]{could_not_check}[/yellow]", soft_wrap=True)
+    elif cov.conclusion(mistakes) == CHECKED:
         out.print("[green]No mistakes flagged.[/green]", soft_wrap=True)
-    elif conclusion == UNCHECKED:
-        out.print(f"[yellow]{unchecked_text(cov, spec, seen)}[/yellow]", soft_wrap=True)
 
 
 def _analyze_batch(paths: list[Path], stretch: str, out_dir: Path | None, json_out: Path | None,
@@ -165,7 +149,7 @@ def _fmt(value, unit: str = "", digits: int = 2) -> str:
 @app.command("eval", cls=PlainHelp)
 def evaluate_cmd(
     directory: Annotated[Path, typer.Argument(help="folder of clips with .truth.json sidecars", metavar="FOLDER")],
-    json_out: Annotated[Path | None, typer.Option("--json", help="write per-clip and summary figures here")] = None,
+    json_out: Annotated[Path | None, typer.Option("--json", metavar="PATH", help="write per-clip and summary figures here")] = None,
     model: Annotated[ModelName, MODEL] = ModelName(DEFAULT_MODEL),
     ray: Annotated[bool, typer.Option("--ray", help="score the clips as Ray tasks (needs formcheck\\[ray])")] = False,
     ray_address: Annotated[str | None, typer.Option(metavar="ADDRESS", help="join this Ray cluster (default: $RAY_ADDRESS, else a "
@@ -258,14 +242,14 @@ def bench(
                                                   parser=close_match_parser(BenchStretch, "stretch"))
                        ] = BenchStretch("hamstring"),
     model: Annotated[ModelName, MODEL] = ModelName(DEFAULT_MODEL),
-    frames: Annotated[int, typer.Option(min=30, help="frames to time per path")] = 300,
+    frames: Annotated[int, typer.Option(min=30, metavar="N", help="frames to time per path, 30 or more")] = 300,
     encode: Annotated[bool, typer.Option(help="also time H.264 encoding of the annotated frames")] = False,
-    live_seconds: Annotated[float, typer.Option(min=0, help="also drive the live page's frame callback at "
+    live_seconds: Annotated[float, typer.Option(min=0, metavar="SECONDS", help="also drive the live page's frame callback at "
                                                           "30 fps for this long (0: skip)")] = 20.0,
-    session_minutes: Annotated[float, typer.Option(min=0, help="also run rules + session over a simulated "
+    session_minutes: Annotated[float, typer.Option(min=0, metavar="MINUTES", help="also run rules + session over a simulated "
                                                               "session this long (0: skip)")] = 0.0,
-    json_out: Annotated[Path | None, typer.Option("--json", help="write the figures here")] = None,
-    batch_clips: Annotated[int, typer.Option(min=0, help="also time a batch of this many sample clips: a process "
+    json_out: Annotated[Path | None, typer.Option("--json", metavar="PATH", help="write the figures here")] = None,
+    batch_clips: Annotated[int, typer.Option(min=0, metavar="N", help="also time a batch of this many sample clips: a process "
                                                         "per core, chunked, on local Ray (0: skip)")] = 0,
 ) -> None:
     """Time formcheck against bare pose inference on the same frames (ratios, not absolute promises)."""

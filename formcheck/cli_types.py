@@ -1,5 +1,5 @@
 """Typer building blocks for the command line: choices that suggest a close match, and help without type tags
-that mean nothing to a reader (``{video}`` for a required argument, ``<bool>`` beside a switch)."""
+that mean nothing to a reader (``{video}`` for a required argument, ``<bool>`` beside a switch, ``<list[Path]>``)."""
 
 from __future__ import annotations
 
@@ -35,16 +35,31 @@ def close_match_parser(kind: type[StrEnum], what: str) -> Callable[[str], StrEnu
     return parse
 
 
-class _NoSwitchTags:
+class _PlainParams:
+    """What an option takes is named in capitals (``PATH``, ``N``, set by each option's ``metavar``), as in the
+    usage line: no ``<path>``/``<list[Path]>`` type tag, no ``[x>=1]`` range (the help says the limit in words),
+    nothing beside a switch, and no tag beside an argument, whose own name (``VIDEO...``) says it already."""
+
     def get_params(self, ctx) -> list:
         params = super().get_params(ctx)
         for param in params:
-            if getattr(param, "is_flag", False) and param.metavar is None:
-                param.metavar = ""  # a switch takes no value: no "<bool>" beside it
+            if isinstance(param, TyperArgument):
+                param.display_type_rich = _no_tag
+            elif getattr(param, "is_flag", False) and param.metavar is None:
+                param.metavar = ""  # a switch takes no value
+            param._get_number_range_help_str = _no_range
         return params
 
 
-class PlainHelp(_NoSwitchTags, TyperCommand):
+def _no_tag(ctx) -> None:
+    return None
+
+
+def _no_range() -> None:
+    return None
+
+
+class PlainHelp(_PlainParams, TyperCommand):
     """Usage in the usual style (``VIDEO``, ``[VIDEO]``) and no type tag beside switches, which take no value."""
 
     def collect_usage_pieces(self, ctx) -> list[str]:
@@ -56,5 +71,5 @@ class PlainHelp(_NoSwitchTags, TyperCommand):
         return pieces
 
 
-class PlainHelpGroup(_NoSwitchTags, TyperGroup):
+class PlainHelpGroup(_PlainParams, TyperGroup):
     """The command list's help, without a type tag beside ``--help``."""

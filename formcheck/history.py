@@ -1,8 +1,9 @@
 """Practice history: a small SQLite database in the user's data folder (stdlib ``sqlite3`` only).
 
 What is kept: one row per session (a guided routine, a single-stretch practice or an analysed video), one row per
-hold (stretch and side, good-form seconds, flags, a down-sampled key-metric series) and the PNG thumbnails of the
-flagged frames. Full videos are kept only when the user opted in (``video_path``). A damaged database file is
+hold (stretch and side, the position recognised, good-form seconds, flags, a down-sampled key-metric series) and a
+picture of each flagged moment with, while the session's pictures fit ``PICTURE_BUDGET``, the person's own
+good-form picture from the same hold. Full videos are kept only when the user opted in (``video_path``). A damaged database file is
 moved aside and a fresh one started; ``History.notice`` then says so in plain words.
 """
 
@@ -20,7 +21,11 @@ from pathlib import Path
 
 DATA_DIR_ENV = "FORMCHECK_DATA_DIR"
 DB_NAME = "history.db"
-SCHEMA_VERSION = 1
+SCHEMA_VERSION = 2  # 2: holds.seen_position, flagged_frames.good_picture
+# A saved session's pictures stay within this many bytes: flagged moments are always kept (at most
+# ``session.MAX_FLAGGED_FRAMES``, 11–17 kB each on the rendered samples, ~100 kB budgeted for a noisy camera),
+# their good-form pictures while they fit (see README, Privacy).
+PICTURE_BUDGET = 6_000_000
 KINDS = ("routine", "practice", "video")
 LOCK_WAIT_S = 5.0  # how long a write waits for another program holding the database
 DAILY_AIM = (2, 3)  # the routine is meant to be done two to three times a day
@@ -48,7 +53,8 @@ CREATE TABLE IF NOT EXISTS holds (
     flags       INTEGER NOT NULL,            -- mistakes flagged during the hold
     completed   INTEGER NOT NULL,
     series      TEXT NOT NULL DEFAULT '[]',  -- JSON [[t, value, status], ...] of the key metric
-    series_kind TEXT NOT NULL DEFAULT 'rule' -- 'rule': comparable with the thresholds; 'raw': the frame's metric
+    series_kind TEXT NOT NULL DEFAULT 'rule', -- 'rule': comparable with the thresholds; 'raw': the frame's metric
+    seen_position TEXT                       -- the position recognised during the hold (formcheck.positions)
 );
 CREATE INDEX IF NOT EXISTS holds_session ON holds(session_id);
 CREATE TABLE IF NOT EXISTS flagged_frames (
@@ -58,7 +64,8 @@ CREATE TABLE IF NOT EXISTS flagged_frames (
     mistake     TEXT NOT NULL,
     value       REAL,
     cue         TEXT NOT NULL,
-    thumbnail   BLOB NOT NULL                -- PNG
+    thumbnail   BLOB NOT NULL,               -- the flagged moment's picture (JPEG; PNG in older sessions)
+    good_picture BLOB                        -- the person's good-form picture from the same hold (JPEG), if kept
 );
 CREATE INDEX IF NOT EXISTS flagged_hold ON flagged_frames(hold_id);
 CREATE TABLE IF NOT EXISTS settings (
@@ -66,6 +73,8 @@ CREATE TABLE IF NOT EXISTS settings (
     value       TEXT NOT NULL
 );
 """
+# Columns added since schema 1, for databases written by an older formcheck.
+ADDED_COLUMNS = (("holds", "seen_position", "TEXT"), ("flagged_frames", "good_picture", "BLOB"))
 
 
 def data_dir() -> Path:
@@ -86,7 +95,8 @@ class FlagRecord:
     mistake: str
     value: float | None
     cue: str
-    png: bytes
+    png: bytes  # the flagged moment's picture (JPEG, or a PNG thumbnail in older sessions)
+    good: bytes | None = None  # the person's good-form picture from the same hold (JPEG)
 
 
 @dataclass
@@ -101,6 +111,7 @@ class HoldRecord:
     frames: list[FlagRecord] = field(default_factory=list)
     series: list[tuple[float, float | None, str]] = field(default_factory=list)
     series_kind: str = "rule"
+    seen_position: str | None = None  # formcheck.positions.Position value
 
 
 class HoldTotals:
@@ -215,7 +226,16 @@ class History:
                 raise HistoryError(f"the history database {self.path} was written by a newer formcheck "
                                    f"(schema {version}); update formcheck to open it")
             con.execute("PRAGMA journal_mode = WAL")
-            con.executescript("BEGIN;" + _SCHEMA + f"PRAGMA user_version = {SCHEMA_VERSION}; COMMIT;")
+            con.executescript("BEGIN;" + _SCHEMA)
+            try:
+                for table, column, kind in ADDED_COLUMNS:
+                    if column not in {row["name"] for row in con.execute(f"PRAGMA table_info({table})")}:
+                        con.execute(f"ALTER TABLE {table} ADD COLUMN {column} {kind}")
+                con.execute(f"PRAGMA user_version = {SCHEMA_VERSION}")
+            except BaseException:
+                con.execute("ROLLBACK")
+                raise
+            con.execute("COMMIT")
         finally:
             con.close()
 
@@ -335,12 +355,14 @@ class History:
             record = SessionRecord(row["kind"], row["title"], datetime.fromisoformat(row["started_at"]),
                                    row["duration_s"], video_path=row["video_path"], id=row["id"])
             for h in con.execute("SELECT * FROM holds WHERE session_id = ? ORDER BY position", (session_id,)):
-                frames = [FlagRecord(f["t"], f["mistake"], f["value"], f["cue"], bytes(f["thumbnail"]))
+                frames = [FlagRecord(f["t"], f["mistake"], f["value"], f["cue"], bytes(f["thumbnail"]),
+                                     None if f["good_picture"] is None else bytes(f["good_picture"]))
                           for f in con.execute("SELECT * FROM flagged_frames WHERE hold_id = ? ORDER BY t, id",
                                                (h["id"],))]
                 series = [tuple(point) for point in json.loads(h["series"] or "[]")]
                 record.holds.append(HoldRecord(h["stretch"], h["side"], h["target_s"], h["good_s"], h["duration_s"],
-                                               h["flags"], bool(h["completed"]), frames, series, h["series_kind"]))
+                                               h["flags"], bool(h["completed"]), frames, series, h["series_kind"],
+                                               h["seen_position"]))
         return record
 
     def daily_counts(self, days: int = 14, today: date | None = None,
@@ -385,16 +407,30 @@ def _marks(values: tuple) -> str:
 
 
 def _insert_holds(con: sqlite3.Connection, session_id: int, holds: list[HoldRecord]) -> None:
+    goods = _good_pictures_within_budget(holds)
     for position, hold in enumerate(holds):
         cur = con.execute(
             "INSERT INTO holds (session_id, position, stretch, side, target_s, good_s, duration_s, flags,"
-            " completed, series, series_kind) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+            " completed, series, series_kind, seen_position) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
             (session_id, position, hold.stretch, hold.side, float(hold.target_s), float(hold.good_s),
              float(hold.duration_s), int(hold.flags), int(bool(hold.completed)), _series_json(hold.series),
-             hold.series_kind))
+             hold.series_kind, hold.seen_position))
         con.executemany(
-            "INSERT INTO flagged_frames (hold_id, t, mistake, value, cue, thumbnail) VALUES (?, ?, ?, ?, ?, ?)",
-            [(cur.lastrowid, float(f.t), f.mistake, _finite_or_none(f.value), f.cue, f.png) for f in hold.frames])
+            "INSERT INTO flagged_frames (hold_id, t, mistake, value, cue, thumbnail, good_picture)"
+            " VALUES (?, ?, ?, ?, ?, ?, ?)",
+            [(cur.lastrowid, float(f.t), f.mistake, _finite_or_none(f.value), f.cue, f.png, next(goods))
+             for f in hold.frames])
+
+
+def _good_pictures_within_budget(holds: list[HoldRecord]) -> Iterator[bytes | None]:
+    """Each flagged moment's good-form picture, in order, or None once storing it would take the session's
+    pictures past ``PICTURE_BUDGET`` (the flagged moments themselves always count first)."""
+    used = sum(len(f.png or b"") for hold in holds for f in hold.frames)  # a missing picture fails on insert
+    for hold in holds:
+        for frame in hold.frames:
+            keep = frame.good is not None and used + len(frame.good) <= PICTURE_BUDGET
+            used += len(frame.good) if keep else 0
+            yield frame.good if keep else None
 
 
 def _finite_or_none(value: float | None) -> float | None:

@@ -2,9 +2,10 @@
 ``PICTURE_WIDTH`` wide, beside a good-form frame of the same hold; JPEG/PNG encoding.
 
 Size budget: a session keeps at most ``formcheck.session.MAX_FLAGGED_FRAMES`` (60) flagged moments, two pictures
-each in memory, and the history stores one picture per moment (not the good-form one). A 640×480 JPEG at quality
-``JPEG_QUALITY`` measured 11–17 kB on rendered sample frames; budgeting 100 kB for a noisier camera frame, a saved
-session stays under 6 MB.
+each. A 640×480 JPEG at quality ``JPEG_QUALITY`` measured 11–17 kB on rendered sample frames, so a saved session
+with both pictures of 60 moments takes about 2 MB. The history keeps a session's pictures within
+``formcheck.history.PICTURE_BUDGET`` (6 MB, 100 kB per picture for a noisier camera): every flagged moment, and
+its good-form picture while they fit.
 """
 
 from __future__ import annotations

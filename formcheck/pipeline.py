@@ -17,7 +17,7 @@ from .lumbar import lumbar_angle
 from .metrics import BackContour, measure
 from .model_files import DEFAULT_MODEL
 from .pose import PoseEstimator, PoseFrame
-from .positions import POSITION_STRETCH, STRETCH_POSITION, WRONG_POSITION, PositionTracker, mismatch_text
+from .positions import POSITION_STRETCH, STRETCH_POSITION, WRONG_POSITION, Position, PositionTracker, mismatch_text
 from .rules import STRETCHES, RuleEngine, Stretch, Verdict
 from .session import Session
 
@@ -45,6 +45,7 @@ class FrameResult:
     verdict: Verdict
     cue: str | None
     contour: BackContour | None = None
+    position: Position | None = None  # the steadied position of this frame (None: unsure or nobody)
 
 
 class Observer:
@@ -95,7 +96,7 @@ class Judge:
         after_rules = perf_counter()
         cue = self.session.update(verdict, rgb)
         self.last_timing = {"rules": after_rules - start, "session": perf_counter() - after_rules}
-        return FrameResult(seen.pose, seen.metrics, verdict, cue, seen.contour)
+        return FrameResult(seen.pose, seen.metrics, verdict, cue, seen.contour, self.positions.current)
 
     def _other_stretch(self, seen: Observation) -> str | None:
         """The stretch whose position the person is steadily in, when it is not this one."""

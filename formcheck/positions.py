@@ -121,11 +121,16 @@ def mismatch_text(seen: Position, chosen_title: str, seen_title: str) -> str:
             "that stretch, or get into the position for this one.")
 
 
+def main_position(seen: Counter) -> Position | None:
+    """The position of a hold, from how often each steadied position was seen: the stretch position seen most;
+    when no stretch position was seen, the most seen other one (standing upright, other); None: none at all."""
+    ranked = [position for position, _ in seen.most_common() if position is not None]
+    return next((p for p in ranked if p in POSITION_STRETCH), ranked[0] if ranked else None)
+
+
 def most_seen_stretch(frames: list[tuple[float, dict[str, float]]]) -> str | None:
     """The stretch whose position was steadily seen in the most frames (None: no stretch position at all)."""
-    seen = positions_in(frames, [(-math.inf, math.inf)])
-    counts = Counter({POSITION_STRETCH[p]: n for p, n in seen.items() if p in POSITION_STRETCH})
-    return counts.most_common(1)[0][0] if counts else None
+    return POSITION_STRETCH.get(main_position(positions_in(frames, [(-math.inf, math.inf)])))
 
 
 def positions_in(frames: list[tuple[float, dict[str, float]]], intervals) -> Counter:

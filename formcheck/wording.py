@@ -5,7 +5,13 @@ from __future__ import annotations
 
 import math
 
-from .rules import Condition, Mistake, Stretch
+from .coverage import Coverage, unchecked_text
+from .positions import LABELS, POSITION_STRETCH, Position
+from .rules import STRETCHES, Condition, Mistake, Stretch
+
+# With the stretch recognised from the position (``--stretch auto``), before a hold starts.
+WAITING = "Get into the position of one of the routine's stretches, side-on to the camera."
+NOTHING_RECOGNISED = f"Could not check your form: none of the routine's positions was recognised. {WAITING}"
 
 ZONES = ("ok", "warn", "bad")  # clear of the limit, between the clear and raise thresholds, beyond the raise one
 # Per mistake: what is described, and a word per zone.
@@ -22,6 +28,7 @@ WORDS = {
 # The key measures' names on charts, with their units.
 METRIC_NAMES = {
     "back_bulge": "low back curve (share of trunk length)",
+    "lumbar_angle": "low-back rounding (°)",  # negative: arched
     "trunk_tilt": "trunk lean (°, + forward)",
     "front_thigh_tilt": "leg swing speed (°/s)",
     "pelvis_lift": "hip lift (share of trunk length)",
@@ -84,3 +91,38 @@ def frame_lines(stretch: Stretch, metrics: dict[str, float], values: dict[str, f
             lines.append(reading_words(mistake, cond, value))
     lines += [text for metric in ("hip_fold", "trunk_tilt") if (text := angle_words(metric, metrics.get(metric)))]
     return lines
+
+
+def seen_stretch(seen: str | None) -> str | None:
+    """The stretch done in a recognised position (a ``Position`` value); None for any other position or none."""
+    return POSITION_STRETCH.get(Position(seen)) if seen in set(Position) else None
+
+
+def position_words(chosen: str | None, seen: str | None) -> str:
+    """Which position was recognised, with its stretch, said plainly when it is not the chosen stretch's.
+    ``chosen``: a stretch name, None when the stretch was picked automatically; ``seen``: a ``Position`` value."""
+    if seen not in set(Position):
+        return "No stretch position was recognised."
+    label, stretch = LABELS[Position(seen)], seen_stretch(seen)
+    if stretch is None:
+        return f"Recognised position: {label} (not one of the routine's stretches)."
+    title = STRETCHES[stretch].title
+    if chosen is None or chosen == stretch or chosen not in STRETCHES:
+        return f"Recognised: {title} ({label})."
+    chosen_title = STRETCHES[chosen].title.lower()
+    return (f"You chose the {chosen_title}, but this looked like the {title.lower()} ({label}). Nothing was judged "
+            f"while you were in that position: choose the {title.lower()}, or get into the position for this one.")
+
+
+def could_not_check(cov: Coverage, stretch: str | None, seen: str | None) -> str:
+    """Why the form could not be checked, with the one thing to change; says so too when the position looked like
+    another stretch's. ``stretch``: the one judged (anything else: with auto, no hold started); ``seen``: the
+    ``Position`` recognised."""
+    if stretch not in STRETCHES:
+        return NOTHING_RECOGNISED
+    other = seen_stretch(seen)
+    other = other if other != stretch else None
+    text = unchecked_text(cov, STRETCHES[stretch], STRETCHES.get(other))
+    if other and cov.main_reason != "wrong_position":  # otherwise the text above says it already
+        text += " " + position_words(stretch, seen)
+    return text

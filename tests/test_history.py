@@ -52,6 +52,65 @@ def test_round_trip_keeps_holds_thumbnails_and_series(data_dir):
     assert store.session(session_id + 100) is None
 
 
+JPEG = b"\xff\xd8\xff\xe0" + bytes(range(200))
+
+
+def test_a_flagged_moment_keeps_its_good_form_picture_and_the_hold_its_position(data_dir):
+    store = History()
+    record = _session(datetime.now().astimezone())
+    record.holds[0].frames = [FlagRecord(7.5, "rounding", 0.04, "cue", PNG, good=JPEG)]
+    record.holds[0].seen_position = "standing_hinge"
+    back = store.session(store.add_session(record))
+    assert back.holds[0].frames[0].good == JPEG and back.holds[0].seen_position == "standing_hinge"
+    assert back.holds[1].seen_position is None
+
+
+@pytest.mark.parametrize("moments, budget, kept", [
+    (3, 10_000, 3),  # well within the budget: every good-form picture is kept
+    (3, 3 * len(PNG) + 2 * len(JPEG), 2),  # room for two of them beside the flagged pictures
+    (3, 3 * len(PNG), 0),  # the flagged pictures fill it: none
+])
+def test_good_form_pictures_are_kept_only_within_the_session_budget(data_dir, monkeypatch, moments, budget, kept):
+    monkeypatch.setattr(history, "PICTURE_BUDGET", budget)
+    record = _session(datetime.now().astimezone())
+    record.holds[0].frames = [FlagRecord(float(i), "rounding", 0.04, "cue", PNG, good=JPEG) for i in range(moments)]
+    store = History()
+    frames = store.session(store.add_session(record)).holds[0].frames
+    assert len(frames) == moments, "the flagged moments themselves are always kept"
+    assert [f.good for f in frames] == [JPEG] * kept + [None] * (moments - kept)
+
+
+def test_a_schema_1_database_gains_the_new_columns_and_keeps_its_sessions(data_dir):
+    data_dir.mkdir(parents=True)
+    path = data_dir / history.DB_NAME
+    con = sqlite3.connect(path)
+    con.executescript("""
+        CREATE TABLE sessions (id INTEGER PRIMARY KEY, started_at TEXT NOT NULL, day TEXT NOT NULL, kind TEXT NOT NULL,
+            title TEXT NOT NULL, duration_s REAL NOT NULL DEFAULT 0, video_path TEXT);
+        CREATE TABLE holds (id INTEGER PRIMARY KEY, session_id INTEGER NOT NULL, position INTEGER NOT NULL,
+            stretch TEXT NOT NULL, side TEXT NOT NULL, target_s REAL NOT NULL, good_s REAL NOT NULL,
+            duration_s REAL NOT NULL, flags INTEGER NOT NULL, completed INTEGER NOT NULL,
+            series TEXT NOT NULL DEFAULT '[]', series_kind TEXT NOT NULL DEFAULT 'rule');
+        CREATE TABLE flagged_frames (id INTEGER PRIMARY KEY, hold_id INTEGER NOT NULL, t REAL NOT NULL,
+            mistake TEXT NOT NULL, value REAL, cue TEXT NOT NULL, thumbnail BLOB NOT NULL);
+        INSERT INTO sessions VALUES (1, '2026-11-20T08:30:00+01:00', '2026-11-20', 'routine', 'Guided routine', 95, NULL);
+        INSERT INTO holds VALUES (1, 1, 0, 'hamstring', 'both', 30, 30, 41, 1, 1, '[]', 'rule');
+        INSERT INTO flagged_frames VALUES (1, 1, 7.5, 'rounding', 0.04, 'cue', x'89504e47');
+        PRAGMA user_version = 1;""")
+    con.close()
+    store = History()
+    assert store.notice is None, "an older database is upgraded, not replaced"
+    old = store.session(1)
+    assert old.holds[0].seen_position is None and old.holds[0].frames[0].good is None
+    assert old.holds[0].frames[0].png == b"\x89PNG"
+    record = _session(datetime.now().astimezone())
+    record.holds[0].frames = [FlagRecord(1.0, "rounding", 0.04, "cue", PNG, good=JPEG)]
+    assert store.session(store.add_session(record)).holds[0].frames[0].good == JPEG
+    con = sqlite3.connect(path)
+    assert con.execute("PRAGMA user_version").fetchone()[0] == history.SCHEMA_VERSION == 2
+    con.close()
+
+
 def test_database_uses_wal_and_foreign_keys(data_dir):
     store = History()
     con = sqlite3.connect(store.path)

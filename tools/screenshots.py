@@ -23,7 +23,8 @@ from pathlib import Path
 import numpy as np
 
 REPO = Path(__file__).resolve().parent.parent
-WIDTHS = {"": (1400, 1800), "-phone": (390, 2600)}
+WIDTHS = {"": (1400, 1800), "-phone": (390, 2600)}  # the tallest a page is shot; shorter pages are cut to fit
+MIN_HEIGHT = {"": 900, "-phone": 844}  # a laptop screen, an iPhone 12–14 screen
 
 
 def seed_history(folder: Path) -> None:
@@ -71,12 +72,25 @@ def start_server(port: int, log: Path) -> subprocess.Popen:
     raise SystemExit("the app did not start; see " + str(log))
 
 
-def shoot(page, path: Path) -> None:
+def settle(page) -> None:
+    """Wait for the script run to finish (the "running" widget goes away), then for charts and images to draw."""
     page.wait_for_timeout(500)
-    # Wait for the script run to finish (the "running" widget goes away), then for charts and images to settle.
-    page.locator('[data-testid="stStatusWidget"]').wait_for(state="hidden", timeout=120_000)
+    page.locator('[data-testid="stStatusWidget"]').wait_for(state="hidden", timeout=300_000)
     page.wait_for_timeout(2000)
+
+
+def shoot(page, path: Path, width: int, heights: tuple[int, int], fit_to: str = '[data-testid="stMainBlockContainer"]'
+          ) -> None:
+    """A screenshot of the page. Streamlit scrolls inside its own container, so instead of shooting the full
+    document the window is made as tall as the element ``fit_to`` (the page's content, or an open dialog) reaches,
+    within ``heights``."""
+    settle(page)
+    bottom = page.evaluate("(selector) => { const e = document.querySelector(selector);"
+                           " return e ? Math.ceil(e.getBoundingClientRect().bottom) : 0; }", fit_to)
+    page.set_viewport_size({"width": width, "height": max(heights[0], min(heights[1], bottom + 40))})
+    settle(page)
     page.screenshot(path=str(path))
+    page.set_viewport_size({"width": width, "height": heights[1]})
     print("wrote", path)
 
 
@@ -96,28 +110,30 @@ def main() -> None:
                 browser = p.chromium.launch(executable_path="/usr/bin/chromium", args=["--no-sandbox"])
                 for suffix, (width, height) in WIDTHS.items():
                     page = browser.new_page(viewport={"width": width, "height": height})
+                    heights = (MIN_HEIGHT[suffix], height)
                     for name, path, heading in (("routine", "", "Guided routine"), ("live", "live", "Live coaching"),
                                                 ("history", "history", "History"),
                                                 ("about", "about", "Guidance & about")):
                         page.goto(f"{url}/{path}")
                         page.get_by_role("heading", name=heading).first.wait_for(timeout=120_000)
-                        shoot(page, args.out / f"{name}{suffix}.png")
+                        shoot(page, args.out / f"{name}{suffix}.png", width, heights)
                     page.goto(f"{url}/analyze")
                     page.get_by_role("heading", name="Analyze a video").wait_for(timeout=120_000)
-                    page.get_by_text("Bed decompression — good form").first.click()  # the first sample, shown
+                    settle(page)
+                    # The sample list: the main area's first select box (the sidebar's pose model box is hidden).
+                    page.get_by_test_id("stMain").get_by_test_id("stSelectbox").first.click()
                     page.keyboard.type("rounding (gross)")  # the list is long: filter it, then take the match
                     page.keyboard.press("Enter")
-                    # The page reruns after a sample is picked; the stretch box then shows the sample's stretch.
-                    page.get_by_text("Hamstring stretch", exact=True).first.wait_for(timeout=120_000)
+                    settle(page)  # the page reruns after a sample is picked; the stretch stays "Recognise automatically"
                     page.get_by_role("button", name="Analyze").click()
                     page.get_by_text("Judged", exact=True).first.wait_for(timeout=300_000)
-                    shoot(page, args.out / f"analyze{suffix}.png")
+                    shoot(page, args.out / f"analyze{suffix}.png", width, heights)
                     page.get_by_role("link", name="Review flagged frames and the timeline").click()
                     page.get_by_role("heading", name="Flagged moments").wait_for(timeout=120_000)
-                    shoot(page, args.out / f"review{suffix}.png")
+                    shoot(page, args.out / f"review{suffix}.png", width, heights)
                     page.get_by_role("button", name="Enlarge").first.click()
                     page.get_by_text("Your good form earlier in this hold").wait_for(timeout=120_000)
-                    shoot(page, args.out / f"review-enlarged{suffix}.png")
+                    shoot(page, args.out / f"review-enlarged{suffix}.png", width, heights, fit_to='[role="dialog"]')
                     page.close()
                 browser.close()
         finally:

@@ -9,16 +9,18 @@ from pathlib import Path
 
 import streamlit as st
 
+from formcheck.auto import AUTO
 from formcheck.errors import FormcheckError
 from formcheck.history import History, data_dir
+from formcheck.positions import LABELS, STRETCH_POSITION
 from formcheck.rules import STRETCHES
-from formcheck.ui.common import (model_name, sample_labels, sample_stretch, sample_videos, stretch_title,
-                                 write_history)
+from formcheck.ui.common import model_name, sample_labels, sample_videos, stretch_title, write_history
 from formcheck.ui.nav import page
 from formcheck.ui.review_data import from_analysis, to_session_record
 from formcheck.ui.verdict import conclusion, coverage_caption
 
 UPLOAD_TYPES = ["mp4", "mov", "m4v", "webm", "mkv", "avi", "png", "jpg", "jpeg"]
+RECOGNISE = "Recognise automatically"  # the first choice of stretch: ``formcheck analyze --stretch auto``
 
 
 CACHE_MAX_AGE_S = 12 * 3600
@@ -69,13 +71,11 @@ def render() -> None:
 
     video_path: Path | None = None
     display_name = ""
-    default_stretch = None
     upload = None
     if source == "Sample video":
         labels = sample_labels(samples)
         video_path = st.selectbox("Sample video", samples, format_func=labels.get, key="an_sample")
         display_name = "sample: " + labels[video_path].split(" — ", 1)[-1]  # the stretch is named beside it
-        default_stretch = sample_stretch(video_path)
     else:
         upload = st.file_uploader("Your video (side-on, whole body in view)", type=UPLOAD_TYPES, key="an_upload")
         if upload is not None:
@@ -83,11 +83,10 @@ def render() -> None:
     if not samples:
         st.caption("No sample videos were found next to the app; upload one of your own.")
 
-    names = list(STRETCHES)
-    if default_stretch and st.session_state.get("an_stretch_for") != display_name:
-        st.session_state["an_stretch"] = default_stretch  # follow the sample's own stretch when the sample changes
-        st.session_state["an_stretch_for"] = display_name
-    stretch = st.selectbox("Stretch in the video", names, format_func=stretch_title, key="an_stretch")
+    stretch = st.selectbox("Stretch in the video", [AUTO, *STRETCHES], key="an_stretch",
+                           format_func=lambda name: RECOGNISE if name == AUTO else stretch_title(name),
+                           help="Recognised from the position, hold by hold, as `formcheck analyze` does. Choose a "
+                                "stretch to judge the whole video by its rules.")
     save = st.checkbox("Save the result to my history", value=source != "Sample video", key="an_save",
                        help="Stores the summary and the flagged-frame thumbnails, not the video.")
     keep_video = st.checkbox("Also keep a copy of the video with the session", value=False, key="an_keep",
@@ -114,7 +113,7 @@ def render() -> None:
                       "json": json.dumps(analysis.to_json(), indent=1), "stretch": stretch,
                       "detection_rate": analysis.detection_rate, "frames": len(analysis.frames),
                       "events": analysis.events, "coverage": analysis.coverage, "saved": None,
-                      "seen": analysis.recognised_stretch()}
+                      "holds": analysis.holds, "could_not_check": analysis.could_not_check()}
             if save:
                 def save_analysis(store: History) -> int:
                     kept = str(store.keep_video(video_path, display_name)) if keep_video else None
@@ -133,9 +132,8 @@ def render() -> None:
 
 
 def _show(result: dict) -> None:
-    spec = STRETCHES[result["stretch"]]
-    labels = {m.name: m.label for m in spec.mistakes}
-    st.subheader(f"{spec.title}: {result['name']}")
+    labels = {m.name: m.label for spec in STRETCHES.values() for m in spec.mistakes}
+    st.subheader(result["review"].title)  # the stretch (with auto: the ones recognised) — the video
     video, summary = st.columns([3, 2])
     with summary:
         cov = result["coverage"]
@@ -143,8 +141,9 @@ def _show(result: dict) -> None:
         cols[0].metric("Judged", f"{cov.judged_s:.0f} s", help=f"of {cov.total_s:.0f} s of video")
         cols[1].metric("Good form", f"{cov.good_s:.0f} s")
         cols[2].metric("Mistakes flagged", len(result["events"]))
+        _recognised(result)
         coverage_caption(cov)
-        conclusion(cov, result["stretch"], len(result["events"]), result["seen"])
+        conclusion(cov, len(result["events"]), result["could_not_check"])
         if result["events"]:
             for event in result["events"]:
                 end = f"{event['end_s']:.1f} s" if event["end_s"] is not None else "the end"
@@ -163,6 +162,22 @@ def _show(result: dict) -> None:
                                mime="video/mp4", key="an_dl_video", icon=":material/download:")
             st.download_button("Download report (JSON)", result["json"], file_name=f"{stem}-formcheck.json",
                                mime="application/json", key="an_dl_json", icon=":material/download:")
+
+
+def _recognised(result: dict) -> None:
+    """Which stretch was recognised: per hold with auto; with a chosen stretch, whether its position was seen
+    (plainly, when the video looked like another stretch and that was not said already)."""
+    if result["stretch"] == AUTO:
+        for hold in result["holds"]:
+            end = "the end" if hold["end_s"] is None else f"{hold['end_s']:.1f} s"
+            st.markdown(f"**Recognised:** {stretch_title(hold['stretch'])} "
+                        f"({LABELS[STRETCH_POSITION[hold['stretch']]]}), {hold['start_s']:.1f} s to {end}")
+        return
+    hold = result["review"].holds[0]
+    if hold.other_stretch_seen and not result["could_not_check"]:
+        st.warning(hold.position_text, icon=":material/help:")
+    elif not hold.other_stretch_seen:
+        st.caption(hold.position_text)
 
 
 if __name__ == "__main__":

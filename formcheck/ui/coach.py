@@ -18,6 +18,7 @@ import copy
 import math
 import threading
 import time
+from collections import Counter
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from enum import StrEnum
@@ -138,6 +139,7 @@ class HoldLog:
     events: list[dict] = field(default_factory=list)  # Event.as_dict(), times since the step began
     shots: list[Shot] = field(default_factory=list)
     series: list[tuple[float, float | None, str]] = field(default_factory=list)  # (t, key value, status)
+    positions: Counter = field(default_factory=Counter)  # frames of the hold per recognised position
 
 
 @dataclass(frozen=True)
@@ -389,6 +391,8 @@ class Coach:
                 status = result.verdict.status if self._phase is Phase.HOLD else GET_READY
                 log.series.append((round(t - log.started_t, 3), None if reading is None else reading.value, status))
             if self._phase is Phase.HOLD:
+                if result.position is not None:
+                    log.positions[result.position] += 1
                 if self._hold_base is None:
                     self._hold_base = good_before
                 log.good_s = max(0.0, good_after - self._hold_base)

@@ -40,6 +40,15 @@ _CSS = """
 .fc-unsure {background: #fff4d6; color: #6b4e00; border-left: 0.4rem solid #f0aa1e;}
 .fc-count {font-size: 3rem; font-weight: 700; line-height: 1; color: #1f4e8c;}
 .fc-waiting {font-size: 1.6rem; color: #6b4e00;}
+/* On a phone, Streamlit stacks columns: a row of three or four figures would then fill the screen. */
+@media (max-width: 640px) {
+  [data-testid="stHorizontalBlock"]:has(> [data-testid="stColumn"] > [data-testid="stVerticalBlock"]
+      > [data-testid="stElementContainer"] > [data-testid="stMetric"]) {flex-wrap: nowrap; gap: 0.75rem;}
+  [data-testid="stHorizontalBlock"]:has(> [data-testid="stColumn"] > [data-testid="stVerticalBlock"]
+      > [data-testid="stElementContainer"] > [data-testid="stMetric"]) > [data-testid="stColumn"] {
+      min-width: 0 !important; flex: 1 1 0 !important;}
+  [data-testid="stMetricValue"] {font-size: 1.6rem;}
+}
 </style>
 """
 
@@ -150,7 +159,9 @@ def sample_labels(videos: list[Path]) -> dict[Path, str]:
         except (OSError, ValueError, AttributeError):
             truth = {}
         title = stretch_title(truth.get("stretch", "")) or "Sample"
-        if truth.get("expected_abstain"):
+        if not truth:  # nothing is known about it: its own name, never a claim of "good form"
+            what = video.stem.replace("_", " ")
+        elif truth.get("expected_abstain"):
             what = f"filmed from the {truth.get('camera', {}).get('view', 'wrong side')}"
         else:
             details = truth.get("mistake_details") or []
@@ -164,15 +175,6 @@ def sample_labels(videos: list[Path]) -> dict[Path, str]:
             seen[label] += 1
             labels[video] = f"{label}, clip {seen[label]}"
     return labels
-
-
-def sample_stretch(video: Path) -> str | None:
-    """The stretch named in a sample's ``.truth.json`` sidecar, if any."""
-    try:
-        name = (truth_of(video) or {}).get("stretch")
-    except (OSError, ValueError, AttributeError):
-        return None
-    return name if name in STRETCHES else None
 
 
 # -- status and voice -----------------------------------------------------------------------------------------------

@@ -115,7 +115,9 @@ def render() -> None:
     for s in sessions:
         with st.container(border=True):
             top = st.columns([4, 1, 1])
-            top[0].markdown(f"**{s.started_at:%a %d %b %Y, %H:%M}** · {SOURCES.get(s.kind, s.kind)} · {s.title}")
+            source = SOURCES.get(s.kind, s.kind)
+            what = source if s.title == source else f"{source} · {s.title}"  # not "Guided routine · Guided routine"
+            top[0].markdown(f"**{s.started_at:%a %d %b %Y, %H:%M}** · {what}")
             top[0].caption(f"{s.completed_holds} of {_plural(s.holds, 'hold')} completed · "
                            f"{fmt_seconds(s.good_s)} good form · {_plural(s.flags, 'mistake')} flagged · "
                            f"{_plural(s.frames, 'flagged frame')}" + (" · video kept" if s.video_path else ""))

@@ -125,7 +125,8 @@ def _finished(coach: Coach) -> None:
     from .review_data import from_holds
 
     review = from_holds(coach.holds(), "", "", datetime.now())
-    checked = review.holds and all(h.coverage.conclusion(h.flags) != UNCHECKED for h in review.holds)
+    checked = review.holds and all(h.coverage.conclusion(h.flags) != UNCHECKED and not h.other_stretch_seen
+                                   for h in review.holds)
     if checked:
         st.success("All done — well done!")
     session_conclusion(review)

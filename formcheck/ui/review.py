@@ -7,6 +7,7 @@ from datetime import datetime
 
 import streamlit as st
 
+from formcheck.rules import STRETCHES
 from formcheck.ui.common import fmt_seconds, history
 from formcheck.ui.nav import page
 from formcheck.ui.review_data import (SOURCES, Review, ReviewShot, from_history, from_holds, timeline_chart,
@@ -107,6 +108,8 @@ def render() -> None:
     cols[1].metric("Judged", fmt_seconds(sum(h.coverage.judged_s for h in review.holds)))
     cols[2].metric("Good-form time", fmt_seconds(review.good_s))
     cols[3].metric("Mistakes flagged", review.flags)
+    if len(review.holds) == 1 and not review.holds[0].other_stretch_seen:  # a mismatch is a warning below
+        st.caption(review.holds[0].position_text)
     session_conclusion(review)
 
     st.subheader("Flagged moments")
@@ -128,9 +131,14 @@ def render() -> None:
                "Bands show good form (green), near the limit (amber) and the mistake zone (red).")
     for hold in review.holds:
         chart = timeline_chart(hold)
-        summary = (f"{hold.title}: {fmt_seconds(hold.good_s)} of {fmt_seconds(hold.target_s)} held with good form"
-                   f"{' ✓' if hold.completed else ''} · {hold.flags} flagged")
+        if hold.stretch in STRETCHES:
+            summary = (f"{hold.title}: {fmt_seconds(hold.good_s)} of {fmt_seconds(hold.target_s)} held with good "
+                       f"form{' ✓' if hold.completed else ''} · {hold.flags} flagged")
+        else:
+            summary = f"{hold.title}: nothing was judged"
         st.markdown(summary)
+        if len(review.holds) > 1:
+            st.caption(hold.position_text)
         coverage_caption(hold.coverage)
         if chart is None:
             st.caption("No key-metric readings for this hold (the person was not in position or not visible).")

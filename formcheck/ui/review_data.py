@@ -9,11 +9,13 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from pathlib import Path
 
+from formcheck.auto import AUTO, SWITCH_S
 from formcheck.coverage import Coverage, coverage
 from formcheck.history import FlagRecord, HoldRecord, HoldTotals, SessionRecord
 from formcheck.pictures import encode_jpeg, encode_png
+from formcheck.positions import STRETCH_POSITION, main_position
 from formcheck.rules import STRETCHES
-from formcheck.wording import metric_name
+from formcheck.wording import metric_name, position_words, seen_stretch
 
 from .coach import HoldLog
 from .overlay import gauge_range, key_condition
@@ -31,7 +33,7 @@ class ReviewShot:
     thumb: bytes  # PNG
     large: bytes | None  # a bigger picture when one was kept (JPEG/PNG), with the skeleton and the back outline
     hold: str  # hold title
-    good: bytes | None = None  # a good-form picture of the same hold, drawn the same way (this visit only)
+    good: bytes | None = None  # the person's good-form picture from the same hold, drawn the same way
 
 
 @dataclass
@@ -51,6 +53,23 @@ class ReviewHold:
     # What "half the hold" is measured against: the target for a live hold (it runs until that much good form was
     # held), None for a video (the whole clip).
     reference_s: float | None = None
+    # The position recognised during the hold (a formcheck.positions.Position value). A hold of an analysis with
+    # ``auto`` has the stretch of its recognised position; ``stretch`` is "auto" when none started a hold.
+    seen_position: str | None = None
+
+    @property
+    def position_text(self) -> str:
+        """Which position was recognised, and whether it is the chosen stretch's (``wording.position_words``)."""
+        if self.stretch == AUTO and seen_stretch(self.seen_position):
+            return (f"{position_words(None, self.seen_position)[:-1]}, but only briefly: a hold starts once a "
+                    f"stretch's position is held for {SWITCH_S:.0f} s.")
+        return position_words(self.stretch, self.seen_position)
+
+    @property
+    def other_stretch_seen(self) -> str | None:
+        """The stretch whose position was recognised, when it is not this hold's (chosen) stretch."""
+        seen = seen_stretch(self.seen_position)
+        return seen if seen is not None and self.stretch in STRETCHES and seen != self.stretch else None
 
     @property
     def flags(self) -> int:
@@ -79,8 +98,11 @@ class Review(HoldTotals):
         return sum(h.duration_s for h in self.holds)
 
 
+NO_STRETCH = "No stretch recognised"  # the title of an analysis with ``auto`` in which no hold started
+
+
 def hold_title(stretch: str, side: str) -> str:
-    title = STRETCHES[stretch].title if stretch in STRETCHES else stretch
+    title = STRETCHES[stretch].title if stretch in STRETCHES else NO_STRETCH if stretch == AUTO else stretch
     return f"{title} — {side} side" if side in ("left", "right") else title
 
 
@@ -99,36 +121,50 @@ def from_holds(logs: list[HoldLog], kind: str, title: str, started_at: datetime)
         events = [e if e.get("end_s") is not None else {**e, "end_s": round(log.duration_s, 3)} for e in log.events]
         holds.append(ReviewHold(name, log.step.stretch, log.step.side, log.step.target_s, log.good_s, log.duration_s,
                                 log.completed, events, list(log.series), "rule", shots,
-                                reference_s=log.step.target_s))
+                                reference_s=log.step.target_s, seen_position=main_position(log.positions)))
     return Review(kind, title, started_at, holds)
 
 
 def from_analysis(analysis, video_name: str, annotated: str | None) -> Review:
-    """From ``formcheck.analyze.Analysis``: one hold spanning the video."""
-    stretch = analysis.stretch
-    spec = STRETCHES[stretch]
-    found = key_condition(spec)
+    """From ``formcheck.analyze.Analysis``: one hold spanning the video, or with ``auto`` one per recognised hold
+    (the first from the start of the video, each up to the next)."""
+    if analysis.stretch != AUTO:
+        spans = [(analysis.stretch, -math.inf, math.inf, analysis.recognised_position())]
+    elif analysis.holds:
+        bounds = [h["start_s"] for h in analysis.holds[1:]]  # a hold ends where the next one starts
+        spans = [(h["stretch"], start, end, STRETCH_POSITION[h["stretch"]])
+                 for h, start, end in zip(analysis.holds, [-math.inf, *bounds], [*bounds, math.inf], strict=True)]
+    else:
+        spans = [(AUTO, -math.inf, math.inf, analysis.recognised_position())]
+    holds = [_analysed_hold(analysis, video_name, *span) for span in spans]
+    titles = list(dict.fromkeys(h.title.split(" — ")[0] for h in holds))
+    return Review("video", f"{' then '.join(titles)} — {video_name}", datetime.now().astimezone(), holds, annotated)
+
+
+def _analysed_hold(analysis, video_name: str, stretch: str, start_s: float, end_s: float, seen) -> ReviewHold:
+    """The frames, mistakes and pictures of an analysis from ``start_s`` up to ``end_s``, judged as ``stretch``
+    (``auto``: none was recognised)."""
+    frames = [f for f in analysis.frames if start_s <= f["t"] < end_s]
+    spec = STRETCHES.get(stretch)
+    found = key_condition(spec) if spec else None
     labels = _labels(stretch)
-    series, kind = [], "raw"
+    series, kind = [(f["t"], None, f["status"]) for f in frames], "raw"
     if found is not None:
         mistake, cond = found
-        has_rule_values = any("values" in f for f in analysis.frames[:1])
+        has_rule_values = any("values" in f for f in frames[:1])
         kind = "rule" if has_rule_values or not (cond.relative or cond.speed) else "raw"
-        for frame in analysis.frames:
-            if has_rule_values:
-                value = frame["values"].get(mistake.name)
-            else:
-                value = frame["metrics"].get(spec.key_metric)
-            series.append((frame["t"], _finite(value), frame["status"]))
-    title = f"{spec.title} — {video_name}"
+        series = [(f["t"], _finite(f["values"].get(mistake.name) if has_rule_values
+                                   else f["metrics"].get(spec.key_metric)), f["status"]) for f in frames]
+    title = f"{hold_title(stretch, 'both')} — {video_name}"
     shots = [ReviewShot(f.t, f.mistake, labels.get(f.mistake, f.mistake), _finite(f.value), f.cue,
                         encode_png(f.thumbnail), _jpeg(f.picture), title, _jpeg(f.good_picture))
-             for f in analysis.flagged_frames]
-    duration = analysis.frames[-1]["t"] if analysis.frames else 0.0
+             for f in analysis.flagged_frames if start_s <= f.t < end_s]
+    events = [e for e in analysis.events if start_s <= e["start_s"] < end_s]
+    duration = (frames[-1]["t"] - max(start_s, 0.0)) if frames else 0.0
     good = coverage((t, status) for t, _, status in series).good_s
-    hold = ReviewHold(title, stretch, "both", spec.hold_s, good, duration, good >= spec.hold_s,
-                      list(analysis.events), series, kind, shots)
-    return Review("video", title, datetime.now().astimezone(), [hold], annotated)
+    target = spec.hold_s if spec else 0.0
+    return ReviewHold(title, stretch, "both", target, good, duration, bool(spec) and good >= target, events, series,
+                      kind, shots, seen_position=seen)
 
 
 def from_history(record: SessionRecord) -> Review:
@@ -136,13 +172,14 @@ def from_history(record: SessionRecord) -> Review:
     for hold in record.holds:
         name = hold_title(hold.stretch, hold.side)
         labels = _labels(hold.stretch)
-        # What history keeps of a flagged moment is its large picture (older sessions: a 320-px thumbnail).
-        shots = [ReviewShot(f.t, f.mistake, labels.get(f.mistake, f.mistake), f.value, f.cue, f.png, f.png, name)
-                 for f in hold.frames]
+        # What history keeps of a flagged moment is its large picture (older sessions: a 320-px thumbnail) and,
+        # within the session's picture budget, the good-form picture beside it.
+        shots = [ReviewShot(f.t, f.mistake, labels.get(f.mistake, f.mistake), f.value, f.cue, f.png, f.png, name,
+                            f.good) for f in hold.frames]
         events = spans_from_series(hold.series)
         holds.append(ReviewHold(name, hold.stretch, hold.side, hold.target_s, hold.good_s, hold.duration_s,
                                 hold.completed, events, list(hold.series), hold.series_kind, shots, hold.flags,
-                                None if record.kind == "video" else hold.target_s))
+                                None if record.kind == "video" else hold.target_s, hold.seen_position))
     return Review(record.kind, record.title, record.started_at, holds, record.video_path, record.id)
 
 
@@ -161,12 +198,14 @@ def spans_from_series(series: list[tuple[float, float | None, str]]) -> list[dic
 
 
 def to_session_record(review: Review, video_path: str | None = None) -> SessionRecord:
-    """What is stored: holds, flagged-frame thumbnails (PNG) and a 5 Hz key-metric series — no video frames."""
+    """What is stored: holds, the pictures of flagged moments with the good-form ones beside them, the position
+    recognised and a 5 Hz key-metric series — no video frames."""
     holds = []
     for hold in review.holds:
-        frames = [FlagRecord(s.t, s.mistake, s.value, s.cue, s.large or s.thumb) for s in hold.shots]
+        frames = [FlagRecord(s.t, s.mistake, s.value, s.cue, s.large or s.thumb, s.good) for s in hold.shots]
         holds.append(HoldRecord(hold.stretch, hold.side, hold.target_s, hold.good_s, hold.duration_s, hold.flags,
-                                hold.completed, frames, _downsample(hold.series, 0.2), hold.series_kind))
+                                hold.completed, frames, _downsample(hold.series, 0.2), hold.series_kind,
+                                None if hold.seen_position is None else str(hold.seen_position)))
     return SessionRecord(review.kind, review.title, review.started_at, review.duration_s, holds, video_path)
 
 
