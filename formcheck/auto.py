@@ -2,17 +2,20 @@
 
 A hold starts when a stretch's position has been held steadily for ``SWITCH_S``; a steady different stretch
 position ends it and starts the next one (with its own rules, baseline and hold timer). Until the first hold,
-nothing is judged (``not_in_position``). No I/O.
+nothing is judged (``not_in_position``). The new hold's rules first catch up on the last seconds of observations,
+from before the position was recognised: otherwise a mistake made together with the position would be learned
+as the person's baseline while the choice of stretch was still being made. No I/O.
 """
 
 from __future__ import annotations
 
+from collections import deque
 from dataclasses import dataclass, field
 
 import numpy as np
 
 from .pipeline import FrameResult, Judge, Observation
-from .positions import POSITION_STRETCH, PositionTracker
+from .positions import POSITION_STRETCH, WINDOW_S, PositionTracker
 from .rules import STRETCHES, Stretch, Verdict
 from .session import Event, FlaggedFrame
 from .wording import WAITING
@@ -21,6 +24,7 @@ AUTO = "auto"
 # Observations for auto must carry the segmentation mask that most stretches' rules read (bed and towel ignore it).
 OBSERVE_AS = "hamstring"
 SWITCH_S = 2.0  # a stretch's position held steadily this long starts (or switches to) its hold
+CATCH_UP_S = SWITCH_S + WINDOW_S  # observations kept for the next hold to catch up on (the tracker's window too)
 
 
 @dataclass
@@ -61,6 +65,7 @@ class AutoJudge:
         self.holds: list[Hold] = []
         self.session = HoldSessions()
         self._candidate: tuple[str, float] | None = None  # stretch and since when its position is steady
+        self._recent: deque[Observation] = deque()  # the last CATCH_UP_S of observations, this frame's excluded
 
     @property
     def stretch(self) -> Stretch | None:
@@ -69,27 +74,38 @@ class AutoJudge:
 
     def __call__(self, seen: Observation, rgb: np.ndarray | None) -> FrameResult:
         t = seen.pose.t
-        self._follow(t, POSITION_STRETCH.get(self.positions.update(t, seen.metrics)))
+        if self._follow(t, POSITION_STRETCH.get(self.positions.update(t, seen.metrics))):
+            judge, since = self.session.judges[-1], self.holds[-1].start_s - WINDOW_S
+            for past in self._recent:
+                if past.pose.t >= since:
+                    judge(past, None)  # no picture kept: a flag raised here is pictured on this frame
+        self._recent.append(seen)
+        while self._recent and self._recent[0].pose.t < t - CATCH_UP_S:
+            self._recent.popleft()
         if not self.holds:
             verdict = Verdict(t, "not_in_position", WAITING, {}, {}, False)
             return FrameResult(seen.pose, seen.metrics, verdict, None, seen.contour, self.positions.current)
         return self.session.judges[-1](seen, rgb)
 
-    def _follow(self, t: float, stretch: str | None) -> None:
+    def _follow(self, t: float, stretch: str | None) -> bool:
+        """Follow the recognised stretch; True when a new hold starts on this frame."""
         current = self.holds[-1].stretch if self.holds else None
         if stretch is None or stretch == current:
             self._candidate = None
-            return
+            return False
         if self._candidate is None or self._candidate[0] != stretch:
             self._candidate = (stretch, t)
         if t - self._candidate[1] < SWITCH_S:
-            return
+            return False
+        # The hold starts when its position was first steadily seen; the previous one ends there.
+        start = self._candidate[1]
         if self.holds:
-            self.holds[-1].end_s = t
-            self.session.finish(t)
-        self.holds.append(Hold(stretch, t))
+            self.holds[-1].end_s = start
+            self.session.finish(start)
+        self.holds.append(Hold(stretch, start))
         self.session.judges.append(Judge(STRETCHES[stretch]))
         self._candidate = None
+        return True
 
     def finish(self, t: float) -> None:
         if self.holds:

@@ -98,6 +98,7 @@ class Session:
         self.timer = HoldTimer(self.stretch.hold_s)
         self.cues = CueScheduler()
         self._open: dict[str, Event] = {}
+        self._unpictured: set[str] = set()  # open events with no picture yet
         self._cue_of = {m.name: m.cue for m in self.stretch.mistakes}
 
     def update(self, verdict: Verdict, rgb: np.ndarray | None = None) -> str | None:
@@ -110,14 +111,19 @@ class Session:
             if state is State.FLAGGED and event is None:
                 event = self._open[name] = Event(name, t, peak_value=value)
                 self.events.append(event)
-                if rgb is not None and len(self.flagged_frames) < MAX_FLAGGED_FRAMES:
-                    self.flagged_frames.append(FlaggedFrame(t, name, value, self._cue_of[name], _thumbnail(rgb)))
+                self._unpictured.add(name)
             elif state is State.FLAGGED:
                 if np.isfinite(value) and not abs(value) <= abs(event.peak_value):
                     event.peak_value = value
             elif event is not None:
                 event.end_s = t
                 del self._open[name]
+                self._unpictured.discard(name)
+            # A flag raised while catching up on past frames (no picture kept) is pictured at its first live frame.
+            if state is State.FLAGGED and name in self._unpictured and rgb is not None:
+                self._unpictured.discard(name)
+                if len(self.flagged_frames) < MAX_FLAGGED_FRAMES:
+                    self.flagged_frames.append(FlaggedFrame(t, name, value, self._cue_of[name], _thumbnail(rgb)))
         return self.cues.update(t, verdict)
 
     def finish(self, t: float) -> None:
@@ -125,6 +131,7 @@ class Session:
         for event in self._open.values():
             event.end_s = t
         self._open.clear()
+        self._unpictured.clear()
 
 
 def _thumbnail(rgb: np.ndarray) -> np.ndarray:
