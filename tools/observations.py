@@ -19,6 +19,7 @@ import numpy as np
 
 from formcheck import lumbar
 from formcheck.analyze import frame_record
+from formcheck.auto import AutoJudge
 from formcheck.evaluate import find_clips, load_truth, score_frames, summarize
 from formcheck.model_files import DEFAULT_MODEL, model_path, sha256_of
 from formcheck.parallel import default_workers, observe_video
@@ -69,9 +70,10 @@ def with_lumbar(seen: Observation, stretch: str) -> Observation:
     return Observation(seen.pose, metrics, seen.contour)
 
 
-def replay(clip: Path, truth: dict) -> tuple[list[dict], list[dict]]:
-    """Frames and events as `formcheck analyze` would report them, from cached observations."""
-    judge = Judge(get_stretch(truth["stretch"]))
+def replay(clip: Path, truth: dict, auto: bool = False) -> tuple[list[dict], list[dict]]:
+    """Frames and events as `formcheck analyze` would report them (with the clip's stretch, or ``--stretch auto``),
+    from cached observations."""
+    judge = AutoJudge() if auto else Judge(get_stretch(truth["stretch"]))
     blank = np.zeros((48, 64, 3), np.uint8)
     frames = [frame_record(judge(with_lumbar(seen, truth["stretch"]), blank)) for seen in observations(clip, truth["stretch"])]
     judge.session.finish(frames[-1]["t"])
@@ -83,6 +85,7 @@ def main() -> None:
     parser.add_argument("folders", type=Path, nargs="+")
     parser.add_argument("--replay", action="store_true", help="score the current rules on the cached observations")
     parser.add_argument("--only", default="", help="comma-separated name prefixes")
+    parser.add_argument("--auto", action="store_true", help="replay as --stretch auto (the stretch recognised)")
     args = parser.parse_args()
     for folder in args.folders:
         scores = []
@@ -93,7 +96,7 @@ def main() -> None:
             if not args.replay:
                 observations(clip, truth["stretch"])
                 continue
-            frames, events = replay(clip, truth)
+            frames, events = replay(clip, truth, args.auto)
             score = score_frames(clip.name, truth, frames, events)
             scores.append(score)
             got = ", ".join(f"{e['mistake']} {e['start_s']:.1f}-{e['end_s']:.1f}" for e in events) or "-"
