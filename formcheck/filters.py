@@ -52,7 +52,8 @@ class OneEuro:
     How fast the signal moves (what opens the filter) is read from the gap between a new sample and the smoothed
     value. That gap is about speed × (lag + frame interval), nearly the same at 15 and 30 frames a second, so it is
     taken per ``TUNED_FRAME_S`` rather than per actual interval: the textbook ``gap / dt`` would see half the speed
-    when every other frame is judged, and smooth (and lag) more. At 30 fps the two are the same.
+    when every other frame is judged, and smooth (and lag) more. At 30 fps the two agree (exactly when frames are
+    1/30 s apart; to rounding for real timestamps).
     """
 
     def __init__(self, min_cutoff: float = 0.5, beta: float = 0.02, d_cutoff: float = 1.0) -> None:
