@@ -293,6 +293,7 @@ def clip_rows(scores: list[ClipScore]) -> list[dict]:
     return [{"clip": s.clip, "stretch": s.stretch, "split": s.split, "expected_abstain": s.expected_abstain,
              "abstained": s.abstained, "detection_rate": s.detection_rate,
              "matched": {m: len(d) for m, d in s.matches.items()}, "missed": s.misses,
-             "false_alarms": s.false_alarms, "time_to_flag_s": s.matches, "toggles": s.toggles,
+             "false_alarms": s.false_alarms, "time_to_flag_s": s.matches, "time_to_clear_s": s.clear_delays,
+             "toggles": s.toggles,
              "abstain_share": s.abstain_share, "in_position_share": s.in_position_share,
              "positions": s.positions} for s in scores]

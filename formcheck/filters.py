@@ -6,23 +6,55 @@ import math
 from collections import deque
 
 
-class RollingMedian:
-    """Median of the last ``size`` finite samples: removes single-frame landmark jumps."""
+# Just over 4 frame intervals at 30 fps (0.133 s) and clear of the 5th (0.167 s): 5 samples at 30 fps, 3 at 15, and
+# no common frame rate (12.5–60 fps) puts a sample on the edge, where rounding would decide.
+MEDIAN_WINDOW_S = 0.155
 
-    def __init__(self, size: int = 5) -> None:
-        self._window: deque[float] = deque(maxlen=size)
+
+class RollingMedian:
+    """Median of the samples from the last ``window_s`` seconds: removes single-frame landmark jumps.
+
+    Counted in seconds, not samples, so judging every other frame does not double its span (and its lag). Only
+    readable time counts: a dropout (NaN samples) does not empty the window, the samples just before it still vote,
+    so at a steady frame rate this is exactly a median of the last n readable samples (n = 5 at 30 fps).
+    """
+
+    def __init__(self, window_s: float = MEDIAN_WINDOW_S) -> None:
+        self.window_s = window_s
+        self._last_t: float | None = None  # the last call's time, readable or not
+        self._readable_s = 0.0  # seconds of readable signal so far: the window's clock
+        self._window: deque[tuple[float, float]] = deque()  # (readable clock, value)
 
     def __call__(self, t: float, x: float) -> float:
+        step = 0.0 if self._last_t is None else t - self._last_t
+        self._last_t = t
         if not math.isfinite(x):
             return math.nan
-        self._window.append(x)
-        ordered = sorted(self._window)
+        if step < 0:
+            self._window.clear()  # time went back: another stream
+        # A sample counts the time since the call before it; the unreadable calls of a dropout add nothing.
+        self._readable_s += max(step, 0.0)
+        self._window.append((self._readable_s, x))
+        while self._window[0][0] <= self._readable_s - self.window_s:
+            self._window.popleft()
+        ordered = sorted(value for _, value in self._window)
         mid = len(ordered) // 2
         return ordered[mid] if len(ordered) % 2 else (ordered[mid - 1] + ordered[mid]) / 2
 
 
+# The frame interval the smoothers' constants were tuned at (30 fps clips).
+TUNED_FRAME_S = 1 / 30
+
+
 class OneEuro:
-    """One Euro filter: strong smoothing when the signal is still, little lag when it moves."""
+    """One Euro filter: strong smoothing when the signal is still, little lag when it moves.
+
+    How fast the signal moves (what opens the filter) is read from the gap between a new sample and the smoothed
+    value. That gap is about speed × (lag + frame interval), nearly the same at 15 and 30 frames a second, so it is
+    taken per ``TUNED_FRAME_S`` rather than per actual interval: the textbook ``gap / dt`` would see half the speed
+    when every other frame is judged, and smooth (and lag) more. At 30 fps the two agree (exactly when frames are
+    1/30 s apart; to rounding for real timestamps).
+    """
 
     def __init__(self, min_cutoff: float = 0.5, beta: float = 0.02, d_cutoff: float = 1.0) -> None:
         self.min_cutoff, self.beta, self.d_cutoff = min_cutoff, beta, d_cutoff
@@ -42,7 +74,7 @@ class OneEuro:
             self._t, self._x, self._dx = t, x, 0.0
             return x
         dt = t - self._t
-        dx = (x - self._x) / dt
+        dx = (x - self._x) / TUNED_FRAME_S
         self._dx += self._alpha(self.d_cutoff, dt) * (dx - self._dx)
         cutoff = self.min_cutoff + self.beta * abs(self._dx)
         self._x += self._alpha(cutoff, dt) * (x - self._x)
@@ -103,4 +135,4 @@ class WindowRange:
 
 
 def default_smoother() -> Chain:
-    return Chain(RollingMedian(5), OneEuro(min_cutoff=0.5, beta=0.02))
+    return Chain(RollingMedian(), OneEuro(min_cutoff=0.5, beta=0.02))

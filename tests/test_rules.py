@@ -13,14 +13,14 @@ FPS = 30
 GOOD_VIEW = {"core_visibility": 0.9, "shoulder_width_ratio": 0.2}
 
 
-def run(stretch, timeline, n_people=1):
-    """Feed ``timeline`` = [(seconds, metrics), ...] at 30 fps; return the verdicts."""
+def run(stretch, timeline, n_people=1, fps=FPS):
+    """Feed ``timeline`` = [(seconds, metrics), ...] at ``fps``; return the verdicts."""
     engine = RuleEngine(STRETCHES[stretch])
     verdicts, t = [], 0.0
     for seconds, metrics in timeline:
-        for _ in range(round(seconds * FPS)):
+        for _ in range(round(seconds * fps)):
             verdicts.append(engine.update(t, {**GOOD_VIEW, **metrics}, n_people))
-            t += 1 / FPS
+            t += 1 / fps
     return verdicts
 
 
@@ -54,6 +54,26 @@ def test_mistake_is_flagged_after_onset_and_cleared_after_correction(stretch, go
     assert 6 + 0.5 <= flagged[0] <= 6 + RAISE_S + 1.0  # sustained, not instant; smoothing adds a little lag
     assert flagged[-1] <= 11 + 2.5  # cleared soon after the correction
     assert verdicts[-1].status == "good"
+
+
+def _ramp(good: dict, bad: dict, seconds: float, fps: int) -> list:
+    """``good`` turning into ``good | bad`` linearly over ``seconds``, one timeline entry per frame."""
+    steps = round(seconds * fps)
+    return [(1 / fps, {**good, **{k: good.get(k, v) + (v - good.get(k, v)) * (i + 1) / steps for k, v in bad.items()}})
+            for i in range(steps)]
+
+
+@pytest.mark.parametrize("onset_s", [0.0, 1.0])  # a sudden change and one over a second
+@pytest.mark.parametrize(("stretch", "good", "bad", "mistake"), CASES)
+def test_judging_15_frames_a_second_flags_and_clears_as_30_do(stretch, good, bad, mistake, onset_s):
+    """What `--skip-frames` relies on: no rule or filter counts frames where it means seconds."""
+    def flag_times(fps):
+        timeline = [(6, good), *_ramp(good, bad, onset_s, fps), (5, {**good, **bad}), (5, good)]
+        flagged = flagged_seconds(run(stretch, timeline, fps=fps), mistake)
+        return flagged[0], flagged[-1]
+    (start_30, end_30), (start_15, end_15) = flag_times(30), flag_times(15)
+    assert start_15 == pytest.approx(start_30, abs=0.1)
+    assert end_15 == pytest.approx(end_30, abs=0.1)
 
 
 @pytest.mark.parametrize(("stretch", "good", "bad", "mistake"), CASES)

@@ -2,6 +2,7 @@
 
     .venv/bin/python tools/observations.py sample_videos heldout_videos     # fill the cache
     .venv/bin/python tools/observations.py --replay sample_videos           # score the rules on the cache
+    .venv/bin/python tools/observations.py --replay --skip-frames sample_videos   # as `analyze --skip-frames`
 
 A dev tool for tuning the rules and fitting the lumbar model: the cache key covers the clip, the pose model and the
 source of every module that shapes an observation, so a stale cache is never read. `formcheck eval` (which runs
@@ -12,15 +13,16 @@ from __future__ import annotations
 
 import argparse
 import hashlib
+import json
 import pickle
 from pathlib import Path
 
 import numpy as np
 
 from formcheck import lumbar
-from formcheck.analyze import frame_record
+from formcheck.analyze import frame_record, frame_step
 from formcheck.auto import AutoJudge
-from formcheck.evaluate import find_clips, load_truth, score_frames, summarize
+from formcheck.evaluate import clip_rows, find_clips, load_truth, score_frames, summarize
 from formcheck.model_files import DEFAULT_MODEL, model_path, sha256_of
 from formcheck.parallel import default_workers, observe_video
 from formcheck.pipeline import Judge, Observation, Observer, get_stretch
@@ -33,32 +35,40 @@ CACHE = REPO / ".cache" / "observations"
 SHAPING_SOURCES = ("pose.py", "metrics.py", "video.py")
 
 
-def _key(clip: Path, stretch: str, model: str) -> str:
+def _key(clip: Path, stretch: str, model: str, step: int) -> str:
     digest = hashlib.sha256()
-    for part in (sha256_of(clip), stretch, sha256_of(model_path(model)),
+    # Step 1 adds nothing to the key, so caches filled before frame skipping stay valid.
+    for part in (sha256_of(clip), stretch, sha256_of(model_path(model)), *([f"step {step}"] if step > 1 else []),
                  *(sha256_of(REPO / "formcheck" / name) for name in SHAPING_SOURCES)):
         digest.update(part.encode())
     return digest.hexdigest()[:16]
 
 
-def observations(clip: Path, stretch: str, model: str = DEFAULT_MODEL, log=print) -> list[Observation]:
+def observations(clip: Path, stretch: str, model: str = DEFAULT_MODEL, step: int = 1,
+                 log=print) -> list[Observation]:
+    """What the pose model saw in every ``step``-th frame (it sees only those, as in ``analyze --skip-frames``)."""
     CACHE.mkdir(parents=True, exist_ok=True)
-    cached = CACHE / f"{clip.stem}-{_key(clip, stretch, model)}.pkl"
+    cached = CACHE / f"{clip.stem}-{_key(clip, stretch, model, step)}.pkl"
     if cached.is_file():
         return pickle.loads(cached.read_bytes())
-    log(f"observing {clip.name}")
+    log(f"observing {clip.name}" + (f" (every {step} frames)" if step > 1 else ""))
     with VideoReader(clip) as reader:
         info = reader.info
     workers = default_workers()
     if workers > 1:
-        seen = list(observe_video(info, stretch, model, workers))
+        seen = list(observe_video(info, stretch, model, workers, step))
     else:
         observer = Observer(get_stretch(stretch), model)
         with VideoReader(clip) as reader:
-            seen = [observer(rgb, t) for t, rgb in reader.frames()]
+            seen = [observer(rgb, t) for index, (t, rgb) in enumerate(reader.frames()) if index % step == 0]
         observer.close()
     cached.write_bytes(pickle.dumps(seen))
     return seen
+
+
+def frame_times(clip: Path) -> list[float]:
+    with VideoReader(clip) as reader:
+        return [t for t, _ in reader.frames()]
 
 
 def with_lumbar(seen: Observation, stretch: str) -> Observation:
@@ -70,12 +80,21 @@ def with_lumbar(seen: Observation, stretch: str) -> Observation:
     return Observation(seen.pose, metrics, seen.contour)
 
 
-def replay(clip: Path, truth: dict, auto: bool = False) -> tuple[list[dict], list[dict]]:
+def replay(clip: Path, truth: dict, skip_frames: bool = False, auto: bool = False) -> tuple[list[dict], list[dict]]:
     """Frames and events as `formcheck analyze` would report them (with the clip's stretch, or ``--stretch auto``),
     from cached observations."""
-    judge = AutoJudge() if auto else Judge(get_stretch(truth["stretch"]))
+    stretch = truth["stretch"]
+    step = frame_step(stretch, truth["fps"], skip_frames)
+    judge = AutoJudge() if auto else Judge(get_stretch(stretch))
     blank = np.zeros((48, 64, 3), np.uint8)
-    frames = [frame_record(judge(with_lumbar(seen, truth["stretch"]), blank)) for seen in observations(clip, truth["stretch"])]
+    seen = observations(clip, stretch, step=step)
+    judged = iter(seen)
+    frames = []
+    for index, t in enumerate(frame_times(clip) if step > 1 else [one.pose.t for one in seen]):
+        if index % step == 0:
+            frames.append(frame_record(judge(with_lumbar(next(judged), stretch), blank)))
+        else:  # as analyze does: the frames between repeat the last judgement
+            frames.append({**frames[-1], "t": round(t, 4), "held": True})
     judge.session.finish(frames[-1]["t"])
     return frames, [event.as_dict() for event in judge.session.events]
 
@@ -84,8 +103,12 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("folders", type=Path, nargs="+")
     parser.add_argument("--replay", action="store_true", help="score the current rules on the cached observations")
+    parser.add_argument("--skip-frames", action="store_true", help="observe (and judge) only the frames that "
+                        "`analyze --skip-frames` judges")
     parser.add_argument("--only", default="", help="comma-separated name prefixes")
     parser.add_argument("--auto", action="store_true", help="replay as --stretch auto (the stretch recognised)")
+    parser.add_argument("--json", type=Path, help="with --replay: write per-clip figures here, as `formcheck eval "
+                        "--json` does (one folder only)")
     args = parser.parse_args()
     for folder in args.folders:
         scores = []
@@ -94,9 +117,9 @@ def main() -> None:
                 continue
             truth = load_truth(truth_path)
             if not args.replay:
-                observations(clip, truth["stretch"])
+                observations(clip, truth["stretch"], step=frame_step(truth["stretch"], truth["fps"], args.skip_frames))
                 continue
-            frames, events = replay(clip, truth, args.auto)
+            frames, events = replay(clip, truth, args.skip_frames, args.auto)
             score = score_frames(clip.name, truth, frames, events)
             scores.append(score)
             got = ", ".join(f"{e['mistake']} {e['start_s']:.1f}-{e['end_s']:.1f}" for e in events) or "-"
@@ -104,6 +127,8 @@ def main() -> None:
             print(f"{clip.name:40s} truth: {want:40s} flagged: {got}")
         if scores:
             summary = summarize(scores)
+            if args.json:
+                args.json.write_text(json.dumps({"summary": summary, "clips": clip_rows(scores)}, indent=1))
             for mistake, row in summary["per_mistake"].items():
                 print(f"  {mistake:16s} true {row['true_intervals']} found {row['matched']} "
                       f"false {row['false_alarms']} F1 {row['f1']:.2f} ttf p90 {row['time_to_flag_p90_s']:.1f}")
