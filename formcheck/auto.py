@@ -16,7 +16,8 @@ import numpy as np
 
 from .pipeline import FrameResult, Judge, Observation
 from .positions import POSITION_STRETCH, WINDOW_S, PositionTracker
-from .rules import STRETCHES, Stretch, Verdict
+from .filters import default_smoother
+from .rules import OBLIQUE_VIEW, STATUS_TEXT, STRETCHES, VIEW_METRIC, Stretch, Verdict
 from .session import Event, FlaggedFrame
 from .wording import WAITING
 
@@ -66,6 +67,7 @@ class AutoJudge:
         self.session = HoldSessions()
         self._candidate: tuple[str, float] | None = None  # stretch and since when its position is steady
         self._recent: deque[Observation] = deque()  # the last CATCH_UP_S of observations, this frame's excluded
+        self._view = default_smoother()
 
     @property
     def stretch(self) -> Stretch | None:
@@ -83,9 +85,20 @@ class AutoJudge:
         while self._recent and self._recent[0].pose.t < t - CATCH_UP_S:
             self._recent.popleft()
         if not self.holds:
-            verdict = Verdict(t, "not_in_position", WAITING, {}, {}, False)
+            status = self._waiting_status(seen)
+            verdict = Verdict(t, status, STATUS_TEXT.get(status, WAITING), {}, {}, False)
             return FrameResult(seen.pose, seen.metrics, verdict, None, seen.contour, self.positions.current)
         return self.session.judges[-1](seen, rgb)
+
+    def _waiting_status(self, seen: Observation) -> str:
+        """Why nothing is judged before the first hold: what the person can change first. The camera angle is
+        checked against the widest view any stretch accepts (the stretch is not known yet)."""
+        view = self._view(seen.pose.t, seen.metrics.get(VIEW_METRIC, float("nan")) if seen.metrics else float("nan"))
+        if seen.pose.n_people == 0 or not seen.metrics:
+            return "no_person"
+        if seen.pose.n_people > 1:
+            return "two_people"
+        return "wrong_view" if view > OBLIQUE_VIEW else "not_in_position"
 
     def _follow(self, t: float, stretch: str | None) -> bool:
         """Follow the recognised stretch; True when a new hold starts on this frame."""

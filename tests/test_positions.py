@@ -142,3 +142,20 @@ def test_auto_judges_a_mistake_made_with_the_position_from_the_hold_s_start(roun
     assert event.start_s == pytest.approx(expected.start_s, abs=0.1)
     assert event.start_s < SWITCH_S + RAISE_S  # without catching up it could not rise before this
     assert [shot.mistake for shot in auto.session.flagged_frames] == ["rounding"]  # pictured once, live
+
+
+@pytest.mark.parametrize("n_people, shoulder_width, expected", [
+    (1, 1.0, "wrong_view"),  # facing the camera: turning side-on is the first thing to change
+    (1, 0.2, "not_in_position"),  # side-on, standing upright
+    (0, 0.2, "no_person"),
+    (2, 0.2, "two_people"),
+])
+def test_auto_says_why_nothing_is_judged_before_the_first_hold(n_people, shoulder_width, expected):
+    from formcheck.auto import AutoJudge
+
+    judge = AutoJudge()
+    upright = {"core_visibility": 0.9, "shoulder_width_ratio": shoulder_width, **_metrics(2, 3, 3), "hip_fold": 3.0}
+    for i in range(30):
+        seen = Observation(replace(PoseFrame.empty(i / 30, 64, 48), n_people=n_people), upright if n_people else {})
+        result = judge(seen, None)
+    assert result.verdict.status == expected and not judge.holds
