@@ -10,15 +10,22 @@ its good-form picture while they fit.
 
 from __future__ import annotations
 
+from collections import deque
+
 import cv2
 import numpy as np
 
 from .draw import BAD, WHITE, draw_contour, draw_skeleton
 from .pipeline import FrameResult
+from .rules import RAISE_S
 from .session import FlaggedFrame
 
 PICTURE_WIDTH = 640
 JPEG_QUALITY = 85
+# A flag rises RAISE_S after the mistake began (plus the smoothing's lag), so the last good frame before it already
+# shows the mistake: the good-form picture is taken from before that.
+GOOD_LEAD_S = RAISE_S + 0.5
+GOOD_EVERY_S = 0.25  # good frames kept this far apart (references to frames, not copies)
 
 
 def moment_picture(rgb: np.ndarray, result: FrameResult) -> np.ndarray:
@@ -34,20 +41,45 @@ def moment_picture(rgb: np.ndarray, result: FrameResult) -> np.ndarray:
     return out
 
 
-class MomentPictures:
-    """Fed every judged frame in order: draws each newly flagged moment, and the last good-form frame before it."""
+class GoodFrames:
+    """A hold's recent good-form frames, to show beside a flagged moment one from before the mistake began."""
 
     def __init__(self) -> None:
-        self._good: tuple[np.ndarray, FrameResult] | None = None
+        self._kept: deque[tuple[np.ndarray, FrameResult]] = deque()
+
+    def update(self, rgb: np.ndarray, result: FrameResult) -> None:
+        if result.verdict.status != "good":
+            return
+        t = result.verdict.t
+        if self._kept and t - self._kept[-1][1].verdict.t < GOOD_EVERY_S:
+            return
+        self._kept.append((rgb, result))  # a reference, not a copy: frames are never modified in place
+        while len(self._kept) > 1 and self._kept[1][1].verdict.t <= t - GOOD_LEAD_S:
+            self._kept.popleft()
+
+    def before(self, t: float) -> tuple[np.ndarray, FrameResult] | None:
+        """The latest good frame at least GOOD_LEAD_S before ``t``, else the earliest one kept (None: none yet)."""
+        earlier = [kept for kept in self._kept if kept[1].verdict.t <= t - GOOD_LEAD_S]
+        return earlier[-1] if earlier else (self._kept[0] if self._kept else None)
+
+    def clear(self) -> None:
+        self._kept.clear()
+
+
+class MomentPictures:
+    """Fed every judged frame in order: draws each newly flagged moment, and a good-form frame from before it."""
+
+    def __init__(self) -> None:
+        self._good = GoodFrames()
         self._done = 0
 
     def update(self, rgb: np.ndarray, result: FrameResult, flagged: list[FlaggedFrame]) -> None:
-        if result.verdict.status == "good":
-            self._good = (rgb, result)  # a reference, not a copy: frames are never modified in place
         for moment in flagged[self._done:]:
             moment.picture = moment_picture(rgb, result)
-            moment.good_picture = moment_picture(*self._good) if self._good is not None else None
+            good = self._good.before(moment.t)
+            moment.good_picture = moment_picture(*good) if good is not None else None
         self._done = len(flagged)
+        self._good.update(rgb, result)
 
 
 def encode_png(rgb: np.ndarray) -> bytes:

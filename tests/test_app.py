@@ -1079,3 +1079,26 @@ def test_moment_pictures_draw_the_outline_at_640_px_beside_a_good_frame():
     red = (moment.picture[..., 0] > 180) & (moment.picture[..., 1] < 90)
     assert red.sum() > 100, "the back outline is drawn in red on the flagged moment"
     assert not ((moment.good_picture[..., 0] > 180) & (moment.good_picture[..., 1] < 90)).any()
+
+
+@pytest.mark.parametrize("good_until_s, flag_s, expected", [
+    (10.0, 10.0, "before"),  # a mistake that began 1.5 s before its flag: the picture is from before it began
+    (10.0, 4.0, "before"),
+    (1.0, 1.5, "earliest"),  # not good for long enough: the hold's earliest good frame
+    (0.0, 5.0, "none"),  # no good frame at all: no good-form picture
+])
+def test_the_good_form_picture_comes_from_before_the_mistake_began(good_until_s, flag_s, expected):
+    from formcheck.pictures import GOOD_EVERY_S, GOOD_LEAD_S, GoodFrames
+
+    frames = GoodFrames()
+    rgb = np.zeros((4, 4, 3), np.uint8)
+    for i in range(round(flag_s * 30)):
+        t = i / 30
+        status = "good" if t < good_until_s else "mistake"
+        frames.update(rgb, FrameResult(PoseFrame.empty(t, 4, 4), {}, Verdict(t, status, "", {}, {}, True), None))
+    chosen = frames.before(flag_s)
+    t = None if chosen is None else chosen[1].verdict.t
+    if expected == "before":
+        assert flag_s - GOOD_LEAD_S - GOOD_EVERY_S - 1 / 30 <= t <= flag_s - GOOD_LEAD_S
+    else:
+        assert t == {"earliest": 0.0, "none": None}[expected]

@@ -27,7 +27,7 @@ import cv2
 import numpy as np
 
 from formcheck.coverage import GET_READY
-from formcheck.pictures import PICTURE_WIDTH, encode_jpeg, encode_png
+from formcheck.pictures import PICTURE_WIDTH, GoodFrames, encode_jpeg, encode_png
 from formcheck.pipeline import Pipeline, get_stretch
 from formcheck.rules import STRETCHES
 from formcheck.session import THUMB_WIDTH
@@ -238,7 +238,7 @@ class Coach:
         self._events_base: list[dict] = []  # events of earlier pipelines of the same hold (after an idle pause)
         self._series_t = -math.inf
         self._next_due = 0.0
-        self._good_frame: tuple[np.ndarray, object] | None = None  # this hold's latest good-form frame and result
+        self._good_frames = GoodFrames()  # this hold's recent good-form frames
 
     # -- producer side (webrtc callback thread) -------------------------------------------------------------------
 
@@ -336,7 +336,7 @@ class Coach:
             self._pipeline_index = index
             self._shots_seen = self._events_seen = 0
             self._series_t = -math.inf
-            self._good_frame = None
+            self._good_frames.clear()
             with self._lock:
                 resumed = self._logs[-1] if self._logs and self._logs[-1].index == index else None
                 if resumed is None:  # a new step
@@ -366,14 +366,14 @@ class Coach:
             thumb = cv2.resize(large, (THUMB_WIDTH, max(1, round(height * THUMB_WIDTH / width))),
                                interpolation=cv2.INTER_AREA)
             good = None
-            if self._good_frame is not None:
-                good_rgb, good_result = self._good_frame
+            before = self._good_frames.before(flagged.t)
+            if before is not None:
+                good_rgb, good_result = before
                 good = encode_jpeg(_at_least_picture_width(paint(good_rgb, build_overlay(spec, good_result))))
             label = labels.get(flagged.mistake, flagged.mistake)
             new_shots.append(Shot(flagged.t - log.started_t, flagged.mistake, label, float(flagged.value), flagged.cue,
                                   encode_png(thumb), encode_jpeg(large), good))
-        if result.verdict.status == "good":
-            self._good_frame = (rgb, result)
+        self._good_frames.update(rgb, result)
         self._shots_seen = len(session.flagged_frames)
         events = self._events_base + [_shift(e.as_dict(), log.started_t) for e in session.events]
         new_alert = len(session.events) > self._events_seen
