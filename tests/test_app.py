@@ -1102,3 +1102,20 @@ def test_the_good_form_picture_comes_from_before_the_mistake_began(good_until_s,
         assert flag_s - GOOD_LEAD_S - GOOD_EVERY_S - 1 / 30 <= t <= flag_s - GOOD_LEAD_S
     else:
         assert t == {"earliest": 0.0, "none": None}[expected]
+
+
+@pytest.mark.parametrize("stretch, metrics, values, expected", [
+    # The hamstring's key reading is its absolute lumbar angle, even while the outline rule decides the flag.
+    ("hamstring", {"lumbar_angle": 21.0, "back_bulge": 0.09}, {"rounding": 0.04}, 21.0),
+    ("hip-flexor", {"trunk_tilt": -12.0, "lumbar_angle": -3.0}, {"arching": -12.0}, -12.0),
+    # The glute's key reading is relative: the rule's change from the person's baseline.
+    ("glute", {"back_bulge": 0.2}, {"forward_bend": 0.05, "twist": 0.01}, 0.05),
+])
+def test_a_video_review_plots_what_the_live_gauge_shows(stretch, metrics, values, expected):
+    from formcheck.analyze import Analysis
+    from formcheck.ui.review_data import from_analysis
+
+    frames = [{"t": i * 0.1, "detected": True, "status": "mistake", "metrics": metrics, "states": {},
+               "values": values, "flags": []} for i in range(20)]
+    [hold] = from_analysis(Analysis(None, stretch, "lite", frames=frames, events=[]), "clip", None).holds
+    assert {value for _, value, _ in hold.series} == {expected}

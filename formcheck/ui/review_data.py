@@ -15,7 +15,7 @@ from formcheck.history import FlagRecord, HoldRecord, HoldTotals, SessionRecord
 from formcheck.pictures import encode_jpeg, encode_png
 from formcheck.positions import STRETCH_POSITION, main_position
 from formcheck.rules import STRETCHES
-from formcheck.wording import metric_name, position_words, seen_stretch
+from formcheck.wording import metric_name, position_words, rule_value, seen_stretch
 
 from .coach import HoldLog
 from .overlay import gauge_range, key_condition
@@ -153,7 +153,9 @@ def _analysed_hold(analysis, video_name: str, stretch: str, start_s: float, end_
         mistake, cond = found
         has_rule_values = any("values" in f for f in frames[:1])
         kind = "rule" if has_rule_values or not (cond.relative or cond.speed) else "raw"
-        series = [(f["t"], _finite(f["values"].get(mistake.name) if has_rule_values
+        # The value the live gauge shows (rule_value): the key metric itself where its condition is absolute (the
+        # hamstring's lumbar angle, not whichever condition decided the flag), else the rule's change from baseline.
+        series = [(f["t"], _finite(rule_value(mistake, f["metrics"], f["values"])[1] if has_rule_values
                                    else f["metrics"].get(spec.key_metric)), f["status"]) for f in frames]
     title = f"{hold_title(stretch, 'both')} — {video_name}"
     shots = [ReviewShot(f.t, f.mistake, labels.get(f.mistake, f.mistake), _finite(f.value), f.cue,
