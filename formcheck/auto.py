@@ -14,9 +14,9 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
+from .filters import default_smoother
 from .pipeline import FrameResult, Judge, Observation
 from .positions import POSITION_STRETCH, WINDOW_S, PositionTracker
-from .filters import default_smoother
 from .rules import OBLIQUE_VIEW, STATUS_TEXT, STRETCHES, VIEW_METRIC, Stretch, Verdict
 from .session import Event, FlaggedFrame
 from .wording import WAITING
@@ -110,11 +110,12 @@ class AutoJudge:
             self._candidate = (stretch, t)
         if t - self._candidate[1] < SWITCH_S:
             return False
-        # The hold starts when its position was first steadily seen; the previous one ends there.
+        # The hold starts when its position was first steadily seen; the previous one ends there (its rules, which
+        # judged up to now, close what they flagged now: an event must not end before it began).
         start = self._candidate[1]
         if self.holds:
             self.holds[-1].end_s = start
-            self.session.finish(start)
+            self.session.finish(t)
         self.holds.append(Hold(stretch, start))
         self.session.judges.append(Judge(STRETCHES[stretch]))
         self._candidate = None
