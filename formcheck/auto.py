@@ -17,7 +17,7 @@ import numpy as np
 from .filters import default_smoother
 from .pipeline import FrameResult, Judge, Observation
 from .positions import POSITION_STRETCH, WINDOW_S, PositionTracker
-from .rules import OBLIQUE_VIEW, STATUS_TEXT, STRETCHES, VIEW_METRIC, Stretch, Verdict
+from .rules import OBLIQUE_VIEW, STATUS_TEXT, STRETCHES, VIEW_METRIC, Stretch, Verdict, presence_status
 from .session import Event, FlaggedFrame
 from .wording import WAITING
 
@@ -94,10 +94,8 @@ class AutoJudge:
         """Why nothing is judged before the first hold: what the person can change first. The camera angle is
         checked against the widest view any stretch accepts (the stretch is not known yet)."""
         view = self._view(seen.pose.t, seen.metrics.get(VIEW_METRIC, float("nan")) if seen.metrics else float("nan"))
-        if seen.pose.n_people == 0 or not seen.metrics:
-            return "no_person"
-        if seen.pose.n_people > 1:
-            return "two_people"
+        if (status := presence_status(seen.pose.n_people, seen.metrics)) is not None:
+            return status
         return "wrong_view" if view > OBLIQUE_VIEW else "not_in_position"
 
     def _follow(self, t: float, stretch: str | None) -> bool:

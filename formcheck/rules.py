@@ -272,6 +272,13 @@ STATUS_TEXT = {
 }
 
 
+def presence_status(n_people: int, metrics: dict[str, float]) -> str | None:
+    """``no_person`` or ``two_people`` when there is not exactly one person to judge, else None."""
+    if n_people == 0 or not metrics:
+        return "no_person"
+    return "two_people" if n_people > 1 else None
+
+
 @dataclass(frozen=True)
 class Verdict:
     """What the engine concluded about one frame."""
@@ -429,10 +436,8 @@ class RuleEngine:
 
     def _abstain_status(self, t: float, smooth: dict[str, float], metrics: dict[str, float],
                         n_people: int) -> str | None:
-        if n_people == 0 or not metrics:
-            return "no_person"
-        if n_people > 1:
-            return "two_people"
+        if (status := presence_status(n_people, metrics)) is not None:
+            return status
         if not smooth["core_visibility"] >= MIN_VISIBILITY:
             return "low_visibility"
         if not smooth[VIEW_METRIC] <= self.stretch.max_shoulder_ratio:
