@@ -63,6 +63,13 @@ KNEELING_TRUNK = 45.0
 KNEELING_GAP = 0.3  # torso lengths between the knees' heights (as the rule table's hip-flexor position)
 
 
+def _unwrapped(thigh_tilt: float) -> float:
+    """A thigh angle in (−90°, 270°]: a thigh pointing straight up reads about 180° whichever side of vertical it
+    falls on (the crossed leg of a figure-4 was seen flickering between +178° and −178°, i.e. between "forward"
+    and "far behind the body"), while a kneeling thigh behind the body keeps its small negative angle."""
+    return thigh_tilt + 360.0 if thigh_tilt <= -90.0 else thigh_tilt
+
+
 def recognise(metrics: dict[str, float]) -> Position | None:
     """The position one frame shows; None when nobody (or no trunk and thighs) was measured."""
     trunk = metrics.get("trunk_tilt", math.nan)
@@ -79,6 +86,8 @@ def recognise(metrics: dict[str, float]) -> Position | None:
         return Position.STANDING_HINGE
     if abs(trunk) <= UPRIGHT_TRUNK and high <= UPRIGHT_THIGHS and knees <= UPRIGHT_KNEES:
         return Position.STANDING_UPRIGHT
+    # Which way a thigh points matters from here on (forward for sitting, back for kneeling), so up is up.
+    front, back = _unwrapped(front), _unwrapped(back)
     if (abs(trunk) <= KNEELING_TRUNK and max(front, back) >= KNEELING_FRONT_THIGH
             and min(front, back) <= KNEELING_BACK_THIGH and gap >= KNEELING_GAP):
         return Position.HALF_KNEELING

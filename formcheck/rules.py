@@ -86,6 +86,10 @@ RAISE_S = 1.5
 # after the person has corrected teaches them the wrong thing (dev clips: time to clear p90 1.9 s → 1.6 s, the same
 # events). A quick re-raise cannot nag: it needs another RAISE_S and the session repeats a cue only every few seconds.
 CLEAR_S = 0.5
+# A frame against the trigger takes back this many times its duration of evidence: a lapse of a tenth of a second
+# costs a third of a second, so the flag still needs the mistake most of the time, without one stray frame
+# starting the count over.
+LAPSE_WEIGHT = 3.0
 SETTLE_S = 0.5  # still (and in position) this long before the baseline window opens
 STILL_RANGE_DEG = 6.0  # "still": trunk and hip angles stay within this range over SETTLE_S
 STEADY_METRICS = ("trunk_tilt", "hip_fold")
@@ -298,24 +302,32 @@ class Verdict:
 
 
 class _Hysteresis:
-    """Raise after ``RAISE_S`` of continuous ``on``; clear after ``CLEAR_S`` of continuous ``off``."""
+    """Raise after ``RAISE_S`` of ``on``; clear after ``CLEAR_S`` of ``off``.
+
+    Counted as evidence in seconds, not as an unbroken run of frames: the time from one frame to the next adds to
+    the evidence when the first of them said "trigger", and takes away ``LAPSE_WEIGHT`` times as much when it did
+    not. A reading that hovers at a threshold then decides by how much of the time it spent beyond it, which is
+    nearly the same whether 30 or 15 frames a second are judged; an unbroken run is cut by whichever single frame
+    happens to be sampled on the wrong side (seen on dev clips: judging every other frame changed a flag there).
+    """
 
     def __init__(self) -> None:
         self.active = False
-        self._since: float | None = None
+        self._evidence = 0.0
+        self._last: tuple[float, bool] | None = None  # the last frame's time and whether it said "trigger"
 
     def update(self, t: float, on: bool, off: bool) -> bool:
         trigger, hold = (off, CLEAR_S) if self.active else (on, RAISE_S)
-        if not trigger:
-            self._since = None
-        else:
-            self._since = t if self._since is None else self._since
-            if t - self._since >= hold:
-                self.active, self._since = not self.active, None
+        if self._last is not None:
+            dt = max(t - self._last[0], 0.0)
+            self._evidence = self._evidence + dt if self._last[1] else max(self._evidence - LAPSE_WEIGHT * dt, 0.0)
+        self._last = (t, trigger)
+        if trigger and self._evidence >= hold - 1e-9:
+            self.active, self._evidence, self._last = not self.active, 0.0, (t, False)
         return self.active
 
     def reset(self) -> None:
-        self.active, self._since = False, None
+        self.active, self._evidence, self._last = False, 0.0, None
 
 
 @dataclass

@@ -29,6 +29,10 @@ def _metrics(trunk, front, back, knees=10.0, gap=0.0):
     (_metrics(-92, 140, 135, knees=100), Position.LYING_ON_TOWEL),
     (_metrics(3, 4, 6, knees=5), Position.STANDING_UPRIGHT),
     (_metrics(30, 5, 150, knees=20), Position.OTHER),  # one leg raised high while standing
+    # The crossed thigh seen pointing straight up, either side of vertical (MediaPipe flickers between the two):
+    # still sitting, not a kneeling thigh far behind the body.
+    (_metrics(13, 67, 176, knees=60, gap=0.3), Position.SEATED_FIGURE_4),
+    (_metrics(13, 67, -178, knees=60, gap=0.3), Position.SEATED_FIGURE_4),
 ])
 def test_recognise(metrics, expected):
     assert recognise(metrics) == expected

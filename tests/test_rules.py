@@ -7,7 +7,8 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from formcheck.metrics import frame_metrics
-from formcheck.rules import CALIBRATE_S, RAISE_S, SETTLE_S, STRETCHES, TRACKING_HOLD_S, RuleEngine, State
+from formcheck.rules import (CALIBRATE_S, RAISE_S, SETTLE_S, STRETCHES, TRACKING_HOLD_S, RuleEngine, State,
+                             _Hysteresis)
 
 FPS = 30
 GOOD_VIEW = {"core_visibility": 0.9, "shoulder_width_ratio": 0.2}
@@ -87,6 +88,30 @@ def test_correct_hold_is_never_flagged(stretch, good, bad, mistake):
 def test_a_blip_shorter_than_the_raise_time_is_not_flagged(stretch, good, bad, mistake):
     verdicts = run(stretch, [(6, good), (0.6, {**good, **bad}), (4, good)])
     assert not flagged_seconds(verdicts, mistake)
+
+
+def _raise_time(pattern: str, fps: int) -> float | None:
+    """When a flag rises for a trigger that follows ``pattern`` (one character per 1/30 s: ``x`` on, ``.`` off),
+    judged ``fps`` times a second."""
+    flag, step = _Hysteresis(), 30 // fps
+    for index in range(0, len(pattern), step):
+        if flag.update(index / 30, on=pattern[index] == "x", off=pattern[index] == "."):
+            return index / 30
+    return None
+
+
+@pytest.mark.parametrize("fps", [30, 15])
+def test_a_moment_of_lapse_delays_the_flag_instead_of_starting_it_over(fps):
+    steady = _raise_time("x" * 90, fps)
+    lapse = _raise_time("x" * 30 + ".." + "x" * 90, fps)  # a fifteenth of a second back within the limit
+    assert RAISE_S <= steady < RAISE_S + 1 / fps  # to the next judged frame
+    assert steady + 2 / 30 <= lapse <= steady + 2 / 30 + 3 * 2 / 30 + 1e-6  # the lapse counts against it …
+    assert lapse < 32 / 30 + RAISE_S  # … but the second before it is not thrown away
+
+
+@pytest.mark.parametrize("fps", [30, 15])
+def test_a_reading_that_is_mostly_within_the_limit_is_never_flagged(fps):
+    assert _raise_time(("x" * 4 + "." * 2) * 60, fps) is None  # beyond the limit two thirds of the time
 
 
 def test_relative_baseline_adapts_to_the_person_but_guard_catches_starting_in_the_mistake():
