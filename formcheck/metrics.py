@@ -75,8 +75,9 @@ def landmark_metrics(pose: PoseFrame) -> dict[str, float]:
     lift = (line[0] * rel[1] - line[1] * rel[0]) / np.maximum(norm(line), 1e-9)
     lift = -lift if line[0] < 0 else lift
 
-    # One knee well below the other: the kneeling leg of a half-kneeling lunge.
-    knee_gap = np.abs(knees[0, 1] - knees[1, 1])
+    # How far the back knee sits below the front one: the kneeling leg of a half-kneeling lunge. Signed, because a
+    # crossed leg placed behind the body (seen in seated figure-4s filmed towards the front) has its knee higher.
+    knee_drop = knees[front, 1] - knees[back, 1]
     shoulder_width = norm(p[L.LEFT_SHOULDER] - p[L.RIGHT_SHOULDER])
     visibility = pose.visibility[list(CORE_LANDMARKS)]
     return {
@@ -88,7 +89,7 @@ def landmark_metrics(pose: PoseFrame) -> dict[str, float]:
         "front_thigh_tilt": float(_swing_from_down(thighs[front])),
         "back_thigh_tilt": float(_swing_from_down(thighs[back])),
         "knee_flexion": float(np.mean(knee_flexion)),
-        "knee_gap": float(knee_gap / torso_len) if torso_len > 0 else float("nan"),
+        "back_knee_drop": float(knee_drop / torso_len) if torso_len > 0 else float("nan"),
         "pelvis_lift": float(lift / torso_len) if torso_len > 0 else float("nan"),
         "shoulder_width_ratio": float(shoulder_width / torso_len) if torso_len > 0 else float("nan"),
         "core_visibility": float(np.mean(visibility)),

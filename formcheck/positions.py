@@ -60,7 +60,7 @@ SEATED_TRUNK = (-20.0, 70.0)
 KNEELING_FRONT_THIGH = 40.0
 KNEELING_BACK_THIGH = 35.0  # the kneeling leg's thigh within this of hanging (or behind the body)
 KNEELING_TRUNK = 45.0
-KNEELING_GAP = 0.3  # torso lengths between the knees' heights (as the rule table's hip-flexor position)
+KNEELING_DROP = 0.3  # torso lengths the back knee sits below the front one (as the rule table's hip-flexor position)
 
 
 def _unwrapped(thigh_tilt: float) -> float:
@@ -78,7 +78,7 @@ def recognise(metrics: dict[str, float]) -> Position | None:
     if not all(math.isfinite(v) for v in (trunk, front, back)):
         return None
     knees = metrics.get("knee_flexion", math.nan)
-    gap = metrics.get("knee_gap", math.nan)
+    drop = metrics.get("back_knee_drop", math.nan)
     low, high = sorted((abs(front), abs(back)))
     if abs(trunk) >= LYING_TRUNK and low >= LYING_THIGHS:
         return Position.LYING_ON_TOWEL if high >= KNEES_UP else Position.LYING_ACROSS_BED
@@ -89,7 +89,7 @@ def recognise(metrics: dict[str, float]) -> Position | None:
     # Which way a thigh points matters from here on (forward for sitting, back for kneeling), so up is up.
     front, back = _unwrapped(front), _unwrapped(back)
     if (abs(trunk) <= KNEELING_TRUNK and max(front, back) >= KNEELING_FRONT_THIGH
-            and min(front, back) <= KNEELING_BACK_THIGH and gap >= KNEELING_GAP):
+            and min(front, back) <= KNEELING_BACK_THIGH and drop >= KNEELING_DROP):
         return Position.HALF_KNEELING
     if SEATED_TRUNK[0] <= trunk <= SEATED_TRUNK[1] and min(front, back) >= SEATED_THIGHS:
         return Position.SEATED_FIGURE_4

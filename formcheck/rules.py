@@ -159,7 +159,7 @@ STRETCHES: dict[str, Stretch] = {
             hold_s=30.0,
             # The kneeling knee sits well below the front one; MediaPipe often misplaces the far (kneeling)
             # thigh in profile, so its angle is not used to decide the position.
-            position=(Range("front_thigh_tilt", low=40.0), Range("knee_gap", low=0.3)),
+            position=(Range("front_thigh_tilt", low=40.0), Range("back_knee_drop", low=0.3)),
             position_hint="Half-kneel: one knee down, the other foot in front.",
             camera_guide="Camera side-on at hip height, 2 m away, kneeling knee and front foot in view.",
             key_metric="trunk_tilt",

@@ -21,8 +21,11 @@ from formcheck.pose import N_LANDMARKS, PoseFrame
         (dict(front_thigh=120, back_thigh=200), "front_thigh_tilt", 60.0),   # lunge: front knee forward
         (dict(front_thigh=120, back_thigh=200), "back_thigh_tilt", -20.0),   # back knee behind
         (dict(knee_bend=30), "knee_flexion", 30.0),
-        (dict(front_thigh=100, back_thigh=200), "knee_gap", 0.9 * (math.cos(math.radians(100)) - math.cos(math.radians(200)))),
-        (dict(), "knee_gap", 0.0),                                  # standing: knees level
+        (dict(front_thigh=100, back_thigh=200), "back_knee_drop", 0.9 * (math.cos(math.radians(100)) - math.cos(math.radians(200)))),
+        (dict(), "back_knee_drop", 0.0),                            # standing: knees level
+        # A thigh placed behind the body with its knee higher than the front one: not a kneeling leg.
+        (dict(front_thigh=100, back_thigh=300), "back_knee_drop",
+         0.9 * (math.cos(math.radians(100)) - math.cos(math.radians(300)))),
         (dict(yaw=30), "shoulder_width_ratio", 2 * 0.36 * math.cos(math.radians(30))),
         (dict(trunk_tilt=90, front_thigh=270, back_thigh=270), "pelvis_lift", 0.0),  # lying flat
     ],

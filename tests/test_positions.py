@@ -14,7 +14,7 @@ from formcheck.positions import WINDOW_S, Position, PositionTracker, positions_i
 
 def _metrics(trunk, front, back, knees=10.0, gap=0.0):
     return {"trunk_tilt": trunk, "front_thigh_tilt": front, "back_thigh_tilt": back, "knee_flexion": knees,
-            "knee_gap": gap}
+            "back_knee_drop": gap}
 
 
 # Typical values of each position (degrees; thighs from straight down), as the dev clips' holds measure them.
@@ -29,6 +29,9 @@ def _metrics(trunk, front, back, knees=10.0, gap=0.0):
     (_metrics(-92, 140, 135, knees=100), Position.LYING_ON_TOWEL),
     (_metrics(3, 4, 6, knees=5), Position.STANDING_UPRIGHT),
     (_metrics(30, 5, 150, knees=20), Position.OTHER),  # one leg raised high while standing
+    # A thigh placed behind the body whose knee is higher than the front one is no kneeling leg (MediaPipe places
+    # the crossed leg of a figure-4 filmed towards the front like this).
+    (_metrics(12, 52, -39, knees=60, gap=-0.3), Position.OTHER),
     # The crossed thigh seen pointing straight up, either side of vertical (MediaPipe flickers between the two):
     # still sitting, not a kneeling thigh far behind the body.
     (_metrics(13, 67, 176, knees=60, gap=0.3), Position.SEATED_FIGURE_4),
