@@ -295,6 +295,9 @@ class Verdict:
     states: dict[str, State]
     values: dict[str, float]  # per mistake: the deciding condition's value (relative ones against baseline)
     in_position: bool
+    # Whether the person's own settled position (the relative conditions' baseline) is known: None when nothing was
+    # judged, False while it is being learned (only the fixed limits judge then).
+    baseline_known: bool | None = None
 
     @property
     def flagged(self) -> list[str]:
@@ -411,10 +414,11 @@ class RuleEngine:
         flagged = [name for name, state in states.items() if state is State.FLAGGED]
         if flagged:
             cue = next(m.cue for m in self.stretch.mistakes if m.name == flagged[0])
-            return Verdict(t, "mistake", cue, states, values, True)
+            return Verdict(t, "mistake", cue, states, values, True, not calibrating)
         if calibrating:
-            return Verdict(t, "calibrating", "Hold still — learning your starting position.", states, values, True)
-        return Verdict(t, "good", "Good form — breathe and relax into the stretch.", states, values, True)
+            return Verdict(t, "calibrating", "Hold still — learning your starting position.", states, values, True,
+                           False)
+        return Verdict(t, "good", "Good form — breathe and relax into the stretch.", states, values, True, True)
 
     def _judge(self, cond: Condition, t: float, smooth: dict[str, float],
                view_moved: bool) -> tuple[float | None, bool, bool]:

@@ -35,6 +35,23 @@ METRIC_NAMES = {
 }
 
 
+# What a fixed limit (one that needs no starting position) is a limit on, for the "judged against" line.
+FIXED_LIMITS = {"lumbar_angle": "low-back angle", "trunk_tilt": "trunk lean", "front_thigh_tilt": "leg swing speed"}
+
+
+def reference_text(stretch: Stretch, baseline_known: bool) -> str:
+    """What this stretch's form is compared with now, from the rule table: the person's own settled position (the
+    relative conditions, once learned) and fixed limits that judge from the first second."""
+    conditions = [c for m in stretch.mistakes for c in m.conditions + m.requires]
+    fixed = list(dict.fromkeys(FIXED_LIMITS.get(c.metric, metric_name(c.metric)) for c in conditions if not c.relative))
+    parts = []
+    if any(c.relative for c in conditions):
+        parts.append("your own settled position" + ("" if baseline_known else " (still being learned)"))
+    if fixed:
+        parts.append(f"fixed limits for your {' and '.join(fixed)}")
+    return "Judged against " + ", and ".join(parts) + "."
+
+
 def metric_name(metric: str) -> str:
     return METRIC_NAMES.get(metric, metric.replace("_", " "))
 

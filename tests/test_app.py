@@ -38,6 +38,7 @@ from formcheck.ui.overlay import build_overlay, key_reading, paint
 from formcheck.ui.review_data import (ReviewHold, from_history, spans_from_series, timeline_chart,
                                       to_session_record)
 from formcheck.video import H264Writer, VideoReader
+from formcheck.wording import reference_text
 
 REPO = Path(__file__).resolve().parent.parent
 APP = str(REPO / "app.py")
@@ -940,7 +941,7 @@ def test_coach_with_the_real_pipeline_flags_the_sample_mistake():
     truth = json.loads(SAMPLE.with_suffix(".truth.json").read_text())
     stop_s = max(end for spans in truth["mistakes"].values() for _, end in spans) + 2.5
     coach = Coach(practice_steps("hamstring", ready_s=0.0), "lite")
-    statuses = set()
+    statuses, references = set(), set()
     with VideoReader(SAMPLE) as reader:
         for i, (t, rgb) in enumerate(reader.frames()):
             if t > stop_s:
@@ -949,10 +950,12 @@ def test_coach_with_the_real_pipeline_flags_the_sample_mistake():
                 continue
             coach.process(rgb, t)
             statuses.add(coach.view().status)
+            references.add(coach.view().reference)
     coach.close()
     coach._close_pipeline()
     log = coach.holds()[0]
     assert "mistake" in statuses and log.events and log.events[0]["mistake"] == "rounding"
+    assert reference_text(STRETCHES["hamstring"], True) in references  # the page says what it compares with
     shot = log.shots[0]
     assert shot.thumb_png.startswith(b"\x89PNG") and shot.large_jpeg.startswith(b"\xff\xd8")
     assert any(v is not None for _, v, _ in log.series)

@@ -9,6 +9,7 @@ from hypothesis import strategies as st
 from formcheck.metrics import frame_metrics
 from formcheck.rules import (CALIBRATE_S, RAISE_S, SETTLE_S, STRETCHES, TRACKING_HOLD_S, RuleEngine, State,
                              _Hysteresis)
+from formcheck.wording import reference_text
 
 FPS = 30
 GOOD_VIEW = {"core_visibility": 0.9, "shoulder_width_ratio": 0.2}
@@ -137,6 +138,23 @@ def test_calibrating_then_good():
     statuses = [v.status for v in verdicts]
     assert statuses[int(0.5 * FPS)] == "calibrating"
     assert statuses[int((SETTLE_S + CALIBRATE_S + 0.5) * FPS)] == "good"
+    # The verdict says whether the person's own settled position is known yet (the page says what is compared).
+    assert verdicts[int(0.5 * FPS)].baseline_known is False
+    assert verdicts[int((SETTLE_S + CALIBRATE_S + 0.5) * FPS)].baseline_known is True
+    assert run("hamstring", [(1, {})], n_people=0)[-1].baseline_known is None  # nothing judged
+
+
+@pytest.mark.parametrize(("stretch", "known", "expected"), [
+    ("hamstring", True, "Judged against your own settled position, and fixed limits for your low-back angle."),
+    ("hamstring", False, "Judged against your own settled position (still being learned), and fixed limits for "
+                         "your low-back angle."),
+    ("hip-flexor", False, "Judged against fixed limits for your trunk lean and low-back angle."),
+    ("glute", True, "Judged against your own settled position."),
+    ("bed-decompression", True, "Judged against fixed limits for your leg swing speed."),
+    ("towel-decompression", False, "Judged against your own settled position (still being learned)."),
+])
+def test_the_page_says_what_the_form_is_judged_against(stretch, known, expected):
+    assert reference_text(STRETCHES[stretch], known) == expected
 
 
 @pytest.mark.parametrize(

@@ -31,6 +31,7 @@ from formcheck.pictures import PICTURE_WIDTH, GoodFrames, encode_jpeg, encode_pn
 from formcheck.pipeline import Pipeline, get_stretch
 from formcheck.rules import STRETCHES
 from formcheck.session import THUMB_WIDTH
+from formcheck.wording import reference_text
 
 from .overlay import Overlay, build_overlay, key_reading, paint
 
@@ -163,6 +164,7 @@ class CoachView:
     dropped: int
     last_frame_age_s: float | None
     error: str | None
+    reference: str | None = None  # what the form is judged against now (during a hold)
 
     @property
     def step(self) -> Step | None:
@@ -216,6 +218,7 @@ class Coach:
         self._verdict_status: str | None = None
         self._in_position = False  # the newest frame's verdict: in view and in the step's position
         self._verdict_message: str | None = None
+        self._reference: str | None = None
         self._flagged: tuple[str, ...] = ()
         self._cue_id = 0
         self._cue: str | None = None
@@ -398,6 +401,8 @@ class Coach:
                 log.good_s = max(0.0, good_after - self._hold_base)
             verdict = result.verdict
             self._verdict_status, self._verdict_message = verdict.status, verdict.message
+            self._reference = (reference_text(spec, verdict.baseline_known)
+                               if self._phase is Phase.HOLD and verdict.baseline_known is not None else None)
             self._in_position = verdict.in_position
             self._flagged = tuple(labels.get(name, name) for name in verdict.flagged)
             if new_alert:
@@ -517,7 +522,8 @@ class Coach:
             age = None if self._last_arrival is None else max(0.0, self._clock() - self._last_arrival)
             return CoachView(self._phase, self._index, self.steps, countdown, good, self._verdict_status,
                              self._verdict_message, self._flagged, self._cue_id, self._cue, self._alert_id,
-                             self._fps, self._latency_ms, self._frames, self._dropped, age, self._error)
+                             self._fps, self._latency_ms, self._frames, self._dropped, age, self._error,
+                             self._reference)
 
     def holds(self) -> list[HoldLog]:
         """Deep copies of the hold logs so far (holds with no processed frame are left out)."""

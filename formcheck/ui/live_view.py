@@ -105,6 +105,8 @@ def status_panel(coach: Coach, saver: SessionSaver, slot: str, show_guide: bool 
                             text=f"{fmt_seconds(done)} of {fmt_seconds(view.target_s)} held with good form")
             if view.phase is not Phase.WAITING and not view.camera_lost:
                 banner(view.status, view.message, view.flagged)
+                if view.reference:
+                    st.caption(view.reference)
             if view.next_step is not None:
                 st.caption(f"Next: {view.next_step.title}")
         if view.frames and not view.camera_lost:
