@@ -50,6 +50,10 @@ LABELS = {
 LYING_TRUNK = 60.0  # trunk at least this far from upright …
 LYING_THIGHS = 45.0  # … with both thighs at least this far from hanging (a deep hinge has them hanging)
 KNEES_UP = 115.0  # lying with a thigh pointing up past level: knees bent up, feet on the floor (towel)
+# … and the trunk and thighs not folded together past a right angle. Lying on a bed or the floor the hips are open
+# (the dev clips' lying holds: hip fold 0–58°); a trunk near horizontal over thighs folded under it is a deep
+# bent-knee hinge or squat (a real deadlift's bottom, 127–151°, read as lying across a bed and was judged for pumping).
+LYING_FOLD = 90.0
 HINGE_TRUNK = 35.0  # leaning forward at least this far …
 THIGHS_HANGING = 40.0  # … with both thighs within this of hanging straight down
 UPRIGHT_TRUNK = 25.0
@@ -80,7 +84,7 @@ def recognise(metrics: dict[str, float]) -> Position | None:
     knees = metrics.get("knee_flexion", math.nan)
     drop = metrics.get("back_knee_drop", math.nan)
     low, high = sorted((abs(front), abs(back)))
-    if abs(trunk) >= LYING_TRUNK and low >= LYING_THIGHS:
+    if abs(trunk) >= LYING_TRUNK and low >= LYING_THIGHS and metrics.get("hip_fold", math.nan) <= LYING_FOLD:
         return Position.LYING_ON_TOWEL if high >= KNEES_UP else Position.LYING_ACROSS_BED
     if trunk >= HINGE_TRUNK and high <= THIGHS_HANGING:
         return Position.STANDING_HINGE

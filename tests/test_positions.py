@@ -12,9 +12,9 @@ from formcheck.pose import PoseFrame
 from formcheck.positions import WINDOW_S, Position, PositionTracker, positions_in, recognise
 
 
-def _metrics(trunk, front, back, knees=10.0, gap=0.0):
+def _metrics(trunk, front, back, knees=10.0, gap=0.0, fold=float("nan")):
     return {"trunk_tilt": trunk, "front_thigh_tilt": front, "back_thigh_tilt": back, "knee_flexion": knees,
-            "back_knee_drop": gap}
+            "back_knee_drop": gap, "hip_fold": fold}
 
 
 # Typical values of each position (degrees; thighs from straight down), as the dev clips' holds measure them.
@@ -25,8 +25,10 @@ def _metrics(trunk, front, back, knees=10.0, gap=0.0):
     (_metrics(-10, 90, -10, knees=90, gap=0.6), Position.HALF_KNEELING),  # leaning back (the arching mistake)
     (_metrics(18, 66, 64, knees=58, gap=0.1), Position.SEATED_FIGURE_4),
     (_metrics(15, 110, 50, knees=100, gap=0.8), Position.SEATED_FIGURE_4),  # crossed leg's knee up
-    (_metrics(-95, 88, 87, knees=92), Position.LYING_ACROSS_BED),
-    (_metrics(-92, 140, 135, knees=100), Position.LYING_ON_TOWEL),
+    (_metrics(-95, 88, 87, knees=92, fold=8), Position.LYING_ACROSS_BED),
+    (_metrics(-92, 140, 135, knees=100, fold=50), Position.LYING_ON_TOWEL),
+    # A deep bent-knee hinge (a deadlift's bottom): trunk level, thighs folded under it. Not lying on a bed.
+    (_metrics(85, 64, 64, knees=100, fold=147), Position.OTHER),
     (_metrics(3, 4, 6, knees=5), Position.STANDING_UPRIGHT),
     (_metrics(30, 5, 150, knees=20), Position.OTHER),  # one leg raised high while standing
     # A thigh placed behind the body whose knee is higher than the front one is no kneeling leg (MediaPipe places
@@ -42,7 +44,7 @@ def test_recognise(metrics, expected):
 
 
 def test_facing_either_way_reads_the_same_thigh_angles():
-    assert recognise(_metrics(-95, -88, -87, knees=92)) == Position.LYING_ACROSS_BED
+    assert recognise(_metrics(-95, -88, -87, knees=92, fold=8)) == Position.LYING_ACROSS_BED
 
 
 def test_nobody_is_no_position():
