@@ -1,11 +1,13 @@
 """Validate formcheck on the labelled real footage kept outside the repository (never copied into it).
 
-    .venv/bin/python tools/real_footage.py ../shared/real-footage [--json OUT]
+    .venv/bin/python tools/real_footage.py ../shared/real-footage [--auto] [--json OUT]
 
 For each clip: run `analyze` with the labelled stretch, then read the answer as the footage's README says: a flag
 counts when an event of the labelled mistake starts within 1 s of a labelled interval; a no-flag or abstain clip
 must raise no event; an abstain clip must also say it cannot judge in most of its frames. The answer is right
-when it is one of the clip's ``acceptable`` answers. Validation only: nothing here tunes anything.
+when it is one of the clip's ``acceptable`` answers. With ``--auto`` each clip is analysed as `analyze` does by
+default (``--stretch auto``: the stretch recognised hold by hold), so a hold taken for another stretch, and any flag
+it raises, counts against the answer. Validation only: nothing here tunes anything.
 """
 
 from __future__ import annotations
@@ -15,6 +17,7 @@ import json
 from pathlib import Path
 
 from formcheck.analyze import analyze_video
+from formcheck.auto import AUTO
 from formcheck.errors import FormcheckError
 from formcheck.evaluate import UNSURE_STATUSES
 
@@ -57,6 +60,7 @@ def main() -> None:
     parser.add_argument("root", type=Path)
     parser.add_argument("--json", type=Path)
     parser.add_argument("--workers", type=int, default=None)
+    parser.add_argument("--auto", action="store_true", help="recognise the stretch, as `analyze` does by default")
     args = parser.parse_args()
     rows = []
     for group, clip, entry in labels(args.root):
@@ -65,9 +69,10 @@ def main() -> None:
             print(f"{group:7s} {clip.name:16s} skipped ({entry['stretch']}, scored={entry.get('scored')})")
             continue
         try:
-            analysis = analyze_video(clip, stretch, workers=args.workers)
+            analysis = analyze_video(clip, AUTO if args.auto else stretch, workers=args.workers)
             got = answer(entry, analysis.frames, analysis.events)
             events = [f"{e['mistake']} {e['start_s']:.1f}" for e in analysis.events]
+            events += [f"hold: {hold['stretch']}" for hold in analysis.holds]
         except FormcheckError as err:
             got, events = f"error: {err}", []
         right = got in entry["acceptable"]
