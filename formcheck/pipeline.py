@@ -49,10 +49,12 @@ class FrameResult:
 
 
 class Observer:
-    """Pose + metrics for frames of one stream in time order (the pose tracker carries over between frames)."""
+    """Pose + metrics for frames of one stream in time order (the pose tracker carries over between frames).
+
+    What it measures does not depend on the stretch (only whether the segmentation mask is needed), so one
+    observation can be judged as any stretch: ``--stretch auto`` decides which only later."""
 
     def __init__(self, stretch: Stretch, model: str = DEFAULT_MODEL) -> None:
-        self.stretch = stretch.name
         self.estimator = PoseEstimator(model, masks=stretch.needs_mask)
         self.last_timing: dict[str, float] = {}
 
@@ -61,8 +63,6 @@ class Observer:
         pose = self.estimator(rgb, t)
         after_pose = perf_counter()
         metrics, contour = measure(pose)
-        if contour is not None:
-            metrics["lumbar_angle"] = lumbar_angle(contour.offsets, metrics, self.stretch)
         self.last_timing = {"pose": after_pose - start, "metrics": perf_counter() - after_pose}
         return Observation(replace(pose, mask=None), metrics, contour)
 
@@ -87,6 +87,7 @@ class Judge:
 
     def __call__(self, seen: Observation, rgb: np.ndarray) -> FrameResult:
         start = perf_counter()
+        seen = self._with_lumbar_angle(seen)
         other = self._other_stretch(seen)
         verdict = self.engine.update(seen.pose.t, seen.metrics, seen.pose.n_people,
                                      abstain=WRONG_POSITION if other else self._unrecognised())
@@ -97,6 +98,14 @@ class Judge:
         cue = self.session.update(verdict, rgb)
         self.last_timing = {"rules": after_rules - start, "session": perf_counter() - after_rules}
         return FrameResult(seen.pose, seen.metrics, verdict, cue, seen.contour, self.positions.current)
+
+    def _with_lumbar_angle(self, seen: Observation) -> Observation:
+        """The observation with the absolute lumbar angle read by this stretch's model (each position has its own:
+        the same outline means a different angle hinged, kneeling or seated)."""
+        if seen.contour is None or not seen.metrics:
+            return seen
+        metrics = {**seen.metrics, "lumbar_angle": lumbar_angle(seen.contour.offsets, seen.metrics, self.stretch.name)}
+        return replace(seen, metrics=metrics)
 
     def _other_stretch(self, seen: Observation) -> str | None:
         """The stretch whose position the person is steadily in, when it is not this one."""

@@ -108,6 +108,24 @@ def test_auto_picks_the_hold_s_stretch_and_finds_its_mistake():
     assert report["stretch"] == "auto" and report["holds"][0]["start_s"] < analysis.events[0]["start_s"]
 
 
+KNEELING_CLIP = SAMPLE_DIR / "hf_arch_mod_start_02.mp4"
+
+
+@pytest.mark.skipif(not KNEELING_CLIP.is_file(), reason="no hip-flexor sample clip")
+def test_auto_reads_the_low_back_with_the_recognised_stretch_s_model():
+    """Each position has its own lumbar model; auto must not read a kneeling back with the hinge's (it did, and
+    flagged correct real lunges as arched)."""
+    chosen, auto = analyze_video(KNEELING_CLIP, "hip-flexor"), analyze_video(KNEELING_CLIP, "auto")
+    assert [hold["stretch"] for hold in auto.holds] == ["hip-flexor"]
+    assert [e["mistake"] for e in auto.events] == [e["mistake"] for e in chosen.events] == ["arching"]
+    hold = auto.holds[0]
+    pairs = [(a["metrics"].get("lumbar_angle"), c["metrics"].get("lumbar_angle"))
+             for a, c in zip(auto.frames, chosen.frames) if hold["start_s"] <= a["t"] <= hold["end_s"]]
+    readings = [(a, c) for a, c in pairs if a is not None and c is not None]
+    assert len(readings) > 0.8 * len(pairs)
+    assert all(a == pytest.approx(c) for a, c in readings)
+
+
 def test_auto_judge_starts_a_new_hold_when_the_position_changes():
     from formcheck.auto import AutoJudge
 

@@ -19,7 +19,6 @@ from pathlib import Path
 
 import numpy as np
 
-from formcheck import lumbar
 from formcheck.analyze import frame_record, frame_step
 from formcheck.auto import AutoJudge
 from formcheck.evaluate import clip_rows, find_clips, load_truth, score_frames, summarize
@@ -30,8 +29,7 @@ from formcheck.video import VideoReader
 
 REPO = Path(__file__).resolve().parent.parent
 CACHE = REPO / ".cache" / "observations"
-# The Observer's own code is left out on purpose: the one thing it adds to what these compute, the lumbar angle, is
-# recomputed on replay with the current model.
+# The Observer only calls these (the lumbar angle is read later, by the Judge, with the current model).
 SHAPING_SOURCES = ("pose.py", "metrics.py", "video.py")
 
 
@@ -71,15 +69,6 @@ def frame_times(clip: Path) -> list[float]:
         return [t for t, _ in reader.frames()]
 
 
-def with_lumbar(seen: Observation, stretch: str) -> Observation:
-    """The observation with the lumbar angle recomputed by the current model (it is not part of the cache key)."""
-    if seen.contour is None or not seen.metrics:
-        return seen
-    metrics = dict(seen.metrics)
-    metrics["lumbar_angle"] = lumbar.lumbar_angle(seen.contour.offsets, metrics, stretch)
-    return Observation(seen.pose, metrics, seen.contour)
-
-
 def replay(clip: Path, truth: dict, skip_frames: bool = False, auto: bool = False) -> tuple[list[dict], list[dict]]:
     """Frames and events as `formcheck analyze` would report them (with the clip's stretch, or ``--stretch auto``),
     from cached observations."""
@@ -92,7 +81,7 @@ def replay(clip: Path, truth: dict, skip_frames: bool = False, auto: bool = Fals
     frames = []
     for index, t in enumerate(frame_times(clip) if step > 1 else [one.pose.t for one in seen]):
         if index % step == 0:
-            frames.append(frame_record(judge(with_lumbar(next(judged), stretch), blank)))
+            frames.append(frame_record(judge(next(judged), blank)))
         else:  # as analyze does: the frames between repeat the last judgement
             frames.append({**frames[-1], "t": round(t, 4), "held": True})
     judge.session.finish(frames[-1]["t"])
