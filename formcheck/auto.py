@@ -17,7 +17,7 @@ import numpy as np
 from .filters import default_smoother
 from .pipeline import FrameResult, Judge, Observation
 from .positions import POSITION_STRETCH, WINDOW_S, PositionTracker
-from .rules import OBLIQUE_VIEW, STATUS_TEXT, STRETCHES, VIEW_METRIC, Stretch, Verdict, presence_status
+from .rules import PROFILE_VIEW, STATUS_TEXT, STRETCHES, VIEW_METRIC, Stretch, Verdict, presence_status
 from .session import Event, FlaggedFrame
 from .wording import WAITING
 
@@ -92,11 +92,14 @@ class AutoJudge:
 
     def _waiting_status(self, seen: Observation) -> str:
         """Why nothing is judged before the first hold: what the person can change first. The camera angle is
-        checked against the widest view any stretch accepts (the stretch is not known yet)."""
+        checked against the view limit of the stretch whose position is steadily seen, else against the side-on
+        limit that all but the seated figure-4 need (a front view is also where positions are hardest to tell)."""
         view = self._view(seen.pose.t, seen.metrics.get(VIEW_METRIC, float("nan")) if seen.metrics else float("nan"))
         if (status := presence_status(seen.pose.n_people, seen.metrics)) is not None:
             return status
-        return "wrong_view" if view > OBLIQUE_VIEW else "not_in_position"
+        seen_stretch = POSITION_STRETCH.get(self.positions.current)
+        limit = STRETCHES[seen_stretch].max_shoulder_ratio if seen_stretch else PROFILE_VIEW
+        return "wrong_view" if view > limit else "not_in_position"
 
     def _follow(self, t: float, stretch: str | None) -> bool:
         """Follow the recognised stretch; True when a new hold starts on this frame."""

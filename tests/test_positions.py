@@ -173,6 +173,7 @@ def test_auto_judges_a_mistake_made_with_the_position_from_the_hold_s_start(roun
 
 @pytest.mark.parametrize("n_people, shoulder_width, expected", [
     (1, 1.0, "wrong_view"),  # facing the camera: turning side-on is the first thing to change
+    (1, 0.7, "wrong_view"),  # 45° off the side: only the seated figure-4 may be filmed so, and none is seen
     (1, 0.2, "not_in_position"),  # side-on, standing upright
     (0, 0.2, "no_person"),
     (2, 0.2, "two_people"),
@@ -186,3 +187,14 @@ def test_auto_says_why_nothing_is_judged_before_the_first_hold(n_people, shoulde
         seen = Observation(replace(PoseFrame.empty(i / 30, 64, 48), n_people=n_people), upright if n_people else {})
         result = judge(seen, None)
     assert result.verdict.status == expected and not judge.holds
+
+
+def test_auto_accepts_the_glute_stretch_s_oblique_view_once_it_sees_the_figure_4():
+    from formcheck.auto import AutoJudge
+
+    judge = AutoJudge()
+    seated = {"core_visibility": 0.9, "shoulder_width_ratio": 0.7, **_metrics(18, 66, 64, knees=58, gap=0.1),
+              "hip_fold": 90.0}
+    for i in range(30):  # one second: the position is seen, the hold has not started yet
+        result = judge(Observation(replace(PoseFrame.empty(i / 30, 64, 48), n_people=1), seated), None)
+    assert result.verdict.status == "not_in_position" and not judge.holds
