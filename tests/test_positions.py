@@ -30,10 +30,12 @@ def _metrics(trunk, front, back, knees=10.0, gap=0.0, fold=float("nan")):
     # A deep bent-knee hinge (a deadlift's bottom): trunk level, thighs folded under it. Not lying on a bed.
     (_metrics(85, 64, 64, knees=100, fold=147), Position.OTHER),
     (_metrics(3, 4, 6, knees=5), Position.STANDING_UPRIGHT),
-    (_metrics(30, 5, 150, knees=20), Position.OTHER),  # one leg raised high while standing
-    # A thigh placed behind the body whose knee is higher than the front one is no kneeling leg (MediaPipe places
-    # the crossed leg of a figure-4 filmed towards the front like this).
-    (_metrics(12, 52, -39, knees=60, gap=-0.3), Position.OTHER),
+    # One leg raised high behind while standing: the standing knee is far below the raised one.
+    (_metrics(30, 5, 150, knees=20, gap=-0.8), Position.OTHER),
+    # A thigh placed behind the body whose knee is higher than the front one is no kneeling leg: MediaPipe places
+    # the crossed leg of a figure-4 filmed towards the front like this, and the person is sitting.
+    (_metrics(12, 52, -39, knees=60, gap=-0.3), Position.SEATED_FIGURE_4),
+    (_metrics(12, 52, -39, knees=60, gap=0.1), Position.OTHER),  # its knee below: neither sitting nor kneeling
     # The crossed thigh seen pointing straight up, either side of vertical (MediaPipe flickers between the two):
     # still sitting, not a kneeling thigh far behind the body.
     (_metrics(13, 67, 176, knees=60, gap=0.3), Position.SEATED_FIGURE_4),
