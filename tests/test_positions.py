@@ -30,7 +30,7 @@ def _metrics(trunk, front, back, knees=10.0, gap=0.0, fold=float("nan")):
     # A deep bent-knee hinge (a deadlift's bottom): trunk level, thighs folded under it. Not lying on a bed.
     (_metrics(85, 64, 64, knees=100, fold=147), Position.OTHER),
     (_metrics(3, 4, 6, knees=5), Position.STANDING_UPRIGHT),
-    # One leg raised high behind while standing: the standing knee is far below the raised one.
+    # One leg raised high while standing (here labelled the back leg): the standing knee is far below the raised one.
     (_metrics(30, 5, 150, knees=20, gap=-0.8), Position.OTHER),
     # A thigh placed behind the body whose knee is higher than the front one is no kneeling leg: MediaPipe places
     # the crossed leg of a figure-4 filmed towards the front like this, and the person is sitting.
