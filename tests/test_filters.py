@@ -99,6 +99,22 @@ def test_one_euro_smooths_noise_but_follows_a_step():
     assert stepped[-1] == pytest.approx(30.0, abs=1.0)
 
 
+@pytest.mark.parametrize("amplitude", [0.05, 5.0, 20.0])  # torso lengths (an outline bulge) to degrees
+def test_smoothed_reading_follows_a_correction_within_a_third_of_a_second(amplitude):
+    """A person corrects over 1.2 s (as the rendered clips do): the smoothed reading is back within 15 % of the
+    change no more than 0.35 s after the raw one, whatever the units (small ones never open the One Euro filter)."""
+    def raw(t: float) -> float:
+        x = min(max((t - 2.0) / 1.2, 0.0), 1.0)
+        return amplitude * (1 - x * x * (3 - 2 * x))
+
+    smoother = default_smoother()
+    times = [i / 30 for i in range(300)]
+    smoothed = [smoother(t, raw(t)) for t in times]
+    raw_back = next(t for t in times if t > 2.0 and raw(t) <= 0.15 * amplitude)
+    smoothed_back = next(t for t, x in zip(times, smoothed) if t > 2.0 and x <= 0.15 * amplitude)
+    assert smoothed_back - raw_back <= 0.35
+
+
 def test_window_range_ignores_jitter_but_sees_movement():
     still = WindowRange(0.5)
     jitter = [still(i / 30, 70 + (1 if i % 2 else -1)) for i in range(30)]
