@@ -6,6 +6,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from formcheck.filters import Chain, OneEuro, PeakSpeed, RollingMedian, WindowRange, default_smoother
+from formcheck.synth.timeline import smoothstep
 
 NAN = math.nan
 
@@ -104,8 +105,7 @@ def test_smoothed_reading_follows_a_correction_within_a_third_of_a_second(amplit
     """A person corrects over 1.2 s (as the rendered clips do): the smoothed reading is back within 15 % of the
     change no more than 0.35 s after the raw one, whatever the units (small ones never open the One Euro filter)."""
     def raw(t: float) -> float:
-        x = min(max((t - 2.0) / 1.2, 0.0), 1.0)
-        return amplitude * (1 - x * x * (3 - 2 * x))
+        return amplitude * (1 - float(smoothstep((t - 2.0) / 1.2)))  # the rendered clips' ramp
 
     smoother = default_smoother()
     times = [i / 30 for i in range(300)]
