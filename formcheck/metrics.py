@@ -79,6 +79,8 @@ def landmark_metrics(pose: PoseFrame) -> dict[str, float]:
     # crossed leg placed behind the body (seen in seated figure-4s filmed towards the front) has its knee higher.
     knee_drop = knees[front, 1] - knees[back, 1]
     shoulder_width = norm(p[L.LEFT_SHOULDER] - p[L.RIGHT_SHOULDER])
+    # The lower trunk: from the hips to the top of the lumbar window along the chord.
+    hand_gap = np.min(distance_to_segment(p[[L.LEFT_WRIST, L.RIGHT_WRIST]], hip, hip + LUMBAR_WINDOW[1] * trunk))
     visibility = pose.visibility[list(CORE_LANDMARKS)]
     return {
         "facing": facing,
@@ -92,11 +94,20 @@ def landmark_metrics(pose: PoseFrame) -> dict[str, float]:
         "back_knee_drop": float(knee_drop / torso_len) if torso_len > 0 else float("nan"),
         "pelvis_lift": float(lift / torso_len) if torso_len > 0 else float("nan"),
         "shoulder_width_ratio": float(shoulder_width / torso_len) if torso_len > 0 else float("nan"),
+        # The nearer wrist's distance from the lower trunk: small when a hand rests on the hip or low back.
+        "hand_to_low_back": float(hand_gap / torso_len) if torso_len > 0 else float("nan"),
         "core_visibility": float(np.mean(visibility)),
         "torso_px": float(torso_len),
         # The trunk's ends on screen (pixels, y down), for the rule engine's frame-to-frame plausibility check.
         **trunk_ends_px(pose.image[:, :2]),
     }
+
+
+def distance_to_segment(points: np.ndarray, a: np.ndarray, b: np.ndarray) -> np.ndarray:
+    """(N, 2) points' distances from the segment a→b."""
+    ab = b - a
+    along = np.clip(((points - a) @ ab) / max(float(ab @ ab), 1e-12), 0.0, 1.0)
+    return norm(points - (a + along[:, None] * ab))
 
 
 def trunk_ends_px(image_xy: np.ndarray) -> dict[str, float]:

@@ -42,6 +42,7 @@ class Condition:
     speed: bool = False
     both_ways: bool = False  # the size of the change matters, not its sign (a twist either way)
     steady_view: bool = False  # outline-based: only judged while the body keeps its baseline angle to the camera
+    hands_clear: bool = False  # outline-based: not judged while a hand is at the low back (it enters the outline)
 
 
 @dataclass(frozen=True)
@@ -102,6 +103,11 @@ VIEW_METRIC = "shoulder_width_ratio"  # shoulder width / torso length: ≈0.1–
 PROFILE_VIEW = 0.55  # side-on within about ±20°
 OBLIQUE_VIEW = 0.9  # up to about 45° (the glute stretch: its twist is only visible off profile)
 VIEW_DRIFT = 0.1  # the body's angle to the camera changed (e.g. a twist): outline measures lose meaning
+# A wrist this close to the lower half of the trunk (torso lengths) is a hand on the hip or back: part of the
+# "back outline" is then the hand and forearm. Hip-flexor holds, dev and random bodies: hands on hips 0.01–0.14,
+# arms free 0.3–0.65 (an arm hanging beside the trunk filmed 25–30° off the side: down to 0.1).
+HANDS_AT_BACK = 0.2
+HANDS_METRIC = "hand_to_low_back"
 # Tracking plausibility: a real trunk cannot jump. A change between two frames beyond these limits (plus landmark
 # jitter) means MediaPipe lost the person and placed a body elsewhere (seen with a half-covered lying person).
 # Its ends move fastest when lying back onto a bed or sitting down, about 1–2 m/s, i.e. 2–4 torso lengths
@@ -179,6 +185,14 @@ STRETCHES: dict[str, Stretch] = {
                         # hips aside), arches of 11–30° read −5° to −28° (medians). The limit sits at the mild end;
                         # the 1.5-s raise time carries part of the margin.
                         Condition("lumbar_angle", on=-10.0, off=-6.0, direction=-1),
+                        # An arch made by tipping the pelvis forward under an upright trunk, after the person has
+                        # settled: neither lean nor lumbar reading moves (random bodies, 16–24° arches read +1° to
+                        # −4°), but the low-back outline bows in against their own hold, as it bows out when the
+                        # hamstring rounds. Cleared at −0.025: after an arch the lunge's outline settles up to
+                        # 0.02 below where it was learned (dev: a −0.015 clear kept two corrected arches flagged
+                        # to the end of the hold).
+                        Condition("back_bulge", on=-0.03, off=-0.025, direction=-1, relative=True,
+                                  hands_clear=True),
                     ),
                 ),
             ),
@@ -346,7 +360,7 @@ class RuleEngine:
         self.stretch = stretch
         self._conditions = [c for m in stretch.mistakes for c in m.conditions + m.requires]
         self._signals = ({c.metric for c in self._conditions} | {r.metric for r in stretch.position}
-                         | set(STEADY_METRICS) | {VIEW_METRIC, "core_visibility"})
+                         | set(STEADY_METRICS) | {VIEW_METRIC, HANDS_METRIC, "core_visibility"})
         self._reset_filters()
         self._flags = {m.name: _Hysteresis() for m in stretch.mistakes}
         self._relative = {c.metric for c in self._conditions if c.relative} | (
@@ -428,9 +442,10 @@ class RuleEngine:
             return None, False, False
         guard_on = cond.guard is not None and value * cond.direction >= cond.guard * cond.direction
         signed = self._relative_value(cond, value)
-        if signed is None or (cond.steady_view and view_moved):
-            # Not judgeable now (no baseline yet, or the body turned so the outline means something
-            # else): neither raise nor clear on this signal.
+        hands_in = cond.hands_clear and smooth[HANDS_METRIC] < HANDS_AT_BACK  # NaN (no wrists seen): judged
+        if signed is None or (cond.steady_view and view_moved) or hands_in:
+            # Not judgeable now (no baseline yet, the body turned or a hand is on the back, so the outline
+            # means something else): neither raise nor clear on this signal.
             return None, guard_on and not view_moved, False
         size = abs(signed) if cond.both_ways else signed * cond.direction
         cond_on = size >= cond.on * cond.direction or guard_on

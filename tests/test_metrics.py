@@ -43,6 +43,12 @@ def test_pelvis_lift_when_lying_with_hips_raised():
     assert landmark_metrics(lifted)["pelvis_lift"] == pytest.approx(0.1, abs=0.01)
 
 
+def test_hand_to_low_back_is_small_only_with_a_hand_at_the_hip():
+    assert landmark_metrics(side_pose())["hand_to_low_back"] == pytest.approx(0.0, abs=1e-6)  # wrists at hip height
+    # Hinged, the arms hang from the shoulders well clear of the low back.
+    assert landmark_metrics(side_pose(trunk_tilt=70))["hand_to_low_back"] > 0.5
+
+
 def test_side_view_has_narrow_shoulders_and_front_view_wide():
     assert landmark_metrics(side_pose(yaw=90))["shoulder_width_ratio"] < 0.1
     assert landmark_metrics(side_pose(yaw=0))["shoulder_width_ratio"] > 0.6

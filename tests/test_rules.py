@@ -39,7 +39,9 @@ CASES = [
     # stretch, settled metrics, mistake metrics, mistake name
     ("hamstring", {**HINGE, "back_bulge": 0.01}, {"back_bulge": 0.06}, "rounding"),
     ("hip-flexor", {**LUNGE, "trunk_tilt": 2.0, "back_bulge": -0.01}, {"trunk_tilt": -15.0}, "arching"),
-    ("hip-flexor", {**LUNGE, "trunk_tilt": 2.0, "lumbar_angle": 0.0}, {"lumbar_angle": -15.0}, "arching"),
+    ("hip-flexor", {**LUNGE, "trunk_tilt": 2.0, "lumbar_angle": 0.0, "back_bulge": -0.01}, {"lumbar_angle": -15.0},
+     "arching"),
+    ("hip-flexor", {**LUNGE, "trunk_tilt": 2.0, "back_bulge": -0.01}, {"back_bulge": -0.06}, "arching"),
     ("glute", {**SEATED, "shoulder_width_ratio": 0.3, "back_bulge": 0.0}, {"shoulder_width_ratio": 0.5}, "twist"),
     ("glute", {**SEATED, "shoulder_width_ratio": 0.6, "back_bulge": 0.0}, {"shoulder_width_ratio": 0.4}, "twist"),
     ("glute", {**SEATED, "shoulder_width_ratio": 0.3, "back_bulge": 0.0}, {"back_bulge": 0.06, "trunk_tilt": 35.0},
@@ -56,6 +58,14 @@ def test_mistake_is_flagged_after_onset_and_cleared_after_correction(stretch, go
     assert 6 + 0.5 <= flagged[0] <= 6 + RAISE_S + 1.0  # sustained, not instant; smoothing adds a little lag
     assert flagged[-1] <= 11 + 2.5  # cleared soon after the correction
     assert verdicts[-1].status == "good"
+
+
+@pytest.mark.parametrize(("hand_gap", "flagged"), [(0.5, True), (0.05, False)])
+def test_the_outline_arch_is_not_judged_while_a_hand_is_on_the_hip(hand_gap, flagged):
+    """Hands on the hips enter the back outline: its change then says nothing about the low back."""
+    settled = {**LUNGE, "trunk_tilt": 2.0, "back_bulge": -0.01, "hand_to_low_back": 0.5}
+    bowed_in = {**settled, "back_bulge": -0.06, "hand_to_low_back": hand_gap}
+    assert bool(flagged_seconds(run("hip-flexor", [(6, settled), (5, bowed_in)]), "arching")) is flagged
 
 
 def _ramp(good: dict, bad: dict, seconds: float, fps: int) -> list:
@@ -148,7 +158,8 @@ def test_calibrating_then_good():
     ("hamstring", True, "Judged against your own settled position, and fixed limits for your low-back angle."),
     ("hamstring", False, "Judged against your own settled position (still being learned), and fixed limits for "
                          "your low-back angle."),
-    ("hip-flexor", False, "Judged against fixed limits for your trunk lean and low-back angle."),
+    ("hip-flexor", False, "Judged against your own settled position (still being learned), and fixed limits for "
+                          "your trunk lean and low-back angle."),
     ("glute", True, "Judged against your own settled position."),
     ("bed-decompression", True, "Judged against fixed limits for your leg swing speed."),
     ("towel-decompression", False, "Judged against your own settled position (still being learned)."),

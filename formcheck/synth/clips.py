@@ -847,8 +847,8 @@ def clip_set(name: str) -> list[ClipSpec]:
         return dev_clips() + dev_clips_issue12()
     if name == "heldout":
         return heldout_clips() + heldout_clips_issue12()
-    if name == "train":
-        from formcheck.synth.training import training_clips  # it builds on this module's looks and cameras
+    if name in ("train", "variety"):
+        from formcheck.synth.training import training_clips, variety_clips  # they build on this module's looks
 
-        return training_clips()
-    raise ValueError(f"unknown set {name!r} (dev | heldout | train)")
+        return training_clips() if name == "train" else variety_clips()
+    raise ValueError(f"unknown set {name!r} (dev | heldout | train | variety)")

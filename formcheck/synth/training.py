@@ -1,4 +1,5 @@
-"""The ``train`` clip set: many short clips of random bodies, cameras and rooms, for fitting the lumbar model.
+"""Random-body clip sets: ``train`` (many short clips for fitting the lumbar model) and ``variety`` (full holds of
+bodies, cameras and rooms no fit has seen, for checking the rules beyond the dev bodies).
 
 Every clip is drawn from a fixed seed, so the set is the same on every machine and need not be stored: render it
 with ``python -m formcheck.synth generate --set train --out .cache/lumbar_train``. Its bodies are random blends of
@@ -7,6 +8,11 @@ off profile, floor to 1.2 m, 35–60° lenses), and its low backs sweep from arc
 position, with the postures that must not be confused with a mistake (deep flat hinges, hips gliding forward,
 hands on the hips, leaning further from the hips). The dev clips stay the set the rules are tuned on and the
 held-out clips the set they are measured on.
+
+The ``variety`` set (``--set variety``) is drawn the same way from other seeds, as 12-s holds judged like the dev
+clips: mistakes of the sizes the rules promise to find (from the documented mild limits up), arriving with the
+position, developing later or corrected, and a third of the clips correct. It is never fitted on, so its false
+alarms and misses show what the dev bodies and cameras hide.
 """
 
 from __future__ import annotations
@@ -21,6 +27,12 @@ from formcheck.synth.timeline import Mistake, Settle
 SEED = 12_000  # the set's first seed; clip k uses SEED + k
 SECONDS = 7.0
 FPS = 15  # holds change slowly; half the frames of a 30-fps clip are as informative and half the cost
+VARIETY_SEED = 31_000
+VARIETY_SECONDS = 12.0
+# Training sweeps every size (the model must read small angles too); variety uses the sizes a rule promises to find:
+# the issue's mild limits (rounding 12–15°, arch 10–12°, twist 15–20°) up to gross.
+TRAIN_SIZES = {"rounding": (6, 42), "arching": (5, 32), "forward_bend": (6, 38), "twist": (10, 30)}
+VARIETY_SIZES = {"rounding": (12, 40), "arching": (10, 30), "forward_bend": (15, 38), "twist": (15, 30)}
 STRETCHES = ("hamstring", "hip-flexor", "glute")
 
 
@@ -39,17 +51,22 @@ def random_body(r: np.random.Generator, name: str) -> BodyShape:
     )
 
 
-def _mistake(r: np.random.Generator, name: str, settle: Settle, low: float, high: float) -> Mistake:
+def _mistake(r: np.random.Generator, name: str, settle: Settle, sizes: dict, seconds: float) -> Mistake:
     """Either arrives with the position or develops during the hold, then may be corrected: the clip covers the
-    person's neutral back and their mistake, at a random size."""
-    deg = float(r.uniform(low, high))
-    off = float(r.uniform(5.0, 6.5)) if r.random() < 0.4 else 99.0
+    person's neutral back and their mistake, at a random size. Times scale with the clip (7 s: corrected at 5–6.5 s,
+    late onsets by 4.5 s)."""
+    deg = float(r.uniform(*sizes[name]))
+    scale = seconds / SECONDS
+    off = float(r.uniform(5.0, 6.5)) * scale if r.random() < 0.4 else 99.0
     if r.random() < 0.5:
         return Mistake.with_position(name, settle, off, deg=deg)
-    return Mistake(name, float(r.uniform(settle.hold_start, 4.5)), off, deg=deg)
+    onset = float(r.uniform(settle.hold_start, 4.5 * scale))
+    # A long clip gives a late mistake at least 3 s before it is corrected (a short one may cut it shorter).
+    return Mistake(name, onset, max(off, onset + 3.0) if scale > 1 else off, deg=deg)
 
 
-def _stretch_params(r: np.random.Generator, stretch: str, settle: Settle) -> tuple[dict, list[Mistake], str]:
+def _stretch_params(r: np.random.Generator, stretch: str, settle: Settle, sizes: dict = TRAIN_SIZES,
+                    seconds: float = SECONDS, mistake_share: float = 0.75) -> tuple[dict, list[Mistake], str]:
     """Posture, mistakes and working side for one stretch (ranges around the routine's, wider than the dev clips)."""
     side = "left" if r.random() < 0.5 else "right"
     mistakes: list[Mistake] = []
@@ -57,8 +74,8 @@ def _stretch_params(r: np.random.Generator, stretch: str, settle: Settle) -> tup
         params = {"hinge_deg": float(r.uniform(40, 110)), "knee_deg": float(r.uniform(0, 20)),
                   "lumbar_deg": float(r.uniform(-8, 3)), "thoracic_deg": float(r.uniform(2, 12)),
                   "round_pelvis": float(r.uniform(0.1, 0.5))}
-        if r.random() < 0.75:
-            mistakes.append(_mistake(r, "rounding", settle, 6, 42))
+        if r.random() < mistake_share:
+            mistakes.append(_mistake(r, "rounding", settle, sizes, seconds))
         if r.random() < 0.2:
             params["deepen"] = [float(r.uniform(5, 12)), float(r.uniform(3.5, 4.5)), float(r.uniform(5.5, 6.5))]
         return params, mistakes, "both"
@@ -67,29 +84,39 @@ def _stretch_params(r: np.random.Generator, stretch: str, settle: Settle) -> tup
                   "lumbar_deg": float(r.uniform(-4, 5)), "arch_pelvis": float(r.uniform(0.2, 1.0))}
         if r.random() < 0.25:
             params["hands"] = "hips"
-        if r.random() < 0.75:
-            mistakes.append(_mistake(r, "arching", settle, 5, 32))
+        if r.random() < mistake_share:
+            mistakes.append(_mistake(r, "arching", settle, sizes, seconds))
         elif r.random() < 0.5:
             params["deepen"] = [float(r.uniform(5, 12)), float(r.uniform(3.5, 4.5)), float(r.uniform(5.5, 6.5))]
         return params, mistakes, side
     params = {"hinge_deg": float(r.uniform(12, 42)), "lumbar_deg": float(r.uniform(-6, 3)),
               "bend_pelvis": float(r.uniform(0.1, 0.9)), "bend_thoracic": float(r.uniform(0.2, 0.6))}
-    if r.random() < 0.75:
-        mistakes.append(_mistake(r, "forward_bend", settle, 6, 38))
+    if r.random() < mistake_share:
+        mistakes.append(_mistake(r, "forward_bend", settle, sizes, seconds))
     if r.random() < 0.25:
-        mistakes.append(Mistake("twist", float(r.uniform(2.5, 4.5)), 99.0, deg=float(r.uniform(10, 30))))
+        mistakes.append(Mistake("twist", float(r.uniform(2.5, 4.5)), 99.0, deg=float(r.uniform(*sizes["twist"]))))
     return params, mistakes, side
 
 
 def training_clips(count: int = 126) -> list[ClipSpec]:
     """``count`` clips, the three outline-judged stretches in turn."""
+    return _random_clips("train", SEED, count, SECONDS, TRAIN_SIZES, mistake_share=0.75)
+
+
+def variety_clips(count: int = 48) -> list[ClipSpec]:
+    """``count`` 12-s holds of unseen bodies and cameras, the three outline-judged stretches in turn."""
+    return _random_clips("variety", VARIETY_SEED, count, VARIETY_SECONDS, VARIETY_SIZES, mistake_share=0.6)
+
+
+def _random_clips(split: str, first_seed: int, count: int, seconds: float, sizes: dict,
+                  mistake_share: float) -> list[ClipSpec]:
     specs = []
     for k in range(count):
-        seed = SEED + k
+        seed = first_seed + k
         r = np.random.default_rng(seed)
         stretch = STRETCHES[k % len(STRETCHES)]
         settle = Settle(start=float(r.uniform(0.3, 1.0)), duration=float(r.uniform(1.5, 2.5)), extra=0.3)
-        params, mistakes, side = _stretch_params(r, stretch, settle)
+        params, mistakes, side = _stretch_params(r, stretch, settle, sizes, seconds, mistake_share)
         look = make_look(seed, clutter=r.random() < 0.3, dim=r.random() < 0.2)
         if r.random() < 0.4:
             look.loose_m = float(r.uniform(0.02, 0.05))
@@ -99,21 +126,21 @@ def training_clips(count: int = 126) -> list[ClipSpec]:
         if r.random() < 0.3:
             look.wall = WALLS_MORE[int(r.integers(len(WALLS_MORE)))]
         specs.append(ClipSpec(
-            name=f"train_{k:04d}_{stretch}",
+            name=f"{split}_{k:04d}_{stretch}",
             stretch=stretch,
-            split="train",
+            split=split,
             side=None if side == "both" else side,
             facing="right" if r.random() < 0.5 else "left",
             camera=cam(float(r.uniform(-30, 30)), float(r.uniform(0.0, 1.2)), float(r.uniform(0.6, 0.85)),
                        float(r.uniform(35, 60))),
-            body=random_body(r, f"train_body_{k:04d}"),
+            body=random_body(r, f"{split}_body_{k:04d}"),
             look=look,
             seed=seed,
-            seconds=SECONDS,
+            seconds=seconds,
             fps=FPS,
             settle=settle,
             mistakes=mistakes,
             params=params,
-            notes="lumbar-model training clip",
+            notes="lumbar-model training clip" if split == "train" else "rule check on unseen bodies (never fitted on)",
         ))
     return specs
