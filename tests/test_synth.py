@@ -388,3 +388,22 @@ def test_the_lumbar_training_set_is_fixed_varied_and_apart_from_the_labelled_set
     assert any(s.look.loose_m > 0 for s in specs) and any(s.look.loose_m == 0 for s in specs)
     amounts = [m.amplitude for s in specs for m in s.mistakes if m.name in ("rounding", "arching", "forward_bend")]
     assert min(amounts) < 10 and max(amounts) > 30  # mild to gross, not only the dev clips' grades
+
+
+def test_the_variety_set_is_unseen_and_promises_only_findable_mistakes():
+    """The `variety` set checks the rules on bodies no fit has seen: other seeds and bodies than the training set,
+    12-s holds, mistakes only of the sizes the rules promise to find, and correct clips among them."""
+    from formcheck.synth.clips import clip_set
+    from formcheck.synth.training import VARIETY_SIZES
+
+    variety, train = clip_set("variety"), clip_set("train")
+    assert {s.split for s in variety} == {"variety"}
+    assert not {s.seed for s in variety} & {s.seed for s in train}
+    assert not {s.body.vector().tobytes() for s in variety} & {s.body.vector().tobytes() for s in train}
+    assert all(s.seconds == 12.0 for s in variety)
+    for spec in variety:
+        for mistake in spec.mistakes:
+            low, high = VARIETY_SIZES[mistake.name]
+            assert low <= mistake.amplitude <= high, (spec.name, mistake)
+            assert mistake.offset - mistake.onset >= 3.0  # long enough to be found
+    assert sum(not s.mistakes for s in variety) >= 10
