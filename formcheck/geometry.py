@@ -26,3 +26,10 @@ def midpoint(a: np.ndarray, b: np.ndarray) -> np.ndarray:
 
 def norm(v: np.ndarray) -> np.ndarray:
     return np.sqrt((v * v).sum(axis=-1))
+
+
+def distance_to_segment(points: np.ndarray, a: np.ndarray, b: np.ndarray) -> np.ndarray:
+    """(N, 2) points' distances from the segment a→b."""
+    ab = b - a
+    along = np.clip(((points - a) @ ab) / max(float(ab @ ab), 1e-12), 0.0, 1.0)
+    return norm(points - (a + along[:, None] * ab))

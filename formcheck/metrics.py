@@ -12,7 +12,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from .geometry import joint_angle_deg, midpoint, norm, signed_angle_deg
+from .geometry import distance_to_segment, joint_angle_deg, midpoint, norm, signed_angle_deg
 from .pose import Landmark as L
 from .pose import PoseFrame
 
@@ -101,13 +101,6 @@ def landmark_metrics(pose: PoseFrame) -> dict[str, float]:
         # The trunk's ends on screen (pixels, y down), for the rule engine's frame-to-frame plausibility check.
         **trunk_ends_px(pose.image[:, :2]),
     }
-
-
-def distance_to_segment(points: np.ndarray, a: np.ndarray, b: np.ndarray) -> np.ndarray:
-    """(N, 2) points' distances from the segment a→b."""
-    ab = b - a
-    along = np.clip(((points - a) @ ab) / max(float(ab @ ab), 1e-12), 0.0, 1.0)
-    return norm(points - (a + along[:, None] * ab))
 
 
 def trunk_ends_px(image_xy: np.ndarray) -> dict[str, float]:

@@ -360,7 +360,8 @@ class RuleEngine:
         self.stretch = stretch
         self._conditions = [c for m in stretch.mistakes for c in m.conditions + m.requires]
         self._signals = ({c.metric for c in self._conditions} | {r.metric for r in stretch.position}
-                         | set(STEADY_METRICS) | {VIEW_METRIC, HANDS_METRIC, "core_visibility"})
+                         | set(STEADY_METRICS) | {VIEW_METRIC, "core_visibility"}
+                         | ({HANDS_METRIC} if any(c.hands_clear for c in self._conditions) else set()))
         self._reset_filters()
         self._flags = {m.name: _Hysteresis() for m in stretch.mistakes}
         self._relative = {c.metric for c in self._conditions if c.relative} | (

@@ -5,7 +5,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from formcheck.geometry import joint_angle_deg, signed_angle_deg
+from formcheck.geometry import distance_to_segment, joint_angle_deg, signed_angle_deg
 
 finite = st.floats(-1e3, 1e3, allow_nan=False)
 
@@ -48,3 +48,14 @@ def test_vectorised_over_leading_axes():
     u = np.tile([1.0, 0.0], (4, 3, 1))
     v = np.tile([0.0, 1.0], (4, 3, 1))
     assert signed_angle_deg(u, v).shape == (4, 3)
+
+
+@pytest.mark.parametrize(("point", "expected"), [
+    ((0.5, 1.0), 1.0),   # beside the segment: straight across
+    ((2.0, 0.0), 1.0),   # past its end: to the end point
+    ((-3.0, 4.0), 5.0),  # before its start: to the start point
+    ((0.25, 0.0), 0.0),  # on it
+])
+def test_distance_to_segment_table(point, expected):
+    [distance] = distance_to_segment(np.array([point]), np.array([0.0, 0.0]), np.array([1.0, 0.0]))
+    assert distance == pytest.approx(expected)

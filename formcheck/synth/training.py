@@ -100,16 +100,18 @@ def _stretch_params(r: np.random.Generator, stretch: str, settle: Settle, sizes:
 
 def training_clips(count: int = 126) -> list[ClipSpec]:
     """``count`` clips, the three outline-judged stretches in turn."""
-    return _random_clips("train", SEED, count, SECONDS, TRAIN_SIZES, mistake_share=0.75)
+    return _random_clips("train", SEED, count, SECONDS, TRAIN_SIZES, mistake_share=0.75,
+                         notes="lumbar-model training clip")
 
 
 def variety_clips(count: int = 48) -> list[ClipSpec]:
     """``count`` 12-s holds of unseen bodies and cameras, the three outline-judged stretches in turn."""
-    return _random_clips("variety", VARIETY_SEED, count, VARIETY_SECONDS, VARIETY_SIZES, mistake_share=0.6)
+    return _random_clips("variety", VARIETY_SEED, count, VARIETY_SECONDS, VARIETY_SIZES, mistake_share=0.6,
+                         notes="rule check on unseen bodies (never fitted on)")
 
 
-def _random_clips(split: str, first_seed: int, count: int, seconds: float, sizes: dict,
-                  mistake_share: float) -> list[ClipSpec]:
+def _random_clips(split: str, first_seed: int, count: int, seconds: float, sizes: dict, mistake_share: float,
+                  notes: str) -> list[ClipSpec]:
     specs = []
     for k in range(count):
         seed = first_seed + k
@@ -141,6 +143,6 @@ def _random_clips(split: str, first_seed: int, count: int, seconds: float, sizes
             settle=settle,
             mistakes=mistakes,
             params=params,
-            notes="lumbar-model training clip" if split == "train" else "rule check on unseen bodies (never fitted on)",
+            notes=notes,
         ))
     return specs
