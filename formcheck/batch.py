@@ -53,6 +53,8 @@ class ClipResult:
     seconds: float = 0.0
     judged_s: float = 0.0
     good_form_s: float = 0.0
+    # flagged | checked | unchecked (too little judged to call the form fine); "" for a failed input
+    conclusion: str = ""
     mistakes: list[dict] = field(default_factory=list)  # mistake, start_s, end_s
     error: str | None = None
 
@@ -122,7 +124,7 @@ def result_from_report(job: ClipJob, report: dict, outcome: str) -> ClipResult:
     summary = report["summary"]  # judged and good-form seconds as formcheck.coverage counts them for every report
     return ClipResult(
         job.source, job.stretch, outcome, seconds=summary["total_s"], judged_s=summary["judged_s"],
-        good_form_s=summary["good_form_s"],
+        good_form_s=summary["good_form_s"], conclusion=summary["conclusion"],
         mistakes=[{"mistake": e["mistake"], "start_s": e["start_s"], "end_s": e["end_s"]} for e in report["events"]],
     )
 
@@ -240,7 +242,8 @@ def evaluate_on_ray(directory: Path, model: str, address: str | None = None,
     return ordered, summarize(ordered)
 
 
-CSV_COLUMNS = ["file", "stretch", "outcome", "seconds", "judged_s", "good_form_s", "mistakes", "error"]
+CSV_COLUMNS = ["file", "stretch", "outcome", "seconds", "judged_s", "good_form_s", "conclusion", "mistakes",
+               "error"]
 
 
 def summary_json(results: list[ClipResult], model: str) -> dict:

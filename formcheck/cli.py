@@ -125,9 +125,7 @@ def _analyze_batch(paths: list[Path], stretch: str, out_dir: Path | None, json_o
         if result.failed:
             err.print(f"failed: {result.error}", markup=False, highlight=False, soft_wrap=True)
         else:
-            found = ", ".join(f"{m['mistake']} {m['start_s']:.1f}s" for m in result.mistakes) or "no mistakes"
-            out.print(f"{result.outcome}: {name}: good form {result.good_form_s:.0f} of {result.judged_s:.0f} s "
-                      f"judged; {found}", markup=False, highlight=False)
+            out.print(f"{result.outcome}: {name}: {_batch_verdict(result)}", markup=False, highlight=False)
         progress.update(task, advance=1, description=name)
 
     with _progress() as progress:
@@ -140,6 +138,18 @@ def _analyze_batch(paths: list[Path], stretch: str, out_dir: Path | None, json_o
               f"{f', {failures} failed' if failures else ''}; wrote {summary[0]} and {summary[1]}")
     if failures:
         raise typer.Exit(1)
+
+
+def _batch_verdict(result) -> str:
+    """One input's line: what was flagged, or good form, or that too little could be judged to say."""
+    from .coverage import UNCHECKED
+
+    judged = f"{result.judged_s:.0f} of {result.seconds:.0f} s judged"
+    if result.mistakes:
+        return f"{judged}; " + ", ".join(f"{m['mistake']} {m['start_s']:.1f}s" for m in result.mistakes)
+    if result.conclusion == UNCHECKED:
+        return f"could not check the form ({judged}; see its report for why)"
+    return f"{judged}, good form {result.good_form_s:.0f} s; no mistakes"
 
 
 def _fmt(value, unit: str = "", digits: int = 2) -> str:

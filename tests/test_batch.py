@@ -59,6 +59,7 @@ def test_summary_row_seconds(statuses, judged, good):
               "summary": coverage((f["t"], f["status"]) for f in frames).as_dict(mistakes=1), "frames": frames}
     row = result_from_report(ClipJob("c.mp4", "hamstring", "full", "c.json"), report, "analysed")
     assert (row.seconds, row.judged_s, row.good_form_s) == (2.0, judged, good)
+    assert row.conclusion == "flagged"
     assert row.mistakes == [{"mistake": "rounding", "start_s": 1.0, "end_s": 2.0}]
 
 
@@ -91,6 +92,10 @@ def test_batch_reports_each_input_lists_bad_ones_and_skips_up_to_date(tmp_path):
         assert (out / f"{name}.annotated.mp4").stat().st_size > 0
         assert rows[f"{name}.mp4"]["outcome"] == "analysed" and rows[f"{name}.mp4"]["error"] == ""
         assert float(rows[f"{name}.mp4"]["judged_s"]) == 0.0  # nobody in these frames
+        assert rows[f"{name}.mp4"]["conclusion"] == "unchecked"
+        # Nothing judged is not good form: the per-input line says the form could not be checked.
+        line, = [line for line in result.stdout.splitlines() if f"{name}.mp4" in line]
+        assert "could not check the form" in line and "no mistakes" not in line, line
     assert sorted(p.name for p in out.iterdir()) == ["one.annotated.mp4", "one.json", "summary.csv",
                                                      "summary.json", "two.annotated.mp4", "two.json"]
 
