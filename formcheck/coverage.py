@@ -35,6 +35,7 @@ REASONS = {
     "two_people": "more than one person in view",
     "low_visibility": "part of the body hidden",
     "tracking_lost": "the camera lost track of the person",
+    "no_outline": "the outline of the back not visible",
 }
 
 CHECKED, FLAGGED, UNCHECKED = "checked", "flagged", "unchecked"

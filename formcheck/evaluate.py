@@ -24,7 +24,7 @@ from .positions import STRETCH_POSITION, positions_in
 TRUTH_SCHEMA = "formcheck.truth/1"
 EARLY_S = 1.0
 LATE_S = 2.5
-UNSURE_STATUSES = {"no_person", "two_people", "tracking_lost", "low_visibility", "wrong_view"}
+UNSURE_STATUSES = {"no_person", "two_people", "tracking_lost", "low_visibility", "wrong_view", "no_outline"}
 JUDGED_STATUSES = {"calibrating", "good", "mistake"}
 # A wrong-view clip counts as abstained on when most of its hold is "unsure" and nothing was flagged.
 ABSTAIN_SHARE = 0.8

@@ -121,6 +121,10 @@ TRUNK_JITTER = 0.05  # torso lengths the landmarks wobble between frames without
 # dragged by jerky bed pumping) and its length changed at most 0.07, against limits of 0.45 and 0.18 per frame;
 # MediaPipe's invented bodies for a half-covered lying person jumped about 1 torso length in one frame.
 TRACKING_HOLD_S = 0.5  # after a jump judge nothing this long: the smoothers refill and a flicker shows its return
+# When nothing a stretch checks can be read (the hamstring's checks all read the back outline, which the mask may not
+# give: a back against a background of the same colour, or cut off by the picture's edge), say so after this long
+# instead of calling the form good. Shorter gaps are held over, like a lapse in any one signal.
+UNREADABLE_AFTER_S = 0.5
 
 # Lying on a bed or the floor: the trunk within 30° of horizontal, head either way. A trunk steeper than that,
 # head down, is not lying on a bed; it is what MediaPipe invented for a person half out of the picture.
@@ -287,6 +291,7 @@ STATUS_TEXT = {
     "low_visibility": "Part of your body is hidden — move back so your whole body is in the frame.",
     "wrong_view": "Turn side-on to the camera.",
     "tracking_lost": "Lost track of you — make sure your whole body is in the picture.",
+    "no_outline": "Can't see the outline of your back — keep it in the picture, against a plain background.",
 }
 
 
@@ -372,6 +377,7 @@ class RuleEngine:
         self._steady_since: float | None = None
         self._last_trunk: tuple[float, np.ndarray, np.ndarray] | None = None  # t, hip, shoulder (pixels)
         self._lost_until = -math.inf
+        self._unreadable_since: float | None = None
 
     def _reset_filters(self) -> None:
         self._smooth = {name: default_smoother() for name in self._signals}
@@ -392,11 +398,14 @@ class RuleEngine:
             self._reset_filters()
             self._lost_until = t + TRACKING_HOLD_S
         smooth = {name: f(t, metrics.get(name, math.nan)) for name, f in self._smooth.items()}
+        unreadable_s = self._unreadable_for(t, smooth)
         status = self._abstain_status(t, smooth, metrics, n_people) or abstain
         in_position = status is None and all(r.low <= smooth[r.metric] <= r.high for r in self.stretch.position)
         self._track_position(t, in_position)
         if status is None and not in_position:
             status = "not_in_position"
+        if status is None and unreadable_s >= UNREADABLE_AFTER_S:
+            status = "no_outline"
         if status is not None:
             # Unknown is unknown: hold no flag over a gap, and restart the hold after a long one.
             for flag in self._flags.values():
@@ -406,6 +415,7 @@ class RuleEngine:
             return Verdict(t, status, message, {m.name: State.UNSURE for m in self.stretch.mistakes}, {}, in_position)
 
         calibrating = not self._learn_baselines(t, smooth)
+        baseline_known = all(b.value is not None for b in self._baselines.values())
         view_moved = self._view_moved(smooth)
         states, values = {}, {}
         for mistake in self.stretch.mistakes:
@@ -429,11 +439,12 @@ class RuleEngine:
         flagged = [name for name, state in states.items() if state is State.FLAGGED]
         if flagged:
             cue = next(m.cue for m in self.stretch.mistakes if m.name == flagged[0])
-            return Verdict(t, "mistake", cue, states, values, True, not calibrating)
+            return Verdict(t, "mistake", cue, states, values, True, baseline_known)
         if calibrating:
             return Verdict(t, "calibrating", "Hold still — learning your starting position.", states, values, True,
                            False)
-        return Verdict(t, "good", "Good form — breathe and relax into the stretch.", states, values, True, True)
+        return Verdict(t, "good", "Good form — breathe and relax into the stretch.", states, values, True,
+                       baseline_known)
 
     def _judge(self, cond: Condition, t: float, smooth: dict[str, float],
                view_moved: bool) -> tuple[float | None, bool, bool]:
@@ -452,6 +463,15 @@ class RuleEngine:
         cond_on = size >= cond.on * cond.direction or guard_on
         cond_off = size <= cond.off * cond.direction and not guard_on
         return signed, cond_on, cond_off
+
+    def _unreadable_for(self, t: float, smooth: dict[str, float]) -> float:
+        """Seconds for which no condition of any mistake has had a readable signal (0 while one has)."""
+        if any(math.isfinite(smooth[c.metric]) for m in self.stretch.mistakes for c in m.conditions):
+            self._unreadable_since = None
+            return 0.0
+        if self._unreadable_since is None:
+            self._unreadable_since = t
+        return t - self._unreadable_since
 
     def _trunk_jumped(self, t: float, metrics: dict[str, float]) -> bool:
         """True when the trunk moved between the last two detected frames faster than a body can."""
@@ -519,7 +539,10 @@ class RuleEngine:
         for name, baseline in self._baselines.items():
             if baseline.value is None and baseline.samples:
                 baseline.value = float(np.median(baseline.samples))
-        return all(b.value is not None for b in self._baselines.values())
+        # A metric unreadable all through the window (e.g. a hip-flexor lunge whose back outline is never seen) has
+        # nothing to learn; its condition is simply not judged. Waiting for it must not say "learning your starting
+        # position" for the whole hold.
+        return all(b.value is not None or not b.samples for b in self._baselines.values())
 
     def _relative_value(self, cond: Condition, value: float) -> float | None:
         """The value to compare with the thresholds, or None while its baseline is still being learned."""

@@ -1,10 +1,15 @@
 """Judged coverage: seconds per outcome and a conclusion that never reassures on too little."""
 
+import json
+from pathlib import Path
+
 import pytest
 
-from formcheck.coverage import (CHECKED, FLAGGED, GET_READY, MIN_JUDGED_S, UNCHECKED, coverage, judged_line,
+import formcheck
+from formcheck.coverage import (CHECKED, FLAGGED, GET_READY, MIN_JUDGED_S, REASONS, UNCHECKED, coverage, judged_line,
                                 unchecked_text)
-from formcheck.rules import STRETCHES
+from formcheck.evaluate import JUDGED_STATUSES, UNSURE_STATUSES
+from formcheck.rules import STATUS_TEXT, STRETCHES
 
 
 def _stream(*parts, fps=10.0):
@@ -66,3 +71,12 @@ def test_texts_name_the_seconds_the_reason_and_the_fix():
     assert "filmed from the wrong angle (18 s)" in text and "Turn side-on to the camera." in text
     not_in_position = coverage(_stream(("not_in_position", 20)))
     assert spec.position_hint in unchecked_text(not_in_position, spec)
+
+
+def test_every_reason_not_to_judge_is_explained_scored_and_in_the_report_schema():
+    schema = json.loads((Path(formcheck.__file__).parent / "analysis.schema.json").read_text())
+    statuses = set(schema["properties"]["frames"]["items"]["properties"]["status"]["enum"])
+    for status in STATUS_TEXT:  # the engine's own reasons (the fix to say) ...
+        assert status in REASONS and status in UNSURE_STATUSES and status in statuses, status
+    # ... and every reported status is either judged or has words for why it was not.
+    assert statuses <= set(REASONS) | JUDGED_STATUSES

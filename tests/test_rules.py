@@ -7,8 +7,8 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from formcheck.metrics import frame_metrics
-from formcheck.rules import (CALIBRATE_S, RAISE_S, SETTLE_S, STRETCHES, TRACKING_HOLD_S, RuleEngine, State,
-                             _Hysteresis)
+from formcheck.rules import (CALIBRATE_S, RAISE_S, SETTLE_S, STRETCHES, TRACKING_HOLD_S, UNREADABLE_AFTER_S,
+                             RuleEngine, State, _Hysteresis)
 from formcheck.wording import reference_text
 
 FPS = 30
@@ -152,6 +152,29 @@ def test_calibrating_then_good():
     assert verdicts[int(0.5 * FPS)].baseline_known is False
     assert verdicts[int((SETTLE_S + CALIBRATE_S + 0.5) * FPS)].baseline_known is True
     assert run("hamstring", [(1, {})], n_people=0)[-1].baseline_known is None  # nothing judged
+
+
+def test_a_hold_with_nothing_readable_to_check_says_so_instead_of_good_form():
+    # The hamstring's checks all read the back outline: none of it seen is not good form.
+    verdicts = run("hamstring", [(4, HINGE)])
+    assert {v.status for v in verdicts[int((UNREADABLE_AFTER_S + 0.1) * FPS):]} == {"no_outline"}
+    assert "outline of your back" in verdicts[-1].message
+    assert all(state is State.UNSURE for state in verdicts[-1].states.values())
+    # A shorter gap in a readable hold is held over.
+    gap = UNREADABLE_AFTER_S - 0.2
+    verdicts = run("hamstring", [(4, {**HINGE, "back_bulge": 0.0}), (gap, HINGE), (1, {**HINGE, "back_bulge": 0.0})])
+    assert "no_outline" not in {v.status for v in verdicts}
+    verdicts = run("hamstring", [(4, {**HINGE, "back_bulge": 0.0}), (gap + 0.4, HINGE)])
+    assert verdicts[-1].status == "no_outline"
+
+
+def test_a_baseline_that_cannot_be_read_does_not_keep_the_hold_learning():
+    # A lunge whose back outline is never seen: the lean is still judged, and the page must not say "learning your
+    # starting position" for the whole hold.
+    verdicts = run("hip-flexor", [(6, {**LUNGE, "trunk_tilt": 2.0})])
+    settled = verdicts[int((SETTLE_S + CALIBRATE_S + 0.5) * FPS)]
+    assert settled.status == "good" and settled.baseline_known is False
+    assert verdicts[int(0.5 * FPS)].status == "calibrating"
 
 
 @pytest.mark.parametrize(("stretch", "known", "expected"), [
