@@ -17,7 +17,7 @@ from functools import cache
 import numpy as np
 
 from .errors import ModelError
-from .metrics import CONTOUR_ANCHORS, CONTOUR_S, LOWER_BACK, LUMBAR_WINDOW, UPPER_BACK
+from .metrics import CONTOUR_S, LOWER_BACK, LUMBAR_WINDOW, UPPER_BACK, anchor_line_deviation, edge_direction_deg
 from .model_files import model_file
 
 MODEL_FILE = "lumbar_angle.json"
@@ -27,8 +27,6 @@ MAX_MISSING = 0.25
 
 _LUMBAR = (CONTOUR_S >= LUMBAR_WINDOW[0]) & (CONTOUR_S <= LUMBAR_WINDOW[1])
 _UPPER = CONTOUR_S > LUMBAR_WINDOW[1]
-_LOWER_FIT = (CONTOUR_S >= LOWER_BACK[0]) & (CONTOUR_S <= LOWER_BACK[1])
-_UPPER_FIT = (CONTOUR_S >= UPPER_BACK[0]) & (CONTOUR_S <= UPPER_BACK[1])
 
 FEATURES = (
     "lumbar_deviation",      # mean bow of the lumbar outline off the anchor line, torso lengths (+ out)
@@ -47,14 +45,6 @@ FEATURES = (
 )
 
 
-def _slope_deg(offsets: np.ndarray, part: np.ndarray) -> np.ndarray:
-    s = CONTOUR_S[part]
-    y = offsets[:, part]
-    s_c = s - s.mean()
-    slope = ((y - y.mean(axis=1, keepdims=True)) * s_c).sum(axis=1) / (s_c ** 2).sum()
-    return np.degrees(np.arctan(slope))
-
-
 def filled(offsets: np.ndarray) -> np.ndarray:
     """(N, 17) outline offsets with gaps filled along the back; rows with too many gaps (or a missing anchor)
     become all-NaN."""
@@ -71,12 +61,10 @@ def filled(offsets: np.ndarray) -> np.ndarray:
 def features(offsets: np.ndarray, trunk_tilt, hip_fold, knee_flexion) -> np.ndarray:
     """(N, len(FEATURES)) model inputs from N frames' outline offsets and posture angles (degrees)."""
     offsets = filled(offsets)
-    anchors = np.interp(CONTOUR_S, CONTOUR_ANCHORS, [0.0, 1.0])  # weight of the far anchor along the back
-    reference = offsets[:, :1] * (1 - anchors) + offsets[:, -1:] * anchors
-    deviation = offsets - reference
+    deviation = anchor_line_deviation(offsets)  # the same outline shape metrics.back_bulge / back_bend read
     lumbar = deviation[:, _LUMBAR]
     extreme = np.take_along_axis(lumbar, np.nanargmax(np.abs(np.nan_to_num(lumbar)), axis=1)[:, None], 1)[:, 0]
-    lower, upper = _slope_deg(offsets, _LOWER_FIT), _slope_deg(offsets, _UPPER_FIT)
+    lower, upper = edge_direction_deg(offsets, LOWER_BACK), edge_direction_deg(offsets, UPPER_BACK)
     tilt, fold, knee = (np.asarray(v, float).reshape(-1) / 90.0 for v in (trunk_tilt, hip_fold, knee_flexion))
     lumbar_mean = lumbar.mean(axis=1)
     bend = lower - upper

@@ -24,15 +24,21 @@ UP = np.array([0.0, 1.0])
 DOWN = np.array([0.0, -1.0])
 
 
-def facing_sign(image_xy: np.ndarray) -> float:
-    """+1 if the person faces image-right, -1 if image-left (nose ahead of the ears, toes ahead of heels)."""
+def facing_evidence(image_xy: np.ndarray) -> float:
+    """How far (pixels) the nose lies ahead of the ears and the toes ahead of the heels along image-right: > 0 when
+    this frame says the person faces image-right. NaN when none of them was seen."""
     nose_ahead = image_xy[L.NOSE, 0] - midpoint(image_xy[L.LEFT_EAR, 0], image_xy[L.RIGHT_EAR, 0])
     toes_ahead = (midpoint(image_xy[L.LEFT_FOOT_INDEX, 0], image_xy[L.RIGHT_FOOT_INDEX, 0])
                   - midpoint(image_xy[L.LEFT_HEEL, 0], image_xy[L.RIGHT_HEEL, 0]))
     # Summed offsets rather than sign votes: in a deep hinge the face points down and the nose offset
     # shrinks to nothing, while the feet still say clearly which way the person faces.
-    ahead = np.nansum([nose_ahead, toes_ahead])
-    return -1.0 if ahead < 0 else 1.0
+    parts = np.array([nose_ahead, toes_ahead], float)
+    return float(np.nansum(parts)) if np.isfinite(parts).any() else float("nan")
+
+
+def facing_sign(image_xy: np.ndarray) -> float:
+    """+1 if this frame says the person faces image-right, -1 if image-left (see ``facing_evidence``)."""
+    return -1.0 if facing_evidence(image_xy) < 0 else 1.0
 
 
 def to_body_frame(image_xy: np.ndarray, facing: float) -> np.ndarray:
@@ -50,9 +56,11 @@ def _swing_from_down(vector: np.ndarray) -> np.ndarray:
     return signed_angle_deg(DOWN, vector)
 
 
-def landmark_metrics(pose: PoseFrame) -> dict[str, float]:
-    """Sagittal and rotation metrics of one frame; NaN where the pose gives no answer."""
-    facing = facing_sign(pose.image[:, :2])
+def landmark_metrics(pose: PoseFrame, facing: float | None = None) -> dict[str, float]:
+    """Sagittal and rotation metrics of one frame; NaN where the pose gives no answer. ``facing`` (+1 image-right,
+    -1 image-left) is the way the person faces, if known from more than this frame (``filters.FacingHold``)."""
+    if facing is None:
+        facing = facing_sign(pose.image[:, :2])
     p = to_body_frame(pose.image[:, :2], facing)
     shoulder = midpoint(p[L.LEFT_SHOULDER], p[L.RIGHT_SHOULDER])
     hip = midpoint(p[L.LEFT_HIP], p[L.RIGHT_HIP])
@@ -175,13 +183,32 @@ def back_contour(mask: np.ndarray, hip: np.ndarray, shoulder: np.ndarray, facing
     return BackContour(hip, chord, normal, offsets)
 
 
+def anchor_line_deviation(offsets: np.ndarray) -> np.ndarray:
+    """(…, K) outline offsets → how far each point lies out (+) or in (−) of the straight line joining the two
+    anchor points, in torso lengths (all NaN where an anchor is missing). Vectorised over frames."""
+    offsets = np.asarray(offsets, float)
+    far = np.interp(CONTOUR_S, CONTOUR_ANCHORS, [0.0, 1.0])  # the far anchor's weight along the back
+    return offsets - (offsets[..., :1] * (1 - far) + offsets[..., -1:] * far)
+
+
+def edge_direction_deg(offsets: np.ndarray, part: tuple[float, float]) -> np.ndarray:
+    """(…, K) outline offsets → the back edge's direction against the chord over ``part`` of it (fractions along
+    the chord), degrees: its least-squares slope over the points found, NaN where none were."""
+    inside = (CONTOUR_S >= part[0]) & (CONTOUR_S <= part[1])
+    values = np.asarray(offsets, float)[..., inside]
+    found = np.isfinite(values)
+    count = found.sum(axis=-1, keepdims=True)
+    s, y = np.where(found, CONTOUR_S[inside], 0.0), np.where(found, values, 0.0)
+    with np.errstate(invalid="ignore", divide="ignore"):  # fewer than two points: no direction (NaN)
+        s_off = np.where(found, s - s.sum(axis=-1, keepdims=True) / count, 0.0)
+        y_off = y - y.sum(axis=-1, keepdims=True) / count
+        return np.degrees(np.arctan((s_off * y_off).sum(axis=-1) / (s_off ** 2).sum(axis=-1)))
+
+
 def back_bulge(offsets: np.ndarray) -> float:
     """How far the lumbar part of the back edge bows out (+) or in (−) of the line joining the anchors."""
-    if np.isnan(offsets[[0, -1]]).any():
-        return float("nan")
-    reference = np.interp(CONTOUR_S, CONTOUR_ANCHORS, offsets[[0, -1]])
     window = (CONTOUR_S >= LUMBAR_WINDOW[0]) & (CONTOUR_S <= LUMBAR_WINDOW[1])
-    deviation = (offsets - reference)[window]
+    deviation = anchor_line_deviation(offsets)[window]
     if np.isnan(deviation).mean() > 0.25:
         return float("nan")
     # Report the larger excursion with its sign: rounding bows the back out, arching bows it in.
@@ -199,20 +226,17 @@ def back_bend(offsets: np.ndarray) -> float:
 
     A contour-based stand-in for lumbar flexion: MediaPipe has no spine landmarks.
     """
-    slopes = []
     for low, high in (LOWER_BACK, UPPER_BACK):
-        part = (CONTOUR_S >= low) & (CONTOUR_S <= high) & np.isfinite(offsets)
-        if part.sum() < 4:
+        if (np.isfinite(offsets) & (CONTOUR_S >= low) & (CONTOUR_S <= high)).sum() < 4:
             return float("nan")
-        slopes.append(np.polyfit(CONTOUR_S[part], offsets[part], 1)[0])
-    return float(np.degrees(np.arctan(slopes[0]) - np.arctan(slopes[1])))
+    return float(edge_direction_deg(offsets, LOWER_BACK) - edge_direction_deg(offsets, UPPER_BACK))
 
 
-def measure(pose: PoseFrame) -> tuple[dict[str, float], BackContour | None]:
+def measure(pose: PoseFrame, facing: float | None = None) -> tuple[dict[str, float], BackContour | None]:
     """All metrics of one frame, and the back contour when the frame carries a mask."""
     if not pose.detected:
         return {}, None
-    values = landmark_metrics(pose)
+    values = landmark_metrics(pose, facing)
     if pose.mask is None:
         return values, None
     hip = np.array([values["hip_x_px"], values["hip_y_px"]])

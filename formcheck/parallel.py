@@ -145,8 +145,8 @@ def _observe_chunks(path: str, stretch: str, model: str, size: int, index: int, 
             for frame_index, (t, frame) in enumerate(reader.decoded()):
                 chunk = frame_index // size
                 if chunk == 0 or (chunk - 1) % workers != index:
-                    if frame_index % SHADOW_STRIDE == 0:  # keep the tracker on the person (result unused)
-                        observer.estimator(reader.to_rgb(frame), t)
+                    if frame_index % SHADOW_STRIDE == 0:  # keep the trackers on the person (result unused)
+                        observer.follow(reader.to_rgb(frame), t)
                     continue
                 if chunk != current:
                     if current >= 0:  # sent even when empty (step longer than a chunk), to keep the order

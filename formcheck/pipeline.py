@@ -13,8 +13,9 @@ from time import perf_counter
 import numpy as np
 
 from .errors import InputError
+from .filters import FacingHold
 from .lumbar import lumbar_angle
-from .metrics import BackContour, measure
+from .metrics import BackContour, facing_evidence, measure
 from .model_files import DEFAULT_MODEL
 from .pose import PoseEstimator, PoseFrame
 from .positions import POSITION_STRETCH, STRETCH_POSITION, WRONG_POSITION, Position, PositionTracker, mismatch_text
@@ -56,15 +57,25 @@ class Observer:
 
     def __init__(self, stretch: Stretch, model: str = DEFAULT_MODEL) -> None:
         self.estimator = PoseEstimator(model, masks=stretch.needs_mask)
+        self.facing = FacingHold()
         self.last_timing: dict[str, float] = {}
 
     def __call__(self, rgb: np.ndarray, t: float) -> Observation:
         start = perf_counter()
         pose = self.estimator(rgb, t)
         after_pose = perf_counter()
-        metrics, contour = measure(pose)
+        metrics, contour = measure(pose, self._facing(pose))
         self.last_timing = {"pose": after_pose - start, "metrics": perf_counter() - after_pose}
         return Observation(replace(pose, mask=None), metrics, contour)
+
+    def follow(self, rgb: np.ndarray, t: float) -> None:
+        """Keep the pose tracker and the facing on the person through a frame that is not measured (a parallel
+        worker between its chunks), so both are where one process would have them when measuring resumes."""
+        self._facing(self.estimator(rgb, t))
+
+    def _facing(self, pose: PoseFrame) -> float | None:
+        """Which way the person faces, from this frame and those before (it decides which side is the back)."""
+        return self.facing(pose.t, facing_evidence(pose.image[:, :2])) if pose.detected else None
 
     def close(self) -> None:
         self.estimator.close()

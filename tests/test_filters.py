@@ -5,7 +5,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from formcheck.filters import Chain, OneEuro, PeakSpeed, RollingMedian, WindowRange, default_smoother
+from formcheck.filters import Chain, FacingHold, OneEuro, PeakSpeed, RollingMedian, WindowRange, default_smoother
 from formcheck.synth.timeline import smoothstep
 
 NAN = math.nan
@@ -147,3 +147,32 @@ def test_chain_never_raises(values):
     chain = Chain(RollingMedian(), OneEuro())
     for i, x in enumerate(values):
         chain(i / 30, x)
+
+
+def _votes(pattern: str, fps: float) -> list[float]:
+    """'+'/'-' frames → evidence (pixels ahead, its size does not matter); '.' → nothing seen."""
+    return [{"+": 12.0, "-": -12.0, ".": NAN}[c] for c in pattern]
+
+
+@pytest.mark.parametrize("fps", [15, 30])
+@pytest.mark.parametrize("pattern, expected_end, flips", [
+    ("+" * 60, 1.0, 0),
+    ("++-" * 40, 1.0, 0),  # a third of the frames the other way (a head tilted back): never mirrored
+    ("+-" * 60, 1.0, 0),  # even half: it takes the other way outvoting it
+    ("+" * 30 + "-" * 60, -1.0, 1),  # turning round: followed
+    ("+" * 10 + "." * 40 + "-" * 3 + "+" * 5, 1.0, 0),  # frames with nothing seen keep the answer, and count for nothing
+])
+def test_facing_hold_follows_only_a_sustained_change(fps, pattern, expected_end, flips):
+    answers = _run(FacingHold(), fps, _votes(pattern, fps))
+    assert answers[-1] == expected_end
+    changes = sum(a != b for a, b in zip(answers, answers[1:]) if a is not None and b is not None)
+    assert changes == flips
+
+
+@pytest.mark.parametrize("fps", [15, 30])
+def test_facing_hold_turns_within_about_a_second_whatever_the_frame_rate(fps):
+    answers = _run(FacingHold(switch_s=0.5), fps, _votes("+" * fps + "-" * fps, fps))
+    turned = next(i for i, a in enumerate(answers) if a == -1.0)
+    # Each frame's vote counts the time since the frame before it.
+    assert 0.5 - 1 / fps <= (turned - fps) / fps <= 0.5 + 1 / fps
+    assert FacingHold()(0.0, NAN) is None  # nothing known yet

@@ -6,7 +6,8 @@ from builders import seated_pose, side_pose, with_mask
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from formcheck.metrics import frame_metrics, landmark_metrics, trunk_steps
+from formcheck.metrics import (CONTOUR_S, LOWER_BACK, UPPER_BACK, anchor_line_deviation, back_bend, edge_direction_deg,
+                               frame_metrics, landmark_metrics, trunk_steps)
 from formcheck.pose import N_LANDMARKS, PoseFrame
 
 
@@ -164,3 +165,39 @@ def test_trunk_steps_are_mirror_and_scale_invariant(trunk, scale, ox, shift):
 def test_trunk_steps_of_a_vanished_torso_are_nan():
     moved, stretched = trunk_steps(np.zeros((2, 2)), np.zeros((2, 2)))
     assert np.isnan(moved).all() and np.isnan(stretched).all()
+
+
+S = CONTOUR_S  # fractions along the chord where the outline is sampled
+
+
+@pytest.mark.parametrize(("offsets", "deviation"), [
+    (0.2 + 0 * S, 0 * S),  # a flat back lies on its anchor line
+    (0.1 + 0.3 * S, 0 * S),  # so does a straight back at any angle to the chord
+    (0.2 + 0.05 * np.sin(np.pi * (S - S[0]) / (S[-1] - S[0])), 0.05 * np.sin(np.pi * (S - S[0]) / (S[-1] - S[0]))),
+])
+def test_anchor_line_deviation(offsets, deviation):
+    np.testing.assert_allclose(anchor_line_deviation(offsets), deviation, atol=1e-12)
+    np.testing.assert_allclose(anchor_line_deviation(np.stack([offsets, offsets])), [deviation] * 2, atol=1e-12)
+
+
+@pytest.mark.parametrize(("offsets", "part", "degrees"), [
+    (0.2 + 0 * S, LOWER_BACK, 0.0),
+    (0.1 + 1.0 * S, LOWER_BACK, 45.0),
+    (0.1 + 1.0 * S, UPPER_BACK, 45.0),
+    (np.where(S < 0.4, 0.2 - S, 0.2), LOWER_BACK, -45.0),
+    (np.where(S < 0.4, 0.2 - S, 0.2), UPPER_BACK, 0.0),
+])
+def test_edge_direction_deg(offsets, part, degrees):
+    assert edge_direction_deg(offsets, part) == pytest.approx(degrees, abs=1e-9)
+    holed = offsets.copy()
+    holed[np.flatnonzero((S >= part[0]) & (S <= part[1]))[1]] = np.nan  # a missing point changes no straight line
+    assert edge_direction_deg(holed, part) == pytest.approx(degrees, abs=1e-9)
+    assert np.isnan(edge_direction_deg(np.full_like(S, np.nan), part))
+
+
+def test_back_bend_is_the_angle_between_the_lower_and_upper_edge():
+    kinked = np.where(S < 0.4, 0.2 - (S - 0.4), 0.2)  # lower edge tipped 45° out towards the hip, upper straight
+    assert back_bend(kinked) == pytest.approx(-45.0)
+    sparse = kinked.copy()
+    sparse[np.flatnonzero((S >= LOWER_BACK[0]) & (S <= LOWER_BACK[1]))[:4]] = np.nan
+    assert np.isnan(back_bend(sparse))  # fewer than four points found in a part: no reading

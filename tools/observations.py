@@ -29,8 +29,9 @@ from formcheck.video import VideoReader
 
 REPO = Path(__file__).resolve().parent.parent
 CACHE = REPO / ".cache" / "observations"
-# The Observer only calls these (the lumbar angle is read later, by the Judge, with the current model).
-SHAPING_SOURCES = ("pose.py", "metrics.py", "video.py")
+# What an observation depends on: the Observer (in pipeline.py, with its facing filter) and the modules it calls (the
+# lumbar angle is read later, by the Judge, with the current model).
+SHAPING_SOURCES = ("pose.py", "metrics.py", "video.py", "pipeline.py", "filters.py")
 
 
 def _key(clip: Path, stretch: str, model: str, step: int) -> str:
