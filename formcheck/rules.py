@@ -356,6 +356,16 @@ class _Hysteresis:
 class _Baseline:
     samples: list[float] = field(default_factory=list)
     value: float | None = None
+    since: float | None = None  # time of the first sample
+
+    def add(self, t: float, value: float) -> None:
+        if self.since is None:
+            self.since = t
+        self.samples.append(value)
+
+    def clear(self) -> None:
+        self.samples.clear()
+        self.since = None
 
 
 class RuleEngine:
@@ -372,6 +382,7 @@ class RuleEngine:
         self._relative = {c.metric for c in self._conditions if c.relative} | (
             {VIEW_METRIC} if any(c.steady_view for c in self._conditions) else set())
         self._baselines = {name: _Baseline() for name in self._relative}
+        self._settled = False
         self._position_since: float | None = None
         self._out_since: float | None = None
         self._steady_since: float | None = None
@@ -386,6 +397,7 @@ class RuleEngine:
 
     def _reset_hold(self) -> None:
         self._baselines = {name: _Baseline() for name in self._relative}
+        self._settled = False  # still through one whole baseline window in this hold
         for flag in self._flags.values():
             flag.reset()
 
@@ -514,8 +526,11 @@ class RuleEngine:
     def _learn_baselines(self, t: float, smooth: dict[str, float]) -> bool:
         """Learn each relative metric's baseline once the person has been still in position for a while.
 
-        Returns True when every baseline is known. Moving again before the window closes starts it over,
-        so a hold that begins with fidgeting does not learn the fidget.
+        Returns True once the person has been still through one whole window: every baseline readable then is
+        known. Moving again before the window closes starts it over, so a hold that begins with fidgeting does not
+        learn the fidget. A metric unreadable all through the window (e.g. a lunge whose back outline is never
+        seen) is learned later if it becomes readable, in a window of its own; its condition is not judged
+        meanwhile, and waiting for it must not say "learning your starting position" for the rest of the hold.
         """
         pending = [b for b in self._baselines.values() if b.value is None]
         if not pending:
@@ -524,25 +539,25 @@ class RuleEngine:
         if moving:
             self._steady_since = None
             for baseline in pending:
-                baseline.samples.clear()
-            return False
+                baseline.clear()
+            return self._settled
         if self._steady_since is None:
             self._steady_since = t
         steady_for = t - self._steady_since
         if steady_for < SETTLE_S:
-            return False
+            return self._settled
         for name, baseline in self._baselines.items():
             if baseline.value is None and math.isfinite(smooth[name]):
-                baseline.samples.append(smooth[name])
+                baseline.add(t, smooth[name])
         if steady_for < SETTLE_S + CALIBRATE_S:
-            return False
-        for name, baseline in self._baselines.items():
-            if baseline.value is None and baseline.samples:
+            return self._settled
+        for baseline in self._baselines.values():
+            # After the first window, a baseline first read late gets a whole window of its own.
+            late = self._settled and (baseline.since is None or t - baseline.since < CALIBRATE_S)
+            if baseline.value is None and baseline.samples and not late:
                 baseline.value = float(np.median(baseline.samples))
-        # A metric unreadable all through the window (e.g. a hip-flexor lunge whose back outline is never seen) has
-        # nothing to learn; its condition is simply not judged. Waiting for it must not say "learning your starting
-        # position" for the whole hold.
-        return all(b.value is not None or not b.samples for b in self._baselines.values())
+        self._settled = True
+        return True
 
     def _relative_value(self, cond: Condition, value: float) -> float | None:
         """The value to compare with the thresholds, or None while its baseline is still being learned."""

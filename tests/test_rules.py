@@ -175,6 +175,18 @@ def test_a_baseline_that_cannot_be_read_does_not_keep_the_hold_learning():
     settled = verdicts[int((SETTLE_S + CALIBRATE_S + 0.5) * FPS)]
     assert settled.status == "good" and settled.baseline_known is False
     assert verdicts[int(0.5 * FPS)].status == "calibrating"
+    # An outline that appears later is learned over a window of its own, not from its first reading, and the hold
+    # does not go back to "learning".
+    engine = RuleEngine(STRETCHES["hip-flexor"])
+    seen = []
+    for i in range(int(7 * FPS)):
+        t = i / FPS
+        outline = {"back_bulge": -0.01} if t >= 4 else {}
+        seen.append((t, engine.update(t, {**GOOD_VIEW, **LUNGE, "trunk_tilt": 2.0, **outline}).status,
+                     engine._baselines["back_bulge"].value))
+    assert all(status == "good" for t, status, _ in seen if t >= SETTLE_S + CALIBRATE_S + 0.2)
+    assert all(value is None for t, _, value in seen if t < 4 + CALIBRATE_S - 0.1)
+    assert seen[-1][2] == pytest.approx(-0.01)
 
 
 @pytest.mark.parametrize(("stretch", "known", "expected"), [
