@@ -5,13 +5,13 @@ from __future__ import annotations
 
 import math
 
-from .coverage import Coverage, unchecked_text
+from .coverage import Coverage, reason_text, unchecked_text
 from .positions import LABELS, POSITION_STRETCH, Position
-from .rules import STRETCHES, Condition, Mistake, Stretch
+from .rules import STATUS_TEXT, STRETCHES, Condition, Mistake, Stretch
 
 # With the stretch recognised from the position (``--stretch auto``), before a hold starts.
 WAITING = "Get into the position of one of the routine's stretches, side-on to the camera."
-NOTHING_RECOGNISED = f"Could not check your form: none of the routine's positions was recognised. {WAITING}"
+NOTHING_RECOGNISED = "Could not check your form: none of the routine's positions was recognised."
 
 ZONES = ("ok", "warn", "bad")  # clear of the limit, between the clear and raise thresholds, beyond the raise one
 # Per mistake: what is described, and a word per zone.
@@ -136,7 +136,11 @@ def could_not_check(cov: Coverage, stretch: str | None, seen: str | None) -> str
     another stretch's. ``stretch``: the one judged (anything else: with auto, no hold started); ``seen``: the
     ``Position`` recognised."""
     if stretch not in STRETCHES:
-        return NOTHING_RECOGNISED
+        reason = cov.main_reason
+        if reason in STATUS_TEXT:  # the camera or the people in view, which no position can be recognised through
+            return (f"{NOTHING_RECOGNISED} The main reason: {reason_text(reason)} ({cov.not_judged_s[reason]:.0f} s). "
+                    f"{STATUS_TEXT[reason]}")
+        return f"{NOTHING_RECOGNISED} {WAITING}"
     other = seen_stretch(seen)
     other = other if other != stretch else None
     text = unchecked_text(cov, STRETCHES[stretch], STRETCHES.get(other))

@@ -10,6 +10,7 @@ from formcheck.coverage import (CHECKED, FLAGGED, GET_READY, MIN_JUDGED_S, REASO
                                 unchecked_text)
 from formcheck.evaluate import JUDGED_STATUSES, UNSURE_STATUSES
 from formcheck.rules import STATUS_TEXT, STRETCHES
+from formcheck.wording import could_not_check
 
 
 def _stream(*parts, fps=10.0):
@@ -80,3 +81,14 @@ def test_every_reason_not_to_judge_is_explained_scored_and_in_the_report_schema(
         assert status in REASONS and status in UNSURE_STATUSES and status in statuses, status
     # ... and every reported status is either judged or has words for why it was not.
     assert statuses <= set(REASONS) | JUDGED_STATUSES
+
+
+@pytest.mark.parametrize("parts, says", [
+    ([("wrong_view", 18), ("not_in_position", 2)], "The main reason: filmed from the wrong angle (18 s). Turn side-on"),
+    ([("no_person", 5)], "The main reason: nobody in view (5 s). Step into the frame"),
+    ([("not_in_position", 20)], "Get into the position of one of the routine's stretches"),
+])
+def test_when_no_stretch_was_recognised_the_page_says_what_to_change_first(parts, says):
+    text = could_not_check(coverage(_stream(*parts)), stretch=None, seen=None)
+    assert text.startswith("Could not check your form: none of the routine's positions was recognised.")
+    assert says in text
