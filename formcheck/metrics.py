@@ -193,7 +193,7 @@ def anchor_line_deviation(offsets: np.ndarray) -> np.ndarray:
 
 def edge_direction_deg(offsets: np.ndarray, part: tuple[float, float]) -> np.ndarray:
     """(…, K) outline offsets → the back edge's direction against the chord over ``part`` of it (fractions along
-    the chord), degrees: its least-squares slope over the points found, NaN where none were."""
+    the chord), degrees: its least-squares slope over the points found, NaN where fewer than two were."""
     inside = (CONTOUR_S >= part[0]) & (CONTOUR_S <= part[1])
     values = np.asarray(offsets, float)[..., inside]
     found = np.isfinite(values)

@@ -57,7 +57,7 @@ class Observer:
 
     def __init__(self, stretch: Stretch, model: str = DEFAULT_MODEL) -> None:
         self.estimator = PoseEstimator(model, masks=stretch.needs_mask)
-        self.facing = FacingHold()
+        self._facing_hold = FacingHold()
         self.last_timing: dict[str, float] = {}
 
     def __call__(self, rgb: np.ndarray, t: float) -> Observation:
@@ -75,7 +75,7 @@ class Observer:
 
     def _facing(self, pose: PoseFrame) -> float | None:
         """Which way the person faces, from this frame and those before (it decides which side is the back)."""
-        return self.facing(pose.t, facing_evidence(pose.image[:, :2])) if pose.detected else None
+        return self._facing_hold(pose.t, facing_evidence(pose.image[:, :2])) if pose.detected else None
 
     def close(self) -> None:
         self.estimator.close()
