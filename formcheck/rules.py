@@ -374,6 +374,7 @@ class RuleEngine:
     def __init__(self, stretch: Stretch) -> None:
         self.stretch = stretch
         self._conditions = [c for m in stretch.mistakes for c in m.conditions + m.requires]
+        self._checked = {c.metric for m in stretch.mistakes for c in m.conditions}  # what can raise a flag
         self._signals = ({c.metric for c in self._conditions} | {r.metric for r in stretch.position}
                          | set(STEADY_METRICS) | {VIEW_METRIC, "core_visibility"}
                          | ({HANDS_METRIC} if any(c.hands_clear for c in self._conditions) else set()))
@@ -478,7 +479,7 @@ class RuleEngine:
 
     def _unreadable_for(self, t: float, smooth: dict[str, float]) -> float:
         """Seconds for which no condition of any mistake has had a readable signal (0 while one has)."""
-        if any(math.isfinite(smooth[c.metric]) for m in self.stretch.mistakes for c in m.conditions):
+        if any(math.isfinite(smooth[metric]) for metric in self._checked):
             self._unreadable_since = None
             return 0.0
         if self._unreadable_since is None:
@@ -553,8 +554,7 @@ class RuleEngine:
             return self._settled
         for baseline in self._baselines.values():
             # After the first window, a baseline first read late gets a whole window of its own.
-            late = self._settled and (baseline.since is None or t - baseline.since < CALIBRATE_S)
-            if baseline.value is None and baseline.samples and not late:
+            if baseline.value is None and baseline.samples and not (self._settled and t - baseline.since < CALIBRATE_S):
                 baseline.value = float(np.median(baseline.samples))
         self._settled = True
         return True
