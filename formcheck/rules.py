@@ -314,9 +314,10 @@ class Verdict:
     states: dict[str, State]
     values: dict[str, float]  # per mistake: the deciding condition's value (relative ones against baseline)
     in_position: bool
-    # Whether the person's own settled position (the relative conditions' baseline) is known: None when nothing was
-    # judged, False while it is being learned (only the fixed limits judge then).
-    baseline_known: bool | None = None
+    # The person's own settled position (the relative conditions' baseline): "known", "learning" (only the fixed
+    # limits judge meanwhile), "unseen" (the person was still but a signal it needs could not be read, e.g. a lunge
+    # whose back outline is not seen), None when nothing was judged.
+    baseline: str | None = None
 
     @property
     def flagged(self) -> list[str]:
@@ -428,7 +429,7 @@ class RuleEngine:
             return Verdict(t, status, message, {m.name: State.UNSURE for m in self.stretch.mistakes}, {}, in_position)
 
         calibrating = not self._learn_baselines(t, smooth)
-        baseline_known = all(b.value is not None for b in self._baselines.values())
+        baseline = self._baseline_state(smooth)
         view_moved = self._view_moved(smooth)
         states, values = {}, {}
         for mistake in self.stretch.mistakes:
@@ -452,12 +453,11 @@ class RuleEngine:
         flagged = [name for name, state in states.items() if state is State.FLAGGED]
         if flagged:
             cue = next(m.cue for m in self.stretch.mistakes if m.name == flagged[0])
-            return Verdict(t, "mistake", cue, states, values, True, baseline_known)
+            return Verdict(t, "mistake", cue, states, values, True, baseline)
         if calibrating:
             return Verdict(t, "calibrating", "Hold still — learning your starting position.", states, values, True,
-                           False)
-        return Verdict(t, "good", "Good form — breathe and relax into the stretch.", states, values, True,
-                       baseline_known)
+                           "learning")
+        return Verdict(t, "good", "Good form — breathe and relax into the stretch.", states, values, True, baseline)
 
     def _judge(self, cond: Condition, t: float, smooth: dict[str, float],
                view_moved: bool) -> tuple[float | None, bool, bool]:
@@ -558,6 +558,15 @@ class RuleEngine:
                 baseline.value = float(np.median(baseline.samples))
         self._settled = True
         return True
+
+    def _baseline_state(self, smooth: dict[str, float]) -> str:
+        """"known", "learning" or "unseen" (see ``Verdict.baseline``)."""
+        pending = [name for name, b in self._baselines.items() if b.value is None]
+        if not pending:
+            return "known"
+        # Once settled, a baseline is still unknown only because its signal was unreadable through the window.
+        unseen = self._settled and any(not math.isfinite(smooth[name]) for name in pending)
+        return "unseen" if unseen else "learning"
 
     def _relative_value(self, cond: Condition, value: float) -> float | None:
         """The value to compare with the thresholds, or None while its baseline is still being learned."""

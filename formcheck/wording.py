@@ -39,14 +39,20 @@ METRIC_NAMES = {
 FIXED_LIMITS = {"lumbar_angle": "low-back angle", "trunk_tilt": "trunk lean", "front_thigh_tilt": "leg swing speed"}
 
 
-def reference_text(stretch: Stretch, baseline_known: bool) -> str:
+# How far the person's own settled position is known (``Verdict.baseline``), said after it.
+BASELINE_WORDS = {"known": "", "learning": " (still being learned)",
+                  "unseen": " (not learned yet: it needs a clear view of your back while you hold still)"}
+
+
+def reference_text(stretch: Stretch, baseline: str) -> str:
     """What this stretch's form is compared with now, from the rule table: the person's own settled position (the
-    relative conditions, once learned) and fixed limits that judge from the first second."""
+    relative conditions, once learned) and fixed limits that judge from the first second. ``baseline``: a
+    ``Verdict.baseline`` state."""
     conditions = [c for m in stretch.mistakes for c in m.conditions + m.requires]
     fixed = list(dict.fromkeys(FIXED_LIMITS.get(c.metric, metric_name(c.metric)) for c in conditions if not c.relative))
     parts = []
     if any(c.relative for c in conditions):
-        parts.append("your own settled position" + ("" if baseline_known else " (still being learned)"))
+        parts.append("your own settled position" + BASELINE_WORDS[baseline])
     if fixed:
         parts.append(f"fixed limits for your {' and '.join(fixed)}")
     return "Judged against " + ", and ".join(parts) + "."
