@@ -74,6 +74,8 @@ def landmark_metrics(pose: PoseFrame, facing: float | None = None) -> dict[str, 
     # The leg whose knee is further forward is the front leg (left/right labels swap in side views).
     front, back = (0, 1) if knees[0, 0] >= knees[1, 0] else (1, 0)
     fold = 180.0 - joint_angle_deg(shoulder, hip, midpoint(knees[0], knees[1]))
+    # Each thigh on its own: in a seated figure-4 MediaPipe often misplaces the crossed leg's knee, not the other.
+    deeper_fold = np.max(180.0 - joint_angle_deg(shoulder, hip, knees))
     knee_flexion = 180.0 - joint_angle_deg(hips, knees, ankles)
 
     # Hips above (+) or below the straight line shoulder→knee, in torso lengths: lifted pelvis when lying.
@@ -96,6 +98,7 @@ def landmark_metrics(pose: PoseFrame, facing: float | None = None) -> dict[str, 
         # Lying positions: how far from upright, whichever way the head points.
         "trunk_abs_tilt": float(abs(_lean_from_up(trunk))),
         "hip_fold": float(fold),
+        "deeper_hip_fold": float(deeper_fold),  # the more folded of the two hips
         "front_thigh_tilt": float(_swing_from_down(thighs[front])),
         "back_thigh_tilt": float(_swing_from_down(thighs[back])),
         "knee_flexion": float(np.mean(knee_flexion)),

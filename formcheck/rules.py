@@ -79,6 +79,8 @@ class Stretch:
     mistakes: tuple[Mistake, ...]
     key_metric: str  # the metric drawn as a gauge and plotted in the review
     needs_mask: bool = False
+    # Angles that must stay within STILL_RANGE_DEG for the person to count as still (baselines are learned then).
+    steady: tuple[str, ...] = ("trunk_tilt", "hip_fold")
 
 
 # Timing that avoids nagging (see NOTES.md): flag after a sustained mistake, clear after sustained recovery.
@@ -93,7 +95,6 @@ CLEAR_S = 0.5
 LAPSE_WEIGHT = 3.0
 SETTLE_S = 0.5  # still (and in position) this long before the baseline window opens
 STILL_RANGE_DEG = 6.0  # "still": trunk and hip angles stay within this range over SETTLE_S
-STEADY_METRICS = ("trunk_tilt", "hip_fold")
 CALIBRATE_S = 1.0  # baseline = median over this window (of smoothed values)
 NEW_HOLD_AFTER_S = 3.0  # out of position longer than this ends the hold (a new baseline follows)
 
@@ -208,8 +209,13 @@ STRETCHES: dict[str, Stretch] = {
             max_shoulder_ratio=OBLIQUE_VIEW,
             hold_s=30.0,
             # Seated figure-4 leaning forward from the hips: the hold (and its baseline) starts once the person
-            # leans into the stretch, not while they sit upright arranging their legs.
-            position=(Range("hip_fold", low=50.0), Range("trunk_tilt", low=8.0)),
+            # leans into the stretch, not while they sit upright arranging their legs. Neither reads the fold
+            # against the knees' midpoint: MediaPipe often misplaces the crossed leg's knee (dev: a still, twisted
+            # hold filmed 30° towards the front read a hip fold of 29–75°, so it fell out of position and never
+            # counted as still, and the twist's baseline was never learned). In position when either hip is
+            # folded; still when the trunk is (the fold to either knee jumps when the misplaced knee does).
+            position=(Range("deeper_hip_fold", low=50.0), Range("trunk_tilt", low=8.0)),
+            steady=("trunk_tilt",),
             position_hint="Sit tall, cross one ankle over the other knee, then lean forward from your hips.",
             camera_guide="Camera at seat height, 2 m away, side-on or up to 45° towards your front; whole body in view.",
             key_metric="back_bulge",
@@ -377,7 +383,7 @@ class RuleEngine:
         self._conditions = [c for m in stretch.mistakes for c in m.conditions + m.requires]
         self._checked = {c.metric for m in stretch.mistakes for c in m.conditions}  # what can raise a flag
         self._signals = ({c.metric for c in self._conditions} | {r.metric for r in stretch.position}
-                         | set(STEADY_METRICS) | {VIEW_METRIC, "core_visibility"}
+                         | set(stretch.steady) | {VIEW_METRIC, "core_visibility"}
                          | ({HANDS_METRIC} if any(c.hands_clear for c in self._conditions) else set()))
         self._reset_filters()
         self._flags = {m.name: _Hysteresis() for m in stretch.mistakes}
@@ -395,7 +401,7 @@ class RuleEngine:
     def _reset_filters(self) -> None:
         self._smooth = {name: default_smoother() for name in self._signals}
         self._speed = {c.metric: PeakSpeed() for c in self._conditions if c.speed}
-        self._motion = {name: WindowRange(window_s=SETTLE_S) for name in STEADY_METRICS}
+        self._motion = {name: WindowRange(window_s=SETTLE_S) for name in self.stretch.steady}
 
     def _reset_hold(self) -> None:
         self._baselines = {name: _Baseline() for name in self._relative}

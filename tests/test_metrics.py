@@ -19,6 +19,9 @@ from formcheck.pose import N_LANDMARKS, PoseFrame
         (dict(trunk_tilt=-15), "trunk_tilt", -15.0),         # leaning back
         (dict(trunk_tilt=70), "hip_fold", 70.0),
         (dict(trunk_tilt=60, front_thigh=160, back_thigh=160), "hip_fold", 80.0),
+        (dict(trunk_tilt=70), "deeper_hip_fold", 70.0),
+        # Seated figure-4 with the crossed leg's knee misplaced down and back: the supporting thigh decides.
+        (dict(trunk_tilt=20, front_thigh=90, back_thigh=240), "deeper_hip_fold", 110.0),
         (dict(front_thigh=120, back_thigh=200), "front_thigh_tilt", 60.0),   # lunge: front knee forward
         (dict(front_thigh=120, back_thigh=200), "back_thigh_tilt", -20.0),   # back knee behind
         (dict(knee_bend=30), "knee_flexion", 30.0),
