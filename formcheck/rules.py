@@ -94,7 +94,7 @@ CLEAR_S = 0.5
 # starting the count over.
 LAPSE_WEIGHT = 3.0
 SETTLE_S = 0.5  # still (and in position) this long before the baseline window opens
-STILL_RANGE_DEG = 6.0  # "still": trunk and hip angles stay within this range over SETTLE_S
+STILL_RANGE_DEG = 6.0  # "still": the stretch's steady angles (trunk, hip) stay within this range over SETTLE_S
 CALIBRATE_S = 1.0  # baseline = median over this window (of smoothed values)
 NEW_HOLD_AFTER_S = 3.0  # out of position longer than this ends the hold (a new baseline follows)
 
