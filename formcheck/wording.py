@@ -82,7 +82,7 @@ def angle_words(metric: str, value: float) -> str | None:
     """The hinge angles with their unit: "Hip bend 86°", "Trunk 12° forward"."""
     if value is None or not math.isfinite(value):
         return None
-    if metric == "hip_fold":
+    if metric in ("hip_fold", "deeper_hip_fold"):
         return f"Hip bend {value:.0f}°"
     if metric == "trunk_tilt":
         return f"Trunk {abs(value):.0f}° {'forward' if value >= 0 else 'back'}"
@@ -112,7 +112,9 @@ def frame_lines(stretch: Stretch, metrics: dict[str, float], values: dict[str, f
         cond, value = rule_value(mistake, metrics, values)
         if math.isfinite(value):
             lines.append(reading_words(mistake, cond, value))
-    lines += [text for metric in ("hip_fold", "trunk_tilt") if (text := angle_words(metric, metrics.get(metric)))]
+    # The hip bend the stretch's position reads (the glute's ignores a misplaced crossed knee, see rules.STRETCHES).
+    fold = next((r.metric for r in stretch.position if r.metric.endswith("hip_fold")), "hip_fold")
+    lines += [text for metric in (fold, "trunk_tilt") if (text := angle_words(metric, metrics.get(metric)))]
     return lines
 
 

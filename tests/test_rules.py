@@ -9,7 +9,7 @@ from hypothesis import strategies as st
 from formcheck.metrics import frame_metrics
 from formcheck.rules import (CALIBRATE_S, RAISE_S, SETTLE_S, STRETCHES, TRACKING_HOLD_S, UNREADABLE_AFTER_S,
                              RuleEngine, State, _Hysteresis)
-from formcheck.wording import reference_text
+from formcheck.wording import frame_lines, reference_text
 
 FPS = 30
 GOOD_VIEW = {"core_visibility": 0.9, "shoulder_width_ratio": 0.2}
@@ -207,6 +207,12 @@ def test_a_baseline_that_cannot_be_read_does_not_keep_the_hold_learning():
 ])
 def test_the_page_says_what_the_form_is_judged_against(stretch, baseline, expected):
     assert reference_text(STRETCHES[stretch], baseline) == expected
+
+
+@pytest.mark.parametrize(("stretch", "expected"), [("glute", "Hip bend 95°"), ("hamstring", "Hip bend 40°")])
+def test_the_hip_bend_printed_is_the_one_the_position_reads(stretch, expected):
+    # A misplaced crossed knee (glute) must not make the printed hip bend jump about either.
+    assert expected in frame_lines(STRETCHES[stretch], {"hip_fold": 40.0, "deeper_hip_fold": 95.0}, {})
 
 
 @pytest.mark.parametrize(
