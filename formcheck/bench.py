@@ -126,8 +126,9 @@ def run_long_session(minutes: float, stretch: str = "hamstring", fps: float = 30
     spec = get_stretch(stretch)
     engine, session = RuleEngine(spec), Session(spec)
     rgb = np.zeros((480, 640, 3), np.uint8)
-    settled = {"core_visibility": 0.9, "shoulder_width_ratio": 0.2, "hip_fold": 80.0, "trunk_tilt": 70.0,
-               "trunk_abs_tilt": 70.0, "front_thigh_tilt": 70.0, "back_knee_drop": 0.6, "pelvis_lift": 0.0}
+    settled = {"core_visibility": 0.9, "shoulder_width_ratio": 0.2, "hip_fold": 80.0, "deeper_hip_fold": 80.0,
+               "trunk_tilt": 70.0, "trunk_abs_tilt": 70.0, "front_thigh_tilt": 70.0, "back_knee_drop": 0.6,
+               "pelvis_lift": 0.0}
     key = spec.mistakes[0].conditions[0]
     frames = int(minutes * 60 * fps)
     per_frame, rss = [], [current_rss_mb()]
