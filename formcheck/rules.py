@@ -462,7 +462,7 @@ class RuleEngine:
             return Verdict(t, "mistake", cue, states, values, True, baseline)
         if calibrating:
             return Verdict(t, "calibrating", "Hold still — learning your starting position.", states, values, True,
-                           "learning")
+                           baseline)
         return Verdict(t, "good", "Good form — breathe and relax into the stretch.", states, values, True, baseline)
 
     def _judge(self, cond: Condition, t: float, smooth: dict[str, float],
