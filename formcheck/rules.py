@@ -81,6 +81,8 @@ class Stretch:
     needs_mask: bool = False
     # Angles that must stay within STILL_RANGE_DEG for the person to count as still (baselines are learned then).
     steady: tuple[str, ...] = ("trunk_tilt", "hip_fold")
+    # The hip fold this position is read by: printed on frames and fed to the lumbar model (formcheck.lumbar).
+    fold: str = "hip_fold"
 
 
 # Timing that avoids nagging (see NOTES.md): flag after a sustained mistake, clear after sustained recovery.
@@ -216,6 +218,7 @@ STRETCHES: dict[str, Stretch] = {
             # folded; still when the trunk is (the fold to either knee jumps when the misplaced knee does).
             position=(Range("deeper_hip_fold", low=50.0), Range("trunk_tilt", low=8.0)),
             steady=("trunk_tilt",),
+            fold="deeper_hip_fold",
             position_hint="Sit tall, cross one ankle over the other knee, then lean forward from your hips.",
             camera_guide="Camera at seat height, 2 m away, side-on or up to 45° towards your front; whole body in view.",
             key_metric="back_bulge",

@@ -112,9 +112,8 @@ def frame_lines(stretch: Stretch, metrics: dict[str, float], values: dict[str, f
         cond, value = rule_value(mistake, metrics, values)
         if math.isfinite(value):
             lines.append(reading_words(mistake, cond, value))
-    # The hip bend the stretch's position reads (the glute's ignores a misplaced crossed knee, see rules.STRETCHES).
-    fold = next((r.metric for r in stretch.position if r.metric.endswith("hip_fold")), "hip_fold")
-    lines += [text for metric in (fold, "trunk_tilt") if (text := angle_words(metric, metrics.get(metric)))]
+    # The hip bend the stretch is read by (the glute's ignores a misplaced crossed knee, see rules.STRETCHES).
+    lines += [text for metric in (stretch.fold, "trunk_tilt") if (text := angle_words(metric, metrics.get(metric)))]
     return lines
 
 
