@@ -3,7 +3,8 @@
 MediaPipe has no spine points, so the angle is read from what the camera shows: the shape of the back outline
 between hip and shoulder (``metrics.back_contour``) together with the posture the landmarks give (trunk tilt, hip
 fold, knee bend). The mapping is a small linear model per position, fitted on rendered bodies whose rig gives the
-true lumbar angle (``tools/fit_lumbar.py``). It ships as ``models/lumbar_angle.json``, checked against
+true lumbar angle (``tools/fit_lumbar.py``); each model names the hip-fold metric it was fitted on (the seated
+figure-4 reads the fold to the supporting knee, as its position does: MediaPipe often misplaces the crossed one). It ships as ``models/lumbar_angle.json``, checked against
 ``models/SHA256SUMS`` like the pose models.
 """
 
@@ -21,7 +22,7 @@ from .metrics import CONTOUR_S, LOWER_BACK, LUMBAR_WINDOW, UPPER_BACK, anchor_li
 from .model_files import model_file
 
 MODEL_FILE = "lumbar_angle.json"
-SCHEMA = "formcheck.lumbar-model/1"
+SCHEMA = "formcheck.lumbar-model/2"
 # Up to this share of the 17 outline samples may be missing (filled in along the back); more and there is no reading.
 MAX_MISSING = 0.25
 
@@ -37,7 +38,7 @@ FEATURES = (
     "depth_low",             # body depth at the sacrum anchor, torso lengths (thick bodies, loose clothes)
     "depth_high",            # and at the mid-back anchor
     "trunk_tilt",            # posture, in quarter turns
-    "hip_fold",
+    "hip_fold",              # the fold the model names (``LumbarModel.fold_metric``)
     "knee_flexion",
     "bend_x_fold",           # the outline reads differently when folded forward than upright
     "lumbar_x_fold",
@@ -84,6 +85,7 @@ class LumbarModel:
     coef: np.ndarray
     intercept: float
     valid: dict  # posture range it was fitted on: outside it there is no reading
+    fold_metric: str = "hip_fold"  # the metric fed in as the "hip_fold" feature
 
     def predict(self, x: np.ndarray) -> np.ndarray:
         x = np.atleast_2d(x)
@@ -95,7 +97,7 @@ class LumbarModel:
     @classmethod
     def from_json(cls, data: dict) -> LumbarModel:
         return cls(np.array(data["mean"]), np.array(data["scale"]), np.array(data["coef"]),
-                   float(data["intercept"]), data["valid"])
+                   float(data["intercept"]), data["valid"], data["fold_metric"])
 
 
 @cache
@@ -114,6 +116,6 @@ def lumbar_angle(offsets: np.ndarray | None, metrics: dict[str, float], stretch:
     model = load_models().get(stretch)
     if offsets is None or not metrics or model is None:
         return math.nan
-    x = features(offsets, metrics.get("trunk_tilt", math.nan), metrics.get("hip_fold", math.nan),
+    x = features(offsets, metrics.get("trunk_tilt", math.nan), metrics.get(model.fold_metric, math.nan),
                  metrics.get("knee_flexion", math.nan))
     return float(model.predict(x)[0])

@@ -11,6 +11,7 @@ from hypothesis import strategies as st
 from formcheck import lumbar
 from formcheck.lumbar import FEATURES, features, filled
 from formcheck.metrics import CONTOUR_S, measure
+from formcheck.rules import STRETCHES
 
 F = {name: i for i, name in enumerate(FEATURES)}
 
@@ -77,3 +78,15 @@ def test_more_bow_reads_as_more_flexion(stretch, tilt, fold):
     model = lumbar.load_models()[stretch]
     readings = [model.predict(features(bowed(a), tilt, fold, 5.0))[0] for a in (-0.06, 0.0, 0.06)]
     assert readings[0] < readings[1] < readings[2]
+
+
+def test_each_model_reads_the_fold_its_position_is_read_by():
+    """The seated model is fed the fold to the supporting knee, as the glute's position is: a crossed knee that
+    MediaPipe misplaces (the knees' midpoint fold jumping 30°/75° through a still hold) changes nothing."""
+    for stretch, model in lumbar.load_models().items():
+        assert model.fold_metric == STRETCHES[stretch].fold
+    pose = with_mask(side_pose(trunk_tilt=30.0, width=640, height=480, origin=(300, 330)), bulge=0.02)
+    metrics, contour = measure(pose)
+    readings = {lumbar.lumbar_angle(contour.offsets, {**metrics, "hip_fold": misplaced, "deeper_hip_fold": 95.0},
+                                    "glute") for misplaced in (30.0, 75.0, 95.0)}
+    assert len(readings) == 1 and math.isfinite(readings.pop())

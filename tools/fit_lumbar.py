@@ -28,6 +28,7 @@ from formcheck.evaluate import find_clips, load_truth  # noqa: E402
 from formcheck.lumbar import FEATURES, MODEL_FILE, SCHEMA, LumbarModel, features  # noqa: E402
 from formcheck.metrics import CONTOUR_S  # noqa: E402
 from formcheck.model_files import DEFAULT_MODEL, model_path, sha256_of  # noqa: E402
+from formcheck.rules import STRETCHES  # noqa: E402
 
 REPO = Path(__file__).resolve().parent.parent
 ALPHAS = (1.0, 3.0, 10.0, 30.0, 100.0, 300.0, 1000.0, 3000.0)
@@ -36,7 +37,7 @@ STRIDE = 2  # every other frame: neighbours at 30 fps add little but weight
 # Positions whose low back is read from the outline: side-on, upright to hinged. (The lying positions are judged by
 # pelvis lift and thigh swing.)
 OUTLINE_STRETCHES = ("hamstring", "hip-flexor", "glute")
-POSTURE = ("trunk_tilt", "hip_fold", "knee_flexion", "core_visibility")
+POSTURE = ("trunk_tilt", "knee_flexion", "core_visibility")
 
 
 def load_set(directory: Path) -> list[dict]:
@@ -53,6 +54,8 @@ def load_set(directory: Path) -> list[dict]:
                   "true_lumbar": true_angle[: len(seen)], "t": np.array([s.pose.t for s in seen])}
         for name in POSTURE:
             arrays[name] = np.array([s.metrics.get(name, np.nan) for s in seen], float)
+        # The fold the position is read by (the glute's: to the supporting knee), as formcheck.lumbar feeds it.
+        arrays["hip_fold"] = np.array([s.metrics.get(STRETCHES[truth["stretch"]].fold, np.nan) for s in seen], float)
         clips.append({**arrays, "clip": clip.name, "stretch": truth["stretch"], "split": truth.get("split", "?"),
                       "body": truth["body"]["name"], "yaw": truth["camera"]["yaw_deg"],
                       "hold": truth.get("hold") or []})
@@ -105,7 +108,7 @@ def _mae_bias(err: np.ndarray, w: np.ndarray) -> dict:
             "bias_deg": round(float(np.average(err[ok], weights=w[ok])), 2)}
 
 
-def fit_position(clips: list[dict]) -> tuple[LumbarModel, dict]:
+def fit_position(clips: list[dict], fold_metric: str) -> tuple[LumbarModel, dict]:
     """One position's model (ridge strength by leave-one-body-out) and the figures that chose it, over all bodies
     and over each split's bodies on their own."""
     x, y, w, groups, splits, names = design(clips)
@@ -122,7 +125,7 @@ def fit_position(clips: list[dict]) -> tuple[LumbarModel, dict]:
                                          for split in sorted(set(splits))},
         "constant_guess_mae_deg": round(float(np.average(np.abs(y - np.average(y, weights=w)), weights=w)), 2),
     }
-    return LumbarModel(model.mean, model.scale, model.coef, model.intercept, valid), report
+    return LumbarModel(model.mean, model.scale, model.coef, model.intercept, valid, fold_metric), report
 
 
 def main() -> None:
@@ -136,10 +139,10 @@ def main() -> None:
         sys.exit("fit_lumbar: only the train and dev sets may be fitted on (the held-out clips measure the result)")
     models, reports = {}, {}
     for stretch in OUTLINE_STRETCHES:
-        model, reports[stretch] = fit_position([c for c in clips if c["stretch"] == stretch])
+        model, reports[stretch] = fit_position([c for c in clips if c["stretch"] == stretch], STRETCHES[stretch].fold)
         models[stretch] = {"mean": [round(v, 6) for v in model.mean], "scale": [round(v, 6) for v in model.scale],
                            "coef": [round(v, 6) for v in model.coef], "intercept": round(model.intercept, 6),
-                           "valid": model.valid}
+                           "valid": model.valid, "fold_metric": model.fold_metric}
         figures = reports[stretch]
         per_split = ", ".join(f"{split} bodies {row['mae_deg']:.2f}° ({row['bias_deg']:+.2f}°)"
                               for split, row in figures["leave_one_body_out_per_split"].items())
