@@ -1,7 +1,7 @@
 """Fit the absolute lumbar-angle model (formcheck/lumbar.py) on rendered clips whose rig gives the true angle.
 
     .venv/bin/python -m formcheck.synth generate --set train --out .cache/lumbar_train     # 126 random clips
-    .venv/bin/python tools/observations.py .cache/lumbar_train                               # pose + outline
+    PYTHONPATH=tools .venv/bin/python tools/observations.py .cache/lumbar_train sample_videos  # pose + outline
     .venv/bin/python tools/fit_lumbar.py .cache/lumbar_train sample_videos                   # writes the model
 
 Fitted on the ``train`` set (random bodies, cameras and rooms; formcheck/synth/training.py) together with the dev
