@@ -4,8 +4,8 @@ MediaPipe has no spine points, so the angle is read from what the camera shows: 
 between hip and shoulder (``metrics.back_contour``) together with the posture the landmarks give (trunk tilt, hip
 fold, knee bend). The mapping is a small linear model per position, fitted on rendered bodies whose rig gives the
 true lumbar angle (``tools/fit_lumbar.py``); each model names the hip-fold metric it was fitted on (the seated
-figure-4 reads the fold to the supporting knee, as its position does: MediaPipe often misplaces the crossed one). It ships as ``models/lumbar_angle.json``, checked against
-``models/SHA256SUMS`` like the pose models.
+figure-4 reads the fold to the supporting knee, as its position does: MediaPipe often misplaces the crossed one).
+It ships as ``models/lumbar_angle.json``, checked against ``models/SHA256SUMS`` like the pose models.
 """
 
 from __future__ import annotations
