@@ -5,6 +5,8 @@ between hip and shoulder (``metrics.back_contour``) together with the posture th
 fold, knee bend). The mapping is a small linear model per position, fitted on rendered bodies whose rig gives the
 true lumbar angle (``tools/fit_lumbar.py``); each model names the hip-fold metric it was fitted on (the seated
 figure-4 reads the fold to the supporting knee, as its position does: MediaPipe often misplaces the crossed one).
+A position may also have a model that reads the outline against the person's own tall posture
+(``formcheck.tall``), used once that reference is known.
 It ships as ``models/lumbar_angle.json``, checked against ``models/SHA256SUMS`` like the pose models.
 """
 
@@ -22,7 +24,7 @@ from .metrics import CONTOUR_S, LOWER_BACK, LUMBAR_WINDOW, UPPER_BACK, anchor_li
 from .model_files import model_file
 
 MODEL_FILE = "lumbar_angle.json"
-SCHEMA = "formcheck.lumbar-model/2"
+SCHEMA = "formcheck.lumbar-model/3"
 # Up to this share of the 17 outline samples may be missing (filled in along the back); more and there is no reading.
 MAX_MISSING = 0.25
 
@@ -44,6 +46,9 @@ FEATURES = (
     "lumbar_x_fold",
     "lumbar_x_tilt",
 )
+SHAPE = slice(0, 7)  # the outline's shape, before the posture: what a tall-posture reference is taken of
+# The tall-reference model's inputs: the above, and the outline's shape against the person's tall posture.
+TALL_FEATURES = FEATURES + tuple(f"{name}_vs_tall" for name in FEATURES[SHAPE])
 
 
 def filled(offsets: np.ndarray) -> np.ndarray:
@@ -59,21 +64,27 @@ def filled(offsets: np.ndarray) -> np.ndarray:
     return out
 
 
-def features(offsets: np.ndarray, trunk_tilt, hip_fold, knee_flexion) -> np.ndarray:
-    """(N, len(FEATURES)) model inputs from N frames' outline offsets and posture angles (degrees)."""
+def outline_shape(offsets: np.ndarray) -> np.ndarray:
+    """(N, 7) the outline-shape features (``FEATURES[SHAPE]``) of N frames' outline offsets."""
     offsets = filled(offsets)
     deviation = anchor_line_deviation(offsets)  # the same outline shape metrics.back_bulge / back_bend read
     lumbar = deviation[:, _LUMBAR]
     extreme = np.take_along_axis(lumbar, np.nanargmax(np.abs(np.nan_to_num(lumbar)), axis=1)[:, None], 1)[:, 0]
     lower, upper = edge_direction_deg(offsets, LOWER_BACK), edge_direction_deg(offsets, UPPER_BACK)
+    return np.column_stack([lumbar.mean(axis=1), extreme, deviation[:, _UPPER].mean(axis=1), lower - upper, lower,
+                            offsets[:, 0], offsets[:, -1]])
+
+
+def features(offsets: np.ndarray, trunk_tilt, hip_fold, knee_flexion, tall: np.ndarray | None = None) -> np.ndarray:
+    """(N, len(FEATURES)) model inputs from N frames' outline offsets and posture angles (degrees); with ``tall``
+    (the person's tall-posture outline shape), (N, len(TALL_FEATURES))."""
+    shape = outline_shape(offsets)
     tilt, fold, knee = (np.asarray(v, float).reshape(-1) / 90.0 for v in (trunk_tilt, hip_fold, knee_flexion))
-    lumbar_mean = lumbar.mean(axis=1)
-    bend = lower - upper
-    return np.column_stack([
-        lumbar_mean, extreme, deviation[:, _UPPER].mean(axis=1), bend, lower,
-        offsets[:, 0], offsets[:, -1], tilt, fold, knee,
-        bend * fold, lumbar_mean * fold, lumbar_mean * tilt,
-    ])
+    lumbar_mean, bend = shape[:, 0], shape[:, 3]
+    columns = [shape, tilt, fold, knee, bend * fold, lumbar_mean * fold, lumbar_mean * tilt]
+    if tall is not None:
+        columns.append(shape - tall)
+    return np.column_stack(columns)
 
 
 @dataclass(frozen=True)
@@ -103,19 +114,39 @@ class LumbarModel:
 @cache
 def load_models() -> dict[str, LumbarModel]:
     """One model per position (the outline reads differently standing, kneeling and seated)."""
+    return {stretch: LumbarModel.from_json(model) for stretch, model in _model_data()["models"].items()}
+
+
+@cache
+def load_tall_models() -> dict[str, LumbarModel]:
+    """The positions' models that read the outline against the person's tall posture (where one was shipped)."""
+    return {stretch: LumbarModel.from_json({**model, **model["with_tall"]})
+            for stretch, model in _model_data()["models"].items() if "with_tall" in model}
+
+
+@cache
+def _model_data() -> dict:
     data = json.loads(model_file(MODEL_FILE).read_text())
-    if data.get("schema") != SCHEMA or tuple(data.get("features", ())) != FEATURES:
+    if (data.get("schema") != SCHEMA or tuple(data.get("features", ())) != FEATURES
+            or tuple(data.get("tall_features", ())) != TALL_FEATURES):
         raise ModelError(f"{MODEL_FILE}: made for another version of formcheck; rebuild it with "
                          "tools/fit_lumbar.py")
-    return {stretch: LumbarModel.from_json(model) for stretch, model in data["models"].items()}
+    return data
 
 
-def lumbar_angle(offsets: np.ndarray | None, metrics: dict[str, float], stretch: str) -> float:
+def lumbar_angle(offsets: np.ndarray | None, metrics: dict[str, float], stretch: str,
+                 tall: np.ndarray | None = None) -> float:
     """One frame's absolute lumbar angle in degrees, NaN when the outline or posture gives no reading (or the
-    position has no model)."""
+    position has no model). With ``tall`` (the person's tall-posture outline shape, ``formcheck.tall``), for a
+    position that has a tall-reference model: the mean of both models' readings. Their errors differ enough that
+    the mean does better than either alone (random bodies, each left out of the fit: ``tools/fit_lumbar.py``)."""
     model = load_models().get(stretch)
     if offsets is None or not metrics or model is None:
         return math.nan
-    x = features(offsets, metrics.get("trunk_tilt", math.nan), metrics.get(model.fold_metric, math.nan),
-                 metrics.get("knee_flexion", math.nan))
-    return float(model.predict(x)[0])
+    posture = (metrics.get("trunk_tilt", math.nan), metrics.get(model.fold_metric, math.nan),
+               metrics.get("knee_flexion", math.nan))
+    angle = float(model.predict(features(offsets, *posture))[0])
+    tall_model = load_tall_models().get(stretch)
+    if tall is None or tall_model is None:
+        return angle
+    return (angle + float(tall_model.predict(features(offsets, *posture, tall))[0])) / 2

@@ -103,6 +103,9 @@ def landmark_metrics(pose: PoseFrame, facing: float | None = None) -> dict[str, 
         "back_thigh_tilt": float(_swing_from_down(thighs[back])),
         "knee_flexion": float(np.mean(knee_flexion)),
         "back_knee_drop": float(knee_drop / torso_len) if torso_len > 0 else float("nan"),
+        # How far ahead of the hips the front foot stands, torso lengths: it shrinks as the hips glide forward from
+        # kneeling tall into a lunge (formcheck.tall).
+        "front_foot_reach": float((ankles[front, 0] - hip[0]) / torso_len) if torso_len > 0 else float("nan"),
         "pelvis_lift": float(lift / torso_len) if torso_len > 0 else float("nan"),
         "shoulder_width_ratio": float(shoulder_width / torso_len) if torso_len > 0 else float("nan"),
         # The nearer wrist's distance from the lower trunk: small when a hand rests on the hip or low back.

@@ -7,6 +7,7 @@ process; ``formcheck.parallel`` runs observers on several processes and one judg
 
 from __future__ import annotations
 
+import math
 from dataclasses import dataclass, replace
 from time import perf_counter
 
@@ -14,13 +15,14 @@ import numpy as np
 
 from .errors import InputError
 from .filters import FacingHold
-from .lumbar import lumbar_angle
+from .lumbar import load_tall_models, lumbar_angle, outline_shape
 from .metrics import BackContour, facing_evidence, measure
 from .model_files import DEFAULT_MODEL
 from .pose import PoseEstimator, PoseFrame
 from .positions import POSITION_STRETCH, STRETCH_POSITION, WRONG_POSITION, Position, PositionTracker, mismatch_text
 from .rules import STRETCHES, RuleEngine, Stretch, Verdict
 from .session import Session
+from .tall import TallReference
 
 
 def get_stretch(name: str) -> Stretch:
@@ -47,6 +49,8 @@ class FrameResult:
     cue: str | None
     contour: BackContour | None = None
     position: Position | None = None  # the steadied position of this frame (None: unsure or nobody)
+    # Whether the low back is read against the person's tall posture: None when the position reads none.
+    tall_reference: bool | None = None
 
 
 class Observer:
@@ -94,6 +98,9 @@ class Judge:
         self.engine = RuleEngine(stretch)
         self.session = Session(stretch, side=side)
         self.positions = PositionTracker()
+        # The person's tall posture, for a position whose lumbar reading can be taken against it.
+        self.tall = (TallReference(stretch.tall) if stretch.tall is not None and stretch.name in load_tall_models()
+                     else None)
         self.last_timing: dict[str, float] = {}
 
     def __call__(self, seen: Observation, rgb: np.ndarray) -> FrameResult:
@@ -108,14 +115,20 @@ class Judge:
         after_rules = perf_counter()
         cue = self.session.update(verdict, rgb)
         self.last_timing = {"rules": after_rules - start, "session": perf_counter() - after_rules}
-        return FrameResult(seen.pose, seen.metrics, verdict, cue, seen.contour, self.positions.current)
+        return FrameResult(seen.pose, seen.metrics, verdict, cue, seen.contour, self.positions.current,
+                           None if self.tall is None else self.tall.value is not None)
 
     def _with_lumbar_angle(self, seen: Observation) -> Observation:
         """The observation with the absolute lumbar angle read by this stretch's model (each position has its own:
         the same outline means a different angle hinged, kneeling or seated)."""
         if seen.contour is None or not seen.metrics:
             return seen
-        metrics = {**seen.metrics, "lumbar_angle": lumbar_angle(seen.contour.offsets, seen.metrics, self.stretch.name)}
+        offsets = seen.contour.offsets
+        if self.tall is not None:
+            in_position = all(r.low <= seen.metrics.get(r.metric, math.nan) <= r.high for r in self.stretch.position)
+            self.tall.update(seen.pose.t, seen.metrics, outline_shape(offsets)[0], in_position)
+        tall = self.tall.value if self.tall is not None else None
+        metrics = {**seen.metrics, "lumbar_angle": lumbar_angle(offsets, seen.metrics, self.stretch.name, tall)}
         return replace(seen, metrics=metrics)
 
     def _other_stretch(self, seen: Observation) -> str | None:

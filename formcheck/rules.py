@@ -13,6 +13,7 @@ import numpy as np
 
 from .filters import PeakSpeed, WindowRange, default_smoother
 from .metrics import trunk_steps
+from .tall import TallPosture
 
 
 class State(StrEnum):
@@ -83,6 +84,8 @@ class Stretch:
     steady: tuple[str, ...] = ("trunk_tilt", "hip_fold")
     # The hip fold this position is read by: printed on frames and fed to the lumbar model (formcheck.lumbar).
     fold: str = "hip_fold"
+    # The tall posture the routine asks for first, whose outline the lumbar reading is then taken against.
+    tall: TallPosture | None = None
 
 
 # Timing that avoids nagging (see NOTES.md): flag after a sustained mistake, clear after sustained recovery.
@@ -177,6 +180,11 @@ STRETCHES: dict[str, Stretch] = {
             camera_guide="Camera side-on at hip height, 2 m away, kneeling knee and front foot in view.",
             key_metric="trunk_tilt",
             needs_mask=True,
+            # Kneeling tall, then the hips glide forward into the lunge: the front foot comes nearer the hips by
+            # 0.09–0.32 torso lengths (medians, dev and random bodies); a dev hold whose hips glide 10° further
+            # mid-hold did not move it.
+            tall=TallPosture("kneeling-tall", "Kneel tall for a few seconds, then glide your hips forward.",
+                             move="front_foot_reach", move_by=-0.08),
             mistakes=(
                 Mistake(
                     "arching",

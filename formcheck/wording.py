@@ -44,10 +44,10 @@ BASELINE_WORDS = {"known": "", "learning": " (still being learned)",
                   "unseen": " (not learned yet: it needs a clear view of your back while you hold still)"}
 
 
-def reference_text(stretch: Stretch, baseline: str) -> str:
+def reference_text(stretch: Stretch, baseline: str, tall_reference: bool | None = None) -> str:
     """What this stretch's form is compared with now, from the rule table: the person's own settled position (the
     relative conditions, once learned) and fixed limits that judge from the first second. ``baseline``: a
-    ``Verdict.baseline`` state."""
+    ``Verdict.baseline`` state; ``tall_reference``: ``FrameResult.tall_reference``."""
     conditions = [c for m in stretch.mistakes for c in m.conditions + m.requires]
     fixed = list(dict.fromkeys(FIXED_LIMITS.get(c.metric, metric_name(c.metric)) for c in conditions if not c.relative))
     parts = []
@@ -55,7 +55,16 @@ def reference_text(stretch: Stretch, baseline: str) -> str:
         parts.append("your own settled position" + BASELINE_WORDS[baseline])
     if fixed:
         parts.append(f"fixed limits for your {' and '.join(fixed)}")
-    return "Judged against " + ", and ".join(parts) + "."
+    text = "Judged against " + ", and ".join(parts) + "."
+    if stretch.tall is not None and tall_reference is not None:
+        text += (f" Low back read against your {stretch.tall.name} posture." if tall_reference else
+                 f" Low back read without your {stretch.tall.name} posture (none seen before the stretch).")
+    return text
+
+
+def get_ready_text(stretch: Stretch) -> str:
+    """How to get into the position, and the tall posture to show first where the position reads one."""
+    return stretch.position_hint + ("" if stretch.tall is None else f" {stretch.tall.cue}")
 
 
 def metric_name(metric: str) -> str:

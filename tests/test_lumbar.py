@@ -90,3 +90,36 @@ def test_each_model_reads_the_fold_its_position_is_read_by():
     readings = {lumbar.lumbar_angle(contour.offsets, {**metrics, "hip_fold": misplaced, "deeper_hip_fold": 95.0},
                                     "glute") for misplaced in (30.0, 75.0, 95.0)}
     assert len(readings) == 1 and math.isfinite(readings.pop())
+
+
+def test_the_tall_reference_adds_the_outline_shape_against_it():
+    tall = lumbar.outline_shape(bowed(0.02))[0]
+    x = features(bowed(-0.03), -5.0, 30.0, 5.0, tall)[0]
+    assert x.shape == (len(lumbar.TALL_FEATURES),)
+    np.testing.assert_allclose(x[len(FEATURES):], lumbar.outline_shape(bowed(-0.03))[0] - tall)
+    np.testing.assert_allclose(x[:len(FEATURES)], features(bowed(-0.03), -5.0, 30.0, 5.0)[0])
+
+
+def test_with_a_tall_reference_the_reading_is_the_mean_of_both_models_where_one_was_shipped():
+    pose = with_mask(side_pose(trunk_tilt=-5.0, width=640, height=480, origin=(300, 330)), bulge=-0.02)
+    metrics, contour = measure(pose)
+    tall = lumbar.outline_shape(bowed(0.0))[0]
+    assert set(lumbar.load_tall_models()) == {"hip-flexor"}  # standing and sitting tall did not help (fit_lumbar)
+    plain = lumbar.lumbar_angle(contour.offsets, metrics, "hip-flexor")
+    against_tall = lumbar.load_tall_models()["hip-flexor"].predict(
+        features(contour.offsets, metrics["trunk_tilt"], metrics["hip_fold"], metrics["knee_flexion"], tall))[0]
+    assert lumbar.lumbar_angle(contour.offsets, metrics, "hip-flexor", tall) == pytest.approx((plain + against_tall) / 2)
+    assert lumbar.lumbar_angle(contour.offsets, metrics, "hamstring", tall) == lumbar.lumbar_angle(
+        contour.offsets, metrics, "hamstring")
+
+
+def test_the_lunge_is_read_against_the_persons_own_tall_posture():
+    """Whatever the fitted weights: bowing in further reads as more arched, and the same lunge reads as more arched
+    for a person whose back bowed out more when they knelt tall (their neutral sits further out)."""
+    model = lumbar.load_tall_models()["hip-flexor"]
+
+    def reading(lunge_bow, tall_bow):
+        return model.predict(features(bowed(lunge_bow), -5.0, 30.0, 5.0, lumbar.outline_shape(bowed(tall_bow))[0]))[0]
+
+    assert reading(-0.03, 0.0) < reading(0.0, 0.0) < reading(0.03, 0.0)
+    assert reading(0.0, 0.03) < reading(0.0, 0.0) < reading(0.0, -0.03)

@@ -9,7 +9,7 @@ from hypothesis import strategies as st
 from formcheck.metrics import frame_metrics
 from formcheck.rules import (CALIBRATE_S, RAISE_S, SETTLE_S, STRETCHES, TRACKING_HOLD_S, UNREADABLE_AFTER_S,
                              RuleEngine, State, _Hysteresis)
-from formcheck.wording import frame_lines, reference_text
+from formcheck.wording import frame_lines, get_ready_text, reference_text
 
 FPS = 30
 GOOD_VIEW = {"core_visibility": 0.9, "shoulder_width_ratio": 0.2}
@@ -207,6 +207,21 @@ def test_a_baseline_that_cannot_be_read_does_not_keep_the_hold_learning():
 ])
 def test_the_page_says_what_the_form_is_judged_against(stretch, baseline, expected):
     assert reference_text(STRETCHES[stretch], baseline) == expected
+
+
+@pytest.mark.parametrize(("tall_reference", "ending"), [
+    (None, "low-back angle."),
+    (True, "low-back angle. Low back read against your kneeling-tall posture."),
+    (False, "low-back angle. Low back read without your kneeling-tall posture (none seen before the stretch)."),
+])
+def test_the_page_says_whether_the_low_back_is_read_against_the_tall_posture(tall_reference, ending):
+    assert reference_text(STRETCHES["hip-flexor"], "known", tall_reference).endswith(ending)
+    assert "tall" not in reference_text(STRETCHES["hamstring"], "known", tall_reference)
+
+
+def test_getting_ready_asks_for_the_tall_posture_where_the_position_reads_one():
+    assert get_ready_text(STRETCHES["hip-flexor"]).endswith(STRETCHES["hip-flexor"].tall.cue)
+    assert get_ready_text(STRETCHES["hamstring"]) == STRETCHES["hamstring"].position_hint
 
 
 @pytest.mark.parametrize(("stretch", "expected"), [("glute", "Hip bend 95°"), ("hamstring", "Hip bend 40°")])

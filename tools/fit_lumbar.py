@@ -7,8 +7,14 @@
 Fitted on the ``train`` set (random bodies, cameras and rooms; formcheck/synth/training.py) together with the dev
 clips; the held-out clips are never seen. Ridge regression on
 standardised features, its strength picked by leave-one-body-out cross-validation (a body is never both fitted
-and scored), frames weighted so that every clip counts alike. One model per position. Deterministic (no random
-draws): the same clips and pose model give the same file.
+and scored), frames weighted so that every clip counts alike. One model per position, and for a position that
+declares a tall posture (``Stretch.tall``) a second one that reads the outline against the person's own tall posture,
+found in each clip by the same ``formcheck.tall.TallReference`` the page uses; it is shipped only when it beats the
+plain model on those clips, each body left out in turn, for significantly more bodies than not (``SIGN_TEST_P``).
+Deterministic (no random draws):
+the same clips and pose model give the same file.
+
+    .venv/bin/python tools/fit_lumbar.py --reference-study .cache/lumbar_train sample_videos  # which posture helps
 """
 
 from __future__ import annotations
@@ -17,6 +23,7 @@ import argparse
 import hashlib
 import json
 import sys
+from math import comb
 from pathlib import Path
 
 import numpy as np
@@ -25,10 +32,11 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 from observations import observations  # noqa: E402
 
 from formcheck.evaluate import find_clips, load_truth  # noqa: E402
-from formcheck.lumbar import FEATURES, MODEL_FILE, SCHEMA, LumbarModel, features  # noqa: E402
+from formcheck.lumbar import FEATURES, MODEL_FILE, SCHEMA, SHAPE, TALL_FEATURES, LumbarModel, features, outline_shape  # noqa: E402, E501
 from formcheck.metrics import CONTOUR_S  # noqa: E402
 from formcheck.model_files import DEFAULT_MODEL, model_path, sha256_of  # noqa: E402
 from formcheck.rules import STRETCHES  # noqa: E402
+from formcheck.tall import TallPosture, TallReference  # noqa: E402
 
 REPO = Path(__file__).resolve().parent.parent
 ALPHAS = (1.0, 3.0, 10.0, 30.0, 100.0, 300.0, 1000.0, 3000.0)
@@ -38,6 +46,12 @@ STRIDE = 2  # every other frame: neighbours at 30 fps add little but weight
 # pelvis lift and thigh swing.)
 OUTLINE_STRETCHES = ("hamstring", "hip-flexor", "glute")
 POSTURE = ("trunk_tilt", "knee_flexion", "core_visibility")
+# The tall-reference reading ships when it beats the plain one, body by body (each left out of the fit), on more
+# bodies than chance would give at this one-sided sign-test level.
+SIGN_TEST_P = 0.01
+# Every rendered clip starts still in its position's tall posture (standing, kneeling or sitting tall; the rig's
+# lumbar angle is 0) for at least this long before moving into the hold (formcheck/synth/timeline.py, Settle).
+TALL_S = 0.6
 
 
 def load_set(directory: Path) -> list[dict]:
@@ -56,17 +70,42 @@ def load_set(directory: Path) -> list[dict]:
             arrays[name] = np.array([s.metrics.get(name, np.nan) for s in seen], float)
         # The fold the position is read by (the glute's: to the supporting knee), as formcheck.lumbar feeds it.
         arrays["hip_fold"] = np.array([s.metrics.get(STRETCHES[truth["stretch"]].fold, np.nan) for s in seen], float)
+        arrays["metrics"] = [s.metrics for s in seen]
         clips.append({**arrays, "clip": clip.name, "stretch": truth["stretch"], "split": truth.get("split", "?"),
                       "body": truth["body"]["name"], "yaw": truth["camera"]["yaw_deg"],
                       "hold": truth.get("hold") or []})
     return clips
 
 
-def design(clips: list[dict]) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray, np.ndarray, list[str]]:
-    """Rows of (features, true angle, weight, body, split) over every frame with a reading."""
+def tall_reference(clip: dict, posture: TallPosture) -> np.ndarray | None:
+    """The clip's tall-posture outline shape as the page finds it (None: no tall posture followed by the move)."""
+    reference = TallReference(posture)
+    shapes = outline_shape(clip["offsets"])
+    position = STRETCHES[clip["stretch"]].position
+    for t, metrics, shape, visible in zip(clip["t"], clip["metrics"], shapes, clip["core_visibility"]):
+        if metrics and visible >= 0.5:
+            in_position = all(r.low <= metrics.get(r.metric, np.nan) <= r.high for r in position)
+            reference.update(t, metrics, shape, in_position)
+    return reference.value
+
+
+def window_shape(clip: dict, window: np.ndarray) -> np.ndarray | None:
+    """Median outline shape over the frames of ``window`` that can be read (None: under 3 of them)."""
+    shapes = outline_shape(clip["offsets"])
+    window = window & np.isfinite(shapes).all(axis=1) & (clip["core_visibility"] >= 0.5)
+    return np.median(shapes[window], axis=0) if window.sum() >= 3 else None
+
+
+def design(clips: list[dict], reference=None) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray, np.ndarray,
+                                                      list[str]]:
+    """Rows of (features, true angle, weight, body, split) over every frame with a reading. With
+    ``reference(clip)`` (an outline shape, or None to leave the clip out), the tall-reference model's features."""
     xs, ys, ws, groups, splits, names = [], [], [], [], [], []
     for clip in clips:
-        x = features(clip["offsets"], clip["trunk_tilt"], clip["hip_fold"], clip["knee_flexion"])[::STRIDE]
+        tall = reference(clip) if reference is not None else None
+        if reference is not None and tall is None:
+            continue
+        x = features(clip["offsets"], clip["trunk_tilt"], clip["hip_fold"], clip["knee_flexion"], tall)[::STRIDE]
         y, visible = clip["true_lumbar"][::STRIDE], clip["core_visibility"][::STRIDE]
         ok = np.isfinite(x).all(axis=1) & np.isfinite(y) & (visible >= 0.5)
         if not ok.any():
@@ -108,41 +147,97 @@ def _mae_bias(err: np.ndarray, w: np.ndarray) -> dict:
             "bias_deg": round(float(np.average(err[ok], weights=w[ok])), 2)}
 
 
+def best_alpha(x, y, w, groups) -> tuple[float, np.ndarray]:
+    """The ridge strength with the lowest leave-one-body-out error, and that error per frame."""
+    errors = {alpha: leave_one_body_out(x, y, w, groups, alpha) for alpha in ALPHAS}
+    alpha = min(errors, key=lambda a: _mae_bias(errors[a], w)["mae_deg"])
+    return alpha, errors[alpha]
+
+
+def reference_study(clips: list[dict]) -> None:
+    """Would a person's own tall posture (the neutral reference issue 12 asks the page to film) help the reading?
+    Leave-one-body-out error per position: without a reference, relative to the clip's opening tall posture, and
+    relative to the first second of the hold (what the reading would be anchored to if the hold itself were taken
+    as the reference)."""
+    references = {"none": None, "tall posture": lambda c: window_shape(c, c["t"] < TALL_S),
+                  "hold's first second": lambda c: window_shape(c, (c["t"] >= c["hold"][0][0] + 0.5)
+                                                                & (c["t"] < c["hold"][0][0] + 1.5))}
+    for stretch in OUTLINE_STRETCHES:
+        position = [c for c in clips if c["stretch"] == stretch]
+        for name, reference in references.items():
+            x, y, w, groups, _, names = design(position, reference)
+            alpha, err = best_alpha(x, y, w, groups)
+            figures = _mae_bias(err, w)
+            print(f"{stretch:10s} reference {name:20s} {len(names):3d} clips, alpha {alpha:6g}: leave-one-body-out "
+                  f"MAE {figures['mae_deg']:.2f}° (bias {figures['bias_deg']:+.2f}°)")
+
+
 def fit_position(clips: list[dict], fold_metric: str) -> tuple[LumbarModel, dict]:
     """One position's model (ridge strength by leave-one-body-out) and the figures that chose it, over all bodies
     and over each split's bodies on their own."""
     x, y, w, groups, splits, names = design(clips)
-    errors = {alpha: leave_one_body_out(x, y, w, groups, alpha) for alpha in ALPHAS}
-    alpha = min(errors, key=lambda a: _mae_bias(errors[a], w)["mae_deg"])
+    alpha, error = best_alpha(x, y, w, groups)
     model = fit_ridge(x, y, w, alpha)
     folds = x[:, FEATURES.index("hip_fold")] * 90.0
     valid = {"hip_fold": [round(float(np.percentile(folds, 0.5)) - 5, 1),
                           round(float(np.percentile(folds, 99.5)) + 5, 1)]}
     report = {
         "clips": len(names), "bodies": len(set(groups)), "frames": int(len(y)), "ridge_alpha": alpha,
-        "leave_one_body_out": _mae_bias(errors[alpha], w),
-        "leave_one_body_out_per_split": {split: _mae_bias(errors[alpha][splits == split], w[splits == split])
+        "leave_one_body_out": _mae_bias(error, w),
+        "leave_one_body_out_per_split": {split: _mae_bias(error[splits == split], w[splits == split])
                                          for split in sorted(set(splits))},
         "constant_guess_mae_deg": round(float(np.average(np.abs(y - np.average(y, weights=w)), weights=w)), 2),
     }
     return LumbarModel(model.mean, model.scale, model.coef, model.intercept, valid, fold_metric), report
 
 
+def fit_tall(clips: list[dict], posture: TallPosture) -> tuple[LumbarModel | None, dict]:
+    """The model reading the outline against the tall posture, fitted on the clips where the page would find one,
+    and the figures that decided whether to ship it (both models scored on those clips, each body left out)."""
+    references = {c["clip"]: tall_reference(c, posture) for c in clips}
+    found = [c for c in clips if references[c["clip"]] is not None]
+    x, y, w, groups, _, names = design(found, lambda c: references[c["clip"]])
+    alpha, error = best_alpha(x, y, w, groups)
+    px, py, pw, pgroups, _, _ = design(found)
+    _, plain_error = best_alpha(px, py, pw, pgroups)
+    # The page reads the mean of both models once it has the reference (formcheck.lumbar.lumbar_angle); both
+    # designs keep the same frames (the reference adds columns, not gaps), so their errors pair up row by row.
+    report = {"posture": posture.name, "clips_with_reference": len(names), "clips": len(clips), "ridge_alpha": alpha,
+              "leave_one_body_out": _mae_bias(error, w), "plain_model_same_clips": _mae_bias(plain_error, pw),
+              "mean_of_both": _mae_bias((error + plain_error) / 2, w)}
+    per_body = [np.average(np.abs(((error + plain_error) / 2)[held]), weights=w[held])
+                < np.average(np.abs(plain_error[held]), weights=w[held]) for held in (groups == b for b in set(groups))]
+    better, bodies = sum(per_body), len(per_body)
+    report["bodies_better"] = f"{better} of {bodies}"
+    report["sign_test_p"] = sum(comb(bodies, k) for k in range(better, bodies + 1)) / 2**bodies
+    report["shipped"] = bool(report["sign_test_p"] < SIGN_TEST_P)
+    return (fit_ridge(x, y, w, alpha) if report["shipped"] else None), report
+
+
+def _rounded(model: LumbarModel) -> dict:
+    return {"mean": [round(v, 6) for v in model.mean], "scale": [round(v, 6) for v in model.scale],
+            "coef": [round(v, 6) for v in model.coef], "intercept": round(model.intercept, 6)}
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("folders", type=Path, nargs="+", help="rendered clips: the synth `train` set and the dev set")
     parser.add_argument("--out", type=Path, default=REPO / "models" / MODEL_FILE)
+    parser.add_argument("--reference-study", action="store_true",
+                        help="print how a tall-posture reference would change each position's error; write nothing")
     args = parser.parse_args()
 
     clips = [clip for folder in args.folders for clip in load_set(folder)]
     if any(c["split"] not in FIT_SPLITS for c in clips):
         sys.exit("fit_lumbar: only the train and dev sets may be fitted on (the held-out clips measure the result)")
+    if args.reference_study:
+        reference_study(clips)
+        return
     models, reports = {}, {}
     for stretch in OUTLINE_STRETCHES:
-        model, reports[stretch] = fit_position([c for c in clips if c["stretch"] == stretch], STRETCHES[stretch].fold)
-        models[stretch] = {"mean": [round(v, 6) for v in model.mean], "scale": [round(v, 6) for v in model.scale],
-                           "coef": [round(v, 6) for v in model.coef], "intercept": round(model.intercept, 6),
-                           "valid": model.valid, "fold_metric": model.fold_metric}
+        position = [c for c in clips if c["stretch"] == stretch]
+        model, reports[stretch] = fit_position(position, STRETCHES[stretch].fold)
+        models[stretch] = {**_rounded(model), "valid": model.valid, "fold_metric": model.fold_metric}
         figures = reports[stretch]
         per_split = ", ".join(f"{split} bodies {row['mae_deg']:.2f}° ({row['bias_deg']:+.2f}°)"
                               for split, row in figures["leave_one_body_out_per_split"].items())
@@ -150,9 +245,22 @@ def main() -> None:
               f"{figures['ridge_alpha']}; leave-one-body-out MAE {figures['leave_one_body_out']['mae_deg']:.2f}° "
               f"(bias {figures['leave_one_body_out']['bias_deg']:+.2f}°; {per_split}); a constant guess: "
               f"{figures['constant_guess_mae_deg']:.2f}°")
+        posture = STRETCHES[stretch].tall
+        if posture is not None:
+            tall_model, figures["with_tall"] = fit_tall(position, posture)
+            if tall_model is not None:
+                models[stretch]["with_tall"] = _rounded(tall_model)
+            tall = figures["with_tall"]
+            print(f"  against {posture.name}: found in {tall['clips_with_reference']} of {tall['clips']} clips; there, "
+                  f"leave-one-body-out MAE {tall['plain_model_same_clips']['mae_deg']:.2f}° without it, "
+                  f"{tall['leave_one_body_out']['mae_deg']:.2f}° with it, {tall['mean_of_both']['mae_deg']:.2f}° "
+                  f"(bias {tall['mean_of_both']['bias_deg']:+.2f}°) for their mean, better for "
+                  f"{tall['bodies_better']} bodies (sign test p={tall['sign_test_p']:.1g}): "
+                  f"{'shipped' if tall['shipped'] else 'not shipped'}")
     data = {
         "schema": SCHEMA,
         "features": list(FEATURES),
+        "tall_features": list(TALL_FEATURES),
         "models": models,
         "provenance": {"script": "tools/fit_lumbar.py", "frame_stride": STRIDE,
                        "clip_sets": sorted({c["split"] for c in clips}),

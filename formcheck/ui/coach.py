@@ -31,7 +31,7 @@ from formcheck.pictures import PICTURE_WIDTH, GoodFrames, encode_jpeg, encode_pn
 from formcheck.pipeline import Pipeline, get_stretch
 from formcheck.rules import STRETCHES
 from formcheck.session import THUMB_WIDTH
-from formcheck.wording import reference_text
+from formcheck.wording import get_ready_text, reference_text
 
 from .overlay import Overlay, build_overlay, key_reading, paint
 
@@ -401,7 +401,7 @@ class Coach:
                 log.good_s = max(0.0, good_after - self._hold_base)
             verdict = result.verdict
             self._verdict_status, self._verdict_message = verdict.status, verdict.message
-            self._reference = (reference_text(spec, verdict.baseline)
+            self._reference = (reference_text(spec, verdict.baseline, result.tall_reference)
                                if self._phase is Phase.HOLD and verdict.baseline is not None else None)
             self._in_position = verdict.in_position
             self._flagged = tuple(labels.get(name, name) for name in verdict.flagged)
@@ -427,7 +427,7 @@ class Coach:
         if self._phase is Phase.WAITING:
             self._enter(Phase.READY, t)
             step = self.steps[self._index]
-            self._say(f"Get ready: {step.title}. {STRETCHES[step.stretch].position_hint}")
+            self._say(f"Get ready: {step.title}. {get_ready_text(STRETCHES[step.stretch])}")
         elif (self._phase is Phase.READY and t - self._phase_t >= self.steps[self._index].ready_s
               and self._in_position):  # the hold never starts with nobody there, or not yet in position
             self._enter(Phase.HOLD, t)
@@ -448,9 +448,10 @@ class Coach:
         step = self.steps[self._index]
         self._enter(Phase.READY, t)
         if step.stretch == previous.stretch:
-            self._say(f"{praise}Now switch sides: {step.title}.")
+            tall = STRETCHES[step.stretch].tall
+            self._say(f"{praise}Now switch sides: {step.title}." + ("" if tall is None else f" {tall.cue}"))
         else:
-            self._say(f"{praise}Next: {step.title}. {STRETCHES[step.stretch].position_hint}")
+            self._say(f"{praise}Next: {step.title}. {get_ready_text(STRETCHES[step.stretch])}")
 
     def _say(self, text: str) -> None:
         self._cue_id += 1

@@ -1,0 +1,84 @@
+"""The person's own neutral back: their outline while they hold a tall posture still, before moving into the hold.
+
+Issue 12's neutral reference. Kneeling tall and the lunge that follows are seen at the same upright trunk, so the
+outline's per-body shape (belly, buttocks, clothes) cancels when the lunge is read against it: on 48 rendered bodies
+the hip flexor's lumbar reading improves from 5.0° to about 3.5° (tools/fit_lumbar.py). Standing tall before a hinge
+and sitting tall before the figure-4 did not help, so only positions that declare a ``TallPosture`` use one.
+
+The first still, upright window in the position counts as the tall posture only if the person then moves into the
+position the way the routine asks (the hips glide forward) soon after: a person who kneels straight into the lunge,
+correct or arched, gives no reference, so the mistake they start in is not learned as their neutral, and a hold
+that shifts later is not mistaken for the move out of a tall posture. No I/O here.
+"""
+
+from __future__ import annotations
+
+import math
+from collections import deque
+from dataclasses import dataclass
+
+import numpy as np
+
+
+@dataclass(frozen=True)
+class TallPosture:
+    """How a position's tall posture is recognised (declared in the rule table, ``Stretch.tall``)."""
+
+    name: str  # e.g. "kneeling-tall", for the page
+    cue: str  # what the page asks for before the hold
+    move: str  # the metric that changes as the person moves from the tall posture into the position …
+    move_by: float  # … by at least this much (signed), from its value in the still window
+    upright_deg: float = 10.0  # trunk within this of vertical
+    still_range: float = 0.04  # ``move`` stays within this range through the window
+    window_s: float = 0.6
+    move_window_s: float = 0.3  # the move is read as the median of this much of the latest frames
+    move_within_s: float = 10.0  # the move must follow the still window this soon, or there is no reference
+
+
+class TallReference:
+    """Watches frames in time order for a still tall posture followed by the move into the position; ``value`` is
+    then that window's median outline shape (``formcheck.lumbar.outline_shape``), fixed for the rest of the stream."""
+
+    def __init__(self, posture: TallPosture) -> None:
+        self.posture = posture
+        self.value: np.ndarray | None = None
+        self.window: tuple[float, float] | None = None  # seconds of the stream the reference was read in
+        self._still: deque[tuple[float, np.ndarray, float]] = deque()
+        self._recent: deque[tuple[float, float]] = deque()
+        self._candidate: tuple[np.ndarray, float, tuple[float, float]] | None = None
+
+    @property
+    def given_up(self) -> bool:
+        """No move into the position followed the still window in time: this stream has no tall reference."""
+        return self._candidate is not None and self._expired
+
+    def update(self, t: float, metrics: dict[str, float], shape: np.ndarray, in_position: bool) -> None:
+        if self.value is not None or self.given_up:
+            return
+        p = self.posture
+        move = metrics.get(p.move, math.nan)
+        if math.isfinite(move):
+            self._recent.append((t, move))
+        while self._recent and self._recent[0][0] < t - p.move_window_s:
+            self._recent.popleft()
+        if self._candidate is not None:
+            shape_then, move_then, window = self._candidate
+            self._expired = t - window[1] > p.move_within_s
+            moved = float(np.median([m for _, m in self._recent])) - move_then if self._recent else 0.0
+            if moved * np.sign(p.move_by) >= abs(p.move_by) and not self._expired:
+                self.value, self.window = shape_then, window
+            return
+        tall = (in_position and abs(metrics.get("trunk_tilt", math.nan)) <= p.upright_deg
+                and math.isfinite(move) and bool(np.isfinite(shape).all()))
+        if not tall:
+            self._still.clear()
+            return
+        self._still.append((t, shape, move))
+        while self._still[0][0] < t - p.window_s:
+            self._still.popleft()
+        moves = [m for _, _, m in self._still]
+        # 0.9: a window of frames spans a frame interval less than the time between its first and last frame.
+        if t - self._still[0][0] >= 0.9 * p.window_s and max(moves) - min(moves) <= p.still_range:
+            self._expired = False
+            self._candidate = (np.median([s for _, s, _ in self._still], axis=0), float(np.median(moves)),
+                               (self._still[0][0], t))
