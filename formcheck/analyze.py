@@ -18,9 +18,10 @@ from .parallel import default_workers, observe_video, worth_sharing
 from .pictures import MomentPictures
 from .pipeline import FrameResult, Judge, Observer, get_stretch
 from .positions import POSITION_STRETCH, STRETCH_POSITION, Position, main_position, positions_in
+from .rules import STRETCHES
 from .session import FlaggedFrame
 from .video import H264Writer, VideoInfo, VideoReader, atomic_output, prefetch
-from .wording import could_not_check, frame_lines
+from .wording import could_not_check, frame_lines, tall_reference_text
 
 SCHEMA = "formcheck.analysis/1"
 # Holds change slowly: with skip_frames, about JUDGE_FPS frames a second are judged (the live page judges ~15 too)
@@ -80,6 +81,15 @@ class Analysis:
         seen = self.recognised_position() if self.stretch != AUTO else STRETCH_POSITION.get(main)
         return could_not_check(cov, main, seen)
 
+    def tall_reference_s(self) -> float | None:
+        """When the low back began to be read against the person's tall posture (None: never)."""
+        return next((f["t"] for f in self.frames if f.get("tall_reference")), None)
+
+    def tall_reference_text(self) -> str | None:
+        """Whether the low back was read against the person's tall posture (None: the stretch reads none)."""
+        main = self.main_stretch()
+        return tall_reference_text(STRETCHES[main], self.tall_reference_s()) if main else None
+
     def to_json(self) -> dict:
         info = self.info
         return {
@@ -95,7 +105,8 @@ class Analysis:
             "frame_step": self.frame_step,
             "summary": {"frames": len(self.frames), "detected_frames": sum(f["detected"] for f in self.frames),
                         "detection_rate": round(self.detection_rate, 4), "events": len(self.events),
-                        **self.coverage.as_dict(len(self.events))},
+                        **self.coverage.as_dict(len(self.events)),
+                        **({"tall_reference_s": self.tall_reference_s()} if self.tall_reference_text() else {})},
             **({"holds": self.holds} if self.stretch == AUTO else {}),
             "frames": self.frames,
             "events": self.events,
@@ -117,6 +128,7 @@ def frame_record(result: FrameResult) -> dict:
         # What each mistake's rule compared with its thresholds (relative rules: change from baseline).
         "values": {name: _finite(value) for name, value in verdict.values.items()},
         "flags": verdict.flagged,
+        **({} if result.tall_reference is None else {"tall_reference": result.tall_reference}),
     }
 
 

@@ -62,6 +62,15 @@ def reference_text(stretch: Stretch, baseline: str, tall_reference: bool | None 
     return text
 
 
+def tall_reference_text(stretch: Stretch, from_s: float | None) -> str | None:
+    """For a recorded video: whether (and from when) the low back was read against the person's tall posture."""
+    if stretch.tall is None:
+        return None
+    if from_s is None:
+        return f"Low back read without your {stretch.tall.name} posture: none was seen before the stretch."
+    return f"Low back read against your {stretch.tall.name} posture from {from_s:.1f} s."
+
+
 def get_ready_text(stretch: Stretch) -> str:
     """How to get into the position, and the tall posture to show first where the position reads one."""
     return stretch.position_hint + ("" if stretch.tall is None else f" {stretch.tall.cue}")

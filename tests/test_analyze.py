@@ -59,3 +59,17 @@ def test_annotated_video_is_browser_playable_h264(hamstring_run):
         decoded = sum(1 for _ in container.decode(stream))
     with av.open(str(clip)) as source:
         assert decoded == sum(1 for _ in source.decode(video=0))
+
+
+def test_a_lunge_after_kneeling_tall_is_read_against_it_and_the_report_says_from_when(tmp_path):
+    """The dev hip-flexor clips kneel tall, still, for their first 2 s, then glide into the lunge (hold from 5 s)."""
+    clip = SAMPLE_DIR / "hf_correct_05.mp4"
+    result = run_cli("analyze", clip, "--stretch", "hip-flexor", "--json", tmp_path / "r.json", cwd=tmp_path)
+    assert result.returncode == 0, result.stderr
+    report = json.loads((tmp_path / "r.json").read_text())
+    jsonschema.validate(report, SCHEMA)
+    start = report["summary"]["tall_reference_s"]
+    assert 2.0 < start < 5.0
+    assert {f["tall_reference"] for f in report["frames"] if f["t"] < start} == {False}
+    assert {f["tall_reference"] for f in report["frames"] if f["t"] >= start} == {True}
+    assert f"Low back read against your kneeling-tall posture from {start:.1f} s." in result.stdout

@@ -113,7 +113,8 @@ def render() -> None:
                       "json": json.dumps(analysis.to_json(), indent=1), "stretch": stretch,
                       "detection_rate": analysis.detection_rate, "frames": len(analysis.frames),
                       "events": analysis.events, "coverage": analysis.coverage, "saved": None,
-                      "holds": analysis.holds, "could_not_check": analysis.could_not_check()}
+                      "holds": analysis.holds, "could_not_check": analysis.could_not_check(),
+                      "tall_reference": analysis.tall_reference_text()}
             if save:
                 def save_analysis(store: History) -> int:
                     kept = str(store.keep_video(video_path, display_name)) if keep_video else None
@@ -143,6 +144,8 @@ def _show(result: dict) -> None:
         cols[2].metric("Mistakes flagged", len(result["events"]))
         _recognised(result)
         coverage_caption(cov)
+        if result.get("tall_reference"):
+            st.caption(result["tall_reference"])
         conclusion(cov, len(result["events"]), result["could_not_check"])
         if result["events"]:
             for event in result["events"]:
