@@ -269,7 +269,6 @@ def bench(
 
     from .bench import run_bench
     from .errors import InputError
-    from .pipeline import get_stretch
     from .samples import sample_clips
     from .video import atomic_output
 

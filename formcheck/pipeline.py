@@ -7,7 +7,6 @@ process; ``formcheck.parallel`` runs observers on several processes and one judg
 
 from __future__ import annotations
 
-import math
 from dataclasses import dataclass, replace
 from time import perf_counter
 
@@ -125,8 +124,8 @@ class Judge:
             return seen
         offsets = seen.contour.offsets
         if self.tall is not None:
-            in_position = all(r.low <= seen.metrics.get(r.metric, math.nan) <= r.high for r in self.stretch.position)
-            self.tall.update(seen.pose.t, seen.metrics, outline_shape(offsets)[0], in_position)
+            shape = outline_shape(offsets)[0]
+            self.tall.update(seen.pose.t, seen.metrics, shape, self.stretch.in_position(seen.metrics))
         tall = self.tall.value if self.tall is not None else None
         metrics = {**seen.metrics, "lumbar_angle": lumbar_angle(offsets, seen.metrics, self.stretch.name, tall)}
         return replace(seen, metrics=metrics)

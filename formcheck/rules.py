@@ -87,6 +87,10 @@ class Stretch:
     # The tall posture the routine asks for first, whose outline the lumbar reading is then taken against.
     tall: TallPosture | None = None
 
+    def in_position(self, values: dict[str, float]) -> bool:
+        """Whether ``values`` (metrics by name) lie within every range of the position."""
+        return all(r.low <= values.get(r.metric, math.nan) <= r.high for r in self.position)
+
 
 # Timing that avoids nagging (see NOTES.md): flag after a sustained mistake, clear after sustained recovery.
 RAISE_S = 1.5
@@ -431,7 +435,7 @@ class RuleEngine:
         smooth = {name: f(t, metrics.get(name, math.nan)) for name, f in self._smooth.items()}
         unreadable_s = self._unreadable_for(t, smooth)
         status = self._abstain_status(t, smooth, metrics, n_people) or abstain
-        in_position = status is None and all(r.low <= smooth[r.metric] <= r.high for r in self.stretch.position)
+        in_position = status is None and self.stretch.in_position(smooth)
         self._track_position(t, in_position)
         if status is None and not in_position:
             status = "not_in_position"

@@ -32,7 +32,8 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 from observations import observations  # noqa: E402
 
 from formcheck.evaluate import find_clips, load_truth  # noqa: E402
-from formcheck.lumbar import FEATURES, MODEL_FILE, SCHEMA, SHAPE, TALL_FEATURES, LumbarModel, features, outline_shape  # noqa: E402, E501
+from formcheck.lumbar import (  # noqa: E402
+    FEATURES, MODEL_FILE, SCHEMA, TALL_FEATURES, LumbarModel, features, outline_shape)
 from formcheck.metrics import CONTOUR_S  # noqa: E402
 from formcheck.model_files import DEFAULT_MODEL, model_path, sha256_of  # noqa: E402
 from formcheck.rules import STRETCHES  # noqa: E402
@@ -81,11 +82,10 @@ def tall_reference(clip: dict, posture: TallPosture) -> np.ndarray | None:
     """The clip's tall-posture outline shape as the page finds it (None: no tall posture followed by the move)."""
     reference = TallReference(posture)
     shapes = outline_shape(clip["offsets"])
-    position = STRETCHES[clip["stretch"]].position
+    stretch = STRETCHES[clip["stretch"]]
     for t, metrics, shape, visible in zip(clip["t"], clip["metrics"], shapes, clip["core_visibility"]):
         if metrics and visible >= 0.5:
-            in_position = all(r.low <= metrics.get(r.metric, np.nan) <= r.high for r in position)
-            reference.update(t, metrics, shape, in_position)
+            reference.update(t, metrics, shape, stretch.in_position(metrics))
     return reference.value
 
 
