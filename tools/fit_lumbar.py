@@ -32,11 +32,12 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 from observations import observations  # noqa: E402
 
 from formcheck.evaluate import find_clips, load_truth  # noqa: E402
+from formcheck.filters import default_smoother  # noqa: E402
 from formcheck.lumbar import (  # noqa: E402
     FEATURES, MODEL_FILE, SCHEMA, TALL_FEATURES, LumbarModel, features, outline_shape)
 from formcheck.metrics import CONTOUR_S  # noqa: E402
 from formcheck.model_files import DEFAULT_MODEL, model_path, sha256_of  # noqa: E402
-from formcheck.rules import STRETCHES  # noqa: E402
+from formcheck.rules import STRETCHES, _Hysteresis  # noqa: E402  (the engine's own flag timing)
 from formcheck.tall import TallPosture, TallReference  # noqa: E402
 
 REPO = Path(__file__).resolve().parent.parent
@@ -172,6 +173,60 @@ def reference_study(clips: list[dict]) -> None:
                   f"MAE {figures['mae_deg']:.2f}° (bias {figures['bias_deg']:+.2f}°)")
 
 
+def _left_out_readings(clips: list[dict], references: dict | None) -> dict[str, np.ndarray]:
+    """Every frame's reading with its body left out of the fit (plain model, or against ``references``)."""
+    reference = None if references is None else (lambda c: references[c["clip"]])
+    x, y, w, groups, _, _ = design(clips, reference)
+    alpha, _ = best_alpha(x, y, w, groups)
+    readings = {}
+    for body in sorted({c["body"] for c in clips}):
+        model = fit_ridge(*design([c for c in clips if c["body"] != body], reference)[:3], alpha)
+        for clip in (c for c in clips if c["body"] == body):
+            tall = None if references is None else references[clip["clip"]]
+            readings[clip["clip"]] = model.predict(
+                features(clip["offsets"], clip["trunk_tilt"], clip["hip_fold"], clip["knee_flexion"], tall))
+    return readings
+
+
+def rule_study(clips: list[dict], stretch: str) -> None:
+    """The position's lumbar rule (its limits from the rule table, the engine's smoother and hysteresis) run on
+    each body's readings with that body left out of the fit, where the tall posture is found: mistakes of at least
+    the rule's limit held over 2 s that it flags, and the share of correct hold time (rig within 3° of neutral) it
+    keeps flagged, for the plain reading, the tall-reference one and the mean of both (what the page reads)."""
+    cond = next(c for m in STRETCHES[stretch].mistakes for c in m.conditions if c.metric == "lumbar_angle")
+    posture = STRETCHES[stretch].tall
+    position = [c for c in clips if c["stretch"] == stretch]
+    references = {c["clip"]: tall_reference(c, posture) for c in position}
+    found = [c for c in position if references[c["clip"]] is not None]
+    plain, tall = _left_out_readings(found, None), _left_out_readings(found, references)
+    readings = {"plain": plain, f"against {posture.name}": tall,
+                "mean of both": {name: (plain[name] + tall[name]) / 2 for name in plain}}
+    for name, reading in readings.items():
+        mistakes = flagged_mistakes = 0
+        correct_s = flagged_correct_s = 0.0
+        for clip in found:
+            t, truth = clip["t"], clip["true_lumbar"]
+            hold = np.zeros(len(t), bool)
+            for start, end in clip["hold"]:
+                hold |= (t >= start) & (t <= end)
+            smoother, flag = default_smoother(), _Hysteresis()
+            flags = np.zeros(len(t), bool)
+            for i in np.flatnonzero(hold):
+                value = smoother(t[i], reading[clip["clip"]][i])
+                flags[i] = flag.update(t[i], bool(value * cond.direction >= cond.on * cond.direction),
+                                       bool(value * cond.direction < cond.off * cond.direction))
+            dt = np.gradient(t)
+            mistake = hold & (truth * cond.direction >= cond.on * cond.direction)
+            if dt[mistake].sum() > 2.0:
+                mistakes += 1
+                flagged_mistakes += bool((flags & hold & (truth * cond.direction >= cond.on / 2 * cond.direction)).any())
+            correct = hold & (np.abs(truth) <= 3.0)
+            correct_s += dt[correct].sum()
+            flagged_correct_s += dt[correct & flags].sum()
+        print(f"{stretch} rule on {name:24s}: {flagged_mistakes} of {mistakes} mistakes flagged, "
+              f"{100 * flagged_correct_s / correct_s:.1f} % of {correct_s:.0f} s of correct hold flagged")
+
+
 def fit_position(clips: list[dict], fold_metric: str) -> tuple[LumbarModel, dict]:
     """One position's model (ridge strength by leave-one-body-out) and the figures that chose it, over all bodies
     and over each split's bodies on their own."""
@@ -232,6 +287,8 @@ def main() -> None:
         sys.exit("fit_lumbar: only the train and dev sets may be fitted on (the held-out clips measure the result)")
     if args.reference_study:
         reference_study(clips)
+        for stretch in (s for s in OUTLINE_STRETCHES if STRETCHES[s].tall is not None):
+            rule_study(clips, stretch)
         return
     models, reports = {}, {}
     for stretch in OUTLINE_STRETCHES:
