@@ -219,7 +219,8 @@ def rule_study(clips: list[dict], stretch: str) -> None:
             mistake = hold & (truth * cond.direction >= cond.on * cond.direction)
             if dt[mistake].sum() > 2.0:
                 mistakes += 1
-                flagged_mistakes += bool((flags & hold & (truth * cond.direction >= cond.on / 2 * cond.direction)).any())
+                half_way = hold & (truth * cond.direction >= cond.on / 2 * cond.direction)
+                flagged_mistakes += bool((flags & half_way).any())
             correct = hold & (np.abs(truth) <= 3.0)
             correct_s += dt[correct].sum()
             flagged_correct_s += dt[correct & flags].sum()
