@@ -19,7 +19,7 @@ from .metrics import BackContour, facing_evidence, measure
 from .model_files import DEFAULT_MODEL
 from .pose import PoseEstimator, PoseFrame
 from .positions import POSITION_STRETCH, STRETCH_POSITION, WRONG_POSITION, Position, PositionTracker, mismatch_text
-from .rules import STRETCHES, RuleEngine, Stretch, Verdict
+from .rules import STRETCHES, RuleEngine, Stretch, Verdict, hands_at_back
 from .session import Session
 from .tall import TallReference
 
@@ -123,10 +123,12 @@ class Judge:
         if seen.contour is None or not seen.metrics:
             return seen
         offsets = seen.contour.offsets
+        # A hand on the hip enters the outline: it is then neither the tall posture nor compared with it.
+        hands_clear = not hands_at_back(seen.metrics)
         if self.tall is not None:
             shape = outline_shape(offsets)[0]
-            self.tall.update(seen.pose.t, seen.metrics, shape, self.stretch.in_position(seen.metrics))
-        tall = self.tall.value if self.tall is not None else None
+            self.tall.update(seen.pose.t, seen.metrics, shape, self.stretch.in_position(seen.metrics) and hands_clear)
+        tall = self.tall.value if self.tall is not None and hands_clear else None
         metrics = {**seen.metrics, "lumbar_angle": lumbar_angle(offsets, seen.metrics, self.stretch.name, tall)}
         return replace(seen, metrics=metrics)
 

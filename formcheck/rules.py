@@ -118,6 +118,11 @@ VIEW_DRIFT = 0.1  # the body's angle to the camera changed (e.g. a twist): outli
 # arms free 0.3–0.65 (an arm hanging beside the trunk filmed 25–30° off the side: down to 0.1).
 HANDS_AT_BACK = 0.2
 HANDS_METRIC = "hand_to_low_back"
+
+
+def hands_at_back(values: dict[str, float]) -> bool:
+    """A wrist at the low back, where it enters the back outline (no wrists seen: not)."""
+    return values.get(HANDS_METRIC, math.nan) < HANDS_AT_BACK
 # Tracking plausibility: a real trunk cannot jump. A change between two frames beyond these limits (plus landmark
 # jitter) means MediaPipe lost the person and placed a body elsewhere (seen with a half-covered lying person).
 # Its ends move fastest when lying back onto a bed or sitting down, about 1–2 m/s, i.e. 2–4 torso lengths
@@ -488,7 +493,7 @@ class RuleEngine:
             return None, False, False
         guard_on = cond.guard is not None and value * cond.direction >= cond.guard * cond.direction
         signed = self._relative_value(cond, value)
-        hands_in = cond.hands_clear and smooth[HANDS_METRIC] < HANDS_AT_BACK  # NaN (no wrists seen): judged
+        hands_in = cond.hands_clear and hands_at_back(smooth)
         if signed is None or (cond.steady_view and view_moved) or hands_in:
             # Not judgeable now (no baseline yet, the body turned or a hand is on the back, so the outline
             # means something else): neither raise nor clear on this signal.

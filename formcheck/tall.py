@@ -50,7 +50,9 @@ class TallReference:
         # No move into the position followed the still window in time: this stream has no tall reference.
         self.given_up = False
 
-    def update(self, t: float, metrics: dict[str, float], shape: np.ndarray, in_position: bool) -> None:
+    def update(self, t: float, metrics: dict[str, float], shape: np.ndarray, usable: bool) -> None:
+        """One frame: its metrics, its outline shape, and whether it can show the tall posture at all (in the
+        position, nothing in front of the back outline)."""
         if self.value is not None or self.given_up:
             return
         p = self.posture
@@ -66,7 +68,7 @@ class TallReference:
             if moved * np.sign(p.move_by) >= abs(p.move_by) and not self.given_up:
                 self.value, self.window = shape_then, window
             return
-        tall = (in_position and abs(metrics.get("trunk_tilt", math.nan)) <= p.upright_deg
+        tall = (usable and abs(metrics.get("trunk_tilt", math.nan)) <= p.upright_deg
                 and math.isfinite(move) and bool(np.isfinite(shape).all()))
         if not tall:
             self._still.clear()

@@ -59,8 +59,9 @@ def test_the_reference_is_the_first_still_tall_moment_and_is_kept():
     assert gave_up.value is None and gave_up.given_up
 
 
-def _frames(seconds: float, start: float, **pose):
-    """Observations of a half-kneeling stick figure with a back outline, at 30 fps."""
+def _frames(seconds: float, start: float, hand_gap: float = 0.5, **pose):
+    """Observations of a half-kneeling stick figure with a back outline, at 30 fps; ``hand_gap``: the nearer
+    wrist's distance from the lower trunk (torso lengths; the stick figure has no arms)."""
     from dataclasses import replace
 
     from builders import side_pose, with_mask
@@ -72,7 +73,7 @@ def _frames(seconds: float, start: float, **pose):
     for i in range(round(seconds * FPS)):
         frame = with_mask(side_pose(t=start + i / FPS, width=640, height=480, origin=(300, 300), **pose), bulge=0.0)
         metrics, contour = measure(frame)
-        frames.append(Observation(replace(frame, mask=None), metrics, contour))
+        frames.append(Observation(replace(frame, mask=None), {**metrics, "hand_to_low_back": hand_gap}, contour))
     return frames
 
 
@@ -91,3 +92,24 @@ def test_the_judge_reads_the_lunge_against_the_kneeling_tall_posture_once_it_has
     assert results[-1].metrics["lumbar_angle"] == pytest.approx(
         lumbar_angle(last.contour.offsets, last.metrics, "hip-flexor", judge.tall.value))
     assert Judge(STRETCHES["hamstring"])(tall[0], blank).tall_reference is None  # standing tall did not help
+
+
+def test_a_hand_at_the_low_back_is_neither_the_tall_posture_nor_compared_with_it():
+    from formcheck.pipeline import Judge
+
+    kneel = dict(front_thigh=90.0, back_thigh=180.0, knee_bend=-90.0)
+    lunge = dict(front_thigh=120.0, back_thigh=200.0, knee_bend=-60.0)
+    blank = np.zeros((4, 4, 3), np.uint8)
+    hands_on_hips = Judge(STRETCHES["hip-flexor"])
+    for seen in _frames(2.0, 0.0, hand_gap=0.05, **kneel) + _frames(2.0, 2.0, hand_gap=0.05, **lunge):
+        hands_on_hips(seen, blank)
+    assert hands_on_hips.tall.value is None
+    # Found with the hands clear, then a hand goes to the hip in the lunge: the plain reading meanwhile.
+    judge = Judge(STRETCHES["hip-flexor"])
+    for seen in _frames(2.0, 0.0, **kneel) + _frames(2.0, 2.0, **lunge):
+        judge(seen, blank)
+    plain_judge = Judge(STRETCHES["hip-flexor"])
+    hand_frame = _frames(0.1, 4.0, hand_gap=0.05, **lunge)[0]
+    assert judge.tall.value is not None
+    assert judge(hand_frame, blank).metrics["lumbar_angle"] == pytest.approx(
+        plain_judge(hand_frame, blank).metrics["lumbar_angle"])

@@ -37,7 +37,7 @@ from formcheck.lumbar import (  # noqa: E402
     FEATURES, MODEL_FILE, SCHEMA, TALL_FEATURES, LumbarModel, features, outline_shape)
 from formcheck.metrics import CONTOUR_S  # noqa: E402
 from formcheck.model_files import DEFAULT_MODEL, model_path, sha256_of  # noqa: E402
-from formcheck.rules import STRETCHES, _Hysteresis  # noqa: E402  (the engine's own flag timing)
+from formcheck.rules import STRETCHES, _Hysteresis, hands_at_back  # noqa: E402  (the engine's own flag timing)
 from formcheck.tall import TallPosture, TallReference  # noqa: E402
 
 REPO = Path(__file__).resolve().parent.parent
@@ -73,6 +73,7 @@ def load_set(directory: Path) -> list[dict]:
         # The fold the position is read by (the glute's: to the supporting knee), as formcheck.lumbar feeds it.
         arrays["hip_fold"] = np.array([s.metrics.get(STRETCHES[truth["stretch"]].fold, np.nan) for s in seen], float)
         arrays["metrics"] = [s.metrics for s in seen]
+        arrays["hands_at_back"] = np.array([hands_at_back(s.metrics) for s in seen], bool)
         clips.append({**arrays, "clip": clip.name, "stretch": truth["stretch"], "split": truth.get("split", "?"),
                       "body": truth["body"]["name"], "yaw": truth["camera"]["yaw_deg"],
                       "hold": truth.get("hold") or []})
@@ -86,7 +87,7 @@ def tall_reference(clip: dict, posture: TallPosture) -> np.ndarray | None:
     stretch = STRETCHES[clip["stretch"]]
     for t, metrics, shape, visible in zip(clip["t"], clip["metrics"], shapes, clip["core_visibility"]):
         if metrics and visible >= 0.5:
-            reference.update(t, metrics, shape, stretch.in_position(metrics))
+            reference.update(t, metrics, shape, stretch.in_position(metrics) and not hands_at_back(metrics))
     return reference.value
 
 
@@ -97,10 +98,11 @@ def window_shape(clip: dict, window: np.ndarray) -> np.ndarray | None:
     return np.median(shapes[window], axis=0) if window.sum() >= 3 else None
 
 
-def design(clips: list[dict], reference=None) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray, np.ndarray,
-                                                      list[str]]:
+def design(clips: list[dict], reference=None, hands_clear_only: bool = False) -> tuple[
+        np.ndarray, np.ndarray, np.ndarray, np.ndarray, np.ndarray, list[str]]:
     """Rows of (features, true angle, weight, body, split) over every frame with a reading. With
-    ``reference(clip)`` (an outline shape, or None to leave the clip out), the tall-reference model's features."""
+    ``reference(clip)`` (an outline shape, or None to leave the clip out), the tall-reference model's features, on
+    the frames it reads (no hand at the low back, as ``hands_clear_only``)."""
     xs, ys, ws, groups, splits, names = [], [], [], [], [], []
     for clip in clips:
         tall = reference(clip) if reference is not None else None
@@ -109,6 +111,8 @@ def design(clips: list[dict], reference=None) -> tuple[np.ndarray, np.ndarray, n
         x = features(clip["offsets"], clip["trunk_tilt"], clip["hip_fold"], clip["knee_flexion"], tall)[::STRIDE]
         y, visible = clip["true_lumbar"][::STRIDE], clip["core_visibility"][::STRIDE]
         ok = np.isfinite(x).all(axis=1) & np.isfinite(y) & (visible >= 0.5)
+        if reference is not None or hands_clear_only:
+            ok &= ~clip["hands_at_back"][::STRIDE]
         if not ok.any():
             continue
         xs.append(x[ok])
@@ -199,6 +203,7 @@ def rule_study(clips: list[dict], stretch: str) -> None:
     references = {c["clip"]: tall_reference(c, posture) for c in position}
     found = [c for c in position if references[c["clip"]] is not None]
     plain, tall = _left_out_readings(found, None), _left_out_readings(found, references)
+    tall = {c["clip"]: np.where(c["hands_at_back"], plain[c["clip"]], tall[c["clip"]]) for c in found}
     readings = {"plain": plain, f"against {posture.name}": tall,
                 "mean of both": {name: (plain[name] + tall[name]) / 2 for name in plain}}
     for name, reading in readings.items():
@@ -254,7 +259,7 @@ def fit_tall(clips: list[dict], posture: TallPosture) -> tuple[LumbarModel | Non
     found = [c for c in clips if references[c["clip"]] is not None]
     x, y, w, groups, _, names = design(found, lambda c: references[c["clip"]])
     alpha, error = best_alpha(x, y, w, groups)
-    px, py, pw, pgroups, _, _ = design(found)
+    px, py, pw, pgroups, _, _ = design(found, hands_clear_only=True)
     _, plain_error = best_alpha(px, py, pw, pgroups)
     # The page reads the mean of both models once it has the reference (formcheck.lumbar.lumbar_angle); both
     # designs keep the same frames (the reference adds columns, not gaps), so their errors pair up row by row.
