@@ -146,8 +146,10 @@ def lumbar_angle(offsets: np.ndarray | None, metrics: dict[str, float], stretch:
         return math.nan
     posture = (metrics.get("trunk_tilt", math.nan), metrics.get(model.fold_metric, math.nan),
                metrics.get("knee_flexion", math.nan))
-    angle = float(model.predict(features(offsets, *posture))[0])
+    x = features(offsets, *posture)
+    angle = float(model.predict(x)[0])
     tall_model = load_tall_models().get(stretch)
     if tall is None or tall_model is None:
         return angle
-    return (angle + float(tall_model.predict(features(offsets, *posture, tall))[0])) / 2
+    against_tall = np.column_stack([x, x[:, SHAPE] - tall])  # = features(offsets, *posture, tall), read once
+    return (angle + float(tall_model.predict(against_tall)[0])) / 2

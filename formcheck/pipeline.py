@@ -125,7 +125,7 @@ class Judge:
         offsets = seen.contour.offsets
         # A hand on the hip enters the outline: it is then neither the tall posture nor compared with it.
         hands_clear = not hands_at_back(seen.metrics)
-        if self.tall is not None:
+        if self.tall is not None and self.tall.looking:
             shape = outline_shape(offsets)[0]
             self.tall.update(seen.pose.t, seen.metrics, shape, self.stretch.in_position(seen.metrics) and hands_clear)
         tall = self.tall.value if self.tall is not None and hands_clear else None

@@ -50,10 +50,15 @@ class TallReference:
         # No move into the position followed the still window in time: this stream has no tall reference.
         self.given_up = False
 
+    @property
+    def looking(self) -> bool:
+        """Still watching for the tall posture (neither found nor given up)."""
+        return self.value is None and not self.given_up
+
     def update(self, t: float, metrics: dict[str, float], shape: np.ndarray, usable: bool) -> None:
         """One frame: its metrics, its outline shape, and whether it can show the tall posture at all (in the
         position, nothing in front of the back outline)."""
-        if self.value is not None or self.given_up:
+        if not self.looking:
             return
         p = self.posture
         move = metrics.get(p.move, math.nan)
