@@ -194,43 +194,48 @@ def _left_out_readings(clips: list[dict], references: dict | None) -> dict[str, 
 
 def rule_study(clips: list[dict], stretch: str) -> None:
     """The position's lumbar rule (its limits from the rule table, the engine's smoother and hysteresis) run on
-    each body's readings with that body left out of the fit, where the tall posture is found: mistakes of at least
-    the rule's limit held over 2 s that it flags, and the share of correct hold time (rig within 3° of neutral) it
-    keeps flagged, for the plain reading, the tall-reference one and the mean of both (what the page reads)."""
+    each body's readings with that body left out of the fit: mistakes of at least the rule's limit held over 2 s
+    that it flags, and the share of correct hold time (rig within 3° of neutral) it keeps flagged. On the clips
+    where the tall posture is found: the plain reading, the tall-reference one and the mean of both; on all clips:
+    the plain reading, and the readings as the page makes them (the mean where the posture is found)."""
     cond = next(c for m in STRETCHES[stretch].mistakes for c in m.conditions if c.metric == "lumbar_angle")
     posture = STRETCHES[stretch].tall
     position = [c for c in clips if c["stretch"] == stretch]
     references = {c["clip"]: tall_reference(c, posture) for c in position}
     found = [c for c in position if references[c["clip"]] is not None]
-    plain, tall = _left_out_readings(found, None), _left_out_readings(found, references)
+    plain = _left_out_readings(position, None)  # the plain model is fitted on every clip, as shipped
+    tall = _left_out_readings(found, references)
     tall = {c["clip"]: np.where(c["hands_at_back"], plain[c["clip"]], tall[c["clip"]]) for c in found}
-    readings = {"plain": plain, f"against {posture.name}": tall,
-                "mean of both": {name: (plain[name] + tall[name]) / 2 for name in plain}}
-    for name, reading in readings.items():
-        mistakes = flagged_mistakes = 0
-        correct_s = flagged_correct_s = 0.0
-        for clip in found:
-            t, truth = clip["t"], clip["true_lumbar"]
-            hold = np.zeros(len(t), bool)
-            for start, end in clip["hold"]:
-                hold |= (t >= start) & (t <= end)
-            smoother, flag = default_smoother(), _Hysteresis()
-            flags = np.zeros(len(t), bool)
-            for i in np.flatnonzero(hold):
-                value = smoother(t[i], reading[clip["clip"]][i])
-                flags[i] = flag.update(t[i], bool(value * cond.direction >= cond.on * cond.direction),
-                                       bool(value * cond.direction < cond.off * cond.direction))
-            dt = np.gradient(t)
-            mistake = hold & (truth * cond.direction >= cond.on * cond.direction)
-            if dt[mistake].sum() > 2.0:
-                mistakes += 1
-                half_way = hold & (truth * cond.direction >= cond.on / 2 * cond.direction)
-                flagged_mistakes += bool((flags & half_way).any())
-            correct = hold & (np.abs(truth) <= 3.0)
-            correct_s += dt[correct].sum()
-            flagged_correct_s += dt[correct & flags].sum()
-        print(f"{stretch} rule on {name:24s}: {flagged_mistakes} of {mistakes} mistakes flagged, "
-              f"{100 * flagged_correct_s / correct_s:.1f} % of {correct_s:.0f} s of correct hold flagged")
+    mean = {name: (plain[name] + reading) / 2 for name, reading in tall.items()}
+    studies = {f"{len(found)} clips with {posture.name} found": (found, {
+                   "plain": plain, f"against {posture.name}": tall, "mean of both": mean}),
+               f"all {len(position)} clips": (position, {"plain": plain, "as the page reads": {**plain, **mean}})}
+    for subset, (chosen, readings) in studies.items():
+        for name, reading in readings.items():
+            mistakes = flagged_mistakes = 0
+            correct_s = flagged_correct_s = 0.0
+            for clip in chosen:
+                t, truth = clip["t"], clip["true_lumbar"]
+                hold = np.zeros(len(t), bool)
+                for start, end in clip["hold"]:
+                    hold |= (t >= start) & (t <= end)
+                smoother, flag = default_smoother(), _Hysteresis()
+                flags = np.zeros(len(t), bool)
+                for i in np.flatnonzero(hold):
+                    value = smoother(t[i], reading[clip["clip"]][i])
+                    flags[i] = flag.update(t[i], bool(value * cond.direction >= cond.on * cond.direction),
+                                           bool(value * cond.direction < cond.off * cond.direction))
+                dt = np.gradient(t)
+                mistake = hold & (truth * cond.direction >= cond.on * cond.direction)
+                if dt[mistake].sum() > 2.0:
+                    mistakes += 1
+                    half_way = hold & (truth * cond.direction >= cond.on / 2 * cond.direction)
+                    flagged_mistakes += bool((flags & half_way).any())
+                correct = hold & (np.abs(truth) <= 3.0)
+                correct_s += dt[correct].sum()
+                flagged_correct_s += dt[correct & flags].sum()
+            print(f"{stretch} rule, {subset}, {name:22s}: {flagged_mistakes} of {mistakes} mistakes flagged, "
+                  f"{100 * flagged_correct_s / correct_s:.1f} % of {correct_s:.0f} s of correct hold flagged")
 
 
 def fit_position(clips: list[dict], fold_metric: str) -> tuple[LumbarModel, dict]:
