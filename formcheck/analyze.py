@@ -128,7 +128,7 @@ def frame_record(result: FrameResult) -> dict:
         # What each mistake's rule compared with its thresholds (relative rules: change from baseline).
         "values": {name: _finite(value) for name, value in verdict.values.items()},
         "flags": verdict.flagged,
-        **({} if result.tall_reference is None else {"tall_reference": result.tall_reference}),
+        **({} if result.tall_reference is None else {"tall_reference": result.tall_reference == "found"}),
     }
 
 

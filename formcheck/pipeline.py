@@ -48,8 +48,9 @@ class FrameResult:
     cue: str | None
     contour: BackContour | None = None
     position: Position | None = None  # the steadied position of this frame (None: unsure or nobody)
-    # Whether the low back is read against the person's tall posture: None when the position reads none.
-    tall_reference: bool | None = None
+    # The low back read against the person's tall posture: ``TallReference.state``; None when the position reads
+    # none.
+    tall_reference: str | None = None
 
 
 class Observer:
@@ -115,7 +116,7 @@ class Judge:
         cue = self.session.update(verdict, rgb)
         self.last_timing = {"rules": after_rules - start, "session": perf_counter() - after_rules}
         return FrameResult(seen.pose, seen.metrics, verdict, cue, seen.contour, self.positions.current,
-                           None if self.tall is None else self.tall.value is not None)
+                           None if self.tall is None else self.tall.state)
 
     def _with_lumbar_angle(self, seen: Observation) -> Observation:
         """The observation with the absolute lumbar angle read by this stretch's model (each position has its own:

@@ -55,6 +55,11 @@ class TallReference:
         """Still watching for the tall posture (neither found nor given up)."""
         return self.value is None and not self.given_up
 
+    @property
+    def state(self) -> str:
+        """"found", "looking" or "missed" (a still moment was not followed by the move in time)."""
+        return "found" if self.value is not None else "looking" if self.looking else "missed"
+
     def update(self, t: float, metrics: dict[str, float], shape: np.ndarray, usable: bool) -> None:
         """One frame: its metrics, its outline shape, and whether it can show the tall posture at all (in the
         position, nothing in front of the back outline)."""

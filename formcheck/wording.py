@@ -44,7 +44,13 @@ BASELINE_WORDS = {"known": "", "learning": " (still being learned)",
                   "unseen": " (not learned yet: it needs a clear view of your back while you hold still)"}
 
 
-def reference_text(stretch: Stretch, baseline: str, tall_reference: bool | None = None) -> str:
+# How the low back is read, by ``FrameResult.tall_reference`` state; {posture} and {cue} from the rule table.
+TALL_WORDS = {"found": " Low back read against your {posture} posture.",
+              "looking": " Low back read without your {posture} posture until it is seen ({cue}).",
+              "missed": " Low back read without your {posture} posture (none seen before the stretch)."}
+
+
+def reference_text(stretch: Stretch, baseline: str, tall_reference: str | None = None) -> str:
     """What this stretch's form is compared with now, from the rule table: the person's own settled position (the
     relative conditions, once learned) and fixed limits that judge from the first second. ``baseline``: a
     ``Verdict.baseline`` state; ``tall_reference``: ``FrameResult.tall_reference``."""
@@ -57,8 +63,8 @@ def reference_text(stretch: Stretch, baseline: str, tall_reference: bool | None 
         parts.append(f"fixed limits for your {' and '.join(fixed)}")
     text = "Judged against " + ", and ".join(parts) + "."
     if stretch.tall is not None and tall_reference is not None:
-        text += (f" Low back read against your {stretch.tall.name} posture." if tall_reference else
-                 f" Low back read without your {stretch.tall.name} posture (none seen before the stretch).")
+        cue = stretch.tall.cue[0].lower() + stretch.tall.cue[1:].rstrip(".")
+        text += TALL_WORDS[tall_reference].format(posture=stretch.tall.name, cue=cue)
     return text
 
 

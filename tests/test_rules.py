@@ -211,8 +211,10 @@ def test_the_page_says_what_the_form_is_judged_against(stretch, baseline, expect
 
 @pytest.mark.parametrize(("tall_reference", "ending"), [
     (None, "low-back angle."),
-    (True, "low-back angle. Low back read against your kneeling-tall posture."),
-    (False, "low-back angle. Low back read without your kneeling-tall posture (none seen before the stretch)."),
+    ("found", "low-back angle. Low back read against your kneeling-tall posture."),
+    ("looking", "low-back angle. Low back read without your kneeling-tall posture until it is seen (kneel tall "
+                "for a few seconds, then glide your hips forward)."),
+    ("missed", "low-back angle. Low back read without your kneeling-tall posture (none seen before the stretch)."),
 ])
 def test_the_page_says_whether_the_low_back_is_read_against_the_tall_posture(tall_reference, ending):
     assert reference_text(STRETCHES["hip-flexor"], "known", tall_reference).endswith(ending)
