@@ -11,8 +11,7 @@ and scored), frames weighted so that every clip counts alike. One model per posi
 declares a tall posture (``Stretch.tall``) a second one that reads the outline against the person's own tall posture,
 found in each clip by the same ``formcheck.tall.TallReference`` the page uses; it is shipped only when it beats the
 plain model on those clips, each body left out in turn, for significantly more bodies than not (``SIGN_TEST_P``).
-Deterministic (no random draws):
-the same clips and pose model give the same file.
+Deterministic (no random draws): the same clips and pose model give the same file.
 
     .venv/bin/python tools/fit_lumbar.py --reference-study .cache/lumbar_train sample_videos  # which posture helps
 """
@@ -161,20 +160,22 @@ def best_alpha(x, y, w, groups) -> tuple[float, np.ndarray]:
 
 def reference_study(clips: list[dict]) -> None:
     """Would a person's own tall posture (the neutral reference issue 12 asks the page to film) help the reading?
-    Leave-one-body-out error per position: without a reference, relative to the clip's opening tall posture, and
-    relative to the first second of the hold (what the reading would be anchored to if the hold itself were taken
-    as the reference)."""
-    references = {"none": None, "tall posture": lambda c: window_shape(c, c["t"] < TALL_S),
+    Leave-one-body-out error per position, relative to the clip's opening tall posture and relative to the first
+    second of the hold (what the reading would be anchored to if the hold itself were taken as the reference), each
+    next to the plain model's on the same frames (those without a hand at the low back)."""
+    references = {"tall posture": lambda c: window_shape(c, c["t"] < TALL_S),
                   "hold's first second": lambda c: window_shape(c, (c["t"] >= c["hold"][0][0] + 0.5)
                                                                 & (c["t"] < c["hold"][0][0] + 1.5))}
     for stretch in OUTLINE_STRETCHES:
         position = [c for c in clips if c["stretch"] == stretch]
         for name, reference in references.items():
-            x, y, w, groups, _, names = design(position, reference)
-            alpha, err = best_alpha(x, y, w, groups)
-            figures = _mae_bias(err, w)
-            print(f"{stretch:10s} reference {name:20s} {len(names):3d} clips, alpha {alpha:6g}: leave-one-body-out "
-                  f"MAE {figures['mae_deg']:.2f}° (bias {figures['bias_deg']:+.2f}°)")
+            with_reference = design(position, reference)
+            plain = design([c for c in position if c["clip"] in with_reference[5]], hands_clear_only=True)
+            figures = [_mae_bias(best_alpha(x, y, w, groups)[1], w)
+                       for x, y, w, groups, _, _ in (plain, with_reference)]
+            print(f"{stretch:10s} against the {name:20s} {len(with_reference[5]):3d} clips, leave-one-body-out MAE "
+                  f"{figures[0]['mae_deg']:.2f}° without, {figures[1]['mae_deg']:.2f}° with it (bias "
+                  f"{figures[1]['bias_deg']:+.2f}°)")
 
 
 def _left_out_readings(clips: list[dict], references: dict | None) -> dict[str, np.ndarray]:
