@@ -2,8 +2,8 @@
 
 Issue 12's neutral reference. Kneeling tall and the lunge that follows are seen at the same upright trunk, so the
 outline's per-body shape (belly, buttocks, clothes) partly cancels when the lunge is read against it: on the rendered
-hip-flexor clips where it is found, each body left out of the fit, the lumbar reading's error falls from 5.1° to
-3.6°, and to 4.2° for the mean of both readings that the page uses (``tools/fit_lumbar.py``). Standing tall before a
+hip-flexor clips where it is found, each body left out of the fit, the lumbar reading's error falls from 4.4° to
+2.9°, and to 3.4° for the mean of both readings that the page uses (``tools/fit_lumbar.py``). Standing tall before a
 hinge made the hamstring's reading worse and sitting tall before the figure-4 barely changed the glute's (README),
 so only positions that declare a ``TallPosture`` use one.
 
