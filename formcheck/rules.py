@@ -189,11 +189,13 @@ STRETCHES: dict[str, Stretch] = {
             camera_guide="Camera side-on at hip height, 2 m away, kneeling knee and front foot in view.",
             key_metric="trunk_tilt",
             needs_mask=True,
-            # Kneeling tall, then the hips glide forward into the lunge: the front foot comes nearer the hips by
-            # 0.09–0.32 torso lengths (medians, dev and random bodies); a dev hold whose hips glide 10° further
-            # mid-hold did not move it.
+            # Kneeling tall (trunk within 10° of vertical, the front foot's reach steady within 0.04 torso lengths
+            # for 0.6 s), then within 10 s the hips glide forward into the lunge: the front foot comes nearer the
+            # hips by 0.09–0.32 torso lengths (medians, dev and random bodies); a dev hold whose hips glide 10°
+            # further mid-hold did not move it.
             tall=TallPosture("kneeling-tall", "Kneel tall for a few seconds, then glide your hips forward.",
-                             move="front_foot_reach", move_by=-0.08),
+                             move="front_foot_reach", move_by=-0.08, upright_deg=10.0, still_range=0.04,
+                             window_s=0.6, move_within_s=10.0),
             mistakes=(
                 Mistake(
                     "arching",

@@ -24,17 +24,17 @@ import numpy as np
 
 @dataclass(frozen=True)
 class TallPosture:
-    """How a position's tall posture is recognised (declared in the rule table, ``Stretch.tall``)."""
+    """How a position's tall posture is recognised (declared, with its limits, in the rule table: ``Stretch.tall``)."""
 
     name: str  # e.g. "kneeling-tall", for the page
     cue: str  # what the page asks for before the hold
     move: str  # the metric that changes as the person moves from the tall posture into the position …
     move_by: float  # … by at least this much (signed), from its value in the still window
-    upright_deg: float = 10.0  # trunk within this of vertical
-    still_range: float = 0.04  # ``move`` stays within this range through the window
-    window_s: float = 0.6
-    move_window_s: float = 0.3  # the move is read as the median of this much of the latest frames
-    move_within_s: float = 10.0  # the move must follow the still window this soon, or there is no reference
+    upright_deg: float  # trunk within this of vertical
+    still_range: float  # ``move`` stays within this range through the window …
+    window_s: float  # … of this many seconds
+    move_within_s: float  # the move must follow the still window this soon, or there is no reference
+    move_window_s: float = 0.3  # the move is read as the median of this much of the latest frames (jitter)
 
 
 class TallReference:
