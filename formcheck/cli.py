@@ -86,8 +86,9 @@ def analyze(
         end = "the end" if hold["end_s"] is None else f"{hold['end_s']:.1f}s"
         out.print(f"  {get_stretch(hold['stretch']).title}: {hold['start_s']:.1f}s – {end}")
     _print_coverage(analysis.coverage, len(analysis.events), analysis.could_not_check())
-    if analysis.tall_reference_text():
-        out.print(analysis.tall_reference_text(), soft_wrap=True)
+    tall_reference = analysis.tall_reference_text()
+    if tall_reference:
+        out.print(tall_reference, soft_wrap=True)
     labels = {m.name: m.label for spec in STRETCHES.values() for m in spec.mistakes}
     for event in analysis.events:
         out.print(f"  {labels[event['mistake']]}: {event['start_s']:.1f}s – {event['end_s']:.1f}s")

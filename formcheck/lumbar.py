@@ -81,10 +81,13 @@ def features(offsets: np.ndarray, trunk_tilt, hip_fold, knee_flexion, tall: np.n
     shape = outline_shape(offsets)
     tilt, fold, knee = (np.asarray(v, float).reshape(-1) / 90.0 for v in (trunk_tilt, hip_fold, knee_flexion))
     lumbar_mean, bend = shape[:, 0], shape[:, 3]
-    columns = [shape, tilt, fold, knee, bend * fold, lumbar_mean * fold, lumbar_mean * tilt]
-    if tall is not None:
-        columns.append(shape - tall)
-    return np.column_stack(columns)
+    x = np.column_stack([shape, tilt, fold, knee, bend * fold, lumbar_mean * fold, lumbar_mean * tilt])
+    return x if tall is None else against_tall(x, tall)
+
+
+def against_tall(x: np.ndarray, tall: np.ndarray) -> np.ndarray:
+    """``FEATURES`` rows → ``TALL_FEATURES`` rows: the outline's shape also taken against the tall posture's."""
+    return np.column_stack([x, x[:, SHAPE] - tall])
 
 
 @dataclass(frozen=True)
@@ -151,5 +154,4 @@ def lumbar_angle(offsets: np.ndarray | None, metrics: dict[str, float], stretch:
     tall_model = load_tall_models().get(stretch)
     if tall is None or tall_model is None:
         return angle
-    against_tall = np.column_stack([x, x[:, SHAPE] - tall])  # = features(offsets, *posture, tall), read once
-    return (angle + float(tall_model.predict(against_tall)[0])) / 2
+    return (angle + float(tall_model.predict(against_tall(x, tall))[0])) / 2

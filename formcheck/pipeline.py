@@ -124,12 +124,11 @@ class Judge:
         if seen.contour is None or not seen.metrics:
             return seen
         offsets = seen.contour.offsets
-        # A hand on the hip enters the outline: it is then neither the tall posture nor compared with it.
-        hands_clear = not hands_at_back(seen.metrics)
         if self.tall is not None and self.tall.looking:
             shape = outline_shape(offsets)[0]
-            self.tall.update(seen.pose.t, seen.metrics, shape, self.stretch.in_position(seen.metrics) and hands_clear)
-        tall = self.tall.value if self.tall is not None and hands_clear else None
+            self.tall.update(seen.pose.t, seen.metrics, shape, self.stretch.shows_tall_posture(seen.metrics))
+        # A hand on the hip enters the outline: the outline is then not compared with the tall posture.
+        tall = self.tall.value if self.tall is not None and not hands_at_back(seen.metrics) else None
         metrics = {**seen.metrics, "lumbar_angle": lumbar_angle(offsets, seen.metrics, self.stretch.name, tall)}
         return replace(seen, metrics=metrics)
 

@@ -91,6 +91,11 @@ class Stretch:
         """Whether ``values`` (metrics by name) lie within every range of the position."""
         return all(r.low <= values.get(r.metric, math.nan) <= r.high for r in self.position)
 
+    def shows_tall_posture(self, values: dict[str, float]) -> bool:
+        """Whether a frame can show the tall posture (``formcheck.tall``): in the position, and no hand at the low
+        back (it would enter the outline)."""
+        return self.in_position(values) and not hands_at_back(values)
+
 
 # Timing that avoids nagging (see NOTES.md): flag after a sustained mistake, clear after sustained recovery.
 RAISE_S = 1.5
@@ -118,11 +123,6 @@ VIEW_DRIFT = 0.1  # the body's angle to the camera changed (e.g. a twist): outli
 # arms free 0.3–0.65 (an arm hanging beside the trunk filmed 25–30° off the side: down to 0.1).
 HANDS_AT_BACK = 0.2
 HANDS_METRIC = "hand_to_low_back"
-
-
-def hands_at_back(values: dict[str, float]) -> bool:
-    """A wrist at the low back, where it enters the back outline (no wrists seen: not)."""
-    return values.get(HANDS_METRIC, math.nan) < HANDS_AT_BACK
 # Tracking plausibility: a real trunk cannot jump. A change between two frames beyond these limits (plus landmark
 # jitter) means MediaPipe lost the person and placed a body elsewhere (seen with a half-covered lying person).
 # Its ends move fastest when lying back onto a bed or sitting down, about 1–2 m/s, i.e. 2–4 torso lengths
@@ -144,6 +144,12 @@ UNREADABLE_AFTER_S = 0.5
 # Lying on a bed or the floor: the trunk within 30° of horizontal, head either way. A trunk steeper than that,
 # head down, is not lying on a bed; it is what MediaPipe invented for a person half out of the picture.
 LYING = Range("trunk_abs_tilt", low=60.0, high=120.0)
+
+
+def hands_at_back(values: dict[str, float]) -> bool:
+    """A wrist at the low back, where it enters the back outline (no wrists seen: not)."""
+    return values.get(HANDS_METRIC, math.nan) < HANDS_AT_BACK
+
 
 STRETCHES: dict[str, Stretch] = {
     s.name: s

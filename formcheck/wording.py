@@ -79,7 +79,12 @@ def tall_reference_text(stretch: Stretch, from_s: float | None) -> str | None:
 
 def get_ready_text(stretch: Stretch) -> str:
     """How to get into the position, and the tall posture to show first where the position reads one."""
-    return stretch.position_hint + ("" if stretch.tall is None else f" {stretch.tall.cue}")
+    return stretch.position_hint + tall_cue(stretch)
+
+
+def tall_cue(stretch: Stretch) -> str:
+    """" " and the tall posture to show before the hold, where the position reads one; "" otherwise."""
+    return "" if stretch.tall is None else f" {stretch.tall.cue}"
 
 
 def metric_name(metric: str) -> str:

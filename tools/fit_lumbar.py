@@ -86,7 +86,7 @@ def tall_reference(clip: dict, posture: TallPosture) -> np.ndarray | None:
     stretch = STRETCHES[clip["stretch"]]
     for t, metrics, shape, visible in zip(clip["t"], clip["metrics"], shapes, clip["core_visibility"]):
         if metrics and visible >= 0.5:
-            reference.update(t, metrics, shape, stretch.in_position(metrics) and not hands_at_back(metrics))
+            reference.update(t, metrics, shape, stretch.shows_tall_posture(metrics))
     return reference.value
 
 

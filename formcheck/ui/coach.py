@@ -31,7 +31,7 @@ from formcheck.pictures import PICTURE_WIDTH, GoodFrames, encode_jpeg, encode_pn
 from formcheck.pipeline import Pipeline, get_stretch
 from formcheck.rules import STRETCHES
 from formcheck.session import THUMB_WIDTH
-from formcheck.wording import get_ready_text, reference_text
+from formcheck.wording import get_ready_text, reference_text, tall_cue
 
 from .overlay import Overlay, build_overlay, key_reading, paint
 
@@ -448,8 +448,7 @@ class Coach:
         step = self.steps[self._index]
         self._enter(Phase.READY, t)
         if step.stretch == previous.stretch:
-            tall = STRETCHES[step.stretch].tall
-            self._say(f"{praise}Now switch sides: {step.title}." + ("" if tall is None else f" {tall.cue}"))
+            self._say(f"{praise}Now switch sides: {step.title}.{tall_cue(STRETCHES[step.stretch])}")
         else:
             self._say(f"{praise}Next: {step.title}. {get_ready_text(STRETCHES[step.stretch])}")
 
