@@ -44,17 +44,22 @@ def analyze(
     paths: Annotated[list[Path], typer.Argument(help="video or image file; with --out: several files, folders "
                                                     "or quoted glob patterns", metavar="VIDEO...")],
     stretch: Annotated[StretchName, STRETCH] = StretchName("auto"),
-    json_out: Annotated[Path | None, typer.Option("--json", metavar="PATH", help="write the per-frame report here")] = None,
-    annotated: Annotated[Path | None, typer.Option("--annotated", metavar="PATH", help="write an annotated H.264 mp4 here")] = None,
+    json_out: Annotated[Path | None, typer.Option("--json", metavar="PATH",
+                                                  help="write the per-frame report here")] = None,
+    annotated: Annotated[Path | None, typer.Option("--annotated", metavar="PATH",
+                                                   help="write an annotated H.264 mp4 here")] = None,
     model: Annotated[ModelName, MODEL] = ModelName(DEFAULT_MODEL),
-    workers: Annotated[int | None, typer.Option(min=1, metavar="N", help="pose processes, 1 or more (default: one per core, "
-                                                                           "up to 4)")] = None,
+    workers: Annotated[int | None, typer.Option(min=1, metavar="N",
+                                                help="pose processes, 1 or more (default: one per core, "
+                                                     "up to 4)")] = None,
     out_dir: Annotated[Path | None, typer.Option("--out", metavar="FOLDER", help="batch: write STEM.json per input and "
                                                               "summary.csv/.json into this folder")] = None,
     videos: Annotated[bool, typer.Option("--videos", help="batch: also write STEM.annotated.mp4 per input")] = False,
     force: Annotated[bool, typer.Option("--force", help="batch: redo inputs whose outputs are up to date")] = False,
-    ray: Annotated[bool, typer.Option("--ray", help="batch: run the clips as Ray tasks (needs formcheck\\[ray])")] = False,
-    ray_address: Annotated[str | None, typer.Option(metavar="ADDRESS", help="batch: join this Ray cluster (default: $RAY_ADDRESS, "
+    ray: Annotated[bool, typer.Option("--ray",
+                                      help="batch: run the clips as Ray tasks (needs formcheck\\[ray])")] = False,
+    ray_address: Annotated[str | None, typer.Option(metavar="ADDRESS",
+                                                    help="batch: join this Ray cluster (default: $RAY_ADDRESS, "
                                                          "else a local instance); implies --ray")] = None,
     skip_frames: Annotated[bool, typer.Option("--skip-frames/--every-frame", help=SKIP_HELP)] = False,
 ) -> None:
@@ -162,10 +167,12 @@ def _fmt(value, unit: str = "", digits: int = 2) -> str:
 @app.command("eval", cls=PlainHelp)
 def evaluate_cmd(
     directory: Annotated[Path, typer.Argument(help="folder of clips with .truth.json sidecars", metavar="FOLDER")],
-    json_out: Annotated[Path | None, typer.Option("--json", metavar="PATH", help="write per-clip and summary figures here")] = None,
+    json_out: Annotated[Path | None, typer.Option("--json", metavar="PATH",
+                                                  help="write per-clip and summary figures here")] = None,
     model: Annotated[ModelName, MODEL] = ModelName(DEFAULT_MODEL),
     ray: Annotated[bool, typer.Option("--ray", help="score the clips as Ray tasks (needs formcheck\\[ray])")] = False,
-    ray_address: Annotated[str | None, typer.Option(metavar="ADDRESS", help="join this Ray cluster (default: $RAY_ADDRESS, else a "
+    ray_address: Annotated[str | None, typer.Option(metavar="ADDRESS",
+                                                    help="join this Ray cluster (default: $RAY_ADDRESS, else a "
                                                          "local instance); implies --ray")] = None,
     skip_frames: Annotated[bool, typer.Option("--skip-frames/--every-frame", help=SKIP_HELP)] = False,
 ) -> None:
@@ -257,13 +264,16 @@ def bench(
     model: Annotated[ModelName, MODEL] = ModelName(DEFAULT_MODEL),
     frames: Annotated[int, typer.Option(min=30, metavar="N", help="frames to time per path, 30 or more")] = 300,
     encode: Annotated[bool, typer.Option(help="also time H.264 encoding of the annotated frames")] = False,
-    live_seconds: Annotated[float, typer.Option(min=0, metavar="SECONDS", help="also drive the live page's frame callback at "
-                                                          "30 fps for this long (0: skip)")] = 20.0,
-    session_minutes: Annotated[float, typer.Option(min=0, metavar="MINUTES", help="also run rules + session over a simulated "
-                                                              "session this long (0: skip)")] = 0.0,
+    live_seconds: Annotated[float, typer.Option(min=0, metavar="SECONDS",
+                                                help="also drive the live page's frame callback at "
+                                                     "30 fps for this long (0: skip)")] = 20.0,
+    session_minutes: Annotated[float, typer.Option(min=0, metavar="MINUTES",
+                                                   help="also run rules + session over a simulated "
+                                                        "session this long (0: skip)")] = 0.0,
     json_out: Annotated[Path | None, typer.Option("--json", metavar="PATH", help="write the figures here")] = None,
-    batch_clips: Annotated[int, typer.Option(min=0, metavar="N", help="also time a batch of this many sample clips: a process "
-                                                        "per core, chunked, on local Ray (0: skip)")] = 0,
+    batch_clips: Annotated[int, typer.Option(min=0, metavar="N",
+                                             help="also time a batch of this many sample clips: a process "
+                                                  "per core, chunked, on local Ray (0: skip)")] = 0,
 ) -> None:
     """Time formcheck against bare pose inference on the same frames (ratios, not absolute promises)."""
     from rich.table import Table
@@ -318,7 +328,8 @@ def bench(
                   f"(first/last tenth p50 {live['latency_first_tenth_p50_ms']:.0f}/"
                   f"{live['latency_last_tenth_p50_ms']:.0f} ms); analysed {live['processed_fps']:.1f} fps, "
                   f"{live['dropped_share']:.0%} of camera frames skipped; callback p95 "
-                  f"{live['callback']['p95_ms']:.1f} ms; memory {live['rss_start_mb']:.0f} → {live['rss_end_mb']:.0f} MB "
+                  f"{live['callback']['p95_ms']:.1f} ms; "
+                  f"memory {live['rss_start_mb']:.0f} → {live['rss_end_mb']:.0f} MB "
                   f"({live['rss_second_half_growth_mb']:+.0f} MB over the second half)")
     long = report["long_session"]
     if long:

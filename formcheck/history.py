@@ -3,8 +3,8 @@
 What is kept: one row per session (a guided routine, a single-stretch practice or an analysed video), one row per
 hold (stretch and side, the position recognised, good-form seconds, flags, a down-sampled key-metric series) and a
 picture of each flagged moment with, while the session's pictures fit ``PICTURE_BUDGET``, the person's own
-good-form picture from the same hold. Full videos are kept only when the user opted in (``video_path``). A damaged database file is
-moved aside and a fresh one started; ``History.notice`` then says so in plain words.
+good-form picture from the same hold. Full videos are kept only when the user opted in (``video_path``).
+A damaged database file is moved aside and a fresh one started; ``History.notice`` then says so in plain words.
 """
 
 from __future__ import annotations

@@ -245,7 +245,8 @@ STRETCHES: dict[str, Stretch] = {
             steady=("trunk_tilt",),
             fold="deeper_hip_fold",
             position_hint="Sit tall, cross one ankle over the other knee, then lean forward from your hips.",
-            camera_guide="Camera at seat height, 2 m away, side-on or up to 45° towards your front; whole body in view.",
+            camera_guide="Camera at seat height, 2 m away, side-on or up to 45° towards your front; "
+                         "whole body in view.",
             key_metric="back_bulge",
             needs_mask=True,
             mistakes=(

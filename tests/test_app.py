@@ -100,7 +100,8 @@ def _sample_with_mistake() -> Path | None:
 
 
 SAMPLE = _sample_with_mistake()
-needs_sample = pytest.mark.skipif(SAMPLE is None, reason="no hamstring sample clip with a known mistake in sample_videos/")
+needs_sample = pytest.mark.skipif(SAMPLE is None,
+                                  reason="no hamstring sample clip with a known mistake in sample_videos/")
 
 
 # -- navigation and pages -------------------------------------------------------------------------------------------
@@ -498,7 +499,8 @@ def test_a_broken_video_is_reported_in_the_page(webrtc, tmp_path, monkeypatch):
 
 def _stored_session(store: History, started: datetime, flags: int = 2, kind: str = "routine") -> int:
     thumb = encode_png(np.full((240, 320, 3), 120, np.uint8))
-    frames = [FlagRecord(5.0 + i, "rounding", 0.05, STRETCHES["hamstring"].mistakes[0].cue, thumb) for i in range(flags)]
+    frames = [FlagRecord(5.0 + i, "rounding", 0.05, STRETCHES["hamstring"].mistakes[0].cue, thumb)
+              for i in range(flags)]
     series = [(i * 0.2, 0.01 if not 25 <= i < 35 else 0.06, "mistake" if 25 <= i < 35 else "good") for i in range(60)]
     holds = [HoldRecord("hamstring", "both", 30.0, 30.0, 40.0, flags, True, frames, series),
              HoldRecord("hip-flexor", "left", 30.0, 20.0, 30.0, 0, False, [], [])]
@@ -995,7 +997,8 @@ def test_paint_draws_gauge_and_banner_without_touching_the_input():
 
 def test_timeline_chart_has_bands_spans_and_line():
     series = [(i * 0.2, 0.01 if i < 20 else 0.05, "good" if i < 20 else "mistake") for i in range(40)]
-    hold = ReviewHold("Hamstring stretch", "hamstring", "both", 30, 4, 8, False, spans_from_series(series), series, "rule")
+    hold = ReviewHold("Hamstring stretch", "hamstring", "both", 30, 4, 8, False, spans_from_series(series), series,
+                      "rule")
     assert hold.events == [{"mistake": "", "start_s": 4.0, "end_s": pytest.approx(7.8)}]
     spec = timeline_chart(hold).to_dict()
     marks = [layer["mark"]["type"] if isinstance(layer["mark"], dict) else layer["mark"] for layer in spec["layer"]]

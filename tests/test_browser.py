@@ -80,7 +80,8 @@ def _write_y4m(source: Path, target: Path, every: int = 2) -> None:
         rate = max(1, round(float(stream.average_rate or 30)) // every)
         with av.open(str(target), "w", format="yuv4mpegpipe") as out:
             video = out.add_stream("rawvideo", rate=rate)
-            video.width, video.height, video.pix_fmt = stream.codec_context.width, stream.codec_context.height, "yuv420p"
+            video.width, video.height, video.pix_fmt = (stream.codec_context.width, stream.codec_context.height,
+                                                        "yuv420p")
             for i, frame in enumerate(inp.decode(stream)):
                 if i % every == 0:
                     frame = frame.reformat(format="yuv420p")
@@ -101,8 +102,8 @@ def server(tmp_path):
     env = dict(os.environ, **{history.DATA_DIR_ENV: str(tmp_path / "data")})
     log = (tmp_path / "server.log").open("w")
     proc = subprocess.Popen(
-        [sys.executable, "-c", SERVER, str(REPO / "app.py"), "--server.port", str(port), "--server.address", "localhost",
-         "--server.headless", "true", "--browser.gatherUsageStats", "false"],
+        [sys.executable, "-c", SERVER, str(REPO / "app.py"), "--server.port", str(port), "--server.address",
+         "localhost", "--server.headless", "true", "--browser.gatherUsageStats", "false"],
         cwd=REPO, env=env, stdout=log, stderr=subprocess.STDOUT)
     url = f"http://localhost:{port}"
     deadline = time.monotonic() + 60
@@ -206,8 +207,8 @@ FIRST_TICK_SHARE = 0.25
 
 def test_analyze_page_ticks_at_once_and_the_server_logs_no_warnings(server, tmp_path):
     """On a fresh server: press Analyze on the default sample clip; the progress bar moves early (see
-    FIRST_TICK_SHARE), the result appears, and the server log holds no warning (pose processes used to re-run the app: ~60
-    "missing ScriptRunContext" warnings per analysis)."""
+    FIRST_TICK_SHARE), the result appears, and the server log holds no warning (pose processes used to re-run the app:
+    ~60 "missing ScriptRunContext" warnings per analysis)."""
     sync_api = pytest.importorskip("playwright.sync_api", reason="playwright is not installed")
     with sync_api.sync_playwright() as p:
         browser = p.chromium.launch(executable_path=CHROMIUM, args=["--no-sandbox"])

@@ -93,7 +93,8 @@ def test_a_schema_1_database_gains_the_new_columns_and_keeps_its_sessions(data_d
             series TEXT NOT NULL DEFAULT '[]', series_kind TEXT NOT NULL DEFAULT 'rule');
         CREATE TABLE flagged_frames (id INTEGER PRIMARY KEY, hold_id INTEGER NOT NULL, t REAL NOT NULL,
             mistake TEXT NOT NULL, value REAL, cue TEXT NOT NULL, thumbnail BLOB NOT NULL);
-        INSERT INTO sessions VALUES (1, '2026-11-20T08:30:00+01:00', '2026-11-20', 'routine', 'Guided routine', 95, NULL);
+        INSERT INTO sessions VALUES (1, '2026-11-20T08:30:00+01:00', '2026-11-20', 'routine', 'Guided routine',
+            95, NULL);
         INSERT INTO holds VALUES (1, 1, 0, 'hamstring', 'both', 30, 30, 41, 1, 1, '[]', 'rule');
         INSERT INTO flagged_frames VALUES (1, 1, 7.5, 'rounding', 0.04, 'cue', x'89504e47');
         PRAGMA user_version = 1;""")

@@ -108,7 +108,8 @@ def test_with_a_tall_reference_the_reading_is_the_mean_of_both_models_where_one_
     plain = lumbar.lumbar_angle(contour.offsets, metrics, "hip-flexor")
     against_tall = lumbar.load_tall_models()["hip-flexor"].predict(
         features(contour.offsets, metrics["trunk_tilt"], metrics["hip_fold"], metrics["knee_flexion"], tall))[0]
-    assert lumbar.lumbar_angle(contour.offsets, metrics, "hip-flexor", tall) == pytest.approx((plain + against_tall) / 2)
+    assert lumbar.lumbar_angle(contour.offsets, metrics, "hip-flexor", tall) == pytest.approx(
+        (plain + against_tall) / 2)
     assert lumbar.lumbar_angle(contour.offsets, metrics, "hamstring", tall) == lumbar.lumbar_angle(
         contour.offsets, metrics, "hamstring")
 

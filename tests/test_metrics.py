@@ -25,7 +25,8 @@ from formcheck.pose import N_LANDMARKS, PoseFrame
         (dict(front_thigh=120, back_thigh=200), "front_thigh_tilt", 60.0),   # lunge: front knee forward
         (dict(front_thigh=120, back_thigh=200), "back_thigh_tilt", -20.0),   # back knee behind
         (dict(knee_bend=30), "knee_flexion", 30.0),
-        (dict(front_thigh=100, back_thigh=200), "back_knee_drop", 0.9 * (math.cos(math.radians(100)) - math.cos(math.radians(200)))),
+        (dict(front_thigh=100, back_thigh=200), "back_knee_drop",
+         0.9 * (math.cos(math.radians(100)) - math.cos(math.radians(200)))),
         (dict(), "back_knee_drop", 0.0),                            # standing: knees level
         # A thigh placed behind the body with its knee higher than the front one: not a kneeling leg.
         (dict(front_thigh=100, back_thigh=300), "back_knee_drop",

@@ -50,7 +50,8 @@ def _outbound(trace: Path) -> list[str]:
 
 def test_the_namespace_and_the_trace_would_see_an_outbound_connection(tmp_path):
     """The check must bite: a connection attempt to another machine shows in the trace (and fails: no route)."""
-    probe = "import socket\ntry:\n    socket.create_connection(('192.0.2.1', 443), timeout=1)\nexcept OSError:\n    pass"
+    probe = ("import socket\ntry:\n    socket.create_connection(('192.0.2.1', 443), timeout=1)\n"
+             "except OSError:\n    pass")
     result = _in_namespace([sys.executable, "-c", probe], tmp_path / "trace", tmp_path)
     assert result.returncode == 0, result.stderr
     assert any("192.0.2.1" in line for line in _outbound(tmp_path / "trace"))

@@ -137,7 +137,8 @@ def test_relative_baseline_adapts_to_the_person_but_guard_catches_starting_in_th
     ({**LUNGE, "trunk_tilt": 0.0, "lumbar_angle": 0.0}, {"trunk_tilt": -13.0}),  # leaning back
 ])
 def test_a_hip_flexor_hold_that_starts_arched_is_flagged_within_three_seconds(good, bad):
-    verdicts = run("hip-flexor", [(1, {"front_thigh_tilt": 10.0, "back_knee_drop": 0.1}), (8, {**good, **bad}), (5, good)])
+    verdicts = run("hip-flexor", [(1, {"front_thigh_tilt": 10.0, "back_knee_drop": 0.1}), (8, {**good, **bad}),
+                                  (5, good)])
     flagged = flagged_seconds(verdicts, "arching")
     assert flagged and flagged[0] <= 1 + 3.0
     assert flagged[-1] <= 9 + 2.0  # and cleared within two seconds of the correction

@@ -124,7 +124,8 @@ def main() -> None:
                     page.get_by_test_id("stMain").get_by_test_id("stSelectbox").first.click()
                     page.keyboard.type("rounding (gross)")  # the list is long: filter it, then take the match
                     page.keyboard.press("Enter")
-                    settle(page)  # the page reruns after a sample is picked; the stretch stays "Recognise automatically"
+                    # the page reruns after a sample is picked; the stretch stays "Recognise automatically"
+                    settle(page)
                     page.get_by_role("button", name="Analyze").click()
                     page.get_by_text("Judged", exact=True).first.wait_for(timeout=300_000)
                     shoot(page, args.out / f"analyze{suffix}.png", width, heights)

@@ -47,7 +47,8 @@ The bed decompression is scripted as lying on the back along a bed with the knee
 lower legs hanging, rocking the pelvis gently (the hanging lower legs are partly hidden behind the bed from
 a camera at bed height, as they would be in a real room).
 
-| clip | stretch | side | facing | camera (yaw, height, distance) | body | mistakes: severity amplitude [interval s] | s | MB |
+| clip | stretch | side | facing | camera (yaw, height, distance) | body | \
+mistakes: severity amplitude [interval s] | s | MB |
 |---|---|---|---|---|---|---|---|---|
 """
 

@@ -9,8 +9,8 @@ from formcheck.synth.scene import Box, Camera, Look
 from formcheck.synth.timeline import Mistake, Settle
 
 BODIES = {
-    # ANNY controls are in [0, 1]; gender 0 = male, 1 = female; age 0.67 = "young adult" anchor, 1.0 = "old" (below 0.67 the body
-    # blends towards a child's).  ``height`` was solved so the standing heights come out as noted.
+    # ANNY controls are in [0, 1]; gender 0 = male, 1 = female; age 0.67 = "young adult" anchor, 1.0 = "old" (below
+    # 0.67 the body blends towards a child's).  ``height`` was solved so the standing heights come out as noted.
     # dev bodies
     "avg_man": BodyShape(
         "avg_man",

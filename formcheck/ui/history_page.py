@@ -59,11 +59,13 @@ def _trend_charts(stats: list[dict]):
     good = alt.Chart(data).mark_bar().encode(
         x=alt.X("label:O", title=None, sort=order, axis=alt.Axis(labelAngle=-40, labelOverlap="greedy")),
         y=alt.Y("sum(good_s):Q", title="good-form seconds"), color=color,
-        tooltip=[alt.Tooltip("label:N", title="day"), "stretch:N", alt.Tooltip("good_s:Q", format=".0f")]).properties(height=220)
+        tooltip=[alt.Tooltip("label:N", title="day"), "stretch:N",
+                 alt.Tooltip("good_s:Q", format=".0f")]).properties(height=220)
     rate = alt.Chart(data).mark_line(point=True).encode(
         x=alt.X("label:O", title=None, sort=order, axis=alt.Axis(labelAngle=-40, labelOverlap="greedy")),
         y=alt.Y("flag_rate:Q", title="holds with a flag", axis=alt.Axis(format="%"), scale=alt.Scale(domain=[0, 1])),
-        color=color, tooltip=[alt.Tooltip("label:N", title="day"), "stretch:N", alt.Tooltip("flag_rate:Q", format=".0%")]).properties(height=220)
+        color=color, tooltip=[alt.Tooltip("label:N", title="day"), "stretch:N",
+                              alt.Tooltip("flag_rate:Q", format=".0%")]).properties(height=220)
     return good, rate
 
 

@@ -84,9 +84,9 @@ def status_panel(coach: Coach, saver: SessionSaver, slot: str, show_guide: bool 
         elif step is not None:
             st.markdown(f"**Step {view.step_index + 1} of {len(view.steps)} · {step.title}**")
             if view.phase is Phase.WAITING:
-                st.info("Press **START** under the video to turn on your camera. No video is recorded or sent anywhere. "
-                        "If the browser asks, allow the camera; if it was blocked, allow it for this page (the "
-                        "camera icon in the address bar) and press START again.")
+                st.info("Press **START** under the video to turn on your camera. No video is recorded or sent "
+                        "anywhere. If the browser asks, allow the camera; if it was blocked, allow it for this page "
+                        "(the camera icon in the address bar) and press START again.")
             elif view.camera_lost:
                 _camera_lost(view)
             elif view.phase is Phase.READY:
