@@ -490,8 +490,10 @@ class RuleEngine:
             cue = next(m.cue for m in self.stretch.mistakes if m.name == flagged[0])
             return Verdict(t, "mistake", cue, states, values, True, baseline)
         if calibrating:
-            return Verdict(t, "calibrating", "Hold still — learning your starting position.", states, values, True,
-                           baseline)
+            # Say what the start is for: a mistake held from the start would be learned as the person's normal
+            # unless a fixed limit catches it (README, issue 12), so the start is the moment to get it right.
+            return Verdict(t, "calibrating", "Hold still in the form you mean to keep — the rest of the hold is "
+                           "compared with it.", states, values, True, baseline)
         return Verdict(t, "good", "Good form — breathe and relax into the stretch.", states, values, True, baseline)
 
     def _judge(self, cond: Condition, t: float, smooth: dict[str, float],
@@ -566,7 +568,7 @@ class RuleEngine:
         known. Moving again before the window closes starts it over, so a hold that begins with fidgeting does not
         learn the fidget. A metric unreadable all through the window (e.g. a lunge whose back outline is never
         seen) is learned later if it becomes readable, in a window of its own; its condition is not judged
-        meanwhile, and waiting for it must not say "learning your starting position" for the rest of the hold.
+        meanwhile, and waiting for it must not keep saying "hold still" for the rest of the hold.
         """
         pending = [b for b in self._baselines.values() if b.value is None]
         if not pending:

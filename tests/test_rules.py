@@ -170,14 +170,15 @@ def test_a_hold_with_nothing_readable_to_check_says_so_instead_of_good_form():
 
 
 def test_a_baseline_that_cannot_be_read_does_not_keep_the_hold_learning():
-    # A lunge whose back outline is never seen: the lean is still judged, and the page must not say "learning your
-    # starting position" for the whole hold.
+    # A lunge whose back outline is never seen: the lean is still judged, and the page must not keep saying "hold
+    # still" for the whole hold.
     verdicts = run("hip-flexor", [(6, {**LUNGE, "trunk_tilt": 2.0})])
     settled = verdicts[int((SETTLE_S + CALIBRATE_S + 0.5) * FPS)]
     # ...nor "still being learned": it is waiting for the outline, and says so.
     assert settled.status == "good" and settled.baseline == "unseen"
     assert "clear view of your back" in reference_text(STRETCHES["hip-flexor"], settled.baseline)
     assert verdicts[int(0.5 * FPS)].status == "calibrating"
+    assert "compared with it" in verdicts[int(0.5 * FPS)].message  # the start is what the hold is judged against
     # An outline that appears later is learned over a window of its own, not from its first reading, and the hold
     # does not go back to "learning".
     engine = RuleEngine(STRETCHES["hip-flexor"])
