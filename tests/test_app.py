@@ -170,6 +170,7 @@ def test_disclaimer_is_shown_until_acknowledged_once(webrtc):
     # The about page still states it plainly.
     at.switch_page(PAGE.format("about")).run()
     assert "does not give medical advice" in _texts(at)
+    assert "learned as your normal" in _texts(at)  # and what it cannot catch: a mild mistake held from the start
 
 
 def test_mute_switch_silences_voice_cues():

@@ -45,7 +45,9 @@ def render() -> None:
         "after a second of good form; spoken cues wait until you have settled and are not repeated more than every "
         "few seconds.\n"
         "- Some checks compare you with **your own starting position**, learned in the first seconds of each hold — "
-        "so settle into a good position first.\n"
+        "so settle into a good position first. A mild mistake you start the hold in is learned as your normal and "
+        "not flagged: from the first second, formcheck catches only a clearly rounded back in the hamstring stretch "
+        "and an arched or leaning-back one in the hip flexor stretch.\n"
         "- When the camera cannot see you well (wrong angle, part of you hidden, two people in view), formcheck says "
         "so instead of guessing.")
 
