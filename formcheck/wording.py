@@ -83,7 +83,7 @@ def get_ready_text(stretch: Stretch) -> str:
 
 
 def tall_cue(stretch: Stretch) -> str:
-    """" " and the tall posture to show before the hold, where the position reads one; "" otherwise."""
+    """The cue for the tall posture to show before the hold, after a space, where the position reads one; else ""."""
     return "" if stretch.tall is None else f" {stretch.tall.cue}"
 
 

@@ -171,6 +171,7 @@ def test_disclaimer_is_shown_until_acknowledged_once(webrtc):
     at.switch_page(PAGE.format("about")).run()
     assert "does not give medical advice" in _texts(at)
     assert "learned as your normal" in _texts(at)  # and what it cannot catch: a mild mistake held from the start
+    assert "low back rounding (hamstring stretch)" in _texts(at)  # what fixed limits judge from the first second
 
 
 def test_mute_switch_silences_voice_cues():

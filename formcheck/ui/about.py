@@ -46,8 +46,8 @@ def render() -> None:
         "few seconds.\n"
         "- Some checks compare you with **your own starting position**, learned in the first seconds of each hold — "
         "so settle into a good position first. A mild mistake you start the hold in is learned as your normal and "
-        "not flagged: from the first second, formcheck catches only a clearly rounded back in the hamstring stretch "
-        "and an arched or leaning-back one in the hip flexor stretch.\n"
+        "not flagged. From the first second, only fixed limits judge, and only for: "
+        f"{_judged_from_the_start()}.\n"
         "- When the camera cannot see you well (wrong angle, part of you hidden, two people in view), formcheck says "
         "so instead of guessing.")
 
@@ -57,6 +57,14 @@ def render() -> None:
         "nowhere else; no account, no upload, no tracking. History keeps summaries and small pictures of flagged "
         "moments in a local database, and you can delete any session.")
     st.caption(f"formcheck {__version__}")
+
+
+def _judged_from_the_start() -> str:
+    """The mistakes with a fixed limit in the rule table (no baseline needed), e.g. "low back rounding (hamstring
+    stretch)"."""
+    specs = [STRETCHES[name] for name in ROUTINE_ORDER]
+    return ", ".join(f"{m.label.lower()} ({spec.title.lower()})" for spec in specs for m in spec.mistakes
+                     if any(not c.relative for c in m.conditions))
 
 
 if __name__ == "__main__":
