@@ -407,3 +407,45 @@ def test_the_variety_set_is_unseen_and_promises_only_findable_mistakes():
             assert low <= mistake.amplitude <= high, (spec.name, mistake)
             assert mistake.offset - mistake.onset >= 3.0  # long enough to be found
     assert sum(not s.mistakes for s in variety) >= 10
+
+
+def test_the_range_step_tucks_tips_and_settles_before_the_hold():
+    """The guided range (issue 28): the low back flexes by the person's tuck, extends by their tip, and comes back
+    to where they settle, all before the hold starts; the truth file names the step and its two ends."""
+    from formcheck.synth.render import build_truth
+    from formcheck.synth.spec import ClipSpec
+    from formcheck.synth.timeline import Mistake, RangeStep, Settle
+
+    step = RangeStep(9.0, 6.0, settle_deg=1.5)
+    settle = Settle(range=step)
+    assert settle.hold_start == pytest.approx(settle.arrive + step.duration + settle.extra)
+    phases = step.phases(settle.arrive)
+    assert settle.range_deg(settle.arrive - 0.1) == 0.0
+    assert settle.range_deg(np.mean(phases["tucked"])) == pytest.approx(9.0)
+    assert settle.range_deg(np.mean(phases["tipped"])) == pytest.approx(-6.0)
+    assert settle.range_deg(settle.hold_start) == pytest.approx(1.5)
+    spec = ClipSpec("x", "hamstring", seconds=settle.hold_start + 5, settle=settle,
+                    mistakes=[Mistake.with_position("rounding", settle, 99.0, "mild", deg=13.0)])
+    times = np.arange(spec.n_frames) / spec.fps
+    truth = build_truth(spec, times, _fake_measure(len(times)))
+    assert truth["range_step"]["range_step"][1] < truth["hold"][0][0] == pytest.approx(settle.hold_start, abs=1e-4)
+    # settling into the mistake instead of the middle: nothing of it before the tip, all of it by the hold
+    (mistake,) = spec.mistakes
+    assert mistake.envelope(phases["tipped"][1]) == 0.0 and mistake.envelope(settle.hold_start) == 1.0
+    assert truth["mistake_details"][0]["from_hold_start"] is True
+
+
+def test_the_range_sets_are_unseen_and_cover_small_ranges_overshoots_and_each_timeline():
+    from formcheck.synth.clips import clip_set
+    from formcheck.synth.training import RANGE_TIMELINES
+
+    tuning, held_out, train = clip_set("range"), clip_set("range-heldout"), clip_set("train")
+    bodies = {name: {s.body.vector().tobytes() for s in specs}
+              for name, specs in (("range", tuning), ("range-heldout", held_out), ("train", train))}
+    assert not bodies["range"] & bodies["range-heldout"] and not (bodies["range"] | bodies["range-heldout"]) & \
+        bodies["train"]
+    for specs in (tuning, held_out):
+        assert all(s.settle.range is not None for s in specs)
+        assert {next(k for k in RANGE_TIMELINES if s.name.endswith(k)) for s in specs} == set(RANGE_TIMELINES)
+        tucks = [s.settle.range.flex_deg for s in specs]
+        assert min(tucks) < 4 and max(tucks) > 18  # some barely move, some overshoot

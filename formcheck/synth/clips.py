@@ -847,8 +847,8 @@ def clip_set(name: str) -> list[ClipSpec]:
         return dev_clips() + dev_clips_issue12()
     if name == "heldout":
         return heldout_clips() + heldout_clips_issue12()
-    if name in ("train", "variety"):
-        from formcheck.synth.training import training_clips, variety_clips  # they build on this module's looks
+    if name in ("train", "variety", "range", "range-heldout"):
+        from formcheck.synth.training import range_clips, training_clips, variety_clips  # they use this module's looks
 
-        return training_clips() if name == "train" else variety_clips()
-    raise ValueError(f"unknown set {name!r} (dev | heldout | train | variety)")
+        return {"train": training_clips, "variety": variety_clips}.get(name, lambda: range_clips(name))()
+    raise ValueError(f"unknown set {name!r} (dev | heldout | train | variety | range | range-heldout)")

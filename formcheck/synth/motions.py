@@ -31,6 +31,11 @@ def _deepen(prm: dict, t: float) -> float:
     return Episode(*prm["deepen"])(t) if "deepen" in prm else 0.0
 
 
+def _range_pelvis(clip, range_deg: float) -> float:
+    """How far the pelvis tips back (+) for the range step's ``range_deg`` of lumbar flexion."""
+    return clip.settle.range.pelvis_share * range_deg if clip.settle.range else 0.0
+
+
 def _env(clip, name: str, t: float) -> float:
     vals = [m.envelope(t) for m in clip.mistakes if m.name == name]
     return max(vals) if vals else 0.0
@@ -70,10 +75,11 @@ def hamstring(p: Poser, t: float, clip, ph) -> dict:
     sw = sway(t, ph[1:3])
     # rounding: the low back flexes, the pelvis gives a little back (posterior tilt), the
     # upper back follows and the hands reach down towards the toes
-    tilt = s * hinge - prm.get("round_pelvis", 0.30) * rnd + 1.0 * br + 0.8 * sw * s
+    rs = clip.settle.range_deg(t)  # the guided tuck / tip: mostly the pelvis turning under a still trunk
+    tilt = s * hinge - prm.get("round_pelvis", 0.30) * rnd + 1.0 * br + 0.8 * sw * s - _range_pelvis(clip, rs)
     if "deepen" in prm:
         tilt += _deepen(prm, t)
-    lumbar = s * prm.get("lumbar_deg", -3.0) + rnd
+    lumbar = s * prm.get("lumbar_deg", -3.0) + rnd + rs
     thor = s * prm.get("thoracic_deg", 6.0) + 0.45 * rnd + 0.8 * br
     p.local.update(spine_rotations(lumbar, thor, neck_flex=s * 8.0 - 0.2 * rnd))
     l1, l2 = p.leg["L"]
@@ -121,8 +127,9 @@ def hip_flexor(p: Poser, t: float, clip, ph) -> dict:
         ext += _deepen(prm, t)
     # arching: pelvis tips forward, lumbar extends, trunk leans back (less when "arch_pelvis" is near 1:
     # the pelvis tips as much as the low back extends and the trunk stays about upright)
-    tilt = s * prm.get("tuck_deg", -6.0) + prm.get("arch_pelvis", 0.40) * arch + 0.6 * br
-    lumbar = s * prm.get("lumbar_deg", 0.0) - arch
+    rs = clip.settle.range_deg(t)
+    tilt = s * prm.get("tuck_deg", -6.0) + prm.get("arch_pelvis", 0.40) * arch + 0.6 * br - _range_pelvis(clip, rs)
+    lumbar = s * prm.get("lumbar_deg", 0.0) - arch + rs
     thor = -0.15 * arch + 0.6 * br
     p.local.update(spine_rotations(lumbar, thor, neck_flex=0.2 * arch))
     bx = 1.0 if back_leg == "L" else -1.0
@@ -189,10 +196,11 @@ def glute(p: Poser, t: float, clip, ph) -> dict:
     seat = clip.seat_height
     # hinge at the hips; when bending through the back the pelvis tilts a bit less ("bend_pelvis" near 1:
     # the pelvis rolls back as far as the low back bends, a slump that hardly moves the shoulders forward)
-    tilt = s * prm.get("hinge_deg", 28.0) - 3.0 - prm.get("bend_pelvis", 0.25) * fb + 0.5 * br
+    rs = clip.settle.range_deg(t)
+    tilt = s * prm.get("hinge_deg", 28.0) - 3.0 - prm.get("bend_pelvis", 0.25) * fb + 0.5 * br - _range_pelvis(clip, rs)
     if "deepen" in prm:  # leaning further forward from the hips
         tilt += _deepen(prm, t)
-    lumbar = s * prm.get("lumbar_deg", -2.0) + fb
+    lumbar = s * prm.get("lumbar_deg", -2.0) + fb + rs
     thor = 3.0 + prm.get("bend_thoracic", 0.4) * fb + 0.6 * br
     sgn = 1.0 if work == "L" else -1.0  # twist turns the chest towards the crossed knee
     p.local.update(spine_rotations(lumbar, thor, twist=sgn * tw, neck_flex=0.15 * fb))

@@ -113,6 +113,12 @@ def build_truth(spec: ClipSpec, times, meas) -> dict:
                     detail["from_hold_start"] = True
                 details.append(detail)
     cam = spec.camera.to_json()
+    extra = {}
+    if spec.settle.range is not None:
+        step = spec.settle.range
+        extra["range_step"] = {**{k: [round(a, 4), round(b, 4)] for k, (a, b) in step.phases(spec.settle.arrive).items()},
+                               "flex_deg": step.flex_deg, "ext_deg": step.ext_deg, "settle_deg": step.settle_deg,
+                               "pelvis_share": step.pelvis_share}
     return {
         "schema": truth_mod.SCHEMA,
         "clip": f"{spec.name}.mp4",
@@ -134,6 +140,7 @@ def build_truth(spec: ClipSpec, times, meas) -> dict:
         "params": spec.params,
         "look": spec.look.to_json(),
         "pelvis_lift_ref_m": ref,
+        **extra,
         "notes": spec.notes,
         "frames": {
             "t": [round(float(x), 4) for x in times],

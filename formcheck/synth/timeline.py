@@ -75,24 +75,79 @@ class Mistake:
                       deg: float | None = None) -> "Mistake":
         """A mistake that arrives together with the position: it grows with the move into it (same start and
         duration as ``settle``) and is fully there when the person arrives; ``offset`` is when it is corrected
-        (past the clip's end = held to the end)."""
+        (past the clip's end = held to the end). After a range step it grows instead as the person comes back from
+        the step's far end: they settle into the mistake rather than the middle."""
+        if settle.range is not None:
+            ramp = settle.range.move_s
+            return cls(name, settle.arrive + settle.range.duration - ramp, offset, severity, ramp=ramp, deg=deg,
+                       ramp_out=1.2)
         return cls(name, settle.start, offset, severity, ramp=settle.duration, deg=deg, ramp_out=1.2)
 
 
 @dataclass(frozen=True)
+class RangeStep:
+    """The guided pelvic-tilt range a person may do once in the position, before the hold: a gentle tuck (the low
+    back flexes by ``flex_deg``), a gentle tip the other way (it extends by ``ext_deg`` from neutral), then back to the
+    middle, which they reach ``settle_deg`` off their neutral. The pelvis does ``pelvis_share`` of the tilt; the trunk
+    above stays about where it was."""
+
+    flex_deg: float
+    ext_deg: float
+    settle_deg: float = 0.0
+    pelvis_share: float = 0.7
+    move_s: float = 1.5  # each move between ends (the tuck-to-tip move takes twice as long)
+    pause_s: float = 0.8  # held at each end
+    lead_s: float = 0.4  # after arriving in the position
+
+    @property
+    def duration(self) -> float:
+        return self.lead_s + 4 * self.move_s + 2 * self.pause_s
+
+    def offset_deg(self, t: float) -> float:
+        """Lumbar flexion added to the position's own curve ``t`` s after arriving in the position."""
+        t = t - self.lead_s
+        tuck_end = self.move_s + self.pause_s
+        tip_end = tuck_end + 2 * self.move_s + self.pause_s
+        if t < tuck_end:
+            return self.flex_deg * float(smoothstep(t / self.move_s))
+        if t < tip_end:
+            share = float(smoothstep((t - tuck_end) / (2 * self.move_s)))
+            return self.flex_deg + (-self.ext_deg - self.flex_deg) * share
+        share = float(smoothstep((t - tip_end) / self.move_s))
+        return -self.ext_deg + (self.settle_deg + self.ext_deg) * share
+
+    def phases(self, arrive: float) -> dict[str, list[float]]:
+        """Seconds of the clip: the whole step, and the pauses at the tucked and tipped ends."""
+        tuck = arrive + self.lead_s + self.move_s
+        tip = tuck + self.pause_s + 2 * self.move_s
+        return {"range_step": [arrive, arrive + self.duration], "tucked": [tuck, tuck + self.pause_s],
+                "tipped": [tip, tip + self.pause_s]}
+
+
+@dataclass(frozen=True)
 class Settle:
-    """Getting into position: still for ``start`` s, then a smooth move of ``duration`` s."""
+    """Getting into position: still for ``start`` s, then a smooth move of ``duration`` s; then, with ``range``,
+    the guided range step before the hold."""
 
     start: float = 2.0
     duration: float = 2.5
     extra: float = 0.5  # the hold counts from a little after arriving
+    range: RangeStep | None = None
 
     def __call__(self, t: float) -> float:
         return float(smoothstep((t - self.start) / self.duration))
 
     @property
+    def arrive(self) -> float:
+        return self.start + self.duration
+
+    @property
     def hold_start(self) -> float:
-        return self.start + self.duration + self.extra
+        return self.arrive + (self.range.duration if self.range else 0.0) + self.extra
+
+    def range_deg(self, t: float) -> float:
+        """The range step's lumbar flexion at ``t`` (0 without one, and before arriving)."""
+        return self.range.offset_deg(t - self.arrive) if self.range and t >= self.arrive else 0.0
 
 
 @dataclass(frozen=True)

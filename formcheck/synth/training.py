@@ -13,6 +13,11 @@ The ``variety`` set (``--set variety``) is drawn the same way from other seeds, 
 clips: mistakes of the sizes the rules promise to find (from the documented mild limits up), arriving with the
 position, developing later or corrected, and about two clips in five correct. It is never fitted on, so its false
 alarms and misses show what the dev bodies and cameras hide.
+
+The ``range`` and ``range-heldout`` sets (issue 28) put the guided pelvic-tilt range step between arriving in the
+position and the hold: each body tucks and tips by its own amount (some barely move, some overshoot), settles near
+its middle or straight into a mild or clear mistake, and holds; some mistakes come later in the hold. ``range`` is
+for tuning; ``range-heldout`` draws other bodies from other seeds and is only run to report.
 """
 
 from __future__ import annotations
@@ -22,7 +27,7 @@ import numpy as np
 from formcheck.synth.body import BodyShape
 from formcheck.synth.clips import COOL, WARM, WALLS_MORE, cam, make_look
 from formcheck.synth.spec import ClipSpec
-from formcheck.synth.timeline import Mistake, Settle
+from formcheck.synth.timeline import Mistake, RangeStep, Settle
 
 SEED = 12_000  # the set's first seed; clip k uses SEED + k
 SECONDS = 7.0
@@ -144,5 +149,74 @@ def _random_clips(split: str, first_seed: int, count: int, seconds: float, sizes
             mistakes=mistakes,
             params=params,
             notes=notes,
+        ))
+    return specs
+
+
+RANGE_SEEDS = {"range": 41_000, "range-heldout": 47_000}
+RANGE_HOLD_S = 9.0
+# Mild sizes from the issue's mild band (and the seated bend of 15°); clear ones well past every limit.
+RANGE_SIZES = {"mild": {"rounding": (12, 15), "arching": (10, 12), "forward_bend": (15, 18)},
+               "clear": {"rounding": (20, 30), "arching": (15, 25), "forward_bend": (25, 35)}}
+SEVERITY = {"mild": "mild", "clear": "moderate"}  # the truth files' words for them
+RANGE_MISTAKE = {"hamstring": "rounding", "hip-flexor": "arching", "glute": "forward_bend"}
+RANGE_TIMELINES = ("correct", "mild_from_start", "clear_from_start", "correct", "mild_later", "clear_later")
+
+
+def range_step(r: np.random.Generator) -> RangeStep:
+    """A person's own gentle range: most tilt 5–14° each way, one in six barely moves, one in six overshoots."""
+    kind = r.random()
+    flex, ext = (r.uniform(1.5, 4), r.uniform(1.5, 4)) if kind < 1 / 6 else (
+        (r.uniform(18, 28), r.uniform(14, 20)) if kind < 2 / 6 else (r.uniform(6, 14), r.uniform(5, 12)))
+    return RangeStep(float(flex), float(ext), settle_deg=float(r.uniform(-3, 3)),
+                     pelvis_share=float(r.uniform(0.5, 0.9)))
+
+
+def range_clips(split: str = "range", count: int = 36) -> list[ClipSpec]:
+    """``count`` clips of the three outline-judged stretches, each with the range step before its hold."""
+    specs = []
+    for k in range(count):
+        seed = RANGE_SEEDS[split] + k
+        r = np.random.default_rng(seed)
+        stretch = STRETCHES[k % len(STRETCHES)]
+        timeline = RANGE_TIMELINES[(k // len(STRETCHES)) % len(RANGE_TIMELINES)]
+        settle = Settle(start=float(r.uniform(0.3, 1.0)), duration=float(r.uniform(1.5, 2.5)), extra=0.3,
+                        range=range_step(r))
+        seconds = settle.hold_start + RANGE_HOLD_S
+        params, _, side = _stretch_params(r, stretch, settle, VARIETY_SIZES, seconds, mistake_share=0.0)
+        if "deepen" in params:  # a correct move further into the stretch, during the hold
+            deg, on, off = params["deepen"]
+            params["deepen"] = [deg, on + settle.hold_start, off + settle.hold_start]
+        mistakes = []
+        if timeline != "correct":
+            severity, when = timeline.split("_", 1)
+            name = RANGE_MISTAKE[stretch]
+            deg = float(r.uniform(*RANGE_SIZES[severity][name]))
+            if when == "from_start":
+                mistakes.append(Mistake.with_position(name, settle, 99.0, SEVERITY[severity], deg=deg))
+            else:
+                onset = float(r.uniform(settle.hold_start + 2.0, settle.hold_start + 4.0))
+                mistakes.append(Mistake(name, onset, 99.0, SEVERITY[severity], deg=deg))
+        look = make_look(seed, clutter=r.random() < 0.3, dim=r.random() < 0.2)
+        if r.random() < 0.4:
+            look.loose_m = float(r.uniform(0.02, 0.05))
+            look.loose_pants_m = float(r.uniform(0.0, 0.03))
+        specs.append(ClipSpec(
+            name=f"{split.replace('-', '_')}_{k:04d}_{stretch}_{timeline}",
+            stretch=stretch,
+            split=split,
+            side=None if side == "both" else side,
+            facing="right" if r.random() < 0.5 else "left",
+            camera=cam(float(r.uniform(-25, 25)), float(r.uniform(0.2, 1.2)), float(r.uniform(0.6, 0.85)),
+                       float(r.uniform(38, 60))),
+            body=random_body(r, f"{split}_body_{k:04d}"),
+            look=look,
+            seed=seed,
+            seconds=round(seconds, 1),
+            fps=FPS,
+            settle=settle,
+            mistakes=mistakes,
+            params=params,
+            notes=f"range step (flex {settle.range.flex_deg:.0f}°, ext {settle.range.ext_deg:.0f}°), {timeline}",
         ))
     return specs
