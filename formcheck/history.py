@@ -21,7 +21,7 @@ from pathlib import Path
 
 DATA_DIR_ENV = "FORMCHECK_DATA_DIR"
 DB_NAME = "history.db"
-SCHEMA_VERSION = 2  # 2: holds.seen_position, flagged_frames.good_picture
+SCHEMA_VERSION = 3  # 2: holds.seen_position, flagged_frames.good_picture; 3: sessions.planned_holds
 # A saved session's pictures stay within this many bytes: flagged moments are always kept (at most
 # ``session.MAX_FLAGGED_FRAMES``, 11–17 kB each on the rendered samples, ~100 kB budgeted for a noisy camera),
 # their good-form pictures while they fit (see README, Privacy).
@@ -38,7 +38,8 @@ CREATE TABLE IF NOT EXISTS sessions (
     kind        TEXT NOT NULL CHECK (kind IN ('routine', 'practice', 'video')),
     title       TEXT NOT NULL,
     duration_s  REAL NOT NULL DEFAULT 0,
-    video_path  TEXT                         -- only when the user chose to keep the video
+    video_path  TEXT,                        -- only when the user chose to keep the video
+    planned_holds INTEGER                    -- holds the plan had (NULL in older sessions: the holds stored)
 );
 CREATE INDEX IF NOT EXISTS sessions_day ON sessions(day);
 CREATE TABLE IF NOT EXISTS holds (
@@ -74,7 +75,8 @@ CREATE TABLE IF NOT EXISTS settings (
 );
 """
 # Columns added since schema 1, for databases written by an older formcheck.
-ADDED_COLUMNS = (("holds", "seen_position", "TEXT"), ("flagged_frames", "good_picture", "BLOB"))
+ADDED_COLUMNS = (("holds", "seen_position", "TEXT"), ("flagged_frames", "good_picture", "BLOB"),
+                 ("sessions", "planned_holds", "INTEGER"))
 
 
 def data_dir() -> Path:
@@ -137,6 +139,7 @@ class SessionRecord(HoldTotals):
     holds: list[HoldRecord] = field(default_factory=list)
     video_path: str | None = None
     id: int | None = None
+    planned_holds: int | None = None  # the plan's holds (a routine stopped early stores fewer); None: those stored
 
 
 @dataclass(frozen=True)
@@ -154,6 +157,12 @@ class SessionSummary:
     flags: int
     frames: int
     video_path: str | None
+    planned_holds: int  # the holds the plan had (older sessions: the holds stored)
+
+    @property
+    def complete(self) -> bool:
+        """Every hold of the plan was done; only complete routines count toward the daily aim and the streak."""
+        return self.completed_holds >= max(1, self.planned_holds)
 
 
 class HistoryError(Exception):
@@ -263,9 +272,10 @@ class History:
         started = record.started_at if record.started_at.tzinfo else record.started_at.astimezone()
         with self._write() as con:
             cur = con.execute(
-                "INSERT INTO sessions (started_at, day, kind, title, duration_s, video_path) VALUES (?, ?, ?, ?, ?, ?)",
+                "INSERT INTO sessions (started_at, day, kind, title, duration_s, video_path, planned_holds)"
+                " VALUES (?, ?, ?, ?, ?, ?, ?)",
                 (started.isoformat(timespec="seconds"), started.date().isoformat(), record.kind, record.title,
-                 float(record.duration_s), record.video_path))
+                 float(record.duration_s), record.video_path, record.planned_holds))
             session_id = cur.lastrowid
             _insert_holds(con, session_id, record.holds)
         record.id = session_id
@@ -275,8 +285,8 @@ class History:
         """Rewrite a stored session's length and holds (a live session saved again as it goes), in one
         transaction; False if there is no such session (it was deleted meanwhile)."""
         with self._write() as con:
-            cur = con.execute("UPDATE sessions SET title = ?, duration_s = ? WHERE id = ?",
-                              (record.title, float(record.duration_s), session_id))
+            cur = con.execute("UPDATE sessions SET title = ?, duration_s = ?, planned_holds = ? WHERE id = ?",
+                              (record.title, float(record.duration_s), record.planned_holds, session_id))
             if cur.rowcount == 0:
                 return False
             con.execute("DELETE FROM holds WHERE session_id = ?", (session_id,))  # their thumbnails cascade
@@ -333,7 +343,8 @@ class History:
                    COUNT(h.id) AS holds, COALESCE(SUM(h.completed), 0) AS completed_holds,
                    COALESCE(SUM(h.good_s), 0) AS good_s, COALESCE(SUM(h.flags), 0) AS flags,
                    (SELECT COUNT(*) FROM flagged_frames f JOIN holds h2 ON f.hold_id = h2.id
-                     WHERE h2.session_id = s.id) AS frames
+                     WHERE h2.session_id = s.id) AS frames,
+                   COALESCE(s.planned_holds, COUNT(h.id)) AS planned_holds
             FROM sessions s LEFT JOIN holds h ON h.session_id = s.id
             GROUP BY s.id ORDER BY s.started_at DESC, s.id DESC"""
         params: tuple = ()
@@ -344,7 +355,7 @@ class History:
             rows = con.execute(sql, params).fetchall()
         return [SessionSummary(r["id"], r["kind"], r["title"], datetime.fromisoformat(r["started_at"]),
                                r["duration_s"], r["holds"], r["completed_holds"], r["good_s"], r["flags"],
-                               r["frames"], r["video_path"]) for r in rows]
+                               r["frames"], r["video_path"], r["planned_holds"]) for r in rows]
 
     def session(self, session_id: int) -> SessionRecord | None:
         """A whole session with its holds and thumbnails, or None."""
@@ -353,7 +364,8 @@ class History:
             if row is None:
                 return None
             record = SessionRecord(row["kind"], row["title"], datetime.fromisoformat(row["started_at"]),
-                                   row["duration_s"], video_path=row["video_path"], id=row["id"])
+                                   row["duration_s"], video_path=row["video_path"], id=row["id"],
+                                   planned_holds=row["planned_holds"])
             for h in con.execute("SELECT * FROM holds WHERE session_id = ? ORDER BY position", (session_id,)):
                 frames = [FlagRecord(f["t"], f["mistake"], f["value"], f["cue"], bytes(f["thumbnail"]),
                                      None if f["good_picture"] is None else bytes(f["good_picture"]))
@@ -365,31 +377,34 @@ class History:
                                                h["seen_position"]))
         return record
 
-    def daily_counts(self, days: int = 14, today: date | None = None,
-                     kinds: tuple[str, ...] = KINDS) -> dict[date, int]:
-        """Sessions of ``kinds`` per local day for the last ``days`` days (oldest first), zeros included."""
+    def daily_counts(self, days: int = 14, today: date | None = None, kinds: tuple[str, ...] = KINDS,
+                     complete_only: bool = False) -> dict[date, int]:
+        """Sessions of ``kinds`` (with ``complete_only``: only those whose every planned hold was done) per local
+        day for the last ``days`` days (oldest first), zeros included."""
         today = today or date.today()
         first = today - timedelta(days=days - 1)
-        with self._read() as con:
-            rows = con.execute(f"SELECT day, COUNT(*) AS n FROM sessions WHERE day >= ? AND day <= ? "
-                               f"AND kind IN ({_marks(kinds)}) GROUP BY day",
-                               (first.isoformat(), today.isoformat(), *kinds)).fetchall()
-        counts = {date.fromisoformat(r["day"]): r["n"] for r in rows}
+        counts = self._sessions_per_day(kinds, complete_only)
         return {first + timedelta(days=i): counts.get(first + timedelta(days=i), 0) for i in range(days)}
 
-    def streak(self, today: date | None = None, kinds: tuple[str, ...] = KINDS) -> int:
-        """Days in a row with at least one session of ``kinds``, ending today (or yesterday, if today has none
-        yet)."""
+    def streak(self, today: date | None = None, kinds: tuple[str, ...] = KINDS, complete_only: bool = False) -> int:
+        """Days in a row with at least one session of ``kinds`` (``complete_only`` as in ``daily_counts``), ending
+        today (or yesterday, if today has none yet)."""
         today = today or date.today()
-        with self._read() as con:
-            days = {date.fromisoformat(r["day"])
-                    for r in con.execute(f"SELECT DISTINCT day FROM sessions WHERE kind IN ({_marks(kinds)})", kinds)}
+        days = set(self._sessions_per_day(kinds, complete_only))
         day = today if today in days else today - timedelta(days=1)
         run = 0
         while day in days:
             run += 1
             day -= timedelta(days=1)
         return run
+
+    def _sessions_per_day(self, kinds: tuple[str, ...], complete_only: bool) -> dict[date, int]:
+        """Sessions of ``kinds`` per local day, optionally only complete ones (see ``SessionSummary.complete``)."""
+        complete = _COMPLETE if complete_only else "1"
+        with self._read() as con:
+            rows = con.execute(f"SELECT s.day AS day, COUNT(*) AS n FROM sessions s WHERE s.kind IN ({_marks(kinds)}) "
+                               f"AND {complete} GROUP BY s.day", kinds).fetchall()
+        return {date.fromisoformat(r["day"]): r["n"] for r in rows}
 
     def stretch_stats(self) -> list[dict]:
         """Per day and stretch: good-form seconds, holds, holds with a flag (for the trends chart)."""
@@ -400,6 +415,12 @@ class History:
                 FROM holds h JOIN sessions s ON s.id = h.session_id
                 GROUP BY s.day, h.stretch ORDER BY s.day, h.stretch""").fetchall()
         return [dict(r) | {"flag_rate": r["flagged_holds"] / r["holds"] if r["holds"] else 0.0} for r in rows]
+
+
+# A session whose every planned hold was done (the SQL of ``SessionSummary.complete``); a session of an older
+# formcheck, without ``planned_holds``, is measured against the holds it stored.
+_COMPLETE = """(SELECT COUNT(*) FROM holds h WHERE h.session_id = s.id AND h.completed) >= MAX(1, COALESCE(
+    s.planned_holds, (SELECT COUNT(*) FROM holds h WHERE h.session_id = s.id)))"""
 
 
 def _marks(values: tuple) -> str:

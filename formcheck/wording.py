@@ -68,6 +68,10 @@ def reference_text(stretch: Stretch, baseline: str, tall_reference: str | None =
     return text
 
 
+NOTHING_STARTED = "Nothing was checked: no hold had started."
+NO_STRETCH = "No stretch recognised"  # a recorded video in which no stretch's position started a hold
+
+
 def tall_reference_text(stretch: Stretch, from_s: float | None) -> str | None:
     """For a recorded video: whether (and from when) the low back was read against the person's tall posture."""
     if stretch.tall is None:
@@ -183,3 +187,96 @@ def could_not_check(cov: Coverage, stretch: str | None, seen: str | None) -> str
     if other and cov.main_reason != "wrong_position":  # otherwise the text above says it already
         text += " " + position_words(stretch, seen)
     return text
+
+
+# -- endings: what a hold, a practice or a routine comes to (said aloud and shown), praise only where earned --------
+
+def times(n: int) -> str:
+    return "once" if n == 1 else "twice" if n == 2 else f"{n} times"
+
+
+def mistake_counts(stretch: str, names: list[str]) -> dict[str, int]:
+    """How often each mistake (by name) was flagged, keyed by its label in ``stretch``, in the order first flagged."""
+    spec = STRETCHES.get(stretch)
+    labels = {m.name: m.label for m in spec.mistakes} if spec else {}
+    counts: dict[str, int] = {}
+    for name in names:
+        label = labels.get(name, name)
+        counts[label] = counts.get(label, 0) + 1
+    return counts
+
+
+def flagged_words(counts: dict[str, int]) -> str:
+    """Each mistake flagged with how often, e.g. "low back rounding 4 times and twist once"; "" for none."""
+    parts = [f"{label.lower()} {times(n)}" for label, n in counts.items() if n]
+    return " and ".join(filter(None, [", ".join(parts[:-1]), parts[-1]])) if parts else ""
+
+
+def holds_done_text(completed: int, planned: int) -> str:
+    """e.g. "0 of 7 holds completed" — measured against the plan, not against the holds reached."""
+    return f"{completed} of {planned} {'hold' if planned == 1 else 'holds'} completed"
+
+
+def partial_text(kind: str) -> str:
+    """Beside a session that stopped before every hold of its plan was done."""
+    return ("stopped early — not counted toward the daily aim or the streak" if kind == "routine"
+            else "stopped early")
+
+
+def hold_end_cue(completed: bool, flagged: dict[str, int]) -> str:
+    """Said as a hold ends, before what comes next: praise only for a hold done without a mistake flagged."""
+    if not completed:
+        return ""
+    if not any(flagged.values()):
+        return "Good. "
+    return f"That hold is done. Flagged: {flagged_words(flagged)}. "
+
+
+def plan_end_cue(completed: int, planned: int, flags: int) -> str:
+    """Said when the last hold of the plan ends: "well done" only when every hold was done with no mistake
+    flagged."""
+    if completed == planned and not flags:
+        return "That's everything — well done. Take a moment before you get up."
+    flagged = f", {flags} {'mistake' if flags == 1 else 'mistakes'} flagged" if flags else ""
+    return (f"That's everything: {holds_done_text(completed, planned)}{flagged}. The screen shows what to work on. "
+            "Take a moment before you get up.")
+
+
+def ending_headline(completed: int, planned: int, flagged: dict[str, int], all_checked: bool) -> tuple[bool, str]:
+    """The first line of the end screen and whether it has earned praise (every hold of the plan done and checked,
+    no mistake flagged)."""
+    done = holds_done_text(completed, planned)
+    earned = completed == planned and all_checked and not any(flagged.values())
+    if earned:
+        return True, f"All done — well done! {done.capitalize()} with good form and no mistakes flagged."
+    head = "Finished" if completed == planned else "Stopped early"
+    text = f"{head}: {done}."
+    if any(flagged.values()):
+        text += f" Flagged: {flagged_words(flagged)} — the pictures below show each moment and what to change."
+    return False, text
+
+
+def hold_ending_line(title: str, good_s: float, target_s: float, completed: bool, judged_s: float, checked: bool,
+                     flagged: dict[str, int]) -> str:
+    """One hold on the end screen: what was judged, what went well, what was flagged. ``checked``: enough was
+    judged to say "no mistakes" (``formcheck.coverage``)."""
+    held = f"{min(good_s, target_s):.0f} s of {target_s:.0f} s held with good form" + (" (done)" if completed else "")
+    if any(flagged.values()):
+        flags = f"flagged: {flagged_words(flagged)}"
+    else:
+        flags = "no mistakes flagged" if checked else "too little judged to tell"
+    return f"**{title}:** {held} · {judged_s:.0f} s judged · {flags}"
+
+
+# -- the camera: what the video box's errors mean (it shows the browser's own error names) -------------------------
+
+CAMERA_HELP = {
+    "No camera found (the box says “Requested device not found”)":
+        "Plug in a camera, or turn on the built-in one, then reload the page and press START.",
+    "Camera in use (“Could not start video source”, “Device in use”)":
+        "Another program or browser tab is using the camera. Close it (video calls, other camera apps), then "
+        "press START again.",
+    "Camera blocked (“Permission denied”)":
+        "Allow the camera for this page: click the camera icon in the address bar, choose Allow, then reload the "
+        "page and press START.",
+}

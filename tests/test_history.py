@@ -108,7 +108,7 @@ def test_a_schema_1_database_gains_the_new_columns_and_keeps_its_sessions(data_d
     record.holds[0].frames = [FlagRecord(1.0, "rounding", 0.04, "cue", PNG, good=JPEG)]
     assert store.session(store.add_session(record)).holds[0].frames[0].good == JPEG
     con = sqlite3.connect(path)
-    assert con.execute("PRAGMA user_version").fetchone()[0] == history.SCHEMA_VERSION == 2
+    assert con.execute("PRAGMA user_version").fetchone()[0] == history.SCHEMA_VERSION == 3
     con.close()
 
 

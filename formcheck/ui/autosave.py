@@ -46,7 +46,7 @@ class SessionSaver:
             if not worth_keeping(logs):
                 return self.session_id
             started = datetime.fromtimestamp(coach.started_wall).astimezone()
-            record = to_session_record(from_holds(logs, self.kind, self.title, started))
+            record = to_session_record(from_holds(logs, self.kind, self.title, started, len(coach.steps)))
             try:
                 # Deleted from the History page while still running: stored again rather than losing later holds.
                 if self.session_id is None or not self.store.replace_session(self.session_id, record):

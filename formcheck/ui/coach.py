@@ -31,7 +31,8 @@ from formcheck.pictures import PICTURE_WIDTH, GoodFrames, encode_jpeg, encode_pn
 from formcheck.pipeline import Pipeline, get_stretch
 from formcheck.rules import STRETCHES
 from formcheck.session import THUMB_WIDTH
-from formcheck.wording import get_ready_text, reference_text, tall_cue
+from formcheck.wording import (get_ready_text, hold_end_cue, mistake_counts, plan_end_cue, reference_text,
+                               tall_cue)
 
 from .overlay import Overlay, build_overlay, key_reading, paint
 
@@ -329,7 +330,7 @@ class Coach:
         if phase is Phase.DONE:
             self._close_pipeline()
             with self._lock:
-                self._overlay = Overlay(None, (), hud="Done - well done!")
+                self._overlay = Overlay(None, (), hud="Done")  # praise, if earned, is said and shown by the page
                 self._last_t = t
             return
         step = self.steps[index]
@@ -439,11 +440,14 @@ class Coach:
 
     def _next(self, t: float, completed: bool) -> None:
         previous = self.steps[self._index]
-        praise = "Good. " if completed else ""
+        log = self._logs[-1] if self._logs and self._logs[-1].index == self._index else None
+        flagged = mistake_counts(previous.stretch, [e["mistake"] for e in log.events]) if log else {}
+        praise = hold_end_cue(completed, flagged)  # what the hold came to, praised only when clean
         self._index += 1
         if self._index >= len(self.steps):
             self._enter(Phase.DONE, t)
-            self._say(f"{praise}That's everything — well done. Take a moment before you get up.")
+            done = sum(lg.completed for lg in self._logs)
+            self._say(praise + plan_end_cue(done, len(self.steps), sum(len(lg.events) for lg in self._logs)))
             return
         step = self.steps[self._index]
         self._enter(Phase.READY, t)

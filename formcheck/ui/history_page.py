@@ -6,11 +6,12 @@ from datetime import date
 
 import streamlit as st
 
-from formcheck.history import DAILY_AIM
+from formcheck.history import DAILY_AIM, SessionSummary
 from formcheck.ui.coach import ROUTINE_ORDER
 from formcheck.ui.common import fmt_seconds, history, stretch_title, write_history
 from formcheck.ui.nav import page
 from formcheck.ui.review_data import SOURCES
+from formcheck.wording import holds_done_text, partial_text
 
 DAYS_SHOWN = 14
 
@@ -19,19 +20,22 @@ def _plural(n: int, word: str) -> str:
     return f"{n} {word}{'' if n == 1 else 's'}"
 
 
-ROUTINE_ONLY = ("routine",)  # only guided routines count toward the daily aim and the streak
+ROUTINE_ONLY = ("routine",)  # only guided routines count toward the daily aim and the streak (when complete)
+TODAY = "Today"
 
 
 def _daily_chart(counts: dict[date, int]):
     import altair as alt
     import pandas as pd
 
-    data = pd.DataFrame({"day": [d.strftime("%a %d %b") for d in counts], "routines": list(counts.values())})
+    data = pd.DataFrame({"day": [_day_label(d) for d in counts], "routines": list(counts.values())})
     data["met"] = data["routines"].map(lambda n: "aim met" if n >= DAILY_AIM[0] else "below aim")
     order = list(data["day"])
     top = max(4, int(data.routines.max()) + 1)
     bars = alt.Chart(data).mark_bar(cornerRadiusTopLeft=3, cornerRadiusTopRight=3).encode(
-        x=alt.X("day:O", title=None, sort=order, axis=alt.Axis(labelAngle=-40, labelOverlap="greedy")),
+        # Upright labels need only a line's height each, so all 14 fit even on a phone; at -40° the axis hid
+        # every other one, and with 14 days that dropped the last: today.
+        x=alt.X("day:O", title=None, sort=order, axis=alt.Axis(labelAngle=-90, labelOverlap="greedy")),
         y=alt.Y("routines:Q", title="guided routines", scale=alt.Scale(domainMin=0, domainMax=top),
                 axis=alt.Axis(tickMinStep=1)),
         color=alt.Color("met:N", title=None,
@@ -43,6 +47,10 @@ def _daily_chart(counts: dict[date, int]):
     label = alt.Chart(aim).mark_text(align="left", dx=4, dy=-6, color="#1d5e2a").encode(
         x=alt.value(0), y="high:Q", text=alt.value(f"aim: {DAILY_AIM[0]}–{DAILY_AIM[1]} a day"))
     return (band + bars + label).properties(height=200)
+
+
+def _day_label(day: date) -> str:
+    return TODAY if day == date.today() else day.strftime("%a %d %b")
 
 
 def _trend_charts(stats: list[dict]):
@@ -69,6 +77,15 @@ def _trend_charts(stats: list[dict]):
     return good, rate
 
 
+def _holds_done(s: SessionSummary) -> str:
+    """Holds done against the plan, and "stopped early" for a live session that did not get through it; a video
+    has no plan (its holds are what was recognised, not measured against the live hold target)."""
+    if s.kind == "video":
+        return _plural(s.holds, "hold")
+    done = holds_done_text(s.completed_holds, s.planned_holds)
+    return done if s.complete else f"{done} ({partial_text(s.kind)})"
+
+
 def render() -> None:
     st.title("History")
     store = history(notice=False)
@@ -84,14 +101,15 @@ def render() -> None:
         st.page_link(page("routine.py"), label="Start the guided routine", icon=":material/self_improvement:")
         return
 
-    counts = store.daily_counts(DAYS_SHOWN, kinds=ROUTINE_ONLY)
+    counts = store.daily_counts(DAYS_SHOWN, kinds=ROUTINE_ONLY, complete_only=True)
     other = sum(store.daily_counts(DAYS_SHOWN, kinds=("practice", "video")).values())
     today = counts[max(counts)]
     cols = st.columns(3)
     cols[0].metric("Guided routines today", f"{today} of {DAILY_AIM[0]}–{DAILY_AIM[1]}",
-                   help="The routine works best done two to three times a day. Only guided routines count.")
-    cols[1].metric("Streak", _plural(store.streak(kinds=ROUTINE_ONLY), "day"),
-                   help="Days in a row with at least one guided routine.")
+                   help="The routine works best done two to three times a day. Only guided routines with every "
+                        "hold done count.")
+    cols[1].metric("Streak", _plural(store.streak(kinds=ROUTINE_ONLY, complete_only=True), "day"),
+                   help="Days in a row with at least one guided routine done to the end.")
     cols[2].metric(f"Routines, last {DAYS_SHOWN} days", sum(counts.values()))
     if today < DAILY_AIM[0]:
         st.caption(f"{DAILY_AIM[0] - today} more guided {'routine' if DAILY_AIM[0] - today == 1 else 'routines'} "
@@ -120,7 +138,7 @@ def render() -> None:
             source = SOURCES.get(s.kind, s.kind)
             what = source if s.title == source else f"{source} · {s.title}"  # not "Guided routine · Guided routine"
             top[0].markdown(f"**{s.started_at:%a %d %b %Y, %H:%M}** · {what}")
-            top[0].caption(f"{s.completed_holds} of {_plural(s.holds, 'hold')} completed · "
+            top[0].caption(f"{_holds_done(s)} · "
                            f"{fmt_seconds(s.good_s)} good form · {_plural(s.flags, 'mistake')} flagged · "
                            f"{_plural(s.frames, 'flagged frame')}" + (" · video kept" if s.video_path else ""))
             if top[1].button("Review", key=f"hist_review_{s.id}"):

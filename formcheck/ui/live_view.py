@@ -8,13 +8,13 @@ from collections.abc import Callable
 import streamlit as st
 import streamlit_webrtc
 
-from formcheck.coverage import UNCHECKED
+from formcheck.wording import CAMERA_HELP
 
 from .autosave import SessionSaver
 from .coach import Coach, CoachView, Phase
 from .common import banner, fmt_seconds, history, voice
 from .guides import guide_svg
-from .verdict import session_conclusion
+from .verdict import ending
 
 RTC_CONFIGURATION = {"iceServers": []}  # local only: no STUN/TURN server is contacted
 MEDIA_CONSTRAINTS = {"video": {"width": {"ideal": 640}, "height": {"ideal": 480}}, "audio": False}
@@ -82,11 +82,14 @@ def status_panel(coach: Coach, saver: SessionSaver, slot: str, show_guide: bool 
                 st.caption("Your session is saved in History.")
                 st.page_link(_review_page(), label="See the flagged moments in Review", icon=":material/photo_library:")
         elif step is not None:
-            st.markdown(f"**Step {view.step_index + 1} of {len(view.steps)} · {step.title}**")
+            # "Step 1 of 1" says nothing: the step is named alone when the plan has one.
+            numbered = f"Step {view.step_index + 1} of {len(view.steps)} · " if len(view.steps) > 1 else ""
+            st.markdown(f"**{numbered}{step.title}**")
             if view.phase is Phase.WAITING:
                 st.info("Press **START** under the video to turn on your camera. No video is recorded or sent "
                         "anywhere. If the browser asks, allow the camera; if it was blocked, allow it for this page "
                         "(the camera icon in the address bar) and press START again.")
+                _camera_help()
             elif view.camera_lost:
                 _camera_lost(view)
             elif view.phase is Phase.READY:
@@ -121,17 +124,19 @@ def status_panel(coach: Coach, saver: SessionSaver, slot: str, show_guide: bool 
 
 
 def _finished(coach: Coach) -> None:
-    """Praise only what was seen: "well done" when every hold was checked, otherwise what could not be checked."""
+    """The end screen: what was judged, what went well and what was flagged; praise only when earned."""
     from datetime import datetime
 
     from .review_data import from_holds
 
-    review = from_holds(coach.holds(), "", "", datetime.now())
-    checked = review.holds and all(h.coverage.conclusion(h.flags) != UNCHECKED and not h.other_stretch_seen
-                                   for h in review.holds)
-    if checked:
-        st.success("All done — well done!")
-    session_conclusion(review)
+    ending(from_holds(coach.holds(), "", "", datetime.now(), len(coach.steps)))
+
+
+def _camera_help() -> None:
+    """The video box shows the browser's own camera errors ("NotFoundError: Requested device not found"), which
+    the page cannot read or replace (streamlit-webrtc keeps them in the browser): say here what each one means."""
+    with st.expander("The camera does not start?"):
+        st.markdown("\n".join(f"- **{problem}:** {fix}" for problem, fix in CAMERA_HELP.items()))
 
 
 def _camera_lost(view: CoachView) -> None:
@@ -145,7 +150,9 @@ def _camera_lost(view: CoachView) -> None:
 
 def controls(coach: Coach, saver: SessionSaver, slot: str) -> None:
     cols = st.columns(3)
-    if cols[0].button("Skip to next step", key=f"fc_skip_{slot}", width="stretch"):
+    # Offered only while there is a next step to skip to (never beside "Step 1 of 1" or on the last step).
+    if coach.view().next_step is not None and cols[0].button("Skip to next step", key=f"fc_skip_{slot}",
+                                                             width="stretch"):
         coach.skip()
     if cols[1].button("Finish and save", key=f"fc_finish_{slot}", width="stretch"):
         coach.finish()

@@ -47,7 +47,8 @@ def _load(key: str, store) -> Review | None:
             return None
         coach = current[1]
         source, label = LIVE_SLOTS[ref]
-        return from_holds(coach.holds(), source, label, datetime.fromtimestamp(coach.started_wall).astimezone())
+        return from_holds(coach.holds(), source, label, datetime.fromtimestamp(coach.started_wall).astimezone(),
+                          len(coach.steps))
     if kind == "analysis":
         analysis = st.session_state.get("fc_analysis")
         return analysis["review"] if analysis else None
@@ -131,7 +132,10 @@ def render() -> None:
                "Bands show good form (green), near the limit (amber) and the mistake zone (red).")
     for hold in review.holds:
         chart = timeline_chart(hold)
-        if hold.stretch in STRETCHES:
+        if hold.stretch in STRETCHES and hold.reference_s is None:  # a recorded video: no live hold target
+            summary = (f"{hold.title}: {fmt_seconds(hold.good_s)} held with good form in "
+                       f"{fmt_seconds(hold.duration_s)} of video · {hold.flags} flagged")
+        elif hold.stretch in STRETCHES:
             summary = (f"{hold.title}: {fmt_seconds(hold.good_s)} of {fmt_seconds(hold.target_s)} held with good "
                        f"form{' ✓' if hold.completed else ''} · {hold.flags} flagged")
         else:

@@ -15,9 +15,10 @@ from formcheck.history import FlagRecord, HoldRecord, HoldTotals, SessionRecord
 from formcheck.pictures import encode_jpeg, encode_png
 from formcheck.positions import STRETCH_POSITION, main_position
 from formcheck.rules import STRETCHES
-from formcheck.wording import metric_name, position_words, rule_value, seen_stretch
+from formcheck.wording import metric_name, mistake_counts, position_words, rule_value, seen_stretch
 
 from .coach import HoldLog
+from .common import stretch_title
 from .overlay import gauge_range, key_condition
 
 SOURCES = {"routine": "Guided routine", "practice": "Live practice", "video": "Video analysis"}
@@ -76,6 +77,11 @@ class ReviewHold:
         return len(self.events) if self.stored_flags is None else self.stored_flags
 
     @property
+    def flagged_counts(self) -> dict[str, int]:
+        """How often each mistake was flagged, by label (a saved session's spans carry no mistake name)."""
+        return mistake_counts(self.stretch, [e["mistake"] for e in self.events])
+
+    @property
     def coverage(self) -> Coverage:
         return coverage(((t, status) for t, _, status in self.series), self.reference_s)
 
@@ -88,6 +94,15 @@ class Review(HoldTotals):
     holds: list[ReviewHold]
     video_path: str | None = None  # annotated video to fetch larger frames from (analyses)
     history_id: int | None = None
+    planned_holds: int | None = None  # the plan's holds, when more than were reached (a live plan stopped early)
+
+    @property
+    def holds_planned(self) -> int:
+        return len(self.holds) if self.planned_holds is None else max(self.planned_holds, len(self.holds))
+
+    @property
+    def completed_holds(self) -> int:
+        return sum(h.completed for h in self.holds)
 
     @property
     def shots(self) -> list[ReviewShot]:
@@ -98,11 +113,8 @@ class Review(HoldTotals):
         return sum(h.duration_s for h in self.holds)
 
 
-NO_STRETCH = "No stretch recognised"  # the title of an analysis with ``auto`` in which no hold started
-
-
 def hold_title(stretch: str, side: str) -> str:
-    title = STRETCHES[stretch].title if stretch in STRETCHES else NO_STRETCH if stretch == AUTO else stretch
+    title = stretch_title(stretch)
     return f"{title} — {side} side" if side in ("left", "right") else title
 
 
@@ -111,8 +123,9 @@ def _labels(stretch: str) -> dict[str, str]:
     return {m.name: m.label for m in spec.mistakes} if spec else {}
 
 
-def from_holds(logs: list[HoldLog], kind: str, title: str, started_at: datetime) -> Review:
-    """From a live coach's hold logs."""
+def from_holds(logs: list[HoldLog], kind: str, title: str, started_at: datetime,
+               planned_holds: int | None = None) -> Review:
+    """From a live coach's hold logs; ``planned_holds``: the steps of its plan (``len(coach.steps)``)."""
     holds = []
     for log in logs:
         name = log.step.title
@@ -122,7 +135,7 @@ def from_holds(logs: list[HoldLog], kind: str, title: str, started_at: datetime)
         holds.append(ReviewHold(name, log.step.stretch, log.step.side, log.step.target_s, log.good_s, log.duration_s,
                                 log.completed, events, list(log.series), "rule", shots,
                                 reference_s=log.step.target_s, seen_position=main_position(log.positions)))
-    return Review(kind, title, started_at, holds)
+    return Review(kind, title, started_at, holds, planned_holds=planned_holds)
 
 
 def from_analysis(analysis, video_name: str, annotated: str | None) -> Review:
@@ -182,7 +195,8 @@ def from_history(record: SessionRecord) -> Review:
         holds.append(ReviewHold(name, hold.stretch, hold.side, hold.target_s, hold.good_s, hold.duration_s,
                                 hold.completed, events, list(hold.series), hold.series_kind, shots, hold.flags,
                                 None if record.kind == "video" else hold.target_s, hold.seen_position))
-    return Review(record.kind, record.title, record.started_at, holds, record.video_path, record.id)
+    return Review(record.kind, record.title, record.started_at, holds, record.video_path, record.id,
+                  record.planned_holds)
 
 
 def spans_from_series(series: list[tuple[float, float | None, str]]) -> list[dict]:
@@ -208,7 +222,8 @@ def to_session_record(review: Review, video_path: str | None = None) -> SessionR
         holds.append(HoldRecord(hold.stretch, hold.side, hold.target_s, hold.good_s, hold.duration_s, hold.flags,
                                 hold.completed, frames, _downsample(hold.series, 0.2), hold.series_kind,
                                 None if hold.seen_position is None else str(hold.seen_position)))
-    return SessionRecord(review.kind, review.title, review.started_at, review.duration_s, holds, video_path)
+    return SessionRecord(review.kind, review.title, review.started_at, review.duration_s, holds, video_path,
+                         planned_holds=review.planned_holds)
 
 
 def _jpeg(rgb) -> bytes | None:
