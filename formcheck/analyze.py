@@ -182,6 +182,8 @@ def analyze_video(path: str | Path, stretch: str, *, model: str = DEFAULT_MODEL,
                 if seen is None or seen.pose.t != t:
                     raise RuntimeError(f"frame {index}: observation {seen and seen.pose.t} for the frame at t={t}")
                 result = judge(seen, rgb)
+                if auto:
+                    _rejudged(analysis.frames, judge.caught_up)
                 pictures.update(rgb, result, judge.session.flagged_frames)
                 analysis.frames.append(frame_record(result))
             else:
@@ -200,6 +202,16 @@ def analyze_video(path: str | Path, stretch: str, *, model: str = DEFAULT_MODEL,
         analysis.events = [event.as_dict() for event in judge.session.events]
         analysis.flagged_frames = judge.session.flagged_frames
     return analysis
+
+
+def _rejudged(frames: list[dict], results: list[FrameResult]) -> None:
+    """Replace the records of the frames a new hold caught up on (``AutoJudge.caught_up``, the last frames recorded:
+    with auto every frame is judged) with the hold's verdicts on them."""
+    start = len(frames) - len(results)
+    for index, result in enumerate(results, start):
+        if frames[index]["t"] != round(result.verdict.t, 4):
+            raise RuntimeError(f"frame {index}: caught up on t={result.verdict.t}, recorded t={frames[index]['t']}")
+        frames[index] = frame_record(result)
 
 
 def write_json(analysis: Analysis, out: str | Path) -> None:

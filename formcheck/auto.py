@@ -68,6 +68,9 @@ class AutoJudge:
         self._candidate: tuple[str, float] | None = None  # stretch and since when its position is steady
         self._recent: deque[Observation] = deque()  # the last CATCH_UP_S of observations, this frame's excluded
         self._view = default_smoother()
+        # On the frame a hold is recognised (else empty): its verdicts on the frames since it started, which were
+        # first reported as waiting (or as the previous hold's) but belong to it; its events may start in them.
+        self.caught_up: list[FrameResult] = []
 
     @property
     def stretch(self) -> Stretch | None:
@@ -76,11 +79,12 @@ class AutoJudge:
 
     def __call__(self, seen: Observation, rgb: np.ndarray | None) -> FrameResult:
         t = seen.pose.t
+        self.caught_up = []
         if self._follow(t, POSITION_STRETCH.get(self.positions.update(t, seen.metrics))):
-            judge, since = self.session.judges[-1], self.holds[-1].start_s - WINDOW_S
-            for past in self._recent:
-                if past.pose.t >= since:
-                    judge(past, None)  # no picture kept: a flag raised here is pictured on this frame
+            judge, start = self.session.judges[-1], self.holds[-1].start_s
+            # No picture kept: a flag raised here is pictured on this frame.
+            results = [judge(past, None) for past in self._recent if past.pose.t >= start - WINDOW_S]
+            self.caught_up = [result for result in results if result.verdict.t >= start]
         self._recent.append(seen)
         while self._recent and self._recent[0].pose.t < t - CATCH_UP_S:
             self._recent.popleft()

@@ -104,12 +104,11 @@ def analyze(
 
 def _print_coverage(cov, mistakes: int, could_not_check: str | None) -> None:
     """How much was judged, why the rest was not, and a conclusion that never reassures on too little."""
-    from .coverage import CHECKED, judged_line, reason_text
+    from .coverage import CHECKED, judged_line, not_judged_text
 
     out.print(judged_line(cov), soft_wrap=True)
     if cov.not_judged_s:
-        out.print("Not judged: " + ", ".join(f"{reason_text(reason)} {seconds:.0f} s"
-                                              for reason, seconds in cov.not_judged_s.items()), soft_wrap=True)
+        out.print(f"Not judged: {not_judged_text(cov)}", soft_wrap=True)
     if could_not_check:
         out.print(f"[yellow]{could_not_check}[/yellow]", soft_wrap=True)
     elif cov.conclusion(mistakes) == CHECKED:

@@ -8,6 +8,7 @@ form could not be checked (with the main reason and the one thing to change). No
 
 from __future__ import annotations
 
+import math
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 
@@ -17,7 +18,12 @@ from .rules import STATUS_TEXT, Stretch
 GOOD = ("good", "calibrating")
 JUDGED = (*GOOD, "mistake")
 GET_READY = "get_ready"  # a live hold's samples from its countdown: before the hold, so never part of it
+# Walking into the position and out of it again (or an empty room before and after): before the first judged moment
+# and after the last these are not part of the hold, so they are neither counted as unjudged nor advised on. Other
+# reasons there (a front view, a hidden body) still count: they may be why the hold itself went unjudged.
+WALK_IN_OUT = ("not_in_position", "no_person")
 MAX_STEP_S = 0.5  # a gap between two frames counts at most this long (a stalled camera is not a hold)
+MS = 3  # seconds are summed to this many decimals
 
 # "No mistakes" is only said when at least MIN_JUDGED_S seconds, and at least MIN_JUDGED_SHARE of the hold, were
 # judged. 10 s is a third of the routine's 30-s holds: enough for a mistake to be raised (1.5 s sustained) several
@@ -76,15 +82,18 @@ class Coverage:
 
 def coverage(points: Iterable[tuple[float, str]], reference_s: float | None = None) -> Coverage:
     """Seconds per status from ``(t, status)`` samples in time order; each sample lasts until the next one (at most
-    ``MAX_STEP_S``), the last one as long as the one before it. ``reference_s`` defaults to the total."""
+    ``MAX_STEP_S``), the last one as long as the one before it. ``WALK_IN_OUT`` samples before the first judged one
+    and after the last are left out (none when nothing was judged). ``reference_s`` defaults to the total."""
     points = list(points)
+    judged_at = [t for t, status in points if status in JUDGED]
+    first, last = (judged_at[0], judged_at[-1]) if judged_at else (-math.inf, math.inf)
     total = judged = good = 0.0
     missing: dict[str, float] = {}
     step = 0.0
     for index, (t, status) in enumerate(points):
         if index + 1 < len(points):
             step = min(max(points[index + 1][0] - t, 0.0), MAX_STEP_S)
-        if status == GET_READY:
+        if status == GET_READY or (status in WALK_IN_OUT and not first <= t <= last):
             continue
         total += step
         if status in JUDGED:
@@ -93,6 +102,9 @@ def coverage(points: Iterable[tuple[float, str]], reference_s: float | None = No
                 good += step
         else:
             missing[status] = missing.get(status, 0.0) + step
+    # To the millisecond: a sum of frame steps that is 10 s less a rounding error is 10 s, as it is shown.
+    total, judged, good = (round(seconds, MS) for seconds in (total, judged, good))
+    missing = {reason: round(seconds, MS) for reason, seconds in missing.items()}
     ordered = dict(sorted(((k, v) for k, v in missing.items() if v > 0), key=lambda kv: -kv[1]))
     return Coverage(total, judged, good, ordered, total if reference_s is None else reference_s)
 
@@ -106,11 +118,27 @@ def fix_text(status: str, stretch: Stretch) -> str:
     return STATUS_TEXT.get(status, stretch.position_hint)
 
 
+def judged_seconds(seconds: float) -> str:
+    """Seconds of a hold as shown beside the ``MIN_JUDGED_S`` test: rounded down, so 9.9 s judged never reads as the
+    10 s needed (and the hold's other figures alike, so that none reads as more than it)."""
+    return f"{math.floor(seconds):.0f} s"
+
+
 def judged_line(cov: Coverage) -> str:
     """e.g. "Judged 14 s of 20 s (70 %); good form 12 s." """
     share = cov.judged_s / cov.total_s if cov.total_s > 0 else 0.0
-    return (f"Judged {cov.judged_s:.0f} s of {cov.total_s:.0f} s ({share:.0%}); "
-            f"good form {cov.good_s:.0f} s.")
+    return (f"Judged {judged_seconds(cov.judged_s)} of {judged_seconds(cov.total_s)} ({share:.0%}); "
+            f"good form {judged_seconds(cov.good_s)}.")
+
+
+def reason_seconds(seconds: float) -> str:
+    """Seconds not judged for one reason: never "0 s" for a moment that was there."""
+    return f"{seconds:.0f} s" if seconds >= 0.5 else "under 1 s"
+
+
+def not_judged_text(cov: Coverage) -> str:
+    """Seconds not judged by reason, e.g. "filmed from the wrong angle 15 s, nobody in view under 1 s"."""
+    return ", ".join(f"{reason_text(reason)} {reason_seconds(seconds)}" for reason, seconds in cov.not_judged_s.items())
 
 
 def unchecked_text(cov: Coverage, stretch: Stretch, seen: Stretch | None = None) -> str:
@@ -118,12 +146,12 @@ def unchecked_text(cov: Coverage, stretch: Stretch, seen: Stretch | None = None)
     recognised instead, if any."""
     reason = cov.main_reason
     needed = max(MIN_JUDGED_S, MIN_JUDGED_SHARE * cov.reference_s)
-    head = (f"Could not check your form: only {cov.judged_s:.0f} s could be judged "
-            f"(at least {needed:.0f} s are needed).")
-    if reason is None:
-        return f"{head} {stretch.position_hint}"
+    head = (f"Could not check your form: only {judged_seconds(cov.judged_s)} could be judged "
+            f"(at least {math.ceil(needed):.0f} s are needed).")
+    if reason is None:  # all of it was judged, from getting into the position to leaving it: the hold was short
+        return f"{head} Hold the position for at least {math.ceil(needed):.0f} s."
     if reason == "wrong_position" and seen is not None:
-        return (f"{head} For {cov.not_judged_s[reason]:.0f} s this looked like the {seen.title.lower()}, not the "
-                f"{stretch.title.lower()}: choose that stretch, or get into the position for this one.")
-    return (f"{head} Most of the rest was {reason_text(reason)} ({cov.not_judged_s[reason]:.0f} s). "
+        return (f"{head} For {reason_seconds(cov.not_judged_s[reason])} this looked like the {seen.title.lower()}, "
+                f"not the {stretch.title.lower()}: choose that stretch, or get into the position for this one.")
+    return (f"{head} Most of the rest was {reason_text(reason)} ({reason_seconds(cov.not_judged_s[reason])}). "
             f"{fix_text(reason, stretch)}")

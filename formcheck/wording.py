@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import math
 
-from .coverage import Coverage, reason_text, unchecked_text
+from .coverage import Coverage, reason_seconds, reason_text, unchecked_text
 from .positions import LABELS, POSITION_STRETCH, Position
 from .rules import STATUS_TEXT, STRETCHES, Condition, Mistake, Stretch
 
@@ -178,7 +178,8 @@ def could_not_check(cov: Coverage, stretch: str | None, seen: str | None) -> str
     if stretch not in STRETCHES:
         reason = cov.main_reason
         if reason in STATUS_TEXT:  # the camera or the people in view, which no position can be recognised through
-            return (f"{NOTHING_RECOGNISED} The main reason: {reason_text(reason)} ({cov.not_judged_s[reason]:.0f} s). "
+            return (f"{NOTHING_RECOGNISED} The main reason: {reason_text(reason)} "
+                    f"({reason_seconds(cov.not_judged_s[reason])}). "
                     f"{STATUS_TEXT[reason]}")
         return f"{NOTHING_RECOGNISED} {WAITING}"
     other = seen_stretch(seen)

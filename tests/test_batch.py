@@ -48,7 +48,7 @@ def frame(t, status):
 
 @pytest.mark.parametrize("statuses, judged, good", [
     (["good", "good", "mistake", "mistake"], 2.0, 1.0),
-    (["calibrating", "good", "no_person", "not_in_position"], 1.0, 1.0),  # calibrating counts, like the hold timer
+    (["calibrating", "no_person", "not_in_position", "good"], 1.0, 1.0),  # calibrating counts, like the hold timer
     (["wrong_view", "two_people", "tracking_lost", "low_visibility"], 0.0, 0.0),
 ])
 def test_summary_row_seconds(statuses, judged, good):

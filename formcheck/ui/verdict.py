@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import streamlit as st
 
-from formcheck.coverage import CHECKED, UNCHECKED, Coverage, judged_line, reason_text
+from formcheck.coverage import CHECKED, UNCHECKED, Coverage, judged_line, judged_seconds, not_judged_text
 from formcheck.wording import NOTHING_STARTED, could_not_check, ending_headline, hold_ending_line
 
 from .review_data import Review, ReviewHold
@@ -16,8 +16,7 @@ def coverage_caption(cov: Coverage) -> None:
     """How many seconds were judged, the good-form seconds, and why the rest was not judged."""
     text = judged_line(cov)
     if cov.not_judged_s:
-        text += " Not judged: " + ", ".join(f"{reason_text(reason)} {seconds:.0f} s"
-                                            for reason, seconds in cov.not_judged_s.items()) + "."
+        text += f" Not judged: {not_judged_text(cov)}."
     st.caption(text)
 
 
@@ -27,7 +26,8 @@ def conclusion(cov: Coverage, mistakes: int, could_not_check: str | None) -> Non
     if could_not_check:
         st.warning(could_not_check, icon=":material/help:")
     elif cov.conclusion(mistakes) == CHECKED:
-        st.success(f"No mistakes flagged in the {cov.judged_s:.0f} s that were judged.", icon=":material/check:")
+        st.success(f"No mistakes flagged in the {judged_seconds(cov.judged_s)} that were judged.",
+                   icon=":material/check:")
 
 
 def hold_unchecked_text(hold: ReviewHold) -> str:
