@@ -58,7 +58,8 @@ class PoseFrame:
     ``world``: (33, 3) metres, origin between the hips.
     ``visibility``: (33,) in [0, 1].
     ``mask``: (H, W) float32 person probability, only when masks were requested.
-    ``n_people``: how many people the detector saw (only the one ``PersonTracker`` follows is described here).
+    ``n_people``: how many people the detector saw (``count_people``; only the one ``PersonTracker`` follows is
+    described here).
     """
 
     t: float
@@ -95,10 +96,28 @@ class PoseFrame:
             # segfault, first seen at frame widths that are not a multiple of 4, or silently stale values).
             # Copy while the result is alive.
             mask = np.array(result.segmentation_masks[person].numpy_view()[..., 0], dtype=np.float32, copy=True)
-        return cls(t, width, height, image, world, visibility, mask, len(result.pose_landmarks))
+        bodies = [np.array([(p.x, p.y) for p in pose]) * (width, height) for pose in result.pose_landmarks]
+        return cls(t, width, height, image, world, visibility, mask, count_people(bodies))
 
 
 TORSO = (Landmark.LEFT_SHOULDER, Landmark.RIGHT_SHOULDER, Landmark.LEFT_HIP, Landmark.RIGHT_HIP)
+
+
+# Seen from the front, a folded body is sometimes found twice: whole, and again as its upper half, centred on the
+# same torso (the sample front-view hinge: up to a tenth of the body's size apart). Two people side by side stand at
+# least a shoulder width apart, about a quarter of their height. A fifth lies between.
+SAME_PERSON = 0.2
+
+
+def count_people(bodies: list[np.ndarray]) -> int:
+    """How many people the detected poses are (``bodies``: each pose's (33, 2) landmark pixels): a pose whose torso
+    centre lies within ``SAME_PERSON`` of the larger body's size from another pose's is the same person twice."""
+    people: list[tuple[np.ndarray, float]] = []  # torso centre and body size of each person counted
+    for body in bodies:
+        centre, size = body[list(TORSO)].mean(axis=0), float(np.ptp(body, axis=0).max())
+        if all(np.linalg.norm(centre - other) > SAME_PERSON * max(size, other_size) for other, other_size in people):
+            people.append((centre, size))
+    return len(people)
 
 
 class PersonTracker:

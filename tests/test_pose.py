@@ -62,7 +62,7 @@ def test_adapter_scales_normalised_landmarks_to_pixels():
     result = SimpleNamespace(pose_landmarks=[[point] * N_LANDMARKS, [point] * N_LANDMARKS],
                              pose_world_landmarks=[[world] * N_LANDMARKS] * 2, segmentation_masks=None)
     frame = PoseFrame.from_mediapipe(result, 0.0, 640, 480)
-    assert frame.detected and frame.n_people == 2
+    assert frame.detected and frame.n_people == 1  # the same pose found twice is one person
     assert frame.image[0] == pytest.approx([320.0, 120.0, -64.0])
     assert frame.world[0] == pytest.approx([0.1, -0.2, 0.3])
     assert frame.visibility[0] == pytest.approx(0.9)
