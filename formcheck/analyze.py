@@ -11,7 +11,7 @@ from pathlib import Path
 
 from . import __version__
 from .auto import AUTO, OBSERVE_AS, AutoJudge
-from .coverage import UNCHECKED, Coverage, coverage
+from .coverage import MIN_JUDGED_S, UNCHECKED, Coverage, coverage
 from .draw import annotate
 from .model_files import DEFAULT_MODEL, model_path, sha256_of
 from .parallel import default_workers, observe_video, worth_sharing
@@ -21,7 +21,7 @@ from .positions import POSITION_STRETCH, STRETCH_POSITION, Position, main_positi
 from .rules import STRETCHES
 from .session import FlaggedFrame
 from .video import H264Writer, VideoInfo, VideoReader, atomic_output, prefetch
-from .wording import could_not_check, frame_lines, tall_reference_text
+from .wording import could_not_check, fixed_limits, frame_lines, photo_could_not_check, tall_reference_text
 
 SCHEMA = "formcheck.analysis/1"
 # Holds change slowly: with skip_frames, about JUDGE_FPS frames a second are judged (the live page judges ~15 too)
@@ -49,9 +49,22 @@ class Analysis:
         return sum(f["detected"] for f in self.frames) / len(self.frames) if self.frames else 0.0
 
     @property
+    def photo(self) -> bool:
+        """A photo, analysed as a still posture (``video.STILL_S`` of its picture)."""
+        return self.info.kind == "image"
+
+    @property
     def coverage(self) -> Coverage:
         """Seconds judged, held with good form and not judged (by reason) over the whole clip."""
-        return coverage((f["t"], f["status"]) for f in self.frames)
+        return coverage(((f["t"], f["status"]) for f in self.frames), min_judged_s=self._min_judged_s())
+
+    def _min_judged_s(self) -> float:
+        """A photo's posture is checked once it was judged at all (the share of the still), but only where its
+        stretch has fixed limits: a still picture is its own settled position, so nothing else can be flagged."""
+        if not self.photo:
+            return MIN_JUDGED_S
+        main = self.main_stretch()
+        return 0.0 if main and fixed_limits(STRETCHES[main]) else math.inf
 
     def recognised_position(self, start_s: float = -math.inf, end_s: float = math.inf) -> Position | None:
         """The position the person was steadily in (``positions.main_position``), over the clip or part of it."""
@@ -78,6 +91,8 @@ class Analysis:
         if cov.conclusion(len(self.events)) != UNCHECKED:
             return None
         main = self.main_stretch()
+        if self.photo:
+            return photo_could_not_check(cov, main)
         seen = self.recognised_position() if self.stretch != AUTO else STRETCH_POSITION.get(main)
         return could_not_check(cov, main, seen)
 

@@ -86,7 +86,12 @@ def analyze(
         write_json(analysis, json_out)
     frames = len(analysis.frames)
     title = get_stretch(stretch).title if stretch != "auto" else "Stretch recognised hold by hold"
-    out.print(f"{title}: {frames} frames, person detected in {analysis.detection_rate:.0%}")
+    what = "a photo" if analysis.photo else f"{frames} {'frame' if frames == 1 else 'frames'}"
+    out.print(f"{title}: {what}, person detected in {analysis.detection_rate:.0%}")
+    if analysis.photo:
+        _print_photo(analysis)
+        _print_written(json_out, annotated)
+        return
     for hold in analysis.holds:
         end = "the end" if hold["end_s"] is None else f"{hold['end_s']:.1f}s"
         out.print(f"  {get_stretch(hold['stretch']).title}: {hold['start_s']:.1f}s – {end}")
@@ -97,9 +102,29 @@ def analyze(
     labels = {m.name: m.label for spec in STRETCHES.values() for m in spec.mistakes}
     for event in analysis.events:
         out.print(f"  {labels[event['mistake']]}: {event['start_s']:.1f}s – {event['end_s']:.1f}s")
-    for target in (json_out, annotated):
+    _print_written(json_out, annotated)
+
+
+def _print_written(*targets: Path | None) -> None:
+    for target in targets:
         if target:
             out.print(f"wrote {target}")
+
+
+def _print_photo(analysis) -> None:
+    """A photo's verdict on its posture: the mistakes seen, or that none was (and by what), or why it could not be
+    checked; no seconds."""
+    from .wording import PHOTO, photo_checked
+
+    out.print(PHOTO, soft_wrap=True)
+    labels = {m.name: m.label for spec in STRETCHES.values() for m in spec.mistakes}
+    could_not_check = analysis.could_not_check()
+    if could_not_check:
+        out.print(f"[yellow]{could_not_check}[/yellow]", soft_wrap=True)
+    elif not analysis.events:
+        out.print(f"[green]{photo_checked(analysis.main_stretch())}[/green]", soft_wrap=True)
+    for name in dict.fromkeys(event["mistake"] for event in analysis.events):
+        out.print(f"  {labels[name]}")
 
 
 def _print_coverage(cov, mistakes: int, could_not_check: str | None) -> None:

@@ -57,10 +57,11 @@ class Coverage:
     good_s: float
     not_judged_s: dict[str, float] = field(default_factory=dict)  # reason (status) → seconds, largest first
     reference_s: float = 0.0
+    min_judged_s: float = MIN_JUDGED_S  # a photo's still posture needs only the share
 
     @property
     def enough(self) -> bool:
-        return self.judged_s >= MIN_JUDGED_S and self.judged_s >= MIN_JUDGED_SHARE * self.reference_s
+        return self.judged_s >= self.min_judged_s and self.judged_s >= MIN_JUDGED_SHARE * self.reference_s
 
     @property
     def main_reason(self) -> str | None:
@@ -80,7 +81,8 @@ class Coverage:
                 "conclusion": self.conclusion(mistakes)}
 
 
-def coverage(points: Iterable[tuple[float, str]], reference_s: float | None = None) -> Coverage:
+def coverage(points: Iterable[tuple[float, str]], reference_s: float | None = None,
+             min_judged_s: float = MIN_JUDGED_S) -> Coverage:
     """Seconds per status from ``(t, status)`` samples in time order; each sample lasts until the next one (at most
     ``MAX_STEP_S``), the last one as long as the one before it. ``WALK_IN_OUT`` samples before the first judged one
     and after the last are left out (none when nothing was judged). ``reference_s`` defaults to the total."""
@@ -106,7 +108,7 @@ def coverage(points: Iterable[tuple[float, str]], reference_s: float | None = No
     total, judged, good = (round(seconds, MS) for seconds in (total, judged, good))
     missing = {reason: round(seconds, MS) for reason, seconds in missing.items()}
     ordered = dict(sorted(((k, v) for k, v in missing.items() if v > 0), key=lambda kv: -kv[1]))
-    return Coverage(total, judged, good, ordered, total if reference_s is None else reference_s)
+    return Coverage(total, judged, good, ordered, total if reference_s is None else reference_s, min_judged_s)
 
 
 def reason_text(status: str) -> str:
@@ -145,7 +147,7 @@ def unchecked_text(cov: Coverage, stretch: Stretch, seen: Stretch | None = None)
     """Why the form could not be checked, and the one thing to change. ``seen``: the stretch whose position was
     recognised instead, if any."""
     reason = cov.main_reason
-    needed = max(MIN_JUDGED_S, MIN_JUDGED_SHARE * cov.reference_s)
+    needed = max(cov.min_judged_s, MIN_JUDGED_SHARE * cov.reference_s)
     head = (f"Could not check your form: only {judged_seconds(cov.judged_s)} could be judged "
             f"(at least {math.ceil(needed):.0f} s are needed).")
     if reason is None:  # all of it was judged, from getting into the position to leaving it: the hold was short

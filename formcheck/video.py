@@ -23,12 +23,16 @@ from .errors import InputError
 # works at 256 px anyway, and decoding 4K into RGB per frame would dominate the cost.
 MAX_SIDE = 1280
 IMAGE_SUFFIXES = {".png", ".jpg", ".jpeg", ".bmp", ".webp"}
+# A photo is judged as a still posture: its picture held STILL_S at STILL_FPS, as a still video of it would be (long
+# enough for the rules to learn the position and to raise a flag on it).
+STILL_S = 6.0
+STILL_FPS = 15.0
 
 
 @dataclass(frozen=True)
 class VideoInfo:
     path: str
-    kind: str  # "video" or "image"
+    kind: str  # "video" or "image" (a photo: STILL_S of its picture)
     fps: float
     frame_count: int  # as declared by the container (estimated from duration when absent)
     width: int  # size of the frames handed on (after rotation and any downscaling)
@@ -78,7 +82,7 @@ class VideoReader:
         stream, container = self._stream, self._container
         is_image = self.path.suffix.lower() in IMAGE_SUFFIXES or container.format.name.endswith("_pipe")
         rate = stream.average_rate or stream.guessed_rate or Fraction(30)
-        fps = float(rate)
+        fps = STILL_FPS if is_image else float(rate)
         frame_count = stream.frames
         if not frame_count:
             if stream.duration and stream.time_base:
@@ -86,7 +90,7 @@ class VideoReader:
             elif container.duration:
                 frame_count = round(container.duration / av.time_base * fps)
         if is_image:
-            frame_count = 1
+            frame_count = round(STILL_S * STILL_FPS)
         src_w, src_h = stream.codec_context.width, stream.codec_context.height
         if not src_w or not src_h:
             raise InputError(f"{self.path}: video stream has no picture size")
@@ -102,7 +106,16 @@ class VideoReader:
             yield t, self.to_rgb(frame)
 
     def decoded(self) -> Iterator[tuple[float, av.VideoFrame]]:
-        """Yield ``(t_seconds, frame)`` without converting pixels (cheap: lets a reader skip frames)."""
+        """Yield ``(t_seconds, frame)`` without converting pixels (cheap: lets a reader skip frames); a photo's
+        picture ``frame_count`` times."""
+        if self.info.kind == "image":
+            _, picture = next(self._decoded_stream())
+            for index in range(self.info.frame_count):
+                yield index / self.info.fps, picture
+            return
+        yield from self._decoded_stream()
+
+    def _decoded_stream(self) -> Iterator[tuple[float, av.VideoFrame]]:
         info, count, last_t = self.info, 0, -1.0
         try:
             for frame in self._container.decode(self._stream):

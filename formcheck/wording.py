@@ -55,7 +55,7 @@ def reference_text(stretch: Stretch, baseline: str, tall_reference: str | None =
     relative conditions, once learned) and fixed limits that judge from the first second. ``baseline``: a
     ``Verdict.baseline`` state; ``tall_reference``: ``FrameResult.tall_reference``."""
     conditions = [c for m in stretch.mistakes for c in m.conditions + m.requires]
-    fixed = list(dict.fromkeys(FIXED_LIMITS.get(c.metric, metric_name(c.metric)) for c in conditions if not c.relative))
+    fixed = fixed_limits(stretch)
     parts = []
     if any(c.relative for c in conditions):
         parts.append("your own settled position" + BASELINE_WORDS[baseline])
@@ -70,6 +70,13 @@ def reference_text(stretch: Stretch, baseline: str, tall_reference: str | None =
 
 NOTHING_STARTED = "Nothing was checked: no hold had started."
 NO_STRETCH = "No stretch recognised"  # a recorded video in which no stretch's position started a hold
+
+
+def fixed_limits(stretch: Stretch) -> list[str]:
+    """What the stretch's fixed limits (those that need no settled position) are limits on: all a photo is judged
+    by, since a still picture is its own settled position."""
+    conditions = [c for m in stretch.mistakes for c in m.conditions + m.requires]
+    return list(dict.fromkeys(FIXED_LIMITS.get(c.metric, metric_name(c.metric)) for c in conditions if not c.relative))
 
 
 def tall_reference_text(stretch: Stretch, from_s: float | None) -> str | None:
@@ -281,3 +288,35 @@ CAMERA_HELP = {
         "Allow the camera for this page: click the camera icon in the address bar, choose Allow, then reload the "
         "page and press START.",
 }
+
+
+# -- a photo: one still posture (formcheck.video.STILL_S of its picture), judged by the fixed limits only ----------
+
+PHOTO = "Judged as a still posture: a photo shows one moment, not how you hold the stretch."
+
+
+def photo_checked(stretch: str) -> str:
+    """The green line for a photo in which nothing was flagged: what it was judged by."""
+    return (f"No mistake seen in the posture of this photo, judged by the fixed limits for your "
+            f"{' and '.join(fixed_limits(STRETCHES[stretch]))}.")
+
+
+def photo_could_not_check(cov: Coverage, stretch: str | None) -> str:
+    """Why a photo's posture could not be checked, with the one thing to change. ``stretch``: the one judged (else
+    no stretch's position was recognised)."""
+    spec = STRETCHES.get(stretch)
+    if spec is not None and cov.judged_s > 0 and not fixed_limits(spec):  # judged only against the posture itself
+        return (f"Could not check your form from a photo: the {spec.title.lower()} is judged by changes from your own "
+                "settled position, which only a video shows.")
+    reason = cov.main_reason
+    if spec is None and reason not in STATUS_TEXT:
+        return f"Could not check the posture in this photo: none of the routine's positions was recognised. {WAITING}"
+    why = reason_text(reason) if reason else "it was not judged"
+    return f"Could not check the posture in this photo: {why}. {STATUS_TEXT.get(reason) or spec.position_hint}"
+
+
+def unreadable_file(name: str) -> str:
+    """One line for a file that could not be read: its own name, never where a copy was kept or the decoder's
+    words."""
+    return (f"Could not read “{name}” as a video or a photo: it may be damaged, or in a format this computer cannot "
+            "open. Try another file.")

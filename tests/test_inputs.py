@@ -12,7 +12,7 @@ from formcheck.analyze import analyze_video
 from formcheck.pipeline import Pipeline
 from formcheck.pose import Landmark, PoseEstimator
 from formcheck.rules import State
-from formcheck.video import MAX_SIDE, VideoReader
+from formcheck.video import MAX_SIDE, STILL_FPS, STILL_S, VideoReader
 
 CLIP = min(SAMPLE_DIR.glob("ham*.mp4"), default=None)
 KNEELING = min(SAMPLE_DIR.glob("hf_correct*.mp4"), default=None)
@@ -83,7 +83,9 @@ def test_single_frame_clip_and_still_image(person_frames, tmp_path):
     image = tmp_path / "still.png"
     av.VideoFrame.from_ndarray(person_frames[0], format="rgb24").to_image().save(image)
     still = analyze_video(image, "hamstring")
-    assert still.info.kind == "image" and len(still.frames) == 1 and still.frames[0]["detected"]
+    # A photo is judged as a still posture: its picture held for STILL_S.
+    assert still.info.kind == "image" and len(still.frames) == round(STILL_S * STILL_FPS) > 1
+    assert all(frame["detected"] for frame in still.frames)
 
 
 def test_person_leaving_mid_hold_is_unsure_not_flagged(person_frames, tmp_path):

@@ -4,16 +4,25 @@ sample names."""
 
 from __future__ import annotations
 
+import subprocess
+import sys
 from dataclasses import replace
+from pathlib import Path
 
+import cv2
 import numpy as np
 import pytest
-from conftest import SAMPLE_DIR
+from conftest import REPO, SAMPLE_DIR
+from streamlit.testing.v1 import AppTest
 
+from formcheck import history
 from formcheck.coverage import CHECKED, MIN_JUDGED_S, UNCHECKED, coverage, judged_line, not_judged_text, unchecked_text
 from formcheck.pipeline import Observation
 from formcheck.pose import N_LANDMARKS, TORSO, PoseFrame, count_people
+from formcheck.history import History
 from formcheck.rules import STRETCHES
+from formcheck.video import H264Writer, VideoReader
+from formcheck.wording import unreadable_file
 
 HAMSTRING = STRETCHES["hamstring"]
 
@@ -147,3 +156,114 @@ def test_a_front_view_clip_is_not_said_to_have_two_people():
     cov = analysis.coverage
     assert cov.main_reason == "wrong_view" and "two_people" not in cov.not_judged_s
     assert "more than one person" not in (analysis.could_not_check() or "")
+
+
+# -- 7, 8, 11: a photo, an unreadable file, uploads saved -----------------------------------------------------------
+
+ROUNDED_HINGE = SAMPLE_DIR / "ham_round_gross_02.mp4"  # the back clearly rounded from about 10 s to 14 s
+
+
+@pytest.fixture(scope="module")
+def photos(tmp_path_factory) -> dict[str, Path]:
+    """Stills of a clearly rounded hinge and of a correct one, saved as a phone would (jpg and png)."""
+    if not (ROUNDED_HINGE.is_file() and CORRECT_HINGE.is_file()):
+        pytest.fail("the hamstring sample clips are missing")
+    folder = tmp_path_factory.mktemp("photos")
+    taken = {}
+    for name, clip, at_s in (("rounded.jpg", ROUNDED_HINGE, 12.0), ("correct.png", CORRECT_HINGE, 10.0)):
+        with VideoReader(clip) as reader:
+            rgb = next(rgb for t, rgb in reader.frames() if t >= at_s)
+        cv2.imwrite(str(folder / name), cv2.cvtColor(rgb, cv2.COLOR_RGB2BGR))
+        taken[name] = folder / name
+    return taken
+
+
+def test_a_photo_is_judged_as_a_still_posture(photos):
+    from formcheck.analyze import analyze_video
+
+    rounded = analyze_video(photos["rounded.jpg"], "auto")
+    assert rounded.photo and rounded.main_stretch() == "hamstring"
+    assert [e["mistake"] for e in rounded.events] == ["rounding"]
+    correct = analyze_video(photos["correct.png"], "hamstring")
+    assert not correct.events and correct.could_not_check() is None
+    assert correct.to_json()["summary"]["conclusion"] == CHECKED
+    # The glute stretch is judged only against the person's own settled position: a still picture cannot show it.
+    glute = analyze_video(photos["correct.png"], "glute")
+    assert glute.to_json()["summary"]["conclusion"] == UNCHECKED and glute.could_not_check()
+
+
+def test_the_command_line_judges_a_photo_without_seconds(photos):
+    result = subprocess.run([sys.executable, "-m", "formcheck.cli", "analyze", str(photos["rounded.jpg"])],
+                            capture_output=True, text=True, timeout=300)
+    assert result.returncode == 0, result.stderr
+    assert "a photo" in result.stdout and "still posture" in result.stdout and "Low back rounding" in result.stdout
+    assert "none of the routine's positions" not in result.stdout and " s of " not in result.stdout
+
+
+def test_a_one_frame_video_is_one_frame(tmp_path):
+    clip = tmp_path / "one.mp4"
+    with H264Writer(clip, 30, 64, 48) as writer:
+        writer.write(np.zeros((48, 64, 3), np.uint8))
+    result = subprocess.run([sys.executable, "-m", "formcheck.cli", "analyze", str(clip), "-s", "hamstring"],
+                            capture_output=True, text=True, timeout=300)
+    assert result.returncode == 0, result.stderr
+    assert "1 frame," in result.stdout and "1 frames" not in result.stdout
+
+
+def _analyze_page() -> AppTest:
+    History().set_setting("disclaimer_seen", "yes")
+    at = AppTest.from_file(str(REPO / "app.py"), default_timeout=60).run()
+    return at.switch_page("formcheck/ui/analyze_page.py").run()
+
+
+def _upload(at: AppTest, name: str, content: bytes, mime: str) -> AppTest:
+    at.radio(key="an_source").set_value("Upload a video").run()
+    at.file_uploader[0].set_value((name, content, mime)).run()
+    return at
+
+
+@pytest.fixture
+def page_data(tmp_path, monkeypatch):
+    monkeypatch.setenv(history.DATA_DIR_ENV, str(tmp_path / "data"))
+
+
+def test_an_uploaded_photo_has_a_one_picture_result_and_is_saved(page_data, photos):
+    at = _upload(_analyze_page(), "my hinge.jpg", photos["rounded.jpg"].read_bytes(), "image/jpeg")
+    assert at.checkbox(key="an_save_upload").value, "an upload is saved to history by default"
+    at.button(key="an_go").click().run(timeout=300)
+    assert not at.exception and not at.error, [e.value for e in at.error]
+    assert not at.get("video"), "a photo has no video player"
+    assert at.get("imgs") or at.get("image"), "its one picture is shown"
+    texts = "\n".join(str(e.value) for kind in ("caption", "markdown", "warning", "success") for e in getattr(at, kind))
+    assert "Low back rounding" in texts and "still posture" in texts
+    assert "none of the routine's positions" not in texts and "0:00" not in texts
+    labels = [str(b.proto.label) for b in at.get("download_button")]
+    assert labels == ["Download annotated picture", "Download report (JSON)"]
+    [session] = History().sessions()
+    assert session.kind == "video" and "my hinge.jpg" in session.title
+
+
+def test_an_unreadable_upload_is_one_plain_line_with_its_own_name(page_data):
+    at = _upload(_analyze_page(), "holiday.jpg", b"not a picture at all", "image/jpeg")
+    at.button(key="an_go").click().run(timeout=120)
+    assert not at.exception
+    assert [e.value for e in at.error] == [unreadable_file("holiday.jpg")]
+    assert "Loading the pose model" not in str([e.proto for e in at.get("progress")])
+    assert "upload-" not in at.error[0].value and "/" not in at.error[0].value
+
+
+def test_switching_from_a_sample_to_an_upload_turns_saving_on(page_data):
+    at = _analyze_page()
+    assert not at.checkbox(key="an_save").value, "a sample is not saved unless asked"
+    at.radio(key="an_source").set_value("Upload a video").run()
+    assert at.checkbox(key="an_save_upload").value
+
+
+# -- 15: sample names -----------------------------------------------------------------------------------------------
+
+def test_sample_names_read_plainly():
+    from formcheck.ui.common import sample_labels, sample_videos
+
+    labels = sample_labels(sample_videos())
+    assert labels and not [label for label in labels.values() if "gross" in label.lower()]
+    assert any("(large)" in label for label in labels.values())

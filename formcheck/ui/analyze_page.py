@@ -10,14 +10,17 @@ from pathlib import Path
 import streamlit as st
 
 from formcheck.auto import AUTO
-from formcheck.errors import FormcheckError
+from formcheck.errors import FormcheckError, InputError
 from formcheck.history import History, data_dir
+from formcheck.pictures import encode_png
 from formcheck.positions import LABELS, STRETCH_POSITION
 from formcheck.rules import STRETCHES
 from formcheck.ui.common import model_name, sample_labels, sample_videos, stretch_title, write_history
 from formcheck.ui.nav import page
 from formcheck.ui.review_data import from_analysis, to_session_record
 from formcheck.ui.verdict import conclusion, coverage_caption
+from formcheck.video import VideoReader
+from formcheck.wording import PHOTO, photo_checked, unreadable_file
 
 UPLOAD_TYPES = ["mp4", "mov", "m4v", "webm", "mkv", "avi", "png", "jpg", "jpeg"]
 RECOGNISE = "Recognise automatically"  # the first choice of stretch: ``formcheck analyze --stretch auto``
@@ -51,9 +54,18 @@ def _run(path: Path, stretch: str, model: str) -> tuple:
             last[0] = now
             bar.progress(min(done / max(total, 1), 1.0), text=f"Analysing frame {done} of {total}")
 
-    analysis = analyze_video(path, stretch, model=model, annotated=annotated, progress=progress)
-    bar.empty()
+    try:
+        analysis = analyze_video(path, stretch, model=model, annotated=annotated, progress=progress)
+    finally:
+        bar.empty()  # also on failure: the message replaces it
     return analysis, annotated
+
+
+def _last_frame_png(video: Path) -> bytes:
+    """The annotated picture of a photo: the last frame of its still, drawn with what was judged."""
+    with VideoReader(video) as reader:
+        *_, (_, rgb) = reader.frames()
+    return encode_png(rgb)
 
 
 def _forget_previous() -> None:
@@ -77,7 +89,7 @@ def render() -> None:
         video_path = st.selectbox("Sample video", samples, format_func=labels.get, key="an_sample")
         display_name = "sample: " + labels[video_path].split(" — ", 1)[-1]  # the stretch is named beside it
     else:
-        upload = st.file_uploader("Your video (side-on, whole body in view)", type=UPLOAD_TYPES, key="an_upload")
+        upload = st.file_uploader("Your video or photo (side-on, whole body in view)", type=UPLOAD_TYPES, key="an_upload")
         if upload is not None:
             display_name = upload.name
     if not samples:
@@ -87,7 +99,9 @@ def render() -> None:
                            format_func=lambda name: RECOGNISE if name == AUTO else stretch_title(name),
                            help="Recognised from the position, hold by hold, as `formcheck analyze` does. Choose a "
                                 "stretch to judge the whole video by its rules.")
-    save = st.checkbox("Save the result to my history", value=source != "Sample video", key="an_save",
+    # One box per source: a keyed box keeps its first value, so a shared one would carry the samples' "no" over.
+    save = st.checkbox("Save the result to my history", value=source != "Sample video",
+                       key="an_save" if source == "Sample video" else "an_save_upload",
                        help="Stores the summary and the flagged-frame thumbnails, not the video.")
     keep_video = st.checkbox("Also keep a copy of the video with the session", value=False, key="an_keep",
                              disabled=not save or source == "Sample video")
@@ -101,6 +115,8 @@ def render() -> None:
                 uploaded.write_bytes(upload.getbuffer())
                 video_path = uploaded
             analysis, annotated = _run(video_path, stretch, model_name())
+        except InputError:  # said with the file's own name, not the copy analysed
+            st.error(unreadable_file(upload.name if upload is not None else video_path.name))
         except FormcheckError as err:
             st.error(str(err))
         except Exception as err:  # never a traceback in the page; the message says what happened
@@ -114,7 +130,9 @@ def render() -> None:
                       "detection_rate": analysis.detection_rate, "frames": len(analysis.frames),
                       "events": analysis.events, "coverage": analysis.coverage, "saved": None,
                       "holds": analysis.holds, "could_not_check": analysis.could_not_check(),
-                      "tall_reference": analysis.tall_reference_text()}
+                      "tall_reference": analysis.tall_reference_text(),
+                      "photo_stretch": analysis.photo and analysis.main_stretch(),
+                      "picture": _last_frame_png(annotated) if analysis.photo else None}
             if save:
                 def save_analysis(store: History) -> int:
                     kept = str(store.keep_video(video_path, display_name)) if keep_video else None
@@ -133,6 +151,9 @@ def render() -> None:
 
 
 def _show(result: dict) -> None:
+    if result.get("picture"):
+        _show_photo(result)
+        return
     labels = {m.name: m.label for spec in STRETCHES.values() for m in spec.mistakes}
     st.subheader(result["review"].title)  # the stretch (with auto: the ones recognised) — the video
     video, summary = st.columns([3, 2])
@@ -165,6 +186,30 @@ def _show(result: dict) -> None:
                                mime="video/mp4", key="an_dl_video", icon=":material/download:")
             st.download_button("Download report (JSON)", result["json"], file_name=f"{stem}-formcheck.json",
                                mime="application/json", key="an_dl_json", icon=":material/download:")
+
+
+def _show_photo(result: dict) -> None:
+    """A photo's result: its one picture, drawn with what was judged, and the verdict on its posture (no seconds)."""
+    labels = {m.name: m.label for spec in STRETCHES.values() for m in spec.mistakes}
+    st.subheader(result["review"].title)
+    picture, summary = st.columns([3, 2])
+    picture.image(result["picture"], width="stretch")
+    with summary:
+        st.caption(PHOTO)
+        _recognised(result)
+        if result["could_not_check"]:
+            st.warning(result["could_not_check"], icon=":material/help:")
+        elif not result["events"]:
+            st.success(photo_checked(result["photo_stretch"]), icon=":material/check:")
+        for name in dict.fromkeys(event["mistake"] for event in result["events"]):
+            st.markdown(f"- **{labels.get(name, name)}**")
+        if result["saved"]:
+            st.caption(f"Saved to History as session {result['saved']}.")
+        stem = result["stem"]
+        st.download_button("Download annotated picture", result["picture"], file_name=f"{stem}-formcheck.png",
+                           mime="image/png", key="an_dl_picture", icon=":material/download:")
+        st.download_button("Download report (JSON)", result["json"], file_name=f"{stem}-formcheck.json",
+                           mime="application/json", key="an_dl_json", icon=":material/download:")
 
 
 def _recognised(result: dict) -> None:
