@@ -147,6 +147,9 @@ def write_history(write: Callable[[History], T]) -> T | None:
 
 # -- sample videos --------------------------------------------------------------------------------------------------
 
+# The truth files' grades of a mistake (the renderer's words) as a patient reads them.
+SEVERITY_WORDS = {"mild": "slight", "moderate": "clear", "gross": "large"}
+
 def sample_videos() -> list[Path]:
     return sample_clips()
 
@@ -167,7 +170,7 @@ def sample_labels(videos: list[Path]) -> dict[Path, str]:
             what = f"filmed from the {truth.get('camera', {}).get('view', 'wrong side')}"
         else:
             details = truth.get("mistake_details") or []
-            what = " and ".join(f"{d['mistake'].replace('_', ' ')} ({d.get('severity', 'unknown')})"
+            what = " and ".join(f"{d['mistake'].replace('_', ' ')} ({SEVERITY_WORDS.get(d.get('severity'), 'some')})"
                                 for d in details) or "good form"
         labels[video] = f"{title} — {what}"
     counts = Counter(labels.values())
