@@ -21,7 +21,8 @@ from .positions import POSITION_STRETCH, STRETCH_POSITION, Position, main_positi
 from .rules import STRETCHES
 from .session import FlaggedFrame
 from .video import H264Writer, VideoInfo, VideoReader, atomic_output, prefetch
-from .wording import could_not_check, fixed_limits, frame_lines, photo_could_not_check, tall_reference_text
+from .wording import (could_not_check, fixed_limits, frame_lines, photo_could_not_check, reference_name,
+                      tall_reference_text, tilt_range_text)
 
 SCHEMA = "formcheck.analysis/1"
 # Holds change slowly: with skip_frames, about JUDGE_FPS frames a second are judged (the live page judges ~15 too)
@@ -41,6 +42,7 @@ class Analysis:
     frame_step: int = 1  # every frame_step-th frame was judged
     frames: list[dict] = field(default_factory=list)
     events: list[dict] = field(default_factory=list)
+    possible: list[dict] = field(default_factory=list)  # mistakes possible but not sure (not flags)
     holds: list[dict] = field(default_factory=list)  # with --stretch auto: the stretch picked for each hold
     flagged_frames: list[FlaggedFrame] = field(default_factory=list)
 
@@ -105,6 +107,23 @@ class Analysis:
         main = self.main_stretch()
         return tall_reference_text(STRETCHES[main], self.tall_reference_s()) if main else None
 
+    def tilt_range_s(self) -> float | None:
+        """When the low back began to be read against the middle of the person's own range (None: never)."""
+        return next((f["t"] for f in self.frames if f.get("tilt_range")), None)
+
+    def reference_texts(self) -> list[str]:
+        """What the low back was read against, in words: the person's own range, their tall posture (each where the
+        stretch reads one), else nothing."""
+        main = self.main_stretch()
+        if not main:
+            return []
+        texts = (tilt_range_text(STRETCHES[main], self.tilt_range_s()), self.tall_reference_text())
+        return [text for text in texts if text]
+
+    def reference(self) -> str:
+        """The reference the low back was read against (``wording.reference_name``)."""
+        return reference_name(self.tilt_range_s() is not None, self.tall_reference_s() is not None)
+
     def to_json(self) -> dict:
         info = self.info
         return {
@@ -120,12 +139,18 @@ class Analysis:
             "frame_step": self.frame_step,
             "summary": {"frames": len(self.frames), "detected_frames": sum(f["detected"] for f in self.frames),
                         "detection_rate": round(self.detection_rate, 4), "events": len(self.events),
-                        **self.coverage.as_dict(len(self.events)),
-                        **({"tall_reference_s": self.tall_reference_s()} if self.tall_reference_text() else {})},
+                        **self.coverage.as_dict(len(self.events)), "reference": self.reference(),
+                        **({"tall_reference_s": self.tall_reference_s()} if self.tall_reference_text() else {}),
+                        **({"tilt_range_s": self.tilt_range_s()} if self._reads_a_range() else {})},
             **({"holds": self.holds} if self.stretch == AUTO else {}),
             "frames": self.frames,
+            "possible": self.possible,
             "events": self.events,
         }
+
+    def _reads_a_range(self) -> bool:
+        main = self.main_stretch()
+        return bool(main) and STRETCHES[main].tilt_range is not None
 
 
 def _finite(value: float) -> float | None:
@@ -144,6 +169,7 @@ def frame_record(result: FrameResult) -> dict:
         "values": {name: _finite(value) for name, value in verdict.values.items()},
         "flags": verdict.flagged,
         **({} if result.tall_reference is None else {"tall_reference": result.tall_reference == "found"}),
+        **({} if result.tilt_range is None else {"tilt_range": result.tilt_range == "found"}),
     }
 
 
@@ -215,6 +241,7 @@ def analyze_video(path: str | Path, stretch: str, *, model: str = DEFAULT_MODEL,
             judge.finish(analysis.frames[-1]["t"])
             analysis.holds = [hold.as_dict() for hold in judge.holds]
         analysis.events = [event.as_dict() for event in judge.session.events]
+        analysis.possible = [event.as_dict() for event in judge.session.possible]
         analysis.flagged_frames = judge.session.flagged_frames
     return analysis
 

@@ -50,6 +50,10 @@ class HoldSessions:
         return [event for judge in self.judges for event in judge.session.events]
 
     @property
+    def possible(self) -> list[Event]:
+        return [event for judge in self.judges for event in judge.session.possible]
+
+    @property
     def flagged_frames(self) -> list[FlaggedFrame]:
         return [shot for judge in self.judges for shot in judge.session.flagged_frames]
 

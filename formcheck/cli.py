@@ -71,6 +71,7 @@ def analyze(
         return
     path = paths[0]
     from .analyze import analyze_video, write_json
+    from .wording import possible_text
     from .pipeline import get_stretch
     from .video import check_output_path
 
@@ -96,9 +97,11 @@ def analyze(
         end = "the end" if hold["end_s"] is None else f"{hold['end_s']:.1f}s"
         out.print(f"  {get_stretch(hold['stretch']).title}: {hold['start_s']:.1f}s – {end}")
     _print_coverage(analysis.coverage, len(analysis.events), analysis.could_not_check())
-    tall_reference = analysis.tall_reference_text()
-    if tall_reference:
-        out.print(tall_reference, soft_wrap=True)
+    for text in analysis.reference_texts():
+        out.print(text, soft_wrap=True)
+    possible = possible_text(analysis.possible)
+    if possible:
+        out.print(f"[yellow]{possible}[/yellow]", soft_wrap=True)
     labels = {m.name: m.label for spec in STRETCHES.values() for m in spec.mistakes}
     for event in analysis.events:
         out.print(f"  {labels[event['mistake']]}: {event['start_s']:.1f}s – {event['end_s']:.1f}s")

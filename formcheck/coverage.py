@@ -14,9 +14,11 @@ from dataclasses import dataclass, field
 
 from .rules import STATUS_TEXT, Stretch
 
-# The rules judged form in these frames; the hold timer counts the first two as good form.
+# The rules judged form in these frames; the hold timer counts the first two as good form. "possible": the low-back
+# reading sat where correct backs and mild mistakes of different bodies overlap (``rules.Mistake.possible``).
 GOOD = ("good", "calibrating")
-JUDGED = (*GOOD, "mistake")
+POSSIBLE = "possible"
+JUDGED = (*GOOD, POSSIBLE, "mistake")
 GET_READY = "get_ready"  # a live hold's samples from its countdown: before the hold, so never part of it
 # Walking into the position and out of it again (or an empty room before and after): before the first judged moment
 # and after the last these are not part of the hold, so they are neither counted as unjudged nor advised on. Other
@@ -45,6 +47,8 @@ REASONS = {
 }
 
 CHECKED, FLAGGED, UNCHECKED = "checked", "flagged", "unchecked"
+# A possible mistake this long makes the conclusion "possible": never "no mistakes" over it (the raise time).
+MIN_POSSIBLE_S = 1.5
 
 
 @dataclass(frozen=True)
@@ -58,6 +62,7 @@ class Coverage:
     not_judged_s: dict[str, float] = field(default_factory=dict)  # reason (status) → seconds, largest first
     reference_s: float = 0.0
     min_judged_s: float = MIN_JUDGED_S  # a photo's still posture needs only the share
+    possible_s: float = 0.0  # judged seconds in which a mistake was possible but not sure
 
     @property
     def enough(self) -> bool:
@@ -68,15 +73,18 @@ class Coverage:
         return next(iter(self.not_judged_s), None)
 
     def conclusion(self, mistakes: int) -> str:
-        """``flagged`` (whatever the coverage: a flag was seen), ``checked`` (enough judged, nothing flagged) or
+        """``flagged`` (whatever the coverage: a flag was seen), ``possible`` (nothing flagged, but a mistake was
+        possible for a while: never "no mistakes" over that), ``checked`` (enough judged, nothing flagged) or
         ``unchecked`` (too little judged to say the form was fine)."""
         if mistakes:
             return FLAGGED
+        if self.possible_s >= MIN_POSSIBLE_S:
+            return POSSIBLE
         return CHECKED if self.enough else UNCHECKED
 
     def as_dict(self, mistakes: int) -> dict:
         return {"total_s": round(self.total_s, 2), "judged_s": round(self.judged_s, 2),
-                "good_form_s": round(self.good_s, 2),
+                "good_form_s": round(self.good_s, 2), "possible_s": round(self.possible_s, 2),
                 "not_judged_s": {reason: round(s, 2) for reason, s in self.not_judged_s.items()},
                 "conclusion": self.conclusion(mistakes)}
 
@@ -89,7 +97,7 @@ def coverage(points: Iterable[tuple[float, str]], reference_s: float | None = No
     points = list(points)
     judged_at = [t for t, status in points if status in JUDGED]
     first, last = (judged_at[0], judged_at[-1]) if judged_at else (-math.inf, math.inf)
-    total = judged = good = 0.0
+    total = judged = good = possible = 0.0
     missing: dict[str, float] = {}
     step = 0.0
     for index, (t, status) in enumerate(points):
@@ -102,13 +110,15 @@ def coverage(points: Iterable[tuple[float, str]], reference_s: float | None = No
             judged += step
             if status in GOOD:
                 good += step
+            possible += step if status == POSSIBLE else 0.0
         else:
             missing[status] = missing.get(status, 0.0) + step
     # To the millisecond: a sum of frame steps that is 10 s less a rounding error is 10 s, as it is shown.
-    total, judged, good = (round(seconds, MS) for seconds in (total, judged, good))
+    total, judged, good, possible = (round(seconds, MS) for seconds in (total, judged, good, possible))
     missing = {reason: round(seconds, MS) for reason, seconds in missing.items()}
     ordered = dict(sorted(((k, v) for k, v in missing.items() if v > 0), key=lambda kv: -kv[1]))
-    return Coverage(total, judged, good, ordered, total if reference_s is None else reference_s, min_judged_s)
+    return Coverage(total, judged, good, ordered, total if reference_s is None else reference_s, min_judged_s,
+                    possible)
 
 
 def reason_text(status: str) -> str:

@@ -11,6 +11,7 @@ from .pose import SKELETON, PoseFrame
 GOOD = (46, 160, 67)
 BAD = (220, 50, 47)
 NEUTRAL = (90, 90, 90)
+UNSURE = (200, 140, 20)  # amber: a possible mistake, not a sure one
 WHITE = (255, 255, 255)
 MIN_POINT_VISIBILITY = 0.3
 
@@ -89,7 +90,7 @@ def annotate(frame: np.ndarray, result: FrameResult, lines: list[str], top: floa
     ``frame``."""
     out = frame.copy()
     verdict = result.verdict
-    color = {"mistake": BAD, "good": GOOD}.get(verdict.status, NEUTRAL)
+    color = {"mistake": BAD, "good": GOOD, "possible": UNSURE}.get(verdict.status, NEUTRAL)
     draw_skeleton(out, result.pose, BAD if verdict.status == "mistake" else WHITE)
     draw_lines(out, lines, top)
     draw_banner(out, verdict.message, color)

@@ -25,7 +25,7 @@ TRUTH_SCHEMA = "formcheck.truth/1"
 EARLY_S = 1.0
 LATE_S = 2.5
 UNSURE_STATUSES = {"no_person", "two_people", "tracking_lost", "low_visibility", "wrong_view", "no_outline"}
-JUDGED_STATUSES = {"calibrating", "good", "mistake"}
+JUDGED_STATUSES = {"calibrating", "good", "possible", "mistake"}
 # A wrong-view clip counts as abstained on when most of its hold is "unsure" and nothing was flagged.
 ABSTAIN_SHARE = 0.8
 # A true mistake interval that begins this close to the start of the hold is a "start in the mistake": the person
@@ -53,6 +53,9 @@ class ClipScore:
     clear_delays: dict[str, list[float]] = field(default_factory=dict)  # flag end − true offset, per matched one
     start_delays: list[float] = field(default_factory=list)  # start-in-mistake intervals: flag − hold start
     flagged_correct_s: float = 0.0  # seconds flagged (any mistake) while the form was correct, in holds
+    mistake_s: float = 0.0  # seconds of true mistake in holds …
+    mistake_called_good_s: float = 0.0  # … of which the page said "good form"
+    mistake_called_possible_s: float = 0.0  # … or "possible"
     lumbar_abs_errors: list[float] = field(default_factory=list)  # absolute estimate − rig angle, hold frames
     lumbar_abs_truth: list[float] = field(default_factory=list)  # the rig angle of those same frames
     positions: dict[str, int] = field(default_factory=dict)  # recognised position (or "unsure") → hold frames
@@ -147,6 +150,10 @@ def score_frames(clip_name: str, truth: dict, frames: list[dict], events: list[d
                 # A missed one counts as never flagged: the rest of the clip.
                 score.start_delays.append((hit["start_s"] if hit else clip_end) - hold_start)
     score.flagged_correct_s = sum(1 / fps for f in correct_hold if f["flags"])
+    in_mistake = [f for f in hold_frames if _in_any(f["t"], all_mistakes)]
+    score.mistake_s = len(in_mistake) / fps
+    score.mistake_called_good_s = sum(f["status"] == "good" for f in in_mistake) / fps
+    score.mistake_called_possible_s = sum(f["status"] == "possible" for f in in_mistake) / fps
     score.body = truth.get("body", {}).get("name", "?")
     score.lumbar_abs_errors, score.lumbar_abs_truth = _lumbar_abs_errors(frames, truth, hold)
     flags = [tuple(f["flags"]) for f in frames]
@@ -260,11 +267,19 @@ def summarize(scores: list[ClipScore]) -> dict:
         "start_in_mistake_time_to_flag": _spread([d for s in judged for d in s.start_delays]),
         "flagged_while_correct_share": flagged_correct / (correct_minutes * 60) if correct_minutes else math.nan,
         "flagged_while_correct_s_per_min": flagged_correct / correct_minutes if correct_minutes else math.nan,
+        # Of the seconds a true mistake was held: how many the page called good form, and how many possible.
+        "mistake_called_good_share": _share(judged, "mistake_called_good_s"),
+        "mistake_called_possible_share": _share(judged, "mistake_called_possible_s"),
         "lumbar_angle_all": lumbar_table(judged, lambda s: "all"),
         "lumbar_angle_per_stretch": lumbar_table(judged, lambda s: s.stretch),
         "lumbar_angle_per_body": lumbar_table(judged, lambda s: s.body),
         **_position_confusion(judged),
     }
+
+
+def _share(judged: list[ClipScore], part: str) -> float:
+    total = sum(s.mistake_s for s in judged)
+    return sum(getattr(s, part) for s in judged) / total if total else math.nan
 
 
 def _position_confusion(judged: list[ClipScore]) -> dict:

@@ -13,15 +13,16 @@ from time import perf_counter
 import numpy as np
 
 from .errors import InputError
-from .filters import FacingHold
+from .filters import FacingHold, default_smoother
 from .lumbar import load_tall_models, lumbar_angle, outline_shape
 from .metrics import BackContour, facing_evidence, measure
 from .model_files import DEFAULT_MODEL
 from .pose import PoseEstimator, PoseFrame
 from .positions import POSITION_STRETCH, STRETCH_POSITION, WRONG_POSITION, Position, PositionTracker, mismatch_text
-from .rules import STRETCHES, RuleEngine, Stretch, Verdict, hands_at_back
+from .rules import RANGE_METRIC, STRETCHES, RuleEngine, Stretch, Verdict, hands_at_back
 from .session import Session
 from .tall import TallReference
+from .tilt_range import RangeFinder
 
 
 def get_stretch(name: str) -> Stretch:
@@ -51,6 +52,9 @@ class FrameResult:
     # The low back read against the person's tall posture: ``TallReference.state``; None when the position reads
     # none.
     tall_reference: str | None = None
+    # The low back read against the middle of the person's own range: ``RangeFinder.state``; None when the position
+    # has no range step.
+    tilt_range: str | None = None
 
 
 class Observer:
@@ -101,6 +105,9 @@ class Judge:
         # The person's tall posture, for a position whose lumbar reading can be taken against it.
         self.tall = (TallReference(stretch.tall) if stretch.tall is not None and stretch.name in load_tall_models()
                      else None)
+        # The person's own range in the position (the guided tuck and tip), found in the smoothed reading.
+        self.tilt_range = RangeFinder(stretch.tilt_range) if stretch.tilt_range is not None else None
+        self._range_smoother = default_smoother()
         self.last_timing: dict[str, float] = {}
 
     def __call__(self, seen: Observation, rgb: np.ndarray) -> FrameResult:
@@ -116,7 +123,8 @@ class Judge:
         cue = self.session.update(verdict, rgb)
         self.last_timing = {"rules": after_rules - start, "session": perf_counter() - after_rules}
         return FrameResult(seen.pose, seen.metrics, verdict, cue, seen.contour, self.positions.current,
-                           None if self.tall is None else self.tall.state)
+                           None if self.tall is None else self.tall.state,
+                           None if self.tilt_range is None else self.tilt_range.state)
 
     def _with_lumbar_angle(self, seen: Observation) -> Observation:
         """The observation with the absolute lumbar angle read by this stretch's model (each position has its own:
@@ -129,7 +137,13 @@ class Judge:
             self.tall.update(seen.pose.t, seen.metrics, shape, self.stretch.shows_tall_posture(seen.metrics))
         # A hand on the hip enters the outline: the outline is then not compared with the tall posture.
         tall = self.tall.value if self.tall is not None and not hands_at_back(seen.metrics) else None
-        metrics = {**seen.metrics, "lumbar_angle": lumbar_angle(offsets, seen.metrics, self.stretch.name, tall)}
+        angle = lumbar_angle(offsets, seen.metrics, self.stretch.name, tall)
+        metrics = {**seen.metrics, "lumbar_angle": angle}
+        if self.tilt_range is not None:
+            t = seen.pose.t
+            self.tilt_range.update(t, self._range_smoother(t, angle), self.stretch.in_position(seen.metrics))
+            if self.tilt_range.middle is not None:
+                metrics[RANGE_METRIC] = angle - self.tilt_range.middle
         return replace(seen, metrics=metrics)
 
     def _other_stretch(self, seen: Observation) -> str | None:

@@ -14,11 +14,13 @@ import numpy as np
 from .filters import PeakSpeed, WindowRange, default_smoother
 from .metrics import trunk_steps
 from .tall import TallPosture
+from .tilt_range import TiltRange
 
 
 class State(StrEnum):
     OK = "ok"
     FLAGGED = "flagged"
+    POSSIBLE = "possible"  # the reading is where correct backs and mild mistakes overlap across bodies
     UNSURE = "unsure"
 
 
@@ -49,13 +51,20 @@ class Condition:
 @dataclass(frozen=True)
 class Mistake:
     """Raised when any of ``conditions`` is on. ``requires`` are corroborating signals: all of them must be on
-    as well for the flag to rise, and any of them back within its ``off`` clears it."""
+    as well for the flag to rise, and any of them back within its ``off`` clears it.
+
+    ``possible`` is the band of the absolute lumbar reading where correct backs of some bodies and mild mistakes of
+    others read alike: while the person's own range is unknown, a hold there is called a possible mistake
+    (``possible_cue``), neither flagged nor called good form. Once their range is known the reading against it
+    (``RANGE_METRIC``) decides instead."""
 
     name: str
     label: str
     cue: str
     conditions: tuple[Condition, ...]
     requires: tuple[Condition, ...] = ()
+    possible: Condition | None = None
+    possible_cue: str = ""
 
 
 @dataclass(frozen=True)
@@ -86,6 +95,8 @@ class Stretch:
     fold: str = "hip_fold"
     # The tall posture the routine asks for first, whose outline the lumbar reading is then taken against.
     tall: TallPosture | None = None
+    # The guided pelvic-tilt range in the position, whose middle the lumbar reading is then taken against.
+    tilt_range: TiltRange | None = None
 
     def in_position(self, values: dict[str, float]) -> bool:
         """Whether ``values`` (metrics by name) lie within every range of the position."""
@@ -123,6 +134,8 @@ VIEW_DRIFT = 0.1  # the body's angle to the camera changed (e.g. a twist): outli
 # arms free 0.3–0.65 (an arm hanging beside the trunk filmed 25–30° off the side: down to 0.1).
 HANDS_AT_BACK = 0.2
 HANDS_METRIC = "hand_to_low_back"
+# The lumbar reading against the middle of the person's own range (formcheck.tilt_range), once it is known.
+RANGE_METRIC = "lumbar_vs_range"
 # Tracking plausibility: a real trunk cannot jump. A change between two frames beyond these limits (plus landmark
 # jitter) means MediaPipe lost the person and placed a body elsewhere (seen with a half-covered lying person).
 # Its ends move fastest when lying back onto a bed or sitting down, about 1–2 m/s, i.e. 2–4 torso lengths
@@ -151,6 +164,14 @@ def hands_at_back(values: dict[str, float]) -> bool:
     return values.get(HANDS_METRIC, math.nan) < HANDS_AT_BACK
 
 
+# The guided range step in the standing hinge: from a still moment, the smoothed lumbar reading must rise at least
+# 1.5° (the tuck), fall at least 0.5° below where it started (the tip), the ends 3° apart, within 20 s of arriving in
+# the position. The reading sees a pelvic tilt at about a third of its size (range clips: a median 19° range reads 7°),
+# so these are tilts of about 5° each way, gentle enough for a person in pain; found in 11 of 12 hinges. The lunge
+# and the seated figure-4 have none: under an upright trunk, or seated, the reading barely moves with the pelvis (a
+# median 21° range reads 5° kneeling, 1.4° seated; found in 3 of 10 lunges), so a middle read there would be noise.
+HINGE_RANGE = TiltRange(min_move=1.5, min_tip=0.5, min_span=3.0, within_s=20.0)
+
 STRETCHES: dict[str, Stretch] = {
     s.name: s
     for s in (
@@ -165,12 +186,18 @@ STRETCHES: dict[str, Stretch] = {
             camera_guide="Camera side-on at hip height, 2–3 m away, whole body in the frame.",
             key_metric="lumbar_angle",  # degrees a person can read; the outline bulge has no everyday unit
             needs_mask=True,
+            tilt_range=HINGE_RANGE,
             mistakes=(
                 Mistake(
                     "rounding",
                     "Low back rounding",
                     "Keep your low back flat — hinge from the hips, don't reach for your toes.",
                     (
+                        # Against the middle of the person's own range (formcheck.tilt_range), from the first second
+                        # of the hold. The reading sees a pelvic tilt at about a third of its size and a rounding at
+                        # about half (range clips, 12 random bodies never fitted on): correct holds read −1.4° to
+                        # +0.2° against their middle, mild 13–15° roundings +4.8° to +12.2° (hold medians).
+                        Condition(RANGE_METRIC, on=3.5, off=2.0),
                         Condition("back_bulge", on=0.03, off=0.015, relative=True, guard=0.07),
                         # The absolute lumbar angle (formcheck.lumbar) catches a hinge made straight into a clearly
                         # rounded back, which the baseline above would learn as normal. Set on 48 bodies (42 random,
@@ -179,6 +206,11 @@ STRETCHES: dict[str, Stretch] = {
                         # 12–20°. Milder rounding is left to the baseline.
                         Condition("lumbar_angle", on=16.0, off=10.0),
                     ),
+                    # Without the range: correct hinges read −6° to −1° and mild roundings −3° to +14° (the same
+                    # clips): from +6° the reading is where some bodies' correct backs and others' mistakes meet.
+                    possible=Condition("lumbar_angle", on=6.0, off=4.0),
+                    possible_cue="Possible low-back rounding — from here a flat back and a slight rounding can look "
+                                 "alike. Do the range step to check.",
                 ),
             ),
         ),
@@ -226,6 +258,11 @@ STRETCHES: dict[str, Stretch] = {
                         Condition("back_bulge", on=-0.03, off=-0.025, direction=-1, relative=True,
                                   hands_clear=True),
                     ),
+                    # Without the range: correct lunges read −6° to 0°, mild arches −14° to 0° (range clips; dev:
+                    # correct −10° to +3°, p5–p95): from −6° bodies' correct backs and mild arches meet.
+                    possible=Condition("lumbar_angle", on=-6.0, off=-4.0, direction=-1),
+                    possible_cue="Possible low-back arching — from the side a neutral back and a slight arch can "
+                                 "look alike. Tuck your pelvis under a little and stay upright.",
                 ),
             ),
         ),
@@ -272,6 +309,11 @@ STRETCHES: dict[str, Stretch] = {
                     # arm resting on the knee, which moves with a twist; the lean does not (dev twists and
                     # correct holds: at most +5°).
                     requires=(Condition("trunk_tilt", on=8.0, off=4.0, relative=True),),
+                    # The seated reading errs most (6.6° on held-out bodies): correct figure-4s read +3° to +12°,
+                    # 17° bends +2° to +16° (range clips, hold medians); from +10° the two meet.
+                    possible=Condition("lumbar_angle", on=10.0, off=7.0),
+                    possible_cue="Possible bend through the low back — from here a long back and a slight bend can "
+                                 "look alike. Lean from your hips and keep your chest long.",
                 ),
             ),
         ),
@@ -343,7 +385,7 @@ class Verdict:
 
     t: float
     # no_person | two_people | low_visibility | wrong_view | tracking_lost | not_in_position | wrong_position
-    # | calibrating | good | mistake
+    # | calibrating | good | possible | mistake
     status: str
     message: str
     states: dict[str, State]
@@ -410,12 +452,16 @@ class RuleEngine:
     def __init__(self, stretch: Stretch) -> None:
         self.stretch = stretch
         self._conditions = [c for m in stretch.mistakes for c in m.conditions + m.requires]
+        self._possible_conditions = [m.possible for m in stretch.mistakes if m.possible is not None]
         self._checked = {c.metric for m in stretch.mistakes for c in m.conditions}  # what can raise a flag
-        self._signals = ({c.metric for c in self._conditions} | {r.metric for r in stretch.position}
+        self._signals = ({c.metric for c in self._conditions + self._possible_conditions}
+                         | ({RANGE_METRIC} if self._possible_conditions else set())
+                         | {r.metric for r in stretch.position}
                          | set(stretch.steady) | {VIEW_METRIC, "core_visibility"}
                          | ({HANDS_METRIC} if any(c.hands_clear for c in self._conditions) else set()))
         self._reset_filters()
         self._flags = {m.name: _Hysteresis() for m in stretch.mistakes}
+        self._possible = {m.name: _Hysteresis() for m in stretch.mistakes if m.possible is not None}
         self._relative = {c.metric for c in self._conditions if c.relative} | (
             {VIEW_METRIC} if any(c.steady_view for c in self._conditions) else set())
         self._baselines = {name: _Baseline() for name in self._relative}
@@ -435,7 +481,7 @@ class RuleEngine:
     def _reset_hold(self) -> None:
         self._baselines = {name: _Baseline() for name in self._relative}
         self._settled = False  # still through one whole baseline window in this hold
-        for flag in self._flags.values():
+        for flag in (*self._flags.values(), *self._possible.values()):
             flag.reset()
 
     def update(self, t: float, metrics: dict[str, float], n_people: int = 1, abstain: str | None = None) -> Verdict:
@@ -457,7 +503,7 @@ class RuleEngine:
             status = "no_outline"
         if status is not None:
             # Unknown is unknown: hold no flag over a gap, and restart the hold after a long one.
-            for flag in self._flags.values():
+            for flag in (*self._flags.values(), *self._possible.values()):
                 flag.reset()
             self._steady_since = None
             message = STATUS_TEXT.get(status, self.stretch.position_hint)
@@ -483,18 +529,34 @@ class RuleEngine:
                 _, cond_on, cond_off = self._judge(cond, t, smooth, view_moved)
                 on, off = on and cond_on, off or cond_off
             active = self._flags[mistake.name].update(t, on, off)
-            states[mistake.name] = State.FLAGGED if active else State.OK
+            possible = self._possibly(mistake, t, smooth, view_moved) and not active
+            states[mistake.name] = State.FLAGGED if active else State.POSSIBLE if possible else State.OK
             values[mistake.name] = deciding
         flagged = [name for name, state in states.items() if state is State.FLAGGED]
         if flagged:
             cue = next(m.cue for m in self.stretch.mistakes if m.name == flagged[0])
             return Verdict(t, "mistake", cue, states, values, True, baseline)
+        possible = [m for m in self.stretch.mistakes if states[m.name] is State.POSSIBLE]
+        if possible:
+            return Verdict(t, "possible", possible[0].possible_cue, states, values, True, baseline)
         if calibrating:
             # Say what the start is for: a mistake held from the start would be learned as the person's normal
             # unless a fixed limit catches it (README, issue 12), so the start is the moment to get it right.
             return Verdict(t, "calibrating", "Hold still in the form you mean to keep — the rest of the hold is "
                            "compared with it.", states, values, True, baseline)
         return Verdict(t, "good", "Good form — breathe and relax into the stretch.", states, values, True, baseline)
+
+    def _possibly(self, mistake: Mistake, t: float, smooth: dict[str, float], view_moved: bool) -> bool:
+        """Whether the absolute reading has sat in the mistake's overlap band (``Mistake.possible``) long enough,
+        with the same raise and clear timing as a flag; never once the person's own range is known."""
+        flag = self._possible.get(mistake.name)
+        if flag is None:
+            return False
+        if math.isfinite(smooth[RANGE_METRIC]):
+            flag.reset()
+            return False
+        value, on, off = self._judge(mistake.possible, t, smooth, view_moved)
+        return flag.update(t, on, off or value is None)  # an unreadable back is not a possible mistake
 
     def _judge(self, cond: Condition, t: float, smooth: dict[str, float],
                view_moved: bool) -> tuple[float | None, bool, bool]:

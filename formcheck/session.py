@@ -45,7 +45,7 @@ class FlaggedFrame:
 
 
 class HoldTimer:
-    """Counts only seconds in position with no active mistake, per side."""
+    """Counts only seconds in position with no flagged mistake, per side."""
 
     def __init__(self, hold_s: float) -> None:
         self.hold_s = hold_s
@@ -55,7 +55,8 @@ class HoldTimer:
     def update(self, t: float, verdict: Verdict, side: str) -> float:
         dt = 0.0 if self._last_t is None else max(0.0, min(t - self._last_t, 0.5))  # a stall is not a hold
         self._last_t = t
-        if verdict.status == "good" or verdict.status == "calibrating":
+        # A possible mistake is not a sure one: the hold goes on (the page says what is unsure).
+        if verdict.status in ("good", "calibrating", "possible"):
             self.good_s[side] = self.good_s.get(side, 0.0) + dt
         return self.good_s.get(side, 0.0)
 
@@ -93,11 +94,14 @@ class Session:
     side: str = "both"
     events: list[Event] = field(default_factory=list)
     flagged_frames: list[FlaggedFrame] = field(default_factory=list)
+    # Intervals where a mistake was possible but not sure (``State.POSSIBLE``): kept apart from the flags.
+    possible: list[Event] = field(default_factory=list)
 
     def __post_init__(self) -> None:
         self.timer = HoldTimer(self.stretch.hold_s)
         self.cues = CueScheduler()
         self._open: dict[str, Event] = {}
+        self._open_possible: dict[str, Event] = {}
         self._unpictured: set[str] = set()  # open events with no picture yet
         self._cue_of = {m.name: m.cue for m in self.stretch.mistakes}
 
@@ -106,6 +110,7 @@ class Session:
         t = verdict.t
         self.timer.update(t, verdict, self.side)
         for name, state in verdict.states.items():
+            self._track_possible(name, state is State.POSSIBLE, t, verdict.values.get(name, float("nan")))
             event = self._open.get(name)
             value = verdict.values.get(name, float("nan"))
             if state is State.FLAGGED and event is None:
@@ -126,11 +131,21 @@ class Session:
                     self.flagged_frames.append(FlaggedFrame(t, name, value, self._cue_of[name], _thumbnail(rgb)))
         return self.cues.update(t, verdict)
 
+    def _track_possible(self, name: str, possible: bool, t: float, value: float) -> None:
+        event = self._open_possible.get(name)
+        if possible and event is None:
+            self._open_possible[name] = Event(name, t, peak_value=value)
+            self.possible.append(self._open_possible[name])
+        elif not possible and event is not None:
+            event.end_s = t
+            del self._open_possible[name]
+
     def finish(self, t: float) -> None:
         """Close events still open at the end of the video or session."""
-        for event in self._open.values():
+        for event in (*self._open.values(), *self._open_possible.values()):
             event.end_s = t
         self._open.clear()
+        self._open_possible.clear()
         self._unpictured.clear()
 
 

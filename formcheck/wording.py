@@ -7,7 +7,7 @@ import math
 
 from .coverage import Coverage, reason_seconds, reason_text, unchecked_text
 from .positions import LABELS, POSITION_STRETCH, Position
-from .rules import STATUS_TEXT, STRETCHES, Condition, Mistake, Stretch
+from .rules import RANGE_METRIC, STATUS_TEXT, STRETCHES, Condition, Mistake, Stretch
 
 # With the stretch recognised from the position (``--stretch auto``), before a hold starts.
 WAITING = "Get into the position of one of the routine's stretches, side-on to the camera."
@@ -50,10 +50,20 @@ TALL_WORDS = {"found": " Low back read against your {posture} posture.",
               "missed": " Low back read without your {posture} posture (none seen before the stretch)."}
 
 
-def reference_text(stretch: Stretch, baseline: str, tall_reference: str | None = None) -> str:
+# How the low back is read, by ``FrameResult.tilt_range`` state.
+RANGE_WORDS = {"found": " Low back read against the middle of your own range.",
+               "looking": " Low back read without your own range until you do the range step (tuck, tip, settle): "
+                          "till then a slight mistake can only be called possible.",
+               "missed": " Low back read without your own range (no range step seen): a slight mistake can only be "
+                         "called possible."}
+
+
+def reference_text(stretch: Stretch, baseline: str, tall_reference: str | None = None,
+                   tilt_range: str | None = None) -> str:
     """What this stretch's form is compared with now, from the rule table: the person's own settled position (the
     relative conditions, once learned) and fixed limits that judge from the first second. ``baseline``: a
-    ``Verdict.baseline`` state; ``tall_reference``: ``FrameResult.tall_reference``."""
+    ``Verdict.baseline`` state; ``tall_reference``: ``FrameResult.tall_reference``; ``tilt_range``:
+    ``FrameResult.tilt_range``."""
     conditions = [c for m in stretch.mistakes for c in m.conditions + m.requires]
     fixed = fixed_limits(stretch)
     parts = []
@@ -65,6 +75,8 @@ def reference_text(stretch: Stretch, baseline: str, tall_reference: str | None =
     if stretch.tall is not None and tall_reference is not None:
         cue = stretch.tall.cue[0].lower() + stretch.tall.cue[1:].rstrip(".")
         text += TALL_WORDS[tall_reference].format(posture=stretch.tall.name, cue=cue)
+    if stretch.tilt_range is not None and tilt_range is not None:
+        text += RANGE_WORDS[tilt_range]
     return text
 
 
@@ -76,7 +88,9 @@ def fixed_limits(stretch: Stretch) -> list[str]:
     """What the stretch's fixed limits (those that need no settled position) are limits on: all a photo is judged
     by, since a still picture is its own settled position."""
     conditions = [c for m in stretch.mistakes for c in m.conditions + m.requires]
-    return list(dict.fromkeys(FIXED_LIMITS.get(c.metric, metric_name(c.metric)) for c in conditions if not c.relative))
+    # The reading against the person's own range is no fixed limit: it needs their range first.
+    return list(dict.fromkeys(FIXED_LIMITS.get(c.metric, metric_name(c.metric)) for c in conditions
+                              if not c.relative and c.metric != RANGE_METRIC))
 
 
 def tall_reference_text(stretch: Stretch, from_s: float | None) -> str | None:
@@ -88,9 +102,45 @@ def tall_reference_text(stretch: Stretch, from_s: float | None) -> str | None:
     return f"Low back read against your {stretch.tall.name} posture from {from_s:.1f} s."
 
 
+# The guided range step (``Stretch.tilt_range``), said before the hold: small, gentle and optional.
+RANGE_STEP_CUE = ("Once in position, find your own range (gently, never forced; skip it if it hurts): tuck your "
+                  "tailbone under… now gently tip it back… now settle in the middle and hold.")
+
+
+def tilt_range_text(stretch: Stretch, from_s: float | None) -> str | None:
+    """For a recorded video: whether (and from when) the low back was read against the middle of the person's own
+    range (None: the position has no range step)."""
+    if stretch.tilt_range is None:
+        return None
+    if from_s is None:
+        return ("Low back read without your own range: no range step (tuck, tip, settle) was seen, so a slight "
+                "mistake can only be called possible.")
+    return f"Low back read against the middle of your own range from {from_s:.1f} s."
+
+
+def reference_name(own_range: bool, tall: bool) -> str:
+    """What the low back was read against, as the JSON report names it."""
+    return "own range" if own_range else "tall posture" if tall else "absolute"
+
+
+POSSIBLE_CONCLUSION = ("Nothing was flagged for sure, but a slight mistake was possible: from the side, some bodies' "
+                       "correct backs and others' slight mistakes look alike. Where the stretch offers it, do the range "
+                       "step (tuck, tip, settle) so your back is read against your own range.")
+MISTAKE_LABELS = {m.name: m.label for spec in STRETCHES.values() for m in spec.mistakes}
+
+
+def possible_text(possible: list[dict]) -> str | None:
+    """e.g. "Possible, not sure: low back rounding 6 s." from the report's possible intervals (None: none)."""
+    seconds: dict[str, float] = {}
+    for interval in possible:
+        seconds[interval["mistake"]] = seconds.get(interval["mistake"], 0.0) + interval["end_s"] - interval["start_s"]
+    shown = [f"{MISTAKE_LABELS[name].lower()} {value:.0f} s" for name, value in seconds.items() if value >= 0.5]
+    return f"Possible, not sure: {', '.join(shown)}." if shown else None
+
+
 def get_ready_text(stretch: Stretch) -> str:
     """How to get into the position, and the tall posture to show first where the position reads one."""
-    return stretch.position_hint + tall_cue(stretch)
+    return stretch.position_hint + tall_cue(stretch) + ("" if stretch.tilt_range is None else f" {RANGE_STEP_CUE}")
 
 
 def tall_cue(stretch: Stretch) -> str:

@@ -225,7 +225,14 @@ def test_the_page_says_whether_the_low_back_is_read_against_the_tall_posture(tal
 
 def test_getting_ready_asks_for_the_tall_posture_where_the_position_reads_one():
     assert get_ready_text(STRETCHES["hip-flexor"]).endswith(STRETCHES["hip-flexor"].tall.cue)
-    assert get_ready_text(STRETCHES["hamstring"]) == STRETCHES["hamstring"].position_hint
+    assert get_ready_text(STRETCHES["glute"]) == STRETCHES["glute"].position_hint
+
+
+def test_getting_ready_asks_for_the_gentle_range_step_where_the_position_reads_one():
+    text = get_ready_text(STRETCHES["hamstring"])
+    assert text.startswith(STRETCHES["hamstring"].position_hint)
+    assert "tuck your tailbone" in text and "settle in the middle" in text and "skip it if it hurts" in text
+    assert all(STRETCHES[name].tilt_range is None for name in ("hip-flexor", "glute"))
 
 
 @pytest.mark.parametrize(("stretch", "expected"), [("glute", "Hip bend 95°"), ("hamstring", "Hip bend 40°")])

@@ -124,7 +124,9 @@ def main() -> None:
                       f"false {row['false_alarms']} F1 {row['f1']:.2f} ttf p90 {row['time_to_flag_p90_s']:.1f}")
             print(f"  false alarms/min correct hold {summary['false_alarms_per_min_correct_hold']:.2f}; flagged while "
                   f"correct {summary['flagged_while_correct_share']:.1%}; time to clear p50/p90 "
-                  f"{summary['time_to_clear']['median_s']:.1f}/{summary['time_to_clear']['p90_s']:.1f} s; start in "
+                  f"{summary['time_to_clear']['median_s']:.1f}/{summary['time_to_clear']['p90_s']:.1f} s; mistake time "
+                  f"called good {summary['mistake_called_good_share']:.1%}, possible "
+                  f"{summary['mistake_called_possible_share']:.1%}; start in "
                   f"mistake: time to flag p90 {summary['start_in_mistake_time_to_flag']['p90_s']:.1f} s "
                   f"(n={summary['start_in_mistake_time_to_flag']['n']})")
             for group, row in summary["lumbar_angle_per_stretch"].items():

@@ -20,7 +20,7 @@ from formcheck.ui.nav import page
 from formcheck.ui.review_data import from_analysis, to_session_record
 from formcheck.ui.verdict import conclusion, coverage_caption
 from formcheck.video import VideoReader
-from formcheck.wording import PHOTO, photo_checked, unreadable_file
+from formcheck.wording import PHOTO, photo_checked, possible_text, unreadable_file
 
 UPLOAD_TYPES = ["mp4", "mov", "m4v", "webm", "mkv", "avi", "png", "jpg", "jpeg"]
 RECOGNISE = "Recognise automatically"  # the first choice of stretch: ``formcheck analyze --stretch auto``
@@ -130,7 +130,8 @@ def render() -> None:
                       "detection_rate": analysis.detection_rate, "frames": len(analysis.frames),
                       "events": analysis.events, "coverage": analysis.coverage, "saved": None,
                       "holds": analysis.holds, "could_not_check": analysis.could_not_check(),
-                      "tall_reference": analysis.tall_reference_text(),
+                      "references": analysis.reference_texts(),
+                      "possible": possible_text(analysis.possible),
                       "photo_stretch": analysis.photo and analysis.main_stretch(),
                       "picture": _last_frame_png(annotated) if analysis.photo else None}
             if save:
@@ -165,8 +166,10 @@ def _show(result: dict) -> None:
         cols[2].metric("Mistakes flagged", len(result["events"]))
         _recognised(result)
         coverage_caption(cov)
-        if result.get("tall_reference"):
-            st.caption(result["tall_reference"])
+        for text in result.get("references", []):
+            st.caption(text)
+        if result.get("possible"):
+            st.warning(result["possible"])
         conclusion(cov, len(result["events"]), result["could_not_check"])
         if result["events"]:
             for event in result["events"]:

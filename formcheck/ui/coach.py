@@ -402,7 +402,7 @@ class Coach:
                 log.good_s = max(0.0, good_after - self._hold_base)
             verdict = result.verdict
             self._verdict_status, self._verdict_message = verdict.status, verdict.message
-            self._reference = (reference_text(spec, verdict.baseline, result.tall_reference)
+            self._reference = (reference_text(spec, verdict.baseline, result.tall_reference, result.tilt_range)
                                if self._phase is Phase.HOLD and verdict.baseline is not None else None)
             self._in_position = verdict.in_position
             self._flagged = tuple(labels.get(name, name) for name in verdict.flagged)

@@ -6,8 +6,8 @@ from __future__ import annotations
 
 import streamlit as st
 
-from formcheck.coverage import CHECKED, UNCHECKED, Coverage, judged_line, judged_seconds, not_judged_text
-from formcheck.wording import NOTHING_STARTED, could_not_check, ending_headline, hold_ending_line
+from formcheck.coverage import CHECKED, POSSIBLE, UNCHECKED, Coverage, judged_line, judged_seconds, not_judged_text
+from formcheck.wording import NOTHING_STARTED, POSSIBLE_CONCLUSION, could_not_check, ending_headline, hold_ending_line
 
 from .review_data import Review, ReviewHold
 
@@ -25,6 +25,8 @@ def conclusion(cov: Coverage, mistakes: int, could_not_check: str | None) -> Non
     to change, ``Analysis.could_not_check``) when not; nothing when mistakes were flagged (the page lists them)."""
     if could_not_check:
         st.warning(could_not_check, icon=":material/help:")
+    elif cov.conclusion(mistakes) == POSSIBLE:
+        st.warning(POSSIBLE_CONCLUSION, icon=":material/help:")
     elif cov.conclusion(mistakes) == CHECKED:
         st.success(f"No mistakes flagged in the {judged_seconds(cov.judged_s)} that were judged.",
                    icon=":material/check:")
@@ -43,7 +45,9 @@ def session_conclusion(review: Review) -> None:
         st.warning(NOTHING_STARTED, icon=":material/help:")
         return
     doubtful = _doubts(review)  # a hold not checked, or in another stretch's position: no green for the session
-    if not doubtful and not review.flags:
+    if not review.flags and any(h.coverage.conclusion(h.flags) == POSSIBLE for h in review.holds):
+        st.warning(POSSIBLE_CONCLUSION, icon=":material/help:")
+    elif not doubtful and not review.flags:
         judged = sum(h.coverage.judged_s for h in review.holds)
         st.success(f"No mistakes were flagged in the {judged:.0f} s that were judged.", icon=":material/check:")
 
