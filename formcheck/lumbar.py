@@ -143,7 +143,7 @@ def lumbar_angle(offsets: np.ndarray | None, metrics: dict[str, float], stretch:
     position has no model). With ``tall`` (the person's tall-posture outline shape, ``formcheck.tall``), for a
     position that has a tall-reference model: the mean of both models' readings. The tall-reference model alone
     errs least, but on random bodies, each left out of the fit, the mean kept the arch rule's flags off correct
-    holds better than either model alone and found more arches than the plain one (README, issue 12)."""
+    holds better than either model alone and found more arches than the plain one (docs/decisions.md)."""
     model = load_models().get(stretch)
     if offsets is None or not metrics or model is None:
         return math.nan

@@ -541,7 +541,7 @@ class RuleEngine:
             return Verdict(t, "possible", possible[0].possible_cue, states, values, True, baseline)
         if calibrating:
             # Say what the start is for: a mistake held from the start would be learned as the person's normal
-            # unless a fixed limit catches it (README, issue 12), so the start is the moment to get it right.
+            # unless a fixed limit catches it (docs/decisions.md), so the start is the moment to get it right.
             return Verdict(t, "calibrating", "Hold still in the form you mean to keep — the rest of the hold is "
                            "compared with it.", states, values, True, baseline)
         return Verdict(t, "good", "Good form — breathe and relax into the stretch.", states, values, True, baseline)

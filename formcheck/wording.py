@@ -124,8 +124,8 @@ def reference_name(own_range: bool, tall: bool) -> str:
 
 
 POSSIBLE_CONCLUSION = ("Nothing was flagged for sure, but a slight mistake was possible: from the side, some bodies' "
-                       "correct backs and others' slight mistakes look alike. Where the stretch offers it, do the range "
-                       "step (tuck, tip, settle) so your back is read against your own range.")
+                       "correct backs and others' slight mistakes look alike. Where the stretch offers it, do the "
+                       "range step (tuck, tip, settle) so your back is read against your own range.")
 MISTAKE_LABELS = {m.name: m.label for spec in STRETCHES.values() for m in spec.mistakes}
 
 

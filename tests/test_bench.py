@@ -1,4 +1,5 @@
-"""The benchmark runs and reports the figures the README quotes (no timing assertions: this machine is noisy)."""
+"""The benchmark runs and reports the figures docs/performance.md quotes (no timing assertions: this machine is
+noisy)."""
 
 import json
 

@@ -3,7 +3,8 @@
 The dev subset holds one clip per mistake at its mildest rendered severity plus correct and wrong-view clips
 (the thresholds were tuned on the dev set), and a twist filmed from 40° behind the side, the view the held-out set
 showed the dev set lacked. No threshold was tuned on the held-out set (though its one failure chose which dev views
-to add; see README); its floors are the issue's, checked against what it measured, so a regression shows up here.
+to add; see docs/accuracy.md); its floors are the issue's, checked against what it measured, so a regression shows up
+here.
 """
 
 import json
@@ -73,8 +74,8 @@ def issue12_subset(tmp_path_factory):
 
 
 def test_issue12_subset_keeps_what_it_finds(issue12_subset):
-    # Measured on this subset (see README): rounding and arching from the start found once each (the 35° rounding,
-    # the moderate arch), within 1 s of the hold starting, and the mild late arch filmed 25° off the side (until
+    # Measured on this subset (see docs/accuracy.md): rounding and arching from the start found once each (the 35°
+    # rounding, the moderate arch), within 1 s of the hold starting, and the mild late arch filmed 25° off the side (until
     # the smoother's lag was cut on 2026-12-01 its correct hold hovered at the limit and raised a flag 2.4 s early),
     # and the twist whose crossed knee MediaPipe misplaces (found since the glute stopped reading the fold against
     # the knees' midpoint on 2026-12-02); no false alarm. A rule change that loses any of this fails here.
@@ -114,7 +115,7 @@ def test_heldout_set_finds_every_mistake_in_time(heldout):
 def test_heldout_meets_the_false_alarm_and_f1_floors(heldout):
     # First evaluation: one forward-bend false alarm while a clip filmed from 40° behind the side twisted (0.59
     # per minute). After dev clips of that view were added and the rule fixed on them, the second (and last)
-    # evaluation measured no false alarm and F1 1.00 for every mistake; see README.
+    # evaluation measured no false alarm and F1 1.00 for every mistake; see docs/accuracy.md.
     summary, _ = heldout
     assert summary["false_alarms_per_min_correct_hold"] <= 0.5  # measured 0.0
     for mistake in FLOOR_MISTAKES:

@@ -67,7 +67,8 @@ def test_a_clean_finished_practice_is_praised_with_what_was_judged(webrtc):
 
 def test_the_spoken_end_of_a_hold_and_of_the_plan_names_the_mistakes_instead_of_praise():
     # Two holds, the first with a rounding.
-    steps = practice_steps("hamstring", target_s=4.0, ready_s=1.0) + practice_steps("bed-decompression", "all", 4.0, 1.0)
+    steps = (practice_steps("hamstring", target_s=4.0, ready_s=1.0)
+             + practice_steps("bed-decompression", "all", 4.0, 1.0))
     coach, _ = _scripted_coach(steps, lambda t: "mistake" if 2.0 <= t < 2.5 else "good")
     cues = []
     t = 0.0

@@ -1,7 +1,7 @@
 """Judging about 15 frames a second: every frame still gets a record, the skipped ones repeat the last judgement,
 and bed pumping is judged on every frame. (Whether the results change is measured on the dev clips with `formcheck eval`
-and tools/compare_eval.py, see the README; tests/test_rules.py checks the rules flag alike at 15 and 30 frames a
-second.)"""
+and tools/compare_eval.py, see docs/performance.md; tests/test_rules.py checks the rules flag alike at 15 and 30
+frames a second.)"""
 
 import json
 from importlib.resources import files

@@ -116,7 +116,8 @@ def build_truth(spec: ClipSpec, times, meas) -> dict:
     extra = {}
     if spec.settle.range is not None:
         step = spec.settle.range
-        extra["range_step"] = {**{k: [round(a, 4), round(b, 4)] for k, (a, b) in step.phases(spec.settle.arrive).items()},
+        phases = step.phases(spec.settle.arrive)
+        extra["range_step"] = {**{k: [round(a, 4), round(b, 4)] for k, (a, b) in phases.items()},
                                "flex_deg": step.flex_deg, "ext_deg": step.ext_deg, "settle_deg": step.settle_deg,
                                "pelvis_share": step.pelvis_share}
     return {

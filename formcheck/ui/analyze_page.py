@@ -89,7 +89,8 @@ def render() -> None:
         video_path = st.selectbox("Sample video", samples, format_func=labels.get, key="an_sample")
         display_name = "sample: " + labels[video_path].split(" — ", 1)[-1]  # the stretch is named beside it
     else:
-        upload = st.file_uploader("Your video or photo (side-on, whole body in view)", type=UPLOAD_TYPES, key="an_upload")
+        upload = st.file_uploader("Your video or photo (side-on, whole body in view)", type=UPLOAD_TYPES,
+                                  key="an_upload")
         if upload is not None:
             display_name = upload.name
     if not samples:
