@@ -76,7 +76,8 @@ def issue12_subset(tmp_path_factory):
 def test_issue12_subset_keeps_what_it_finds(issue12_subset):
     # Measured on this subset (see docs/accuracy.md): rounding and arching from the start found once each (the 35°
     # rounding, the moderate arch), within 1 s of the hold starting, and the mild late arch filmed 25° off the side
-    # (until the smoother's lag was cut on 2026-12-01 its correct hold hovered at the limit and raised a flag 2.4 s early),
+    # (until the smoother's lag was cut on 2026-12-01 its correct hold hovered at the limit and raised a flag 2.4 s
+    # early),
     # and the twist whose crossed knee MediaPipe misplaces (found since the glute stopped reading the fold against
     # the knees' midpoint on 2026-12-02); no false alarm. A rule change that loses any of this fails here.
     rows = issue12_subset["per_mistake"]
