@@ -246,6 +246,9 @@ def evaluate_cmd(
               f"p90 {_fmt(clear['p90_s'], ' s', 1)}\n"
               f"flagged while the form was correct: {_fmt(summary['flagged_while_correct_share'] * 100, '%', 1)} of "
               f"correct-hold time ({_fmt(summary['flagged_while_correct_s_per_min'], ' s', 1)} per minute)\n"
+              f"said \"possible\" (not sure): {_fmt(summary['correct_called_possible_share'] * 100, '%', 1)} of "
+              f"correct-hold time, {_fmt(summary['mistake_called_possible_share'] * 100, '%', 1)} of mistake time; "
+              f"mistake time called good form: {_fmt(summary['mistake_called_good_share'] * 100, '%', 1)}\n"
               f"holds that start in the mistake ({start['n']}): time to flag from the hold's start "
               f"median {_fmt(start['median_s'], ' s', 1)}, p90 {_fmt(start['p90_s'], ' s', 1)}")
     lumbar = Table(title="absolute lumbar angle vs the rig (judged hold frames)")

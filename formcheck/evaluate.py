@@ -56,6 +56,7 @@ class ClipScore:
     mistake_s: float = 0.0  # seconds of true mistake in holds …
     mistake_called_good_s: float = 0.0  # … of which the page said "good form"
     mistake_called_possible_s: float = 0.0  # … or "possible"
+    correct_called_possible_s: float = 0.0  # seconds of correct hold the page called a possible mistake
     lumbar_abs_errors: list[float] = field(default_factory=list)  # absolute estimate − rig angle, hold frames
     lumbar_abs_truth: list[float] = field(default_factory=list)  # the rig angle of those same frames
     positions: dict[str, int] = field(default_factory=dict)  # recognised position (or "unsure") → hold frames
@@ -154,6 +155,7 @@ def score_frames(clip_name: str, truth: dict, frames: list[dict], events: list[d
     score.mistake_s = len(in_mistake) / fps
     score.mistake_called_good_s = sum(f["status"] == "good" for f in in_mistake) / fps
     score.mistake_called_possible_s = sum(f["status"] == "possible" for f in in_mistake) / fps
+    score.correct_called_possible_s = sum(f["status"] == "possible" for f in correct_hold) / fps
     score.body = truth.get("body", {}).get("name", "?")
     score.lumbar_abs_errors, score.lumbar_abs_truth = _lumbar_abs_errors(frames, truth, hold)
     flags = [tuple(f["flags"]) for f in frames]
@@ -270,6 +272,8 @@ def summarize(scores: list[ClipScore]) -> dict:
         # Of the seconds a true mistake was held: how many the page called good form, and how many possible.
         "mistake_called_good_share": _share(judged, "mistake_called_good_s"),
         "mistake_called_possible_share": _share(judged, "mistake_called_possible_s"),
+        "correct_called_possible_share": (sum(s.correct_called_possible_s for s in judged) / (correct_minutes * 60)
+                                          if correct_minutes else math.nan),
         "lumbar_angle_all": lumbar_table(judged, lambda s: "all"),
         "lumbar_angle_per_stretch": lumbar_table(judged, lambda s: s.stretch),
         "lumbar_angle_per_body": lumbar_table(judged, lambda s: s.body),

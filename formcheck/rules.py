@@ -193,11 +193,6 @@ STRETCHES: dict[str, Stretch] = {
                     "Low back rounding",
                     "Keep your low back flat — hinge from the hips, don't reach for your toes.",
                     (
-                        # Against the middle of the person's own range (formcheck.tilt_range), from the first second
-                        # of the hold. The reading sees a pelvic tilt at about a third of its size and a rounding at
-                        # about half (range clips, 12 random bodies never fitted on): correct holds read −1.4° to
-                        # +0.2° against their middle, mild 13–15° roundings +4.8° to +12.2° (hold medians).
-                        Condition(RANGE_METRIC, on=3.5, off=2.0),
                         Condition("back_bulge", on=0.03, off=0.015, relative=True, guard=0.07),
                         # The absolute lumbar angle (formcheck.lumbar) catches a hinge made straight into a clearly
                         # rounded back, which the baseline above would learn as normal. Set on 48 bodies (42 random,
@@ -205,6 +200,11 @@ STRETCHES: dict[str, Stretch] = {
                         # the median reading reached it in 64 % of holds rounded 20° or more, 36 % of those rounded
                         # 12–20°. Milder rounding is left to the baseline.
                         Condition("lumbar_angle", on=16.0, off=10.0),
+                        # Against the middle of the person's own range (formcheck.tilt_range), from the first second
+                        # of the hold. The reading sees a pelvic tilt at about a third of its size and a rounding at
+                        # about half (range clips, 12 random bodies never fitted on): correct holds read −1.4° to
+                        # +0.2° against their middle, mild 13–15° roundings +4.8° to +12.2° (hold medians).
+                        Condition(RANGE_METRIC, on=3.5, off=2.0),
                     ),
                     # Without the range: correct hinges read −6° to −1° and mild roundings −3° to +14° (the same
                     # clips): from +6° the reading is where some bodies' correct backs and others' mistakes meet.

@@ -183,7 +183,7 @@ def rule_value(mistake: Mistake, metrics: dict[str, float], values: dict[str, fl
     """The condition of ``mistake`` to show and the value it is judged by now: the frame's metric for its first
     absolute condition, else the rule engine's own value (change from baseline, speed) for a mistake with one
     condition; NaN when there is none."""
-    absolute = [c for c in mistake.conditions if not (c.relative or c.speed)]
+    absolute = [c for c in mistake.conditions if not (c.relative or c.speed or c.metric == RANGE_METRIC)]
     cond = absolute[0] if absolute else mistake.conditions[0]
     if absolute:
         value = metrics.get(cond.metric, math.nan)

@@ -126,7 +126,8 @@ def main() -> None:
                   f"correct {summary['flagged_while_correct_share']:.1%}; time to clear p50/p90 "
                   f"{summary['time_to_clear']['median_s']:.1f}/{summary['time_to_clear']['p90_s']:.1f} s; mistake time "
                   f"called good {summary['mistake_called_good_share']:.1%}, possible "
-                  f"{summary['mistake_called_possible_share']:.1%}; start in "
+                  f"{summary['mistake_called_possible_share']:.1%}; correct time called possible "
+                  f"{summary['correct_called_possible_share']:.1%}; start in "
                   f"mistake: time to flag p90 {summary['start_in_mistake_time_to_flag']['p90_s']:.1f} s "
                   f"(n={summary['start_in_mistake_time_to_flag']['n']})")
             for group, row in summary["lumbar_angle_per_stretch"].items():
