@@ -141,9 +141,12 @@ class Judge:
         metrics = {**seen.metrics, "lumbar_angle": angle}
         if self.tilt_range is not None:
             t = seen.pose.t
+            looking = self.tilt_range.middle is None
             self.tilt_range.update(t, self._range_smoother(t, angle), self.stretch.in_position(seen.metrics))
             if self.tilt_range.middle is not None:
                 metrics[RANGE_METRIC] = angle - self.tilt_range.middle
+                if looking:  # just found: what its tuck raised was the step, not a mistake
+                    self.session.withdraw(*self.tilt_range.window)
         return replace(seen, metrics=metrics)
 
     def _other_stretch(self, seen: Observation) -> str | None:

@@ -131,6 +131,18 @@ class Session:
                     self.flagged_frames.append(FlaggedFrame(t, name, value, self._cue_of[name], _thumbnail(rgb)))
         return self.cues.update(t, verdict)
 
+    def withdraw(self, start_s: float, end_s: float) -> None:
+        """Forget the flags raised and cleared within ``start_s``–``end_s``, and their pictures: the person's own range
+        step, found only once it was done, whose tuck is a deliberate rounding, not a mistake."""
+        def within(event: Event) -> bool:
+            return start_s <= event.start_s and event.end_s is not None and event.end_s <= end_s
+
+        gone = [event for event in self.events if within(event)]
+        self.events[:] = [event for event in self.events if not within(event)]  # in place: callers hold the list
+        self.flagged_frames[:] = [shot for shot in self.flagged_frames
+                                  if not any(shot.mistake == e.mistake and e.start_s <= shot.t <= e.end_s
+                                             for e in gone)]
+
     def _track_possible(self, name: str, possible: bool, t: float, value: float) -> None:
         event = self._open_possible.get(name)
         if possible and event is None:

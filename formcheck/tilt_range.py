@@ -29,8 +29,11 @@ class TiltRange:
 
     min_move: float  # the tuck must rise this far above the ready reading …
     min_tip: float  # … the tip fall this far below it …
-    min_span: float  # … and the two ends lie this far apart (smaller: "too small a range")
-    within_s: float  # the whole step must be over this soon after arriving in the position
+    min_span: float  # … and the two ends lie this far apart (smaller: "too small a range") …
+    max_span: float  # … but no further (a rounding held and then corrected spans far more than a gentle tilt)
+    within_s: float  # the whole step must be over this soon after arriving in the position …
+    step_s: float = 12.0  # … and take at most this long, from the still moment before it to settling
+    ends_s: float = 6.0  # the tip follows the tuck within this (a guided step; a hold's drift is slower)
     still_deg: float = 2.0  # still: the reading stays within this range …
     still_s: float = 0.6  # … for this long (the ready moment, and settling after the tip)
     end_s: float = 0.3  # each end is read as the median of the readings this close to its extreme
@@ -108,12 +111,17 @@ class RangeFinder:
         for start, ready in reversed(self._still_runs):
             if start >= before[-1]:
                 continue
+            if times[start] < t - spec.step_s:
+                return
             tip_at = start + int(np.argmin(values[start: before[-1] + 1]))
             tuck_at = start + int(np.argmax(values[start: tip_at + 1]))
+            if times[tip_at] - times[tuck_at] > spec.ends_s:
+                continue
             tucked, tipped = (self._end(times, values, at) for at in (tuck_at, tip_at))
             # A rounding that comes and is corrected rises from a still moment and falls back to it, not below.
             if (tucked >= ready + spec.min_move and tipped <= ready - spec.min_tip
-                    and tucked - tipped >= spec.min_span and settled - tipped >= spec.back_share * (tucked - tipped)):
+                    and spec.min_span <= tucked - tipped <= spec.max_span
+                    and settled - tipped >= spec.back_share * (tucked - tipped)):
                 self.ends, self.middle, self.span = (tucked, tipped), (tucked + tipped) / 2, tucked - tipped
                 self.window = (float(times[start]), t)
                 return

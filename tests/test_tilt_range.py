@@ -16,7 +16,7 @@ from formcheck.synth.timeline import Mistake, RangeStep, Settle
 from formcheck.tilt_range import RangeFinder, TiltRange
 
 FPS = 30
-SPEC = TiltRange(min_move=1.5, min_tip=0.5, min_span=3.0, within_s=20.0)
+SPEC = TiltRange(min_move=2.0, min_tip=1.5, min_span=3.5, max_span=18.0, within_s=20.0)
 # The reading sees a pelvic tilt at about a third of its size (rule table, HINGE_RANGE).
 GAIN = 0.35
 
@@ -135,3 +135,12 @@ def test_a_clear_mistake_is_flagged_without_a_range_as_before():
 def test_an_unreadable_back_is_not_a_possible_mistake():
     verdicts, _ = run([(4, {"lumbar_angle": 10.0}), (3, {"lumbar_angle": math.nan})])
     assert verdicts[-1].states["rounding"] is not State.POSSIBLE
+
+
+def test_a_flag_raised_by_the_tuck_of_a_range_step_found_later_is_withdrawn():
+    from formcheck.session import Event
+
+    session = Session(STRETCHES["hamstring"])
+    session.events += [Event("rounding", 4.0, 6.0), Event("rounding", 11.0, None), Event("rounding", 1.0, 4.5)]
+    session.withdraw(2.0, 10.0)
+    assert [(e.start_s, e.end_s) for e in session.events] == [(11.0, None), (1.0, 4.5)]
