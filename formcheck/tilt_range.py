@@ -6,11 +6,12 @@ patient's neutral instead by having them tilt the pelvis gently one way and the 
 The offset is the same at both ends of that range and in the hold that follows, so the hold read against the
 middle of the range (``RangeFinder.middle``) cancels it.
 
-The finder watches the smoothed lumbar reading in time order from the first still moment in the position (the ready
+The finder watches the smoothed lumbar reading in time order from a still moment in the position (the ready
 reading): a rise above it (the tuck), then a fall below it (the tip), then a move back from the tip and a still
-moment (settling, in the middle or not). The ends are read as medians
-around the extremes. Only that order counts, and only within ``within_s`` of arriving, so a rounding that comes and
-goes later in a hold is not taken for a range. No I/O here.
+moment (settling, in the middle or not). The ends are read as medians around the extremes. Only that order counts,
+made briskly (``TiltRange.ends_s``, ``step_s``) and soon after arriving (``within_s``), with ends neither too close
+nor too far apart for a gentle tilt, so a rounded hold's jitter, or a rounding that comes and goes, is not taken for
+a range. No I/O here.
 """
 
 from __future__ import annotations
