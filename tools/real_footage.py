@@ -27,6 +27,7 @@ MISTAKES = {"lumbar_rounding": {"rounding"}, "rounding": {"rounding"}, "lumbar_a
             "arching": {"arching"}, "twist_forward_bend": {"twist", "forward_bend"}, "twist": {"twist"},
             "forward_bend": {"forward_bend"}, "pelvis_lift": {"over_extension"},
             "over_extension": {"over_extension"}, "jerky_pumping": {"jerky_pumping"}}
+STILLS = ("stills", "stills2")  # photographs held still for 6 s, two collections
 NEAR_S = 1.0
 ABSTAIN_SHARE = 0.5
 
@@ -37,9 +38,9 @@ def labels(root: Path) -> list[tuple[str, Path, dict]]:
         path = root / group / "labels.json"
         if path.is_file():
             found += [(group, root / group / entry["file"], entry) for entry in json.loads(path.read_text())]
-    for sidecar in sorted((root / "stills").glob("still_*.json")):
-        entry = json.loads(sidecar.read_text())
-        found.append(("stills", sidecar.with_suffix(".mp4"), entry))
+    for group in STILLS:
+        for sidecar in sorted((root / group).glob("still_*.json")):
+            found.append((group, sidecar.with_suffix(".mp4"), json.loads(sidecar.read_text())))
     return found
 
 
@@ -61,9 +62,12 @@ def main() -> None:
     parser.add_argument("--json", type=Path)
     parser.add_argument("--workers", type=int, default=None)
     parser.add_argument("--auto", action="store_true", help="recognise the stretch, as `analyze` does by default")
+    parser.add_argument("--only", default="", help="comma-separated groups (real, real2, stills, stills2)")
     args = parser.parse_args()
     rows = []
     for group, clip, entry in labels(args.root):
+        if args.only and group not in args.only.split(","):
+            continue
         stretch = STRETCHES.get(entry["stretch"])
         if entry.get("scored") is False or stretch is None:  # too short to judge, or no stretch of the routine
             print(f"{group:7s} {clip.name:16s} skipped ({entry['stretch']}, scored={entry.get('scored')})")
@@ -82,7 +86,7 @@ def main() -> None:
         print(f"{group:7s} {clip.name:16s} {stretch:20s} {entry.get('view', ''):14s} expect {entry['expect']:9s} "
               f"got {got:10s} {'ok' if right else 'WRONG'}  {', '.join(events)}", flush=True)
     print()
-    for group in ("real", "real2", "stills"):
+    for group in ("real", "real2", *STILLS):
         mine = [r for r in rows if r["group"] == group]
         for expect in ("flag", "no_flag", "abstain"):
             some = [r for r in mine if r["expect"] == expect]
