@@ -26,6 +26,7 @@ import numpy as np
 
 from formcheck.synth.body import BodyShape
 from formcheck.synth.clips import COOL, WARM, WALLS_MORE, cam, make_look
+from formcheck.synth.scene import Look
 from formcheck.synth.spec import ClipSpec
 from formcheck.synth.timeline import Mistake, RangeStep, Settle
 
@@ -103,6 +104,15 @@ def _stretch_params(r: np.random.Generator, stretch: str, settle: Settle, sizes:
     return params, mistakes, side
 
 
+def _random_look(r: np.random.Generator, seed: int) -> Look:
+    """A random room and outfit, loose clothes on 40 % (the draws in the order every random set was made with)."""
+    look = make_look(seed, clutter=r.random() < 0.3, dim=r.random() < 0.2)
+    if r.random() < 0.4:
+        look.loose_m = float(r.uniform(0.02, 0.05))
+        look.loose_pants_m = float(r.uniform(0.0, 0.03))
+    return look
+
+
 def training_clips(count: int = 126) -> list[ClipSpec]:
     """``count`` clips, the three outline-judged stretches in turn."""
     return _random_clips("train", SEED, count, SECONDS, TRAIN_SIZES, mistake_share=0.75,
@@ -124,10 +134,7 @@ def _random_clips(split: str, first_seed: int, count: int, seconds: float, sizes
         stretch = STRETCHES[k % len(STRETCHES)]
         settle = Settle(start=float(r.uniform(0.3, 1.0)), duration=float(r.uniform(1.5, 2.5)), extra=0.3)
         params, mistakes, side = _stretch_params(r, stretch, settle, sizes, seconds, mistake_share)
-        look = make_look(seed, clutter=r.random() < 0.3, dim=r.random() < 0.2)
-        if r.random() < 0.4:
-            look.loose_m = float(r.uniform(0.02, 0.05))
-            look.loose_pants_m = float(r.uniform(0.0, 0.03))
+        look = _random_look(r, seed)
         if r.random() < 0.3:
             look.light_color = WARM if r.random() < 0.5 else COOL
         if r.random() < 0.3:
@@ -197,10 +204,7 @@ def range_clips(split: str = "range", count: int = 36) -> list[ClipSpec]:
             else:
                 onset = float(r.uniform(settle.hold_start + 2.0, settle.hold_start + 4.0))
                 mistakes.append(Mistake(name, onset, 99.0, SEVERITY[severity], deg=deg))
-        look = make_look(seed, clutter=r.random() < 0.3, dim=r.random() < 0.2)
-        if r.random() < 0.4:
-            look.loose_m = float(r.uniform(0.02, 0.05))
-            look.loose_pants_m = float(r.uniform(0.0, 0.03))
+        look = _random_look(r, seed)
         specs.append(ClipSpec(
             name=f"{split.replace('-', '_')}_{k:04d}_{stretch}_{timeline}",
             stretch=stretch,
