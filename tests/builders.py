@@ -125,3 +125,13 @@ def seated_pose(*, lean: float = 20.0, lumbar_bend: float = 0.0, twist: float = 
         image[idx, 0] = origin[0] + facing * scale * (p @ right)
         image[idx, 1] = origin[1] - scale * p[2]
     return PoseFrame(t, 640, 480, image, np.zeros((N_LANDMARKS, 3)), np.full(N_LANDMARKS, 0.95), None, 1)
+
+
+def status_stream(*parts, fps: float = 10.0) -> list[tuple[float, str]]:
+    """(status, seconds) parts → (t, status) samples at ``fps``, as a coverage tally reads them."""
+    points, t = [], 0.0
+    for status, seconds in parts:
+        for _ in range(round(seconds * fps)):
+            points.append((round(t, 4), status))
+            t += 1.0 / fps
+    return points

@@ -4,6 +4,7 @@ import json
 from pathlib import Path
 
 import pytest
+from builders import status_stream
 
 import formcheck
 from formcheck.coverage import (CHECKED, FLAGGED, GET_READY, MIN_JUDGED_S, REASONS, UNCHECKED, coverage, judged_line,
@@ -13,14 +14,6 @@ from formcheck.rules import STATUS_TEXT, STRETCHES
 from formcheck.wording import could_not_check
 
 
-def _stream(*parts, fps=10.0):
-    """(status, seconds) parts → (t, status) samples at ``fps``."""
-    points, t = [], 0.0
-    for status, seconds in parts:
-        for _ in range(round(seconds * fps)):
-            points.append((round(t, 4), status))
-            t += 1.0 / fps
-    return points
 
 
 @pytest.mark.parametrize("parts, mistakes, expected", [
@@ -34,11 +27,12 @@ def _stream(*parts, fps=10.0):
     ([("wrong_view", 18), ("mistake", 2)], 1, FLAGGED),  # a flag that was seen is reported whatever the coverage
 ])
 def test_conclusion(parts, mistakes, expected):
-    assert coverage(_stream(*parts)).conclusion(mistakes) == expected
+    assert coverage(status_stream(*parts)).conclusion(mistakes) == expected
 
 
 def test_seconds_per_reason_largest_first():
-    cov = coverage(_stream(("wrong_view", 6), ("good", 4), ("no_person", 2), ("mistake", 3), ("tracking_lost", 1)))
+    cov = coverage(status_stream(("wrong_view", 6), ("good", 4), ("no_person", 2), ("mistake", 3),
+                                 ("tracking_lost", 1)))
     assert cov.total_s == pytest.approx(16.0, abs=0.01)
     assert cov.judged_s == pytest.approx(7.0, abs=0.01) and cov.good_s == pytest.approx(4.0, abs=0.01)
     assert list(cov.not_judged_s) == ["wrong_view", "no_person", "tracking_lost"]
@@ -54,8 +48,8 @@ def test_gaps_count_at_most_half_a_second_and_the_countdown_not_at_all():
 
 def test_a_live_hold_is_measured_against_its_target():
     # 12 s judged in a 12-s stretch of frames would be "all of it", but the hold's target is 30 s.
-    assert coverage(_stream(("good", 12)), reference_s=30.0).conclusion(0) == UNCHECKED
-    assert coverage(_stream(("good", 16)), reference_s=30.0).conclusion(0) == CHECKED
+    assert coverage(status_stream(("good", 12)), reference_s=30.0).conclusion(0) == UNCHECKED
+    assert coverage(status_stream(("good", 16)), reference_s=30.0).conclusion(0) == CHECKED
 
 
 def test_a_single_picture_is_never_called_fine():
@@ -64,13 +58,13 @@ def test_a_single_picture_is_never_called_fine():
 
 def test_texts_name_the_seconds_the_reason_and_the_fix():
     spec = STRETCHES["hamstring"]
-    cov = coverage(_stream(("wrong_view", 18), ("good", 2)))
+    cov = coverage(status_stream(("wrong_view", 18), ("good", 2)))
     assert judged_line(cov) == "Judged 2 s of 20 s (10%); good form 2 s."
     text = unchecked_text(cov, spec)
     assert text.startswith("Could not check your form: only 2 s could be judged")
     assert f"at least {MIN_JUDGED_S:.0f} s" in text
     assert "filmed from the wrong angle (18 s)" in text and "Turn side-on to the camera." in text
-    not_in_position = coverage(_stream(("not_in_position", 20)))
+    not_in_position = coverage(status_stream(("not_in_position", 20)))
     assert spec.position_hint in unchecked_text(not_in_position, spec)
 
 
@@ -89,6 +83,6 @@ def test_every_reason_not_to_judge_is_explained_scored_and_in_the_report_schema(
     ([("not_in_position", 20)], "Get into the position of one of the routine's stretches"),
 ])
 def test_when_no_stretch_was_recognised_the_page_says_what_to_change_first(parts, says):
-    text = could_not_check(coverage(_stream(*parts)), stretch=None, seen=None)
+    text = could_not_check(coverage(status_stream(*parts)), stretch=None, seen=None)
     assert text.startswith("Could not check your form: none of the routine's positions was recognised.")
     assert says in text

@@ -12,6 +12,7 @@ from pathlib import Path
 import cv2
 import numpy as np
 import pytest
+from builders import status_stream
 from conftest import REPO, SAMPLE_DIR
 from streamlit.testing.v1 import AppTest
 
@@ -27,46 +28,38 @@ from formcheck.wording import unreadable_file
 HAMSTRING = STRETCHES["hamstring"]
 
 
-def _stream(*parts, fps=30.0):
-    """(status, seconds) parts → (t, status) samples at ``fps``."""
-    points, t = [], 0.0
-    for status, seconds in parts:
-        for _ in range(round(seconds * fps)):
-            points.append((round(t, 4), status))
-            t += 1.0 / fps
-    return points
 
 
 # -- 3: coverage talks about the hold, not the walk-in --------------------------------------------------------------
 
 def test_walking_in_and_out_is_not_unjudged_time():
-    cov = coverage(_stream(("no_person", 1), ("not_in_position", 5), ("good", 11), ("not_in_position", 3),
-                           ("no_person", 1)))
+    cov = coverage(status_stream(("no_person", 1), ("not_in_position", 5), ("good", 11), ("not_in_position", 3),
+                           ("no_person", 1), fps=30.0))
     assert cov.total_s == pytest.approx(11, abs=0.05) and cov.not_judged_s == {}
     assert cov.conclusion(0) == CHECKED
 
 
 def test_time_out_of_position_within_the_hold_still_counts():
-    cov = coverage(_stream(("not_in_position", 4), ("good", 6), ("not_in_position", 13), ("good", 5)))
+    cov = coverage(status_stream(("not_in_position", 4), ("good", 6), ("not_in_position", 13), ("good", 5), fps=30.0))
     assert cov.not_judged_s["not_in_position"] == pytest.approx(13, abs=0.05)
     assert cov.conclusion(0) == UNCHECKED  # 11 s of a 24-s hold: over 10 s, under half
 
 
 def test_reasons_other_than_walking_in_count_before_the_hold_too():
     # A front view before the hold may be why it went unjudged: it stays, with its advice.
-    cov = coverage(_stream(("wrong_view", 10), ("good", 3)))
+    cov = coverage(status_stream(("wrong_view", 10), ("good", 3), fps=30.0))
     assert cov.main_reason == "wrong_view" and "Turn side-on" in unchecked_text(cov, HAMSTRING)
 
 
 def test_nothing_judged_keeps_the_whole_clip_and_its_advice():
-    cov = coverage(_stream(("no_person", 2), ("not_in_position", 10)))
+    cov = coverage(status_stream(("no_person", 2), ("not_in_position", 10), fps=30.0))
     assert cov.total_s == pytest.approx(12, abs=0.05)
     assert HAMSTRING.position_hint in unchecked_text(cov, HAMSTRING)
 
 
 def test_a_short_hold_after_a_standing_start_is_told_to_hold_longer_not_how_to_hinge():
     """The issue's clip: a standing start, then 9.87 s judged."""
-    cov = coverage(_stream(("not_in_position", 6.13), ("calibrating", 2.1), ("good", 7.77)))
+    cov = coverage(status_stream(("not_in_position", 6.13), ("calibrating", 2.1), ("good", 7.77), fps=30.0))
     assert cov.judged_s == pytest.approx(9.87, abs=0.02) and cov.conclusion(0) == UNCHECKED
     text = unchecked_text(cov, HAMSTRING)
     assert "only 9 s could be judged (at least 10 s are needed)" in text
@@ -76,7 +69,7 @@ def test_a_short_hold_after_a_standing_start_is_told_to_hold_longer_not_how_to_h
 
 @pytest.mark.parametrize("judged_s", [9.5, 9.87, 9.99, 9.9995, 10.0, 10.4, 11.87])
 def test_the_seconds_shown_are_the_seconds_tested(judged_s):
-    cov = coverage(_stream(("good", judged_s), fps=1000.0))
+    cov = coverage(status_stream(("good", judged_s), fps=1000.0))
     shown = int(judged_line(cov).split()[1])
     assert (shown >= MIN_JUDGED_S) == (cov.judged_s >= MIN_JUDGED_S) == (cov.conclusion(0) == CHECKED)
     if cov.conclusion(0) == UNCHECKED:
@@ -84,7 +77,7 @@ def test_the_seconds_shown_are_the_seconds_tested(judged_s):
 
 
 def test_a_moment_not_judged_is_never_called_0_s():
-    cov = coverage(_stream(("good", 5), ("no_person", 0.2), ("wrong_view", 8), ("good", 5)))
+    cov = coverage(status_stream(("good", 5), ("no_person", 0.2), ("wrong_view", 8), ("good", 5), fps=30.0))
     assert not_judged_text(cov) == "filmed from the wrong angle 8 s, nobody in view under 1 s"
 
 
