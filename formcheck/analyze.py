@@ -111,14 +111,15 @@ class Analysis:
         """When the low back began to be read against the middle of the person's own range (None: never)."""
         return next((f["t"] for f in self.frames if f.get("tilt_range")), None)
 
+    def tilt_range_text(self) -> str | None:
+        """Whether the low back was read against the person's own range (None: the stretch has no range step)."""
+        main = self.main_stretch()
+        return tilt_range_text(STRETCHES[main], self.tilt_range_s()) if main else None
+
     def reference_texts(self) -> list[str]:
         """What the low back was read against, in words: the person's own range, their tall posture (each where the
         stretch reads one), else nothing."""
-        main = self.main_stretch()
-        if not main:
-            return []
-        texts = (tilt_range_text(STRETCHES[main], self.tilt_range_s()), self.tall_reference_text())
-        return [text for text in texts if text]
+        return [text for text in (self.tilt_range_text(), self.tall_reference_text()) if text]
 
     def reference(self) -> str:
         """The reference the low back was read against (``wording.reference_name``)."""
@@ -141,16 +142,12 @@ class Analysis:
                         "detection_rate": round(self.detection_rate, 4), "events": len(self.events),
                         **self.coverage.as_dict(len(self.events)), "reference": self.reference(),
                         **({"tall_reference_s": self.tall_reference_s()} if self.tall_reference_text() else {}),
-                        **({"tilt_range_s": self.tilt_range_s()} if self._reads_a_range() else {})},
+                        **({"tilt_range_s": self.tilt_range_s()} if self.tilt_range_text() else {})},
             **({"holds": self.holds} if self.stretch == AUTO else {}),
             "frames": self.frames,
             "possible": self.possible,
             "events": self.events,
         }
-
-    def _reads_a_range(self) -> bool:
-        main = self.main_stretch()
-        return bool(main) and STRETCHES[main].tilt_range is not None
 
 
 def _finite(value: float) -> float | None:

@@ -42,6 +42,20 @@ def test_report_matches_the_published_schema(hamstring_run):
     assert times == sorted(times) and len(set(times)) == len(times)
 
 
+def test_the_report_and_the_command_line_say_what_the_low_back_was_read_against(hamstring_run):
+    """The first hamstring sample has no range step: the reading is the absolute one, and the line says why a
+    slight mistake can only be called possible there."""
+    _, out, result = hamstring_run
+    report = json.loads((out / "r.json").read_text())
+    summary = report["summary"]
+    assert summary["reference"] == "absolute" and summary["tilt_range_s"] is None
+    assert all(frame.get("tilt_range") is False for frame in report["frames"] if "tilt_range" in frame)
+    assert "Low back read without your own range" in result.stdout
+    seconds = sum(p["end_s"] - p["start_s"] for p in report["possible"])
+    assert summary["possible_s"] == pytest.approx(seconds, abs=0.5)
+    assert summary["conclusion"] != "checked" or summary["possible_s"] < 1.5
+
+
 def test_schema_rejects_a_broken_report(hamstring_run):
     _, out, _ = hamstring_run
     report = json.loads((out / "r.json").read_text())
