@@ -208,6 +208,8 @@ def test_analyze_a_sample_video_then_review_and_history(webrtc):
     assert not at.error, [e.value for e in at.error]
     metrics = {m.label: m.value for m in at.metric}
     assert metrics["Judged"].endswith(" s") and int(metrics["Mistakes flagged"]) >= 1
+    # The metric and the line under it give the same seconds (both rounded down, as the 10-s test reads them).
+    assert f"Judged {metrics['Judged']} of" in " ".join(c.value for c in at.caption)
     assert not at.success, "mistakes were flagged: no green"
     assert "Low back rounding" in _texts(at)
     assert at.get("video"), "the annotated video plays in the page"

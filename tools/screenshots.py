@@ -122,7 +122,7 @@ def main() -> None:
                     settle(page)
                     # The sample list: the main area's first select box (the sidebar's pose model box is hidden).
                     page.get_by_test_id("stMain").get_by_test_id("stSelectbox").first.click()
-                    page.keyboard.type("rounding (gross)")  # the list is long: filter it, then take the match
+                    page.keyboard.type("rounding (large)")  # the list is long: filter it, then take the match
                     page.keyboard.press("Enter")
                     # the page reruns after a sample is picked; the stretch stays "Recognise automatically"
                     settle(page)

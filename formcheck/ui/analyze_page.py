@@ -10,6 +10,7 @@ from pathlib import Path
 import streamlit as st
 
 from formcheck.auto import AUTO
+from formcheck.coverage import judged_seconds
 from formcheck.errors import FormcheckError, InputError
 from formcheck.history import History, data_dir
 from formcheck.pictures import encode_png
@@ -162,8 +163,9 @@ def _show(result: dict) -> None:
     with summary:
         cov = result["coverage"]
         cols = st.columns(3)
-        cols[0].metric("Judged", f"{cov.judged_s:.0f} s", help=f"of {cov.total_s:.0f} s of video")
-        cols[1].metric("Good form", f"{cov.good_s:.0f} s")
+        # Rounded down like every figure of the hold (coverage.judged_seconds), so the metric and the line agree.
+        cols[0].metric("Judged", judged_seconds(cov.judged_s), help=f"of {judged_seconds(cov.total_s)} of video")
+        cols[1].metric("Good form", judged_seconds(cov.good_s))
         cols[2].metric("Mistakes flagged", len(result["events"]))
         _recognised(result)
         coverage_caption(cov)

@@ -7,6 +7,7 @@ from datetime import datetime
 
 import streamlit as st
 
+from formcheck.coverage import judged_seconds
 from formcheck.rules import STRETCHES
 from formcheck.ui.common import fmt_seconds, history
 from formcheck.ui.nav import page
@@ -106,7 +107,8 @@ def render() -> None:
     st.caption(f"{SOURCES.get(review.kind, review.kind)} · {review.started_at:%A %d %B %Y, %H:%M}")
     cols = st.columns(4)
     cols[0].metric("Holds", len(review.holds))
-    cols[1].metric("Judged", fmt_seconds(sum(h.coverage.judged_s for h in review.holds)))
+    # Rounded down, as each hold's "Judged … of …" line below reads it (coverage.judged_seconds).
+    cols[1].metric("Judged", judged_seconds(sum(h.coverage.judged_s for h in review.holds)))
     cols[2].metric("Good-form time", fmt_seconds(review.good_s))
     cols[3].metric("Mistakes flagged", review.flags)
     if len(review.holds) == 1 and not review.holds[0].other_stretch_seen:  # a mismatch is a warning below
