@@ -68,7 +68,7 @@ def run_live(video: Path, stretch: str, model: str, seconds: float, fps: float =
     """
     import av
 
-    from .ui.coach import Coach, practice_steps
+    from .coaching.coach import Coach, practice_steps
 
     images, _, _ = decode_frames(video, int(min(seconds, 20) * fps))
     coach = Coach(practice_steps(stretch, target_s=1e9, ready_s=0.0), model)

@@ -29,13 +29,13 @@ from formcheck.pipeline import FrameResult
 from formcheck.pose import PoseFrame
 from formcheck.rules import STRETCHES, State, Verdict
 from formcheck.session import Session
-from formcheck.ui import coach as coach_mod
-from formcheck.ui.autosave import SessionSaver
+from formcheck.coaching import coach as coach_mod
+from formcheck.coaching.autosave import SessionSaver
 from formcheck.pictures import encode_jpeg, encode_png
-from formcheck.ui.coach import Coach, Phase, Step, practice_steps, routine_steps
+from formcheck.coaching.coach import Coach, Phase, Step, practice_steps, routine_steps
 from formcheck.ui.guides import all_guides
-from formcheck.ui.overlay import build_overlay, key_reading, paint
-from formcheck.ui.review_data import (ReviewHold, from_history, spans_from_series, timeline_chart,
+from formcheck.coaching.overlay import build_overlay, key_reading, paint
+from formcheck.coaching.review_data import (ReviewHold, from_history, spans_from_series, timeline_chart,
                                       to_session_record)
 from formcheck.video import H264Writer, VideoReader
 from formcheck.wording import reference_text
@@ -407,7 +407,7 @@ def test_a_saved_flagged_moment_is_enlarged_beside_its_good_form_picture(webrtc,
 
 def test_the_coach_records_the_position_seen_in_each_hold():
     from formcheck.positions import Position
-    from formcheck.ui.review_data import from_holds
+    from formcheck.coaching.review_data import from_holds
 
     steps = practice_steps("glute", "left", target_s=2.0, ready_s=0.5)
     coach, _ = _scripted_coach(steps, lambda t: "good", position=Position.STANDING_HINGE)
@@ -1018,7 +1018,7 @@ def test_timeline_chart_has_bands_spans_and_line():
 
 def test_an_auto_analysis_is_reviewed_hold_by_hold():
     from formcheck.analyze import Analysis
-    from formcheck.ui.review_data import from_analysis
+    from formcheck.coaching.review_data import from_analysis
 
     frames = [{"t": round(i * 0.1, 1), "detected": True, "status": "not_in_position" if i < 20 else "good",
                "metrics": {}, "states": {}, "values": {}, "flags": []} for i in range(200)]
@@ -1044,7 +1044,7 @@ def test_review_round_trips_through_history():
     thumb = encode_png(np.zeros((24, 32, 3), np.uint8))
     hold = ReviewHold("Glute stretch — left side", "glute", "left", 30, 12, 20, False,
                       [{"mistake": "twist", "start_s": 2.0, "end_s": 4.0, "peak_value": 20.0}], series, "rule")
-    from formcheck.ui.review_data import Review, ReviewShot
+    from formcheck.coaching.review_data import Review, ReviewShot
 
     large = encode_jpeg(np.zeros((480, 640, 3), np.uint8))
     good = encode_jpeg(np.full((480, 640, 3), 200, np.uint8))
@@ -1127,7 +1127,7 @@ def test_the_good_form_picture_comes_from_before_the_mistake_began(good_until_s,
 ])
 def test_a_video_review_plots_what_the_live_gauge_shows(stretch, metrics, values, expected):
     from formcheck.analyze import Analysis
-    from formcheck.ui.review_data import from_analysis
+    from formcheck.coaching.review_data import from_analysis
 
     frames = [{"t": i * 0.1, "detected": True, "status": "mistake", "metrics": metrics, "states": {},
                "values": values, "flags": []} for i in range(20)]

@@ -14,8 +14,8 @@ from test_app import (FRAME, LIVE_PLAN, PAGE, _ack_disclaimer, _app, _live_coach
 
 from formcheck import history
 from formcheck.history import History, HoldRecord, SessionRecord
-from formcheck.ui.autosave import SessionSaver
-from formcheck.ui.coach import Phase, practice_steps, routine_steps
+from formcheck.coaching.autosave import SessionSaver
+from formcheck.coaching.coach import Phase, practice_steps, routine_steps
 
 ROUTINE_PLAN = (False, "full")  # what the routine page asks for by default
 

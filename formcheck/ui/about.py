@@ -6,7 +6,7 @@ import streamlit as st
 
 from formcheck import __version__
 from formcheck.rules import STRETCHES
-from formcheck.ui.coach import ROUTINE_ORDER, plan_minutes, routine_steps
+from formcheck.coaching.coach import ROUTINE_ORDER, plan_minutes, routine_steps
 from formcheck.ui.common import DISCLAIMER
 from formcheck.ui.guides import guide_svg
 from formcheck.ui.routine import AFTER, BEFORE

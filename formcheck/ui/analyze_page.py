@@ -16,9 +16,9 @@ from formcheck.history import History, data_dir
 from formcheck.pictures import encode_png
 from formcheck.positions import LABELS, STRETCH_POSITION
 from formcheck.rules import STRETCHES
-from formcheck.ui.common import model_name, sample_labels, sample_videos, stretch_title, write_history
+from formcheck.ui.common import model_name, sample_labels, sample_videos, write_history
 from formcheck.ui.nav import page
-from formcheck.ui.review_data import from_analysis, to_session_record
+from formcheck.coaching.review_data import from_analysis, stretch_title, to_session_record
 from formcheck.ui.verdict import conclusion, coverage_caption
 from formcheck.video import VideoReader
 from formcheck.wording import PHOTO, photo_checked, possible_text, unreadable_file

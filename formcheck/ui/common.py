@@ -11,12 +11,10 @@ from pathlib import Path
 
 import streamlit as st
 
-from formcheck.auto import AUTO
+from formcheck.coaching.review_data import stretch_title
 from formcheck.history import History, HistoryError, data_dir, save_failure
 from formcheck.model_files import DEFAULT_MODEL, MODEL_NAMES
-from formcheck.rules import STRETCHES
 from formcheck.samples import sample_clips, truth_of
-from formcheck.wording import NO_STRETCH
 
 T = TypeVar("T")
 
@@ -234,11 +232,6 @@ def voice(key: str, cue_id: int, text: str | None, alert_id: int = 0) -> None:
 }})();
 </script>"""
     st.iframe(script, height=1, alt="voice cues")
-
-
-def stretch_title(name: str) -> str:
-    """A stretch's name as the pages show it; a plain word for a video in which none was recognised (``auto``)."""
-    return STRETCHES[name].title if name in STRETCHES else NO_STRETCH if name == AUTO else name
 
 
 def fmt_seconds(seconds: float) -> str:

@@ -7,10 +7,10 @@ from datetime import date
 import streamlit as st
 
 from formcheck.history import DAILY_AIM, SessionSummary
-from formcheck.ui.coach import ROUTINE_ORDER
-from formcheck.ui.common import fmt_seconds, history, stretch_title, write_history
+from formcheck.coaching.coach import ROUTINE_ORDER
+from formcheck.ui.common import fmt_seconds, history, write_history
 from formcheck.ui.nav import page
-from formcheck.ui.review_data import SOURCES
+from formcheck.coaching.review_data import SOURCES, stretch_title
 from formcheck.wording import holds_done_text, partial_text
 
 DAYS_SHOWN = 14

@@ -5,8 +5,9 @@ from __future__ import annotations
 import streamlit as st
 
 from formcheck.rules import STRETCHES
-from formcheck.ui.coach import Coach, practice_steps
-from formcheck.ui.common import disclaimer_once, model_name, stretch_title
+from formcheck.coaching.coach import Coach, practice_steps
+from formcheck.coaching.review_data import stretch_title
+from formcheck.ui.common import disclaimer_once, model_name
 from formcheck.ui.guides import guide_svg
 from formcheck.ui.live_view import camera, coach_for, controls, status_panel
 

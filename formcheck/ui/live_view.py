@@ -10,8 +10,8 @@ import streamlit_webrtc
 
 from formcheck.wording import CAMERA_HELP
 
-from .autosave import SessionSaver
-from .coach import Coach, CoachView, Phase
+from formcheck.coaching.autosave import SessionSaver
+from formcheck.coaching.coach import Coach, CoachView, Phase
 from .common import banner, fmt_seconds, history, voice
 from .guides import guide_svg
 from .verdict import ending
@@ -127,7 +127,7 @@ def _finished(coach: Coach) -> None:
     """The end screen: what was judged, what went well and what was flagged; praise only when earned."""
     from datetime import datetime
 
-    from .review_data import from_holds
+    from formcheck.coaching.review_data import from_holds
 
     ending(from_holds(coach.holds(), "", "", datetime.now(), len(coach.steps)))
 

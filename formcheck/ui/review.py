@@ -11,7 +11,7 @@ from formcheck.coverage import judged_seconds
 from formcheck.rules import STRETCHES
 from formcheck.ui.common import fmt_seconds, history
 from formcheck.ui.nav import page
-from formcheck.ui.review_data import (SOURCES, Review, ReviewShot, from_history, from_holds, timeline_chart,
+from formcheck.coaching.review_data import (SOURCES, Review, ReviewShot, from_history, from_holds, timeline_chart,
                                       video_frame_png)
 from formcheck.ui.verdict import coverage_caption, session_conclusion
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 import streamlit as st
 
 from formcheck.rules import STRETCHES
-from formcheck.ui.coach import ROUTINE_ORDER, Coach, plan_minutes, routine_steps
+from formcheck.coaching.coach import ROUTINE_ORDER, Coach, plan_minutes, routine_steps
 from formcheck.ui.common import disclaimer_once, model_name
 from formcheck.ui.guides import guide_svg
 from formcheck.ui.live_view import camera, coach_for, controls, status_panel

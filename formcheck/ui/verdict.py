@@ -9,7 +9,7 @@ import streamlit as st
 from formcheck.coverage import CHECKED, POSSIBLE, UNCHECKED, Coverage, judged_line, judged_seconds, not_judged_text
 from formcheck.wording import NOTHING_STARTED, POSSIBLE_CONCLUSION, could_not_check, ending_headline, hold_ending_line
 
-from .review_data import Review, ReviewHold
+from formcheck.coaching.review_data import Review, ReviewHold
 
 
 def coverage_caption(cov: Coverage) -> None:

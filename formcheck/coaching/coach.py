@@ -187,7 +187,7 @@ class CoachView:
 
 
 PipelineFactory = Callable[[str, str, str], Pipeline]  # (stretch, model, side)
-Checkpoint = Callable[["Coach"], object]  # saves the coach's holds so far (see formcheck.ui.autosave)
+Checkpoint = Callable[["Coach"], object]  # saves the coach's holds so far (see formcheck.coaching.autosave)
 
 
 class Coach:

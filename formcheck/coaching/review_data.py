@@ -15,13 +15,17 @@ from formcheck.history import FlagRecord, HoldRecord, HoldTotals, SessionRecord
 from formcheck.pictures import encode_jpeg, encode_png
 from formcheck.positions import STRETCH_POSITION, main_position
 from formcheck.rules import STRETCHES
-from formcheck.wording import metric_name, mistake_counts, position_words, rule_value, seen_stretch
+from formcheck.wording import NO_STRETCH, metric_name, mistake_counts, position_words, rule_value, seen_stretch
 
 from .coach import HoldLog
-from .common import stretch_title
 from .overlay import gauge_range, key_condition
 
 SOURCES = {"routine": "Guided routine", "practice": "Live practice", "video": "Video analysis"}
+
+
+def stretch_title(name: str) -> str:
+    """A stretch's name as the pages show it; a plain word for a video in which none was recognised (``auto``)."""
+    return STRETCHES[name].title if name in STRETCHES else NO_STRETCH if name == AUTO else name
 
 
 @dataclass
