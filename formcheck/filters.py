@@ -168,12 +168,12 @@ class FacingHold:
         return self._facing
 
 
-# The One Euro filter's cutoff while the signal is still. NOTES.md started from ~0.5 Hz, when a flag needed an
-# unbroken run of frames; now the flags count evidence over 1.5 s (rules._Hysteresis), which itself averages the
-# jitter, and 0.5 Hz only added lag (a 0.3-s time constant) to the clear after the person corrected — most for the
-# outline readings in torso lengths, whose speeds are too small for beta to open the filter. Dev clips,
-# 2026-12-01: 0.75, 1.0 and 1.5 Hz gave the same events (0.5 Hz: one more false arch, where a correct hold hovers at
-# the limit), time to clear p90 1.6 → 1.3 s at 1.0 Hz; the real footage gave the same answers.
+# The One Euro filter's cutoff while the signal is still. The flags count evidence over 1.5 s (rules._Hysteresis),
+# which itself averages the jitter, so a lower cutoff such as 0.5 Hz only adds lag (a 0.3-s time constant) to the
+# clear after the person corrected — most for the outline readings in torso lengths, whose speeds are too small for
+# beta to open the filter. Dev clips: 0.75, 1.0 and 1.5 Hz give the same events (0.5 Hz: one more false arch,
+# where a correct hold hovers at the limit), time to clear p90 1.6 → 1.3 s at 1.0 Hz; the real footage gives the
+# same answers.
 STILL_CUTOFF_HZ = 1.0
 
 

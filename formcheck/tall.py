@@ -1,12 +1,11 @@
 """The person's own neutral back: their outline while they hold a tall posture still, before moving into the hold.
 
-Issue 12's neutral reference. Kneeling tall and the lunge that follows are seen at the same upright trunk, so the
-outline's per-body shape (belly, buttocks, clothes) partly cancels when the lunge is read against it: on the rendered
-hip-flexor clips where it is found, each body left out of the fit, the lumbar reading's error falls from 4.4° to
-2.9°, and to 3.4° for the mean of both readings that the page uses (``tools/fit_lumbar.py``). Standing tall before a
-hinge made the hamstring's reading worse and sitting tall before the figure-4 barely changed the glute's
-(docs/decisions.md),
-so only positions that declare a ``TallPosture`` use one.
+Kneeling tall and the lunge that follows are seen at the same upright trunk, so the outline's per-body shape
+(belly, buttocks, clothes) partly cancels when the lunge is read against it: on the rendered hip-flexor clips where
+it is found, each body left out of the fit, the lumbar reading's error falls from 4.4° to 2.9°, and to 3.4° for the
+mean of both readings that the page uses (``tools/fit_lumbar.py``). Standing tall before a hinge makes the
+hamstring's reading worse and sitting tall before the figure-4 barely changes the glute's (docs/decisions.md), so
+only positions that declare a ``TallPosture`` use one.
 
 The first still, upright window in the position counts as the tall posture only if the person then moves into the
 position the way the routine asks (the hips glide forward) soon after: a person who kneels straight into the lunge,

@@ -159,7 +159,7 @@ def best_alpha(x, y, w, groups) -> tuple[float, np.ndarray]:
 
 
 def reference_study(clips: list[dict]) -> None:
-    """Would a person's own tall posture (the neutral reference issue 12 asks the page to film) help the reading?
+    """Would a person's own tall posture (a neutral reference the page films before the lunge) help the reading?
     Leave-one-body-out error per position, relative to the clip's opening tall posture and relative to the first
     second of the hold (what the reading would be anchored to if the hold itself were taken as the reference), each
     next to the plain model's on the same frames (those without a hand at the low back)."""

@@ -76,7 +76,7 @@ BODIES = {
         height=0.369,
         proportions=0.5,
     ),  # 1.71 m
-    # added for issue 12 (starting in the mistake, loose clothes): two more dev bodies ...
+    # the subtle clips' (starting in the mistake, loose clothes): two more dev bodies ...
     "older_woman": BodyShape(
         "older_woman",
         gender=1,

@@ -3,7 +3,7 @@ bodies, cameras and rooms no fit has seen, for checking the rules beyond the dev
 
 Every clip is drawn from a fixed seed, so the set is the same on every machine and need not be stored: render it
 with ``python -m formcheck.synth generate --set train --out .cache/lumbar_train``. Its bodies are random blends of
-ANNY's shape controls (never the named dev or held-out bodies), its cameras cover what issue 12 asks for (yaw ±30°
+ANNY's shape controls (never the named dev or held-out bodies), its cameras cover the allowed placements (yaw ±30°
 off profile, floor to 1.2 m, 35–60° lenses), and its low backs sweep from arched to rounded in and out of each
 position, with the postures that must not be confused with a mistake (deep flat hinges, hips gliding forward,
 hands on the hips, leaning further from the hips). The dev clips stay the set the rules are tuned on and the
@@ -14,7 +14,7 @@ clips: mistakes of the sizes the rules promise to find (from the documented mild
 position, developing later or corrected, and about two clips in five correct. It is never fitted on, so its false
 alarms and misses show what the dev bodies and cameras hide.
 
-The ``range`` and ``range-heldout`` sets (issue 28) put the guided pelvic-tilt range step between arriving in the
+The ``range`` and ``range-heldout`` sets put the guided pelvic-tilt range step between arriving in the
 position and the hold: each body tucks and tips by its own amount (some barely move, some overshoot), settles near
 its middle or straight into a mild or clear mistake, and holds; some mistakes come later in the hold. ``range`` is
 for tuning; ``range-heldout`` draws other bodies from other seeds and is only run to report.
@@ -25,7 +25,7 @@ from __future__ import annotations
 import numpy as np
 
 from formcheck.synth.body import BodyShape
-from formcheck.synth.clips import COOL, WARM, WALLS_MORE, cam, make_look
+from formcheck.synth.looks import COOL, WALLS_MORE, WARM, cam, make_look
 from formcheck.synth.scene import Look
 from formcheck.synth.spec import ClipSpec
 from formcheck.synth.timeline import Mistake, RangeStep, Settle
@@ -36,7 +36,7 @@ FPS = 15  # holds change slowly; half the frames of a 30-fps clip are as informa
 VARIETY_SEED = 31_000
 VARIETY_SECONDS = 12.0
 # Training sweeps every size (the model must read small angles too); variety uses the sizes a rule promises to find:
-# the issue's mild limits (rounding 12–15°, arch 10–12°, twist 15–20°) up to gross.
+# the mild limits (rounding 12–15°, arch 10–12°, twist 15–20°) up to gross.
 TRAIN_SIZES = {"rounding": (6, 42), "arching": (5, 32), "forward_bend": (6, 38), "twist": (10, 30)}
 VARIETY_SIZES = {"rounding": (12, 40), "arching": (10, 30), "forward_bend": (15, 38), "twist": (15, 30)}
 STRETCHES = ("hamstring", "hip-flexor", "glute")
@@ -162,7 +162,7 @@ def _random_clips(split: str, first_seed: int, count: int, seconds: float, sizes
 
 RANGE_SEEDS = {"range": 41_000, "range-heldout": 47_000}
 RANGE_HOLD_S = 9.0
-# Mild sizes from the issue's mild band (and the seated bend of 15°); clear ones well past every limit.
+# Mild sizes from the same mild band (and the seated bend of 15°); clear ones well past every limit.
 RANGE_SIZES = {"mild": {"rounding": (12, 15), "arching": (10, 12), "forward_bend": (15, 18)},
                "clear": {"rounding": (20, 30), "arching": (15, 25), "forward_bend": (25, 35)}}
 SEVERITY = {"mild": "mild", "clear": "moderate"}  # the truth files' words for them
