@@ -17,7 +17,8 @@ import numpy as np
 from .filters import default_smoother
 from .pipeline import FrameResult, Judge, Observation
 from .positions import POSITION_STRETCH, WINDOW_S, PositionTracker
-from .rules import PROFILE_VIEW, STATUS_TEXT, STRETCHES, VIEW_METRIC, Stretch, Verdict, presence_status
+from .rule_words import STATUS_TEXT
+from .rules import PROFILE_VIEW, STRETCHES, VIEW_METRIC, Stretch, Verdict, presence_status
 from .session import Event, FlaggedFrame
 from .wording import WAITING
 

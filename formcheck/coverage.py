@@ -12,7 +12,8 @@ import math
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 
-from .rules import STATUS_TEXT, Stretch
+from .rule_words import STATUS_TEXT
+from .rules import Stretch
 
 # The rules judged form in these frames; the hold timer counts the first two as good form. "possible": the low-back
 # reading sat where correct backs and mild mistakes of different bodies overlap (``rules.Mistake.possible``).

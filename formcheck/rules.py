@@ -1,6 +1,7 @@
 """The per-stretch rule table and the engine that applies it frame by frame (hysteresis, baseline, abstention).
 
-Every threshold formcheck uses is in ``STRETCHES`` below. No I/O here.
+Every threshold formcheck uses is in ``STRETCHES`` below; what the table says to the person is in
+``formcheck.rule_words``. No I/O here.
 """
 
 from __future__ import annotations
@@ -13,6 +14,7 @@ import numpy as np
 
 from .filters import PeakSpeed, WindowRange, default_smoother
 from .metrics import trunk_steps
+from .rule_words import CALIBRATING_TEXT, GOOD_FORM_TEXT, MISTAKE_WORDS, STATUS_TEXT, STRETCH_WORDS
 from .tall import TallPosture
 from .tilt_range import TiltRange
 
@@ -56,15 +58,25 @@ class Mistake:
     ``possible`` is the band of the absolute lumbar reading where correct backs of some bodies and mild mistakes of
     others read alike: while the person's own range is unknown, a hold there is called a possible mistake
     (``possible_cue``), neither flagged nor called good form. Once their range is known the reading against it
-    (``RANGE_METRIC``) decides instead."""
+    (``RANGE_METRIC``) decides instead. Its words (``label``, ``cue``, ``possible_cue``) are in
+    ``formcheck.rule_words``, by name."""
 
     name: str
-    label: str
-    cue: str
     conditions: tuple[Condition, ...]
     requires: tuple[Condition, ...] = ()
     possible: Condition | None = None
-    possible_cue: str = ""
+
+    @property
+    def label(self) -> str:
+        return MISTAKE_WORDS[self.name].label
+
+    @property
+    def cue(self) -> str:
+        return MISTAKE_WORDS[self.name].cue
+
+    @property
+    def possible_cue(self) -> str:
+        return MISTAKE_WORDS[self.name].possible_cue
 
 
 @dataclass(frozen=True)
@@ -78,14 +90,14 @@ class Range:
 
 @dataclass(frozen=True)
 class Stretch:
+    """One stretch's thresholds; its words (``title``, ``position_hint``, ``camera_guide``) are in
+    ``formcheck.rule_words``, by name."""
+
     name: str
-    title: str
     max_shoulder_ratio: float  # wider shoulders than this (÷ torso length) means the camera is not side-on enough
     sides: tuple[str, ...]  # holds per side; ("both",) for a two-sided position
     hold_s: float
     position: tuple[Range, ...]
-    position_hint: str
-    camera_guide: str
     mistakes: tuple[Mistake, ...]
     key_metric: str  # the metric drawn as a gauge and plotted in the review
     needs_mask: bool = False
@@ -98,6 +110,18 @@ class Stretch:
     # The guided pelvic-tilt range in the position, whose middle the lumbar reading is then taken against.
     tilt_range: TiltRange | None = None
 
+    @property
+    def title(self) -> str:
+        return STRETCH_WORDS[self.name].title
+
+    @property
+    def position_hint(self) -> str:
+        return STRETCH_WORDS[self.name].position_hint
+
+    @property
+    def camera_guide(self) -> str:
+        return STRETCH_WORDS[self.name].camera_guide
+
     def in_position(self, values: dict[str, float]) -> bool:
         """Whether ``values`` (metrics by name) lie within every range of the position."""
         return all(r.low <= values.get(r.metric, math.nan) <= r.high for r in self.position)
@@ -108,9 +132,9 @@ class Stretch:
         return self.in_position(values) and not hands_at_back(values)
 
 
-# Timing that avoids nagging (see NOTES.md): flag after a sustained mistake, clear after sustained recovery.
+# Timing that avoids nagging: flag after a sustained mistake, clear after sustained recovery.
 RAISE_S = 1.5
-# Shorter than NOTES.md's ~1 s: the smoothing already lags the corrected back by a few tenths, and a flag left up
+# Half a second, not a whole one: the smoothing already lags the corrected back by a few tenths, and a flag left up
 # after the person has corrected teaches them the wrong thing (dev clips: time to clear p90 1.9 s → 1.6 s, the same
 # events). A quick re-raise cannot nag: it needs another RAISE_S and the session repeats a cue only every few seconds.
 CLEAR_S = 0.5
@@ -179,21 +203,16 @@ STRETCHES: dict[str, Stretch] = {
     for s in (
         Stretch(
             name="hamstring",
-            title="Hamstring stretch",
             sides=("both",),
             max_shoulder_ratio=PROFILE_VIEW,
             hold_s=30.0,
             position=(Range("hip_fold", low=30.0),),
-            position_hint="Hinge forward at the hips with your knees soft.",
-            camera_guide="Camera side-on at hip height, 2–3 m away, whole body in the frame.",
             key_metric="lumbar_angle",  # degrees a person can read; the outline bulge has no everyday unit
             needs_mask=True,
             tilt_range=HINGE_RANGE,
             mistakes=(
                 Mistake(
                     "rounding",
-                    "Low back rounding",
-                    "Keep your low back flat — hinge from the hips, don't reach for your toes.",
                     (
                         Condition("back_bulge", on=0.03, off=0.015, relative=True, guard=0.07),
                         # The absolute lumbar angle (formcheck.lumbar) catches a hinge made straight into a clearly
@@ -211,36 +230,28 @@ STRETCHES: dict[str, Stretch] = {
                     # Without the range: correct hinges read −6° to −1° and mild roundings −3° to +14° (the same
                     # clips): from +6° the reading is where some bodies' correct backs and others' mistakes meet.
                     possible=Condition("lumbar_angle", on=6.0, off=4.0),
-                    possible_cue="Possible low-back rounding — from here a flat back and a slight rounding can look "
-                                 "alike. Do the range step to check.",
                 ),
             ),
         ),
         Stretch(
             name="hip-flexor",
-            title="Hip flexor stretch",
             sides=("left", "right"),
             max_shoulder_ratio=PROFILE_VIEW,
             hold_s=30.0,
             # The kneeling knee sits well below the front one; MediaPipe often misplaces the far (kneeling)
             # thigh in profile, so its angle is not used to decide the position.
             position=(Range("front_thigh_tilt", low=40.0), Range("back_knee_drop", low=0.3)),
-            position_hint="Half-kneel: one knee down, the other foot in front.",
-            camera_guide="Camera side-on at hip height, 2 m away, kneeling knee and front foot in view.",
             key_metric="trunk_tilt",
             needs_mask=True,
             # Kneeling tall (trunk within 10° of vertical, the front foot's reach steady within 0.04 torso lengths
             # for 0.6 s), then within 10 s the hips glide forward into the lunge: the front foot comes nearer the
             # hips by 0.09–0.32 torso lengths (medians, dev and random bodies); a dev hold whose hips glide 10°
             # further mid-hold did not move it.
-            tall=TallPosture("kneeling-tall", "Kneel tall for a few seconds, then glide your hips forward.",
-                             move="front_foot_reach", move_by=-0.08, upright_deg=10.0, still_range=0.04,
-                             window_s=0.6, move_within_s=10.0),
+            tall=TallPosture("kneeling-tall", move="front_foot_reach", move_by=-0.08, upright_deg=10.0,
+                             still_range=0.04, window_s=0.6, move_within_s=10.0),
             mistakes=(
                 Mistake(
                     "arching",
-                    "Low back arching",
-                    "Tuck your pelvis under and stay upright — don't lean back or arch.",
                     (
                         # Leaning back behind vertical. Cleared at −7°: corrected dev holds settle back at −4° to −7°
                         # (a −5° clear kept 3 of 4 corrected arches flagged to the end of the clip).
@@ -263,14 +274,11 @@ STRETCHES: dict[str, Stretch] = {
                     # Without the range: correct lunges read −6° to 0°, mild arches −14° to 0° (range clips; dev:
                     # correct −10° to +3°, p5–p95): from −6° bodies' correct backs and mild arches meet.
                     possible=Condition("lumbar_angle", on=-6.0, off=-4.0, direction=-1),
-                    possible_cue="Possible low-back arching — from the side a neutral back and a slight arch can "
-                                 "look alike. Tuck your pelvis under a little and stay upright.",
                 ),
             ),
         ),
         Stretch(
             name="glute",
-            title="Glute stretch",
             sides=("left", "right"),
             max_shoulder_ratio=OBLIQUE_VIEW,
             hold_s=30.0,
@@ -283,24 +291,17 @@ STRETCHES: dict[str, Stretch] = {
             position=(Range("deeper_hip_fold", low=50.0), Range("trunk_tilt", low=8.0)),
             steady=("trunk_tilt",),
             fold="deeper_hip_fold",
-            position_hint="Sit tall, cross one ankle over the other knee, then lean forward from your hips.",
-            camera_guide="Camera at seat height, 2 m away, side-on or up to 45° towards your front; "
-                         "whole body in view.",
             key_metric="back_bulge",
             needs_mask=True,
             mistakes=(
                 Mistake(
                     "twist",
-                    "Twisting through the back",
-                    "Keep your shoulders square with your hips — let the hip do the work.",
                     # MediaPipe's world landmarks barely see a seated twist (measured: 2–8° for a 25–35° twist),
                     # but the shoulders' apparent width changes clearly as they turn against the fixed pelvis.
                     (Condition(VIEW_METRIC, on=0.12, off=0.06, relative=True, both_ways=True),),
                 ),
                 Mistake(
                     "forward_bend",
-                    "Bending forward through the low back",
-                    "Lean forward from the hips with a long, flat back.",
                     # Paused while the shoulders are turned (a twist changes the outline, not the bend). Not
                     # used for the hamstring: rounding there itself narrows the shoulders on screen. No absolute
                     # guard: seated and leaning, the thighs and seat make even a neutral back read 0.05–0.22.
@@ -314,26 +315,19 @@ STRETCHES: dict[str, Stretch] = {
                     # The seated reading errs most (6.6° on held-out bodies): correct figure-4s read +3° to +12°,
                     # 17° bends +2° to +16° (range clips, hold medians); from +10° the two meet.
                     possible=Condition("lumbar_angle", on=10.0, off=7.0),
-                    possible_cue="Possible bend through the low back — from here a long back and a slight bend can "
-                                 "look alike. Lean from your hips and keep your chest long.",
                 ),
             ),
         ),
         Stretch(
             name="bed-decompression",
-            title="Bed decompression",
             sides=("both",),
             max_shoulder_ratio=PROFILE_VIEW,
             hold_s=60.0,
             position=(LYING,),
-            position_hint="Lie across the bed with your hips at the edge and your legs hanging.",
-            camera_guide="Camera at bed height, side-on, landscape, the whole bed edge in view.",
             key_metric="front_thigh_tilt",
             mistakes=(
                 Mistake(
                     "jerky_pumping",
-                    "Pumping too hard",
-                    "Gentle, small, rhythmic movements — let gravity do the work.",
                     # Peak swing speed of the hanging thighs, deg/s: gentle pumping measured 3–12, jerky 25+.
                     (Condition("front_thigh_tilt", on=18.0, off=14.0, speed=True),),
                 ),
@@ -341,20 +335,15 @@ STRETCHES: dict[str, Stretch] = {
         ),
         Stretch(
             name="towel-decompression",
-            title="Towel decompression",
             sides=("both",),
             max_shoulder_ratio=PROFILE_VIEW,
             hold_s=60.0,
             # Hook-lying: on the back with the knees bent, so the baseline is learned after the knees come up.
             position=(LYING, Range("knee_flexion", low=60.0)),
-            position_hint="Lie on your back, knees bent and feet flat, with the rolled towel under your low back.",
-            camera_guide="Camera at floor or bed height, side-on, landscape, head to feet in view.",
             key_metric="pelvis_lift",
             mistakes=(
                 Mistake(
                     "over_extension",
-                    "Pelvis lifted / back over-arched",
-                    "Let your hips rest down — the towel should support the curve, not push it.",
                     # Torso lengths above the person's own resting line (the absolute value depends on how far
                     # the knees are bent, so there is no absolute guard): 8 cm of lift read about +0.045.
                     (Condition("pelvis_lift", on=0.025, off=0.012, relative=True),),
@@ -363,16 +352,6 @@ STRETCHES: dict[str, Stretch] = {
         ),
     )
 }
-
-STATUS_TEXT = {
-    "no_person": "Step into the frame so the camera can see you.",
-    "two_people": "More than one person in view — only one person, please.",
-    "low_visibility": "Part of your body is hidden — move back so your whole body is in the frame.",
-    "wrong_view": "Turn side-on to the camera.",
-    "tracking_lost": "Lost track of you — make sure your whole body is in the picture.",
-    "no_outline": "Can't see the outline of your back — keep it in the picture, against a plain background.",
-}
-
 
 def presence_status(n_people: int, metrics: dict[str, float]) -> str | None:
     """``no_person`` or ``two_people`` when there is not exactly one person to judge, else None."""
@@ -542,11 +521,8 @@ class RuleEngine:
         if possible:
             return Verdict(t, "possible", possible[0].possible_cue, states, values, True, baseline)
         if calibrating:
-            # Say what the start is for: a mistake held from the start would be learned as the person's normal
-            # unless a fixed limit catches it (docs/decisions.md), so the start is the moment to get it right.
-            return Verdict(t, "calibrating", "Hold still in the form you mean to keep — the rest of the hold is "
-                           "compared with it.", states, values, True, baseline)
-        return Verdict(t, "good", "Good form — breathe and relax into the stretch.", states, values, True, baseline)
+            return Verdict(t, "calibrating", CALIBRATING_TEXT, states, values, True, baseline)
+        return Verdict(t, "good", GOOD_FORM_TEXT, states, values, True, baseline)
 
     def _possibly(self, mistake: Mistake, t: float, smooth: dict[str, float], view_moved: bool) -> bool:
         """Whether the absolute reading has sat in the mistake's overlap band (``Mistake.possible``) long enough,

@@ -21,13 +21,14 @@ from dataclasses import dataclass
 
 import numpy as np
 
+from .rule_words import TALL_CUES
+
 
 @dataclass(frozen=True)
 class TallPosture:
     """How a position's tall posture is recognised (declared, with its limits, in the rule table: ``Stretch.tall``)."""
 
     name: str  # e.g. "kneeling-tall", for the page
-    cue: str  # what the page asks for before the hold
     move: str  # the metric that changes as the person moves from the tall posture into the position …
     move_by: float  # … by at least this much (signed), from its value in the still window
     upright_deg: float  # trunk within this of vertical
@@ -35,6 +36,11 @@ class TallPosture:
     window_s: float  # … of this many seconds
     move_within_s: float  # the move must follow the still window this soon, or there is no reference
     move_window_s: float = 0.3  # the move is read as the median of this much of the latest frames (jitter)
+
+    @property
+    def cue(self) -> str:
+        """What the page asks for before the hold (``formcheck.rule_words``)."""
+        return TALL_CUES[self.name]
 
 
 class TallReference:

@@ -7,7 +7,8 @@ import math
 
 from .coverage import Coverage, reason_seconds, reason_text, unchecked_text
 from .positions import LABELS, POSITION_STRETCH, Position
-from .rules import RANGE_METRIC, STATUS_TEXT, STRETCHES, Condition, Mistake, Stretch
+from .rule_words import STATUS_TEXT
+from .rules import RANGE_METRIC, STRETCHES, Condition, Mistake, Stretch
 
 # With the stretch recognised from the position (``--stretch auto``), before a hold starts.
 WAITING = "Get into the position of one of the routine's stretches, side-on to the camera."

@@ -10,7 +10,8 @@ import formcheck
 from formcheck.coverage import (CHECKED, FLAGGED, GET_READY, MIN_JUDGED_S, REASONS, UNCHECKED, coverage, judged_line,
                                 unchecked_text)
 from formcheck.evaluate import JUDGED_STATUSES, UNSURE_STATUSES
-from formcheck.rules import STATUS_TEXT, STRETCHES
+from formcheck.rule_words import STATUS_TEXT
+from formcheck.rules import STRETCHES
 from formcheck.wording import could_not_check
 
 

@@ -76,7 +76,7 @@ BODIES = {
         height=0.369,
         proportions=0.5,
     ),  # 1.71 m
-    # the subtle clips' (starting in the mistake, loose clothes): two more dev bodies ...
+    # for the subtle clips (starting in the mistake, loose clothes): two more dev bodies ...
     "older_woman": BodyShape(
         "older_woman",
         gender=1,
