@@ -110,6 +110,11 @@ class Judge:
         self._range_smoother = default_smoother()
         self.last_timing: dict[str, float] = {}
 
+    def start_range(self) -> None:
+        """Look for the range step afresh from now: the live page has just prompted it."""
+        if self.stretch.tilt_range is not None:
+            self.tilt_range = RangeFinder(self.stretch.tilt_range)
+
     def __call__(self, seen: Observation, rgb: np.ndarray) -> FrameResult:
         start = perf_counter()
         seen = self._with_lumbar_angle(seen)

@@ -131,11 +131,13 @@ class Session:
                     self.flagged_frames.append(FlaggedFrame(t, name, value, self._cue_of[name], _thumbnail(rgb)))
         return self.cues.update(t, verdict)
 
-    def withdraw(self, start_s: float, end_s: float) -> None:
-        """Forget the flags raised and cleared within ``start_s``–``end_s``, and their pictures: the person's own range
-        step, found only once it was done, whose tuck is a deliberate rounding, not a mistake."""
+    def withdraw(self, start_s: float, end_s: float, cleared_by: float | None = None) -> None:
+        """Forget the flags raised within ``start_s``–``end_s`` and cleared by ``cleared_by`` (default ``end_s``), and
+        their pictures: the person's own range step, whose tuck is a deliberate rounding, not a mistake."""
+        cleared_by = end_s if cleared_by is None else cleared_by
+
         def within(event: Event) -> bool:
-            return start_s <= event.start_s and event.end_s is not None and event.end_s <= end_s
+            return start_s <= event.start_s <= end_s and event.end_s is not None and event.end_s <= cleared_by
 
         gone = [event for event in self.events if within(event)]
         self.events[:] = [event for event in self.events if not within(event)]  # in place: callers hold the list

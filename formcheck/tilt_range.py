@@ -60,6 +60,35 @@ class RangeFinder:
         self._still_runs: list[tuple[int, float]] = []  # … and where still moments began: (index, median)
         self._still: deque[tuple[float, float]] = deque()
         self._was_still = False
+        self.left_position = 0  # times the step started over because the person left the position
+
+    @property
+    def progress(self) -> tuple[float, float] | None:
+        """How far the reading has risen above (the tuck) and fallen below (the tip) the first still moment in the
+        position, in degrees of the reading (both ≥ 0); None before any still moment."""
+        if not self._still_runs:
+            return None
+        start, ready = self._still_runs[0]
+        after = self._values[start:]
+        return max(0.0, max(after) - ready), max(0.0, ready - min(after))
+
+    def shortfall(self) -> str | None:
+        """Why no range was found yet, for the person to act on: "still" (never still in the position), "tuck" or
+        "tip" (that end not reached), "small" / "large" (the two ends too close / too far apart), "settle" (both ends
+        made but not settled back after the tip); None once found."""
+        if self.middle is not None:
+            return None
+        seen = self.progress
+        if seen is None:
+            return "still"
+        rise, fall = seen
+        if rise < self.spec.min_move:
+            return "tuck"
+        if fall < self.spec.min_tip:
+            return "tip"
+        if rise + fall < self.spec.min_span:
+            return "small"
+        return "large" if rise + fall > self.spec.max_span else "settle"
 
     @property
     def state(self) -> str:
@@ -97,6 +126,7 @@ class RangeFinder:
             self._out_since = t
         if self._since is not None and t - self._out_since > self.spec.leave_s:
             self._since, self._was_still = None, False
+            self.left_position += 1
             for part in (self._times, self._values, self._still_runs, self._still):
                 part.clear()
         return False

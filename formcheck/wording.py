@@ -108,6 +108,32 @@ RANGE_STEP_CUE = ("Once in position, find your own range (gently, never forced; 
                   "tailbone under… now gently tip it back… now settle in the middle and hold.")
 
 
+# The live range step's prompts, by seconds since it began (formcheck.coaching.range_step times them).
+RANGE_PROMPTS = ((0.0, "Range step, small and gentle: keep still a moment."),
+                 (1.5, "Gently tuck your tailbone under."),
+                 (4.0, "Now gently tip it back."),
+                 (6.5, "Now settle in the middle and keep still."))
+# Why a try of the range step found no range (``RangeFinder.shortfall`` and the coach's own checks), and what to do.
+RANGE_SHORTFALL = {
+    "moved": "You left the position during the range step: stay in it from tuck to settle.",
+    "side": "Your back was not seen side-on: turn side-on to the camera.",
+    "still": "Keep still in the position for a moment before the tuck.",
+    "tuck": "No tuck was seen: tuck your tailbone under a little more, still gently.",
+    "tip": "No tip was seen: tip your tailbone back a little more, still gently.",
+    "small": "The range was too small to read: tuck and tip a little further, still gently.",
+    "large": "That was more than a gentle tilt: keep it small and slow.",
+    "settle": "Settle back in the middle and keep still after the tip.",
+}
+RANGE_FOUND = "Got your range."
+RANGE_RETRY = "Once more."
+RANGE_WITHOUT = "Holding without your range: a slight mistake can only be called possible."
+RANGE_SKIPPED = "Range step skipped: a slight mistake can only be called possible."
+RANGE_TOGGLE = "Range step before the hold"
+RANGE_TOGGLE_HELP = ("About 8 seconds in the position: gently tuck your tailbone under, tip it back, settle in the "
+                     "middle. Your low back is then judged against your own range, so slight mistakes can be told "
+                     "from your body's shape. Small and gentle, never forced: leave it off if it hurts.")
+
+
 def tilt_range_text(stretch: Stretch, from_s: float | None) -> str | None:
     """For a recorded video: whether (and from when) the low back was read against the middle of the person's own
     range (None: the position has no range step)."""

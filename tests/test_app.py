@@ -592,13 +592,13 @@ def _run_scripted(coach: Coach, until_s: float) -> None:
         t += 0.1
 
 
-LIVE_PLAN = ("hamstring", "all", 30.0, 10.0, "full")  # what the live page asks for by default
+LIVE_PLAN = ("hamstring", "all", 30.0, 10.0, True, "full")  # what the live page asks for by default
 
 
 def _live_coach(script, **kwargs) -> tuple[Coach, SessionSaver]:
     """A scripted coach for the live page's default plan, saving to the history as the page's would."""
     saver = SessionSaver(History(), "practice", "Practice: Hamstring stretch")
-    coach, _ = _scripted_coach(practice_steps("hamstring", target_s=30.0, ready_s=10.0), script, checkpoint=saver,
+    coach, _ = _scripted_coach(practice_steps("hamstring", target_s=30.0, ready_s=10.0, range_step=False), script, checkpoint=saver,
                                **kwargs)
     return coach, saver
 
@@ -808,7 +808,7 @@ def test_coach_runs_countdown_good_form_holds_side_switch_and_finish():
 
 def test_the_countdown_waits_until_the_person_is_in_view_and_in_position():
     # Nobody in view for 8 s, then in position: the 2-s countdown ends but the hold starts only at 8 s.
-    steps = practice_steps("hamstring", target_s=3.0, ready_s=2.0)
+    steps = practice_steps("hamstring", target_s=3.0, ready_s=2.0, range_step=False)
     coach, _ = _scripted_coach(steps, lambda t: "no_person" if t < 8.0 else "good")
     t = 0.0
     while t < 7.9:
@@ -837,7 +837,7 @@ def test_finishing_with_nobody_in_view_says_nothing_could_be_checked(webrtc):
 
 
 def test_coach_skip_and_finish():
-    coach, made = _scripted_coach(routine_steps(), lambda t: "good")
+    coach, made = _scripted_coach(routine_steps(range_step=False), lambda t: "good")
     coach.process(FRAME, 0.0)
     coach.skip()
     assert coach.view().step.stretch == "hip-flexor" and coach.view().phase is Phase.READY
@@ -946,7 +946,7 @@ def test_coach_with_the_real_pipeline_flags_the_sample_mistake():
 
     truth = json.loads(SAMPLE.with_suffix(".truth.json").read_text())
     stop_s = max(end for spans in truth["mistakes"].values() for _, end in spans) + 2.5
-    coach = Coach(practice_steps("hamstring", ready_s=0.0), "lite")
+    coach = Coach(practice_steps("hamstring", ready_s=0.0, range_step=False), "lite")
     statuses, references = set(), set()
     with VideoReader(SAMPLE) as reader:
         for i, (t, rgb) in enumerate(reader.frames()):

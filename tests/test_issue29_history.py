@@ -17,7 +17,7 @@ from formcheck.history import History, HoldRecord, SessionRecord
 from formcheck.coaching.autosave import SessionSaver
 from formcheck.coaching.coach import Phase, practice_steps, routine_steps
 
-ROUTINE_PLAN = (False, "full")  # what the routine page asks for by default
+ROUTINE_PLAN = (False, True, "full")  # what the routine page asks for by default
 
 
 def _four_roundings(t: float) -> str:
@@ -28,7 +28,7 @@ def _four_roundings(t: float) -> str:
 def _routine_coach(seconds: float, script=lambda t: "good"):
     """The guided routine, scripted, saved as the routine page saves it, run for ``seconds``."""
     saver = SessionSaver(History(), "routine", "Guided routine")
-    coach, _ = _scripted_coach(routine_steps(), script, checkpoint=saver)
+    coach, _ = _scripted_coach(routine_steps(range_step=False), script, checkpoint=saver)
     _run_scripted(coach, seconds)
     return coach, saver
 
@@ -67,7 +67,7 @@ def test_a_clean_finished_practice_is_praised_with_what_was_judged(webrtc):
 
 def test_the_spoken_end_of_a_hold_and_of_the_plan_names_the_mistakes_instead_of_praise():
     # Two holds, the first with a rounding.
-    steps = (practice_steps("hamstring", target_s=4.0, ready_s=1.0)
+    steps = (practice_steps("hamstring", target_s=4.0, ready_s=1.0, range_step=False)
              + practice_steps("bed-decompression", "all", 4.0, 1.0))
     coach, _ = _scripted_coach(steps, lambda t: "mistake" if 2.0 <= t < 2.5 else "good")
     cues = []

@@ -3,8 +3,9 @@
 - ``Coach.on_frame`` (webrtc's thread) converts the frame, puts it in a one-frame slot (replacing any frame the
   worker has not taken yet — older frames are dropped, never queued) and paints the newest overlay on it.
 - The worker thread owns the ``Pipeline`` (one per hold: MediaPipe graphs are not thread-safe, so the graph is
-  created, used and closed in that thread) and runs the plan: for each ``Step`` a get-ready countdown, then a
-  hold that ends when the step's target of *good-form* seconds (the Session's hold timer) is reached.
+  created, used and closed in that thread) and runs the plan: for each ``Step`` a get-ready countdown, the guided
+  range step where the position has one (``formcheck.coaching.range_step``), then a hold that ends when the step's
+  target of *good-form* seconds (the Session's hold timer) is reached.
 - Everything the page reads goes through ``Coach.view()`` / ``Coach.holds()``, taken under one lock.
 - Whenever a hold's pipeline is released (the hold ended, the plan finished, the camera stopped, the coach was
   closed) the worker calls ``checkpoint``, which saves the holds so far: a closed browser tab loses nothing.
@@ -20,7 +21,7 @@ import threading
 import time
 from collections import Counter
 from collections.abc import Callable
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from enum import StrEnum
 
 import cv2
@@ -28,13 +29,14 @@ import numpy as np
 
 from formcheck.coverage import GET_READY
 from formcheck.pictures import PICTURE_WIDTH, GoodFrames, encode_jpeg, encode_png
-from formcheck.pipeline import Pipeline, get_stretch
-from formcheck.rules import STRETCHES
+from formcheck.pipeline import FrameResult, Pipeline, get_stretch
+from formcheck.rules import STRETCHES, State
 from formcheck.session import THUMB_WIDTH
-from formcheck.wording import (get_ready_text, hold_end_cue, mistake_counts, plan_end_cue, reference_text,
-                               tall_cue)
+from formcheck.wording import (RANGE_FOUND, RANGE_RETRY, RANGE_SKIPPED, RANGE_WITHOUT, get_ready_text, hold_end_cue,
+                               mistake_counts, plan_end_cue, reference_text, tall_cue)
 
 from .overlay import Overlay, build_overlay, key_reading, paint
+from .range_step import SETTLE_S, TRIES, RangeTry
 
 ROUTINE_ORDER = ("hamstring", "hip-flexor", "glute", "bed-decompression", "towel-decompression")
 
@@ -50,6 +52,7 @@ IDLE_EXIT_S = 30.0  # camera stopped this long: release the pipeline, save, and 
 CAMERA_LOST_S = 2.0  # no frame for this long: the camera was unplugged, blocked or the stream ended
 MAX_SHOTS_PER_HOLD = 40
 SERIES_EVERY_S = 0.2  # the key-metric series is kept at 5 Hz
+RANGE_STATUS = "range_step"  # the verdict status shown during the range step (its banner gives the prompt)
 
 
 @dataclass(frozen=True)
@@ -58,6 +61,7 @@ class Step:
     side: str  # "both", "left" or "right"
     ready_s: float
     target_s: float
+    range_step: bool = False  # the guided range step (tuck, tip, settle) comes before the hold
 
     @property
     def title(self) -> str:
@@ -65,8 +69,9 @@ class Step:
         return f"{title} — {self.side} side" if self.side in ("left", "right") else title
 
 
-def routine_steps(ready_scale: float = 1.0) -> list[Step]:
-    """The whole routine in order: each one-sided stretch on both sides, then the two decompressions."""
+def routine_steps(ready_scale: float = 1.0, range_step: bool = True) -> list[Step]:
+    """The whole routine in order: each one-sided stretch on both sides, then the two decompressions; the range
+    step before each hold whose position has one, unless ``range_step`` is off (a person in pain may skip it)."""
     steps: list[Step] = []
     for name in ROUTINE_ORDER:
         spec = STRETCHES[name]
@@ -79,17 +84,18 @@ def routine_steps(ready_scale: float = 1.0) -> list[Step]:
                 ready = READY_LYING_S
             else:
                 ready = READY_MOVE_S
-            steps.append(Step(name, side, ready * ready_scale, spec.hold_s))
+            steps.append(Step(name, side, ready * ready_scale, spec.hold_s, range_step and spec.tilt_range is not None))
     return steps
 
 
 def practice_steps(stretch: str, side: str = "all", target_s: float | None = None,
-                   ready_s: float = READY_FIRST_S) -> list[Step]:
+                   ready_s: float = READY_FIRST_S, range_step: bool = True) -> list[Step]:
     """Single-stretch practice: one hold, or one per side (``side="all"``) for a one-sided stretch."""
     spec = get_stretch(stretch)
     sides = spec.sides if side == "all" else (side,)
     target = spec.hold_s if target_s is None else float(target_s)
-    return [Step(stretch, s, ready_s if i == 0 else READY_SWITCH_S, target) for i, s in enumerate(sides)]
+    ranged = range_step and spec.tilt_range is not None
+    return [Step(stretch, s, ready_s if i == 0 else READY_SWITCH_S, target, ranged) for i, s in enumerate(sides)]
 
 
 def plan_seconds(steps: list[Step]) -> float:
@@ -108,6 +114,7 @@ def plan_minutes(steps: list[Step]) -> int:
 class Phase(StrEnum):
     WAITING = "waiting"  # no frame yet
     READY = "ready"  # get-ready countdown
+    RANGE = "range"  # the guided range step: tuck, tip, settle
     HOLD = "hold"  # counting good-form seconds
     DONE = "done"  # plan finished (or stopped by the user)
 
@@ -139,6 +146,8 @@ class HoldLog:
     frames: int = 0
     completed: bool = False
     events: list[dict] = field(default_factory=list)  # Event.as_dict(), times since the step began
+    # The range step: "found", "not found" (tried, held without it), "skipped"; None when the step has none.
+    range_step: str | None = None
     shots: list[Shot] = field(default_factory=list)
     series: list[tuple[float, float | None, str]] = field(default_factory=list)  # (t, key value, status)
     positions: Counter = field(default_factory=Counter)  # frames of the hold per recognised position
@@ -166,6 +175,7 @@ class CoachView:
     last_frame_age_s: float | None
     error: str | None
     reference: str | None = None  # what the form is judged against now (during a hold)
+    range_try: int = 0  # during the range step: which try (1 or 2)
 
     @property
     def step(self) -> Step | None:
@@ -243,6 +253,11 @@ class Coach:
         self._series_t = -math.inf
         self._next_due = 0.0
         self._good_frames = GoodFrames()  # this hold's recent good-form frames
+        self._seen_t = -math.inf  # time of the newest frame whose flags and events were taken
+        self._range: RangeTry | None = None  # the range step's current try (under the lock)
+        self._range_since: float | None = None  # when the range step began …
+        self._range_until: float | None = None  # … and ended: the flags it raised are withdrawn once they clear
+        self._range_restart = False  # the judge's range finder is to look afresh (a new try was prompted)
 
     # -- producer side (webrtc callback thread) -------------------------------------------------------------------
 
@@ -338,7 +353,7 @@ class Coach:
             self._close_pipeline()
             self._pipeline = self._factory(step.stretch, self.model, step.side)
             self._pipeline_index = index
-            self._shots_seen = self._events_seen = 0
+            self._seen_t = -math.inf
             self._series_t = -math.inf
             self._good_frames.clear()
             with self._lock:
@@ -351,17 +366,31 @@ class Coach:
                     self._hold_base = -resumed.good_s if self._phase is Phase.HOLD else None
         pipeline = self._pipeline
         session = pipeline.session
+        if self._range_restart:
+            self._range_restart = False
+            if pipeline.judge.tilt_range.state != "found":  # a range the person already showed is kept
+                pipeline.judge.start_range()
         good_before = session.timer.good_s.get(step.side, 0.0)
         result = pipeline(rgb, t)
         good_after = session.timer.good_s.get(step.side, 0.0)
         spec = pipeline.stretch
+        with self._lock:
+            if self._phase is Phase.RANGE:
+                self._range_update(t, result)
+            elif self._range_since is not None and self._range_until is None:
+                self._range_until = t
+            range_settled = self._range_until is not None and t >= self._range_until + SETTLE_S
+        if range_settled:
+            self._end_range(session, t)
 
         # Pictures of newly flagged moments (done here, outside the lock: encoding takes a few ms).
         new_shots = []
         labels = {m.name: m.label for m in spec.mistakes}
         with self._lock:
             log = self._logs[-1]
-        for flagged in session.flagged_frames[self._shots_seen:]:
+        # Times, not list positions, say what is new: flags of the range step are withdrawn from the session's lists.
+        # The range step's tuck is asked for, not a mistake: no picture, no alert (its flags are withdrawn after it).
+        for flagged in [f for f in session.flagged_frames if f.t > self._seen_t and phase is not Phase.RANGE]:
             if len(log.shots) + len(new_shots) >= MAX_SHOTS_PER_HOLD:
                 break
             # The picture with the overlay on it (skeleton, back contour, gauge) says more than the bare frame.
@@ -378,10 +407,9 @@ class Coach:
             new_shots.append(Shot(flagged.t - log.started_t, flagged.mistake, label, float(flagged.value), flagged.cue,
                                   encode_png(thumb), encode_jpeg(large), good))
         self._good_frames.update(rgb, result)
-        self._shots_seen = len(session.flagged_frames)
         events = self._events_base + [_shift(e.as_dict(), log.started_t) for e in session.events]
-        new_alert = len(session.events) > self._events_seen
-        self._events_seen = len(session.events)
+        new_alert = phase is not Phase.RANGE and any(e.start_s > self._seen_t for e in session.events)
+        self._seen_t = t
         reading = key_reading(spec, result)
 
         with self._lock:
@@ -401,10 +429,14 @@ class Coach:
                     self._hold_base = good_before
                 log.good_s = max(0.0, good_after - self._hold_base)
             verdict = result.verdict
+            self._in_position = verdict.in_position
+            if self._phase is Phase.RANGE:  # the banner gives the step's prompt; nothing is judged meanwhile
+                verdict = replace(verdict, status=RANGE_STATUS, message=self._range.prompt(t),
+                                  states={name: State.UNSURE for name in verdict.states})
+                result = replace(result, verdict=verdict)
             self._verdict_status, self._verdict_message = verdict.status, verdict.message
             self._reference = (reference_text(spec, verdict.baseline, result.tall_reference, result.tilt_range)
                                if self._phase is Phase.HOLD and verdict.baseline is not None else None)
-            self._in_position = verdict.in_position
             self._flagged = tuple(labels.get(name, name) for name in verdict.flagged)
             if new_alert:
                 self._alert_id += 1
@@ -431,9 +463,47 @@ class Coach:
             self._say(f"Get ready: {step.title}. {get_ready_text(STRETCHES[step.stretch])}")
         elif (self._phase is Phase.READY and t - self._phase_t >= self.steps[self._index].ready_s
               and self._in_position):  # the hold never starts with nobody there, or not yet in position
-            self._enter(Phase.HOLD, t)
-            step = self.steps[self._index]
-            self._say(f"Hold for {step.target_s:.0f} seconds of good form. Breathe and relax into it.")
+            if self.steps[self._index].range_step:
+                self._enter(Phase.RANGE, t)
+                self._range, self._range_since, self._range_restart = RangeTry(t), t, True
+                self._say(self._range.new_prompt(t))
+            else:
+                self._start_hold(t)
+
+    def _start_hold(self, t: float, before: str = "") -> None:
+        self._enter(Phase.HOLD, t)
+        self._range = None
+        step = self.steps[self._index]
+        self._say(f"{before} Hold for {step.target_s:.0f} seconds of good form. Breathe and relax into it.".lstrip())
+
+    def _range_update(self, t: float, result: FrameResult) -> None:
+        """One frame of the range step: found → the hold; a try over → why, then once more or the hold without it;
+        else the prompt due now."""
+        attempt, log = self._range, self._logs[-1]
+        attempt.update(result.verdict.status, result.verdict.in_position)
+        finder = self._pipeline.judge.tilt_range
+        if finder.state == "found":
+            log.range_step = "found"
+            self._start_hold(t, RANGE_FOUND)
+        elif attempt.over(t):
+            reason = attempt.reason(finder)
+            if attempt.number < TRIES:
+                self._range, self._range_restart = RangeTry(t, attempt.number + 1), True
+                self._say(f"{reason} {RANGE_RETRY} {self._range.new_prompt(t)}")
+            else:
+                log.range_step = "not found"
+                self._start_hold(t, f"{reason} {RANGE_WITHOUT}")
+        elif (prompt := attempt.new_prompt(t)) is not None:
+            self._say(prompt)
+
+    def _end_range(self, session, t: float) -> None:
+        """Some time after the range step (or when its hold is released): forget the flags it raised that have cleared
+        since (worker only). A flag still on is a mistake held past the step, and stays."""
+        with self._lock:
+            since, until = self._range_since, self._range_until
+            self._range_since = self._range_until = None
+        if since is not None:
+            session.withdraw(since, t if until is None else until, cleared_by=t)
 
     def _enter(self, phase: Phase, t: float) -> None:
         self._phase, self._phase_t = phase, t
@@ -444,6 +514,7 @@ class Coach:
         flagged = mistake_counts(previous.stretch, [e["mistake"] for e in log.events]) if log else {}
         praise = hold_end_cue(completed, flagged)  # what the hold came to, praised only when clean
         self._index += 1
+        self._range = None
         if self._index >= len(self.steps):
             self._enter(Phase.DONE, t)
             done = sum(lg.completed for lg in self._logs)
@@ -465,6 +536,8 @@ class Coach:
         if self._phase is Phase.READY and step:
             left = step.ready_s - (t - self._phase_t)
             return f"Get ready: {math.ceil(left)}" if left > 0 else "Waiting for you to get into position"
+        if self._phase is Phase.RANGE and self._range is not None:
+            return f"Range step, try {self._range.number} of {TRIES}"
         if self._phase is Phase.HOLD and step and self._logs:
             return f"Hold: {min(self._logs[-1].good_s, step.target_s):.0f} / {step.target_s:.0f} s good form"
         return ""
@@ -475,6 +548,7 @@ class Coach:
             return
         session = pipeline.session
         if self._last_t is not None:
+            self._end_range(session, self._last_t)
             session.finish(self._last_t)
         with self._lock:
             log = next((lg for lg in reversed(self._logs)), None)
@@ -499,6 +573,13 @@ class Coach:
                     self._enter(Phase.DONE, t)
                 return
             self._next(t, completed=False)
+
+    def skip_range(self) -> None:
+        """Hold without the range step (a person in pain may skip it); its flags are withdrawn all the same."""
+        with self._lock:
+            if self._phase is Phase.RANGE:
+                self._logs[-1].range_step = "skipped"
+                self._start_hold(self._last_t if self._last_t is not None else 0.0, RANGE_SKIPPED)
 
     def finish(self) -> None:
         """End the plan now; the worker closes the pipeline on its next frame (or when closed)."""
@@ -527,7 +608,7 @@ class Coach:
             return CoachView(self._phase, self._index, self.steps, countdown, good, self._verdict_status,
                              self._verdict_message, self._flagged, self._cue_id, self._cue, self._alert_id,
                              self._fps, self._latency_ms, self._frames, self._dropped, age, self._error,
-                             self._reference)
+                             self._reference, self._range.number if self._phase is Phase.RANGE else 0)
 
     def holds(self) -> list[HoldLog]:
         """Deep copies of the hold logs so far (holds with no processed frame are left out)."""

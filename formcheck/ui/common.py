@@ -28,6 +28,7 @@ STATUS_STYLE = {
     "mistake": "mistake",
     "good": "good",
     "calibrating": "neutral",
+    "range_step": "neutral",  # the live range step's prompts
     "not_in_position": "neutral",
 }
 

@@ -12,8 +12,10 @@ from formcheck.wording import CAMERA_HELP
 
 from formcheck.coaching.autosave import SessionSaver
 from formcheck.coaching.coach import Coach, CoachView, Phase
+from formcheck.coaching.range_step import TRIES as RANGE_TRIES
 from .common import banner, fmt_seconds, history, voice
 from .guides import guide_svg
+from .loopback_link import install as keep_video_link_on_loopback
 from .verdict import ending
 
 RTC_CONFIGURATION = {"iceServers": []}  # local only: no STUN/TURN server is contacted
@@ -46,6 +48,7 @@ def restart(slot: str) -> None:
 def camera(coach: Coach, key: str):
     """The browser camera through streamlit-webrtc; frames go to ``coach.on_frame`` (called via the module so
     tests can patch ``streamlit_webrtc.webrtc_streamer``)."""
+    keep_video_link_on_loopback()
     return streamlit_webrtc.webrtc_streamer(
         key=key,
         mode=streamlit_webrtc.WebRtcMode.SENDRECV,
@@ -102,6 +105,12 @@ def status_panel(coach: Coach, saver: SessionSaver, slot: str, show_guide: bool 
                 st.caption("Get ready — " + _hint(step.stretch))
                 if show_guide:
                     st.image(guide_svg(step.stretch), width="stretch")
+            elif view.phase is Phase.RANGE:
+                st.caption(f"Finding your own range (try {view.range_try} of {RANGE_TRIES}): small and gentle, never "
+                           "forced. Your low back is then judged against it.")
+                if st.button("Skip the range step", key=f"fc_skip_range_{slot}", help="Hold without it, e.g. if "
+                             "it hurts: slight mistakes can then only be called possible."):
+                    coach.skip_range()
             else:
                 done = min(view.good_s, view.target_s)
                 st.progress(done / view.target_s if view.target_s else 1.0,

@@ -9,6 +9,7 @@ from formcheck.coaching.coach import ROUTINE_ORDER, Coach, plan_minutes, routine
 from formcheck.ui.common import disclaimer_once, model_name
 from formcheck.ui.guides import guide_svg
 from formcheck.ui.live_view import camera, coach_for, controls, status_panel
+from formcheck.wording import RANGE_TOGGLE, RANGE_TOGGLE_HELP
 
 BEFORE = """
 - **Loosen up first (optional):** a few minutes with a massage gun, or a warm shower, on the muscles that feel tight
@@ -34,7 +35,8 @@ def render() -> None:
     disclaimer_once()
     slower = st.toggle("More time between stretches", key="routine_slower",
                        help="Longer get-ready countdowns (×1.5), e.g. when getting onto the floor takes a while.")
-    steps = routine_steps(1.5 if slower else 1.0)
+    ranged = st.toggle(RANGE_TOGGLE, True, key="routine_range", help=RANGE_TOGGLE_HELP)
+    steps = routine_steps(1.5 if slower else 1.0, ranged)
     st.caption(f"Five positions, about {plan_minutes(steps)} minutes in all. The app counts down, times each "
                "hold — only seconds with good form count — and moves on by itself. Do it two to three times a day.")
 
@@ -42,12 +44,14 @@ def render() -> None:
         st.markdown(BEFORE)
     with st.expander("The plan", expanded=False):
         for i, step in enumerate(steps, 1):
-            st.markdown(f"{i}. **{step.title}** — get ready {step.ready_s:.0f} s, hold {step.target_s:.0f} s")
+            ranging = ", range step about 8 s" if step.range_step else ""
+            st.markdown(f"{i}. **{step.title}** — get ready {step.ready_s:.0f} s{ranging}, "
+                        f"hold {step.target_s:.0f} s")
         pictures = st.columns(len(ROUTINE_ORDER))
         for col, name in zip(pictures, ROUTINE_ORDER, strict=True):
             col.image(guide_svg(name), caption=STRETCHES[name].title)
 
-    plan = (slower, model_name())
+    plan = (slower, ranged, model_name())
     coach, saver = coach_for("routine", plan, lambda saver: Coach(steps, model_name(), checkpoint=saver),
                              "routine", "Guided routine")
     video, panel = st.columns([3, 2])
