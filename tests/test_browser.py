@@ -2,9 +2,8 @@
 mistake (low-back rounding in a hamstring stretch). The flag banner must appear while the clip shows the mistake,
 and the Review page must then show the flagged frames.
 
-WebRTC is kept on the loopback interface: the app server is started with aioice limited to 127.0.0.1 (and remote
-candidates that are not loopback addresses ignored), chromium with ``--allow-loopback-in-peer-connection``; no
-STUN/TURN server is configured on either side.
+The app server is started as ``streamlit run`` starts it, and chromium with its usual network settings: the app
+keeps the video link on loopback itself (tests/test_issue29_local.py lists its sockets).
 
 Set ``FORMCHECK_SCREENSHOTS=<folder>`` to keep screenshots of the live and review pages.
 """
@@ -29,29 +28,6 @@ from formcheck.rules import STRETCHES
 REPO = Path(__file__).resolve().parent.parent
 CHROMIUM = shutil.which("chromium") or ("/usr/bin/chromium" if Path("/usr/bin/chromium").exists() else None)
 WEBRTC_FRAME = 'iframe[title="streamlit_webrtc.component.webrtc_streamer"]'
-
-# Runs the app like `streamlit run`, with WebRTC candidates restricted to loopback (test-only).
-SERVER = r"""
-import ipaddress, sys
-import aioice.ice as ice
-
-ice.get_host_addresses = lambda use_ipv4, use_ipv6: ["127.0.0.1"] if use_ipv4 else []
-_add = ice.Connection.add_remote_candidate
-
-async def _loopback_only(self, candidate):
-    if candidate is not None:
-        try:
-            if not ipaddress.ip_address(candidate.host).is_loopback:
-                return
-        except ValueError:  # an mDNS name: never resolved here
-            return
-    await _add(self, candidate)
-
-ice.Connection.add_remote_candidate = _loopback_only
-from streamlit.web.cli import main
-sys.argv = ["streamlit", "run", *sys.argv[1:]]
-main()
-"""
 
 pytestmark = pytest.mark.skipif(CHROMIUM is None, reason="Debian chromium not installed (apt-get install chromium)")
 
@@ -102,8 +78,8 @@ def server(tmp_path):
     env = dict(os.environ, **{history.DATA_DIR_ENV: str(tmp_path / "data")})
     log = (tmp_path / "server.log").open("w")
     proc = subprocess.Popen(
-        [sys.executable, "-c", SERVER, str(REPO / "app.py"), "--server.port", str(port), "--server.address",
-         "localhost", "--server.headless", "true", "--browser.gatherUsageStats", "false"],
+        [sys.executable, "-m", "streamlit", "run", str(REPO / "app.py"), "--server.port", str(port),
+         "--server.address", "localhost", "--server.headless", "true", "--browser.gatherUsageStats", "false"],
         cwd=REPO, env=env, stdout=log, stderr=subprocess.STDOUT)
     url = f"http://localhost:{port}"
     deadline = time.monotonic() + 60
@@ -155,7 +131,7 @@ def test_live_flag_banner_then_review_shows_flagged_frames(server, tmp_path):
     with sync_api.sync_playwright() as p:
         browser = p.chromium.launch(executable_path=CHROMIUM, args=[
             "--use-fake-ui-for-media-stream", "--use-fake-device-for-media-stream",
-            f"--use-file-for-fake-video-capture={y4m}", "--allow-loopback-in-peer-connection", "--no-sandbox"])
+            f"--use-file-for-fake-video-capture={y4m}", "--no-sandbox"])
         try:
             page = browser.new_page(viewport={"width": 1400, "height": 1300})
             page.goto(server + "/live")
