@@ -29,6 +29,7 @@ PICTURE_BUDGET = 6_000_000
 KINDS = ("routine", "practice", "video")
 LOCK_WAIT_S = 5.0  # how long a write waits for another program holding the database
 DAILY_AIM = (2, 3)  # the routine is meant to be done two to three times a day
+RANGE_SETTING = "range:{stretch}:{side}"  # the person's own range in a position, kept for later sessions
 
 _SCHEMA = """
 CREATE TABLE IF NOT EXISTS sessions (
@@ -167,6 +168,19 @@ class SessionSummary:
 
 class HistoryError(Exception):
     """The history cannot be opened or written; the message is meant for the user."""
+
+
+@dataclass(frozen=True)
+class KeptRange:
+    """The ends of a person's own low-back range in a position (degrees of the lumbar reading) and when taken."""
+
+    tucked: float
+    tipped: float
+    taken: date
+
+    @property
+    def ends(self) -> tuple[float, float]:
+        return self.tucked, self.tipped
 
 
 def save_failure(err: Exception) -> str:
@@ -318,6 +332,20 @@ class History:
         with self._write() as con:
             con.execute("INSERT INTO settings (key, value) VALUES (?, ?) "
                         "ON CONFLICT(key) DO UPDATE SET value = excluded.value", (key, value))
+
+    def keep_range(self, stretch: str, side: str, kept: KeptRange) -> None:
+        self.set_setting(RANGE_SETTING.format(stretch=stretch, side=side),
+                         json.dumps({"tucked": kept.tucked, "tipped": kept.tipped, "taken": kept.taken.isoformat()}))
+
+    def kept_range(self, stretch: str, side: str) -> KeptRange | None:
+        """The range kept for this position and side (None: none, or unreadable)."""
+        text = self.get_setting(RANGE_SETTING.format(stretch=stretch, side=side))
+        try:
+            data = json.loads(text) if text else None
+            return None if data is None else KeptRange(float(data["tucked"]), float(data["tipped"]),
+                                                       date.fromisoformat(data["taken"]))
+        except (ValueError, KeyError, TypeError):
+            return None
 
     def keep_video(self, source: str | os.PathLike, name_hint: str) -> Path:
         """Copy a video the user chose to keep into the data folder; returns the copy's path."""

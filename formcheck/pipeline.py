@@ -89,6 +89,9 @@ class Observer:
         self.estimator.close()
 
 
+PROMPT_KEEP_S = 1.0  # a prompted range step may start from a still moment this long before the prompt
+
+
 class Judge:
     """Rules + session over observations in time order; no model, no I/O.
 
@@ -110,10 +113,16 @@ class Judge:
         self._range_smoother = default_smoother()
         self.last_timing: dict[str, float] = {}
 
-    def start_range(self) -> None:
-        """Look for the range step afresh from now: the live page has just prompted it."""
+    def use_kept_range(self, ends: tuple[float, float]) -> None:
+        """Read the hold against a range kept from an earlier session, once a still moment shows it fits today."""
         if self.stretch.tilt_range is not None:
-            self.tilt_range = RangeFinder(self.stretch.tilt_range)
+            self.tilt_range = RangeFinder(self.stretch.tilt_range, kept=ends)
+
+    def start_range(self) -> None:
+        """Look for the range step afresh from now (the live page has just prompted it), from a still moment
+        just before."""
+        if self.tilt_range is not None:
+            self.tilt_range = self.tilt_range.restarted(keep_s=PROMPT_KEEP_S)
 
     def __call__(self, seen: Observation, rgb: np.ndarray) -> FrameResult:
         start = perf_counter()
@@ -150,7 +159,7 @@ class Judge:
             self.tilt_range.update(t, self._range_smoother(t, angle), self.stretch.in_position(seen.metrics))
             if self.tilt_range.middle is not None:
                 metrics[RANGE_METRIC] = angle - self.tilt_range.middle
-                if looking:  # just found: what its tuck raised was the step, not a mistake
+                if looking and self.tilt_range.window is not None:  # just found: its tuck was the step, not a mistake
                     self.session.withdraw(*self.tilt_range.window)
         return replace(seen, metrics=metrics)
 

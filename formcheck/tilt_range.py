@@ -41,13 +41,18 @@ class TiltRange:
     # Settled back from the tip by at least this share of the range (a person's neutral may sit near one end of it).
     back_share: float = 0.2
     leave_s: float = 1.0  # out of the position longer than this starts the step over
+    # A range kept from an earlier session fits today when the first still reading in the position lies within its
+    # ends widened by this much; else the camera, the clothes or the body have changed and it is not used.
+    kept_margin: float = 2.0
 
 
 class RangeFinder:
     """Feeds on (t, smoothed lumbar reading, in position) in time order; ``middle`` and ``span`` once found."""
 
-    def __init__(self, spec: TiltRange) -> None:
+    def __init__(self, spec: TiltRange, kept: tuple[float, float] | None = None) -> None:
         self.spec = spec
+        self.kept = kept  # (tucked, tipped) from an earlier session: used once a still moment shows it fits
+        self.kept_fits: bool | None = None  # None until that still moment
         self.middle: float | None = None
         self.span: float | None = None
         self.ends: tuple[float, float] | None = None  # tucked, tipped (degrees of the reading)
@@ -61,6 +66,15 @@ class RangeFinder:
         self._still: deque[tuple[float, float]] = deque()
         self._was_still = False
         self.left_position = 0  # times the step started over because the person left the position
+
+    def restarted(self, keep_s: float) -> RangeFinder:
+        """A finder looking afresh from the last ``keep_s`` seconds of readings in the position: a step prompted now
+        is found from a still moment just before the prompt (people start the tuck as soon as they are told)."""
+        fresh = RangeFinder(self.spec)
+        for t, value in zip(self._times, self._values, strict=True):
+            if t >= self._times[-1] - keep_s:
+                fresh.update(t, value, True)
+        return fresh
 
     @property
     def progress(self) -> tuple[float, float] | None:
@@ -108,7 +122,9 @@ class RangeFinder:
         self._times.append(t)
         self._values.append(reading)
         still = _window_median_if_still(self._still, t, reading, self.spec.still_s, self.spec.still_deg)
-        if still is not None:
+        if still is not None and self.kept is not None:
+            self._check_kept(still)
+        elif still is not None:
             if not self._was_still:
                 self._still_runs.append((len(self._values) - 1, still))
             self._look(t, still)
@@ -156,6 +172,14 @@ class RangeFinder:
                 self.ends, self.middle, self.span = (tucked, tipped), (tucked + tipped) / 2, tucked - tipped
                 self.window = (float(times[start]), t)
                 return
+
+    def _check_kept(self, still: float) -> None:
+        tucked, tipped = self.kept
+        self.kept_fits = tipped - self.spec.kept_margin <= still <= tucked + self.spec.kept_margin
+        if self.kept_fits:
+            self.ends, self.middle, self.span = self.kept, (tucked + tipped) / 2, tucked - tipped
+        else:
+            self.given_up = True
 
     def _end(self, times: np.ndarray, values: np.ndarray, at: int) -> float:
         near = np.abs(times - times[at]) <= self.spec.end_s

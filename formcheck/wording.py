@@ -108,11 +108,12 @@ RANGE_STEP_CUE = ("Once in position, find your own range (gently, never forced; 
                   "tailbone under… now gently tip it back… now settle in the middle and hold.")
 
 
-# The live range step's prompts, by seconds since it began (formcheck.coaching.range_step times them).
-RANGE_PROMPTS = ((0.0, "Range step, small and gentle: keep still a moment."),
-                 (1.5, "Gently tuck your tailbone under."),
-                 (4.0, "Now gently tip it back."),
-                 (6.5, "Now settle in the middle and keep still."))
+# The live range step's prompts in order: a still moment, the tuck, the tip, settling (formcheck.coaching.range_step
+# times them).
+RANGE_PROMPTS = ("Range step, small and gentle: keep still a moment.",
+                 "Gently tuck your tailbone under.",
+                 "Now gently tip it back.",
+                 "Now settle in the middle and keep still.")
 # Why a try of the range step found no range (``RangeFinder.shortfall`` and the coach's own checks), and what to do.
 RANGE_SHORTFALL = {
     "moved": "You left the position during the range step: stay in it from tuck to settle.",
@@ -128,6 +129,8 @@ RANGE_FOUND = "Got your range."
 RANGE_RETRY = "Once more."
 RANGE_WITHOUT = "Holding without your range: a slight mistake can only be called possible."
 RANGE_SKIPPED = "Range step skipped: a slight mistake can only be called possible."
+RANGE_KEPT_UNFIT = ("Your kept range does not fit today (camera moved, other clothes?): turn the range step on to "
+                    "take it again. Until then a slight mistake can only be called possible.")
 RANGE_TOGGLE = "Range step before the hold"
 RANGE_TOGGLE_HELP = ("About 8 seconds in the position: gently tuck your tailbone under, tip it back, settle in the "
                      "middle. Your low back is then judged against your own range, so slight mistakes can be told "
@@ -232,6 +235,20 @@ def frame_lines(stretch: Stretch, metrics: dict[str, float], values: dict[str, f
     # The hip bend the stretch is read by (the glute's ignores a misplaced crossed knee, see rules.STRETCHES).
     lines += [text for metric in (stretch.fold, "trunk_tilt") if (text := angle_words(metric, metrics.get(metric)))]
     return lines
+
+
+def checking_words(stretch: Stretch, status: str, metrics: dict[str, float], values: dict[str, float]) -> str | None:
+    """What a frame's banner says while a mistake is being confirmed: a reading beyond its limit (``frame_lines``
+    words it "rounded") that the rules have not flagged yet (they raise a flag after RAISE_S of it), so the banner
+    does not say "Good form" beside it. None when the verdict (``status``) is not good form or no reading is beyond
+    its limit."""
+    if status != "good":
+        return None
+    for mistake in stretch.mistakes:
+        cond, value = rule_value(mistake, metrics, values)
+        if math.isfinite(value) and zone(cond, value) == "bad":
+            return f"Checking: {mistake.label.lower()}…"
+    return None
 
 
 def seen_stretch(seen: str | None) -> str | None:

@@ -12,7 +12,7 @@ import sqlite3
 import threading
 from datetime import datetime
 
-from formcheck.history import History, HistoryError, save_failure
+from formcheck.history import History, HistoryError, KeptRange, save_failure
 
 from .coach import Coach, HoldLog
 from .review_data import from_holds, to_session_record
@@ -51,6 +51,10 @@ class SessionSaver:
                 # Deleted from the History page while still running: stored again rather than losing later holds.
                 if self.session_id is None or not self.store.replace_session(self.session_id, record):
                     self.session_id = self.store.add_session(record)
+                for log in logs:  # a range found today replaces the one kept for that position and side
+                    if log.range_ends is not None:
+                        kept = KeptRange(*log.range_ends, started.date())
+                        self.store.keep_range(log.step.stretch, log.step.side, kept)
             except (HistoryError, OSError, sqlite3.Error) as err:
                 self.error = save_failure(err)
                 return None

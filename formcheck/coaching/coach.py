@@ -32,8 +32,8 @@ from formcheck.pictures import PICTURE_WIDTH, GoodFrames, encode_jpeg, encode_pn
 from formcheck.pipeline import FrameResult, Pipeline, get_stretch
 from formcheck.rules import STRETCHES, State
 from formcheck.session import THUMB_WIDTH
-from formcheck.wording import (RANGE_FOUND, RANGE_RETRY, RANGE_SKIPPED, RANGE_WITHOUT, get_ready_text, hold_end_cue,
-                               mistake_counts, plan_end_cue, reference_text, tall_cue)
+from formcheck.wording import (RANGE_FOUND, RANGE_KEPT_UNFIT, RANGE_RETRY, RANGE_SKIPPED, RANGE_WITHOUT,
+                               get_ready_text, hold_end_cue, mistake_counts, plan_end_cue, reference_text, tall_cue)
 
 from .overlay import Overlay, build_overlay, key_reading, paint
 from .range_step import SETTLE_S, TRIES, RangeTry
@@ -146,8 +146,10 @@ class HoldLog:
     frames: int = 0
     completed: bool = False
     events: list[dict] = field(default_factory=list)  # Event.as_dict(), times since the step began
-    # The range step: "found", "not found" (tried, held without it), "skipped"; None when the step has none.
+    # The range step: "found", "not found" (tried, held without it), "skipped", "kept" (an earlier session's range
+    # fitted), "kept, did not fit"; None when the step has none.
     range_step: str | None = None
+    range_ends: tuple[float, float] | None = None  # (tucked, tipped) when found in this hold, to keep for later
     shots: list[Shot] = field(default_factory=list)
     series: list[tuple[float, float | None, str]] = field(default_factory=list)  # (t, key value, status)
     positions: Counter = field(default_factory=Counter)  # frames of the hold per recognised position
@@ -197,6 +199,7 @@ class CoachView:
 
 
 PipelineFactory = Callable[[str, str, str], Pipeline]  # (stretch, model, side)
+KeptRanges = dict[tuple[str, str], tuple[float, float]]  # (stretch, side) → (tucked, tipped) from earlier sessions
 Checkpoint = Callable[["Coach"], object]  # saves the coach's holds so far (see formcheck.coaching.autosave)
 
 
@@ -205,7 +208,8 @@ class Coach:
 
     def __init__(self, steps: list[Step], model: str = "full", *, max_fps: float = DEFAULT_MAX_FPS,
                  clock: Callable[[], float] = time.monotonic, idle_exit_s: float = IDLE_EXIT_S,
-                 pipeline_factory: PipelineFactory | None = None, checkpoint: Checkpoint | None = None) -> None:
+                 pipeline_factory: PipelineFactory | None = None, checkpoint: Checkpoint | None = None,
+                 kept_ranges: KeptRanges | None = None) -> None:
         if not steps:
             raise ValueError("a coach needs at least one step")
         self.steps = tuple(steps)
@@ -216,6 +220,7 @@ class Coach:
         self._clock = clock
         self._factory = pipeline_factory or (lambda stretch, model_name, side: Pipeline(stretch, model_name, side))
         self._checkpoint = checkpoint
+        self.kept_ranges = dict(kept_ranges or {})  # used by steps without the range step
         self._lock = threading.Condition()
         # Shared state (always under self._lock).
         self._pending: tuple[np.ndarray, float] | None = None
@@ -353,6 +358,9 @@ class Coach:
             self._close_pipeline()
             self._pipeline = self._factory(step.stretch, self.model, step.side)
             self._pipeline_index = index
+            kept = None if step.range_step else self.kept_ranges.get((step.stretch, step.side))
+            if kept is not None:
+                self._pipeline.judge.use_kept_range(kept)
             self._seen_t = -math.inf
             self._series_t = -math.inf
             self._good_frames.clear()
@@ -379,6 +387,9 @@ class Coach:
                 self._range_update(t, result)
             elif self._range_since is not None and self._range_until is None:
                 self._range_until = t
+            if self._phase is Phase.HOLD and self._logs[-1].range_step is None and not step.range_step and (
+                    step.stretch, step.side) in self.kept_ranges:
+                self._kept_range_update()
             range_settled = self._range_until is not None and t >= self._range_until + SETTLE_S
         if range_settled:
             self._end_range(session, t)
@@ -480,10 +491,10 @@ class Coach:
         """One frame of the range step: found → the hold; a try over → why, then once more or the hold without it;
         else the prompt due now."""
         attempt, log = self._range, self._logs[-1]
-        attempt.update(result.verdict.status, result.verdict.in_position)
         finder = self._pipeline.judge.tilt_range
+        attempt.update(t, result.verdict.status, result.verdict.in_position, finder.progress is not None)
         if finder.state == "found":
-            log.range_step = "found"
+            log.range_step, log.range_ends = "found", finder.ends
             self._start_hold(t, RANGE_FOUND)
         elif attempt.over(t):
             reason = attempt.reason(finder)
@@ -495,6 +506,14 @@ class Coach:
                 self._start_hold(t, f"{reason} {RANGE_WITHOUT}")
         elif (prompt := attempt.new_prompt(t)) is not None:
             self._say(prompt)
+
+    def _kept_range_update(self) -> None:
+        """Whether the range kept from an earlier session fits today (its first still moment decides); said once."""
+        fits = self._pipeline.judge.tilt_range.kept_fits
+        if fits is not None:
+            self._logs[-1].range_step = "kept" if fits else "kept, did not fit"
+            if not fits:
+                self._say(RANGE_KEPT_UNFIT)
 
     def _end_range(self, session, t: float) -> None:
         """Some time after the range step (or when its hold is released): forget the flags it raised that have cleared

@@ -9,8 +9,7 @@ from formcheck.coaching.coach import Coach, practice_steps
 from formcheck.coaching.review_data import stretch_title
 from formcheck.ui.common import disclaimer_once, model_name
 from formcheck.ui.guides import guide_svg
-from formcheck.ui.live_view import camera, coach_for, controls, status_panel
-from formcheck.wording import RANGE_TOGGLE, RANGE_TOGGLE_HELP
+from formcheck.ui.live_view import camera, coach_for, controls, range_choice, status_panel
 
 SIDE_CHOICES = {"all": "Both sides, one after the other", "left": "Left side only", "right": "Right side only"}
 
@@ -34,10 +33,11 @@ def render() -> None:
     ready = settings[3].number_input("Get ready (s)", 0, 60, 10, step=1, key="live_ready",
                                      help="Countdown before the hold starts, to get into position.")
 
-    ranged = spec.tilt_range is not None and st.toggle(RANGE_TOGGLE, True, key="live_range", help=RANGE_TOGGLE_HELP)
+    ranged, kept = range_choice("live", practice_steps(stretch, side, float(target), float(ready)))
     plan = (stretch, side, float(target), float(ready), ranged, model_name())
     steps = practice_steps(stretch, side, float(target), float(ready), ranged)
-    coach, saver = coach_for("live", plan, lambda saver: Coach(steps, model_name(), checkpoint=saver),
+    coach, saver = coach_for("live", plan, lambda saver: Coach(steps, model_name(), checkpoint=saver,
+                                                               kept_ranges=kept),
                              "practice", f"Practice: {spec.title}")
 
     video, panel = st.columns([3, 2])

@@ -8,10 +8,11 @@ from collections.abc import Callable
 import streamlit as st
 import streamlit_webrtc
 
-from formcheck.wording import CAMERA_HELP
+from formcheck.rules import STRETCHES
+from formcheck.wording import CAMERA_HELP, RANGE_TOGGLE, RANGE_TOGGLE_HELP
 
 from formcheck.coaching.autosave import SessionSaver
-from formcheck.coaching.coach import Coach, CoachView, Phase
+from formcheck.coaching.coach import Coach, CoachView, KeptRanges, Phase, Step
 from formcheck.coaching.range_step import TRIES as RANGE_TRIES
 from .common import banner, fmt_seconds, history, voice
 from .guides import guide_svg
@@ -37,6 +38,25 @@ def coach_for(slot: str, plan_key: tuple, make: Callable[[SessionSaver], Coach],
     coach = make(saver)
     st.session_state[state_key] = (plan_key, coach, saver)
     return coach, saver
+
+
+def range_choice(slot: str, steps: list[Step]) -> tuple[bool, KeptRanges]:
+    """The range-step toggle for a plan, and the ranges kept from earlier sessions that the plan may use instead.
+    On by default unless every position with a range step has one kept; a kept range is offered for refreshing
+    (the camera moved, other clothes) and is only used where it still fits (``formcheck.tilt_range``)."""
+    store = history(notice=False)
+    kept = {} if store is None else {
+        (s.stretch, s.side): found for s in steps
+        if STRETCHES[s.stretch].tilt_range is not None and (found := store.kept_range(s.stretch, s.side)) is not None}
+    if not any(STRETCHES[s.stretch].tilt_range is not None for s in steps):
+        return False, {}
+    wanted = {(s.stretch, s.side) for s in steps if STRETCHES[s.stretch].tilt_range is not None}
+    ranged = st.toggle(RANGE_TOGGLE, not wanted <= set(kept), key=f"fc_range_{slot}", help=RANGE_TOGGLE_HELP)
+    if kept and not ranged:
+        taken = max(k.taken for k in kept.values())
+        st.caption(f"Your own range kept from {taken:%-d %b %Y} is used where it still fits. Turn the range step on "
+                   "to take it again after moving the camera or changing clothes.")
+    return ranged, {key: k.ends for key, k in kept.items()}
 
 
 def restart(slot: str) -> None:

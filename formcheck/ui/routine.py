@@ -8,8 +8,7 @@ from formcheck.rules import STRETCHES
 from formcheck.coaching.coach import ROUTINE_ORDER, Coach, plan_minutes, routine_steps
 from formcheck.ui.common import disclaimer_once, model_name
 from formcheck.ui.guides import guide_svg
-from formcheck.ui.live_view import camera, coach_for, controls, status_panel
-from formcheck.wording import RANGE_TOGGLE, RANGE_TOGGLE_HELP
+from formcheck.ui.live_view import camera, coach_for, controls, range_choice, status_panel
 
 BEFORE = """
 - **Loosen up first (optional):** a few minutes with a massage gun, or a warm shower, on the muscles that feel tight
@@ -35,7 +34,7 @@ def render() -> None:
     disclaimer_once()
     slower = st.toggle("More time between stretches", key="routine_slower",
                        help="Longer get-ready countdowns (×1.5), e.g. when getting onto the floor takes a while.")
-    ranged = st.toggle(RANGE_TOGGLE, True, key="routine_range", help=RANGE_TOGGLE_HELP)
+    ranged, kept = range_choice("routine", routine_steps())
     steps = routine_steps(1.5 if slower else 1.0, ranged)
     st.caption(f"Five positions, about {plan_minutes(steps)} minutes in all. The app counts down, times each "
                "hold — only seconds with good form count — and moves on by itself. Do it two to three times a day.")
@@ -52,7 +51,8 @@ def render() -> None:
             col.image(guide_svg(name), caption=STRETCHES[name].title)
 
     plan = (slower, ranged, model_name())
-    coach, saver = coach_for("routine", plan, lambda saver: Coach(steps, model_name(), checkpoint=saver),
+    coach, saver = coach_for("routine", plan, lambda saver: Coach(steps, model_name(), checkpoint=saver,
+                                                                  kept_ranges=kept),
                              "routine", "Guided routine")
     video, panel = st.columns([3, 2])
     with video:
