@@ -21,7 +21,7 @@ from .positions import POSITION_STRETCH, STRETCH_POSITION, Position, main_positi
 from .rules import STRETCHES
 from .session import FlaggedFrame
 from .video import H264Writer, VideoInfo, VideoReader, atomic_output, prefetch
-from .wording import (could_not_check, fixed_limits, frame_lines, photo_could_not_check, reference_name,
+from .wording import (checking_words, could_not_check, fixed_limits, frame_lines, photo_could_not_check, reference_name,
                       tall_reference_text, tilt_range_text)
 
 SCHEMA = "formcheck.analysis/1"
@@ -227,8 +227,10 @@ def analyze_video(path: str | Path, stretch: str, *, model: str = DEFAULT_MODEL,
             else:
                 analysis.frames.append({**analysis.frames[-1], "t": round(t, 4), "held": True})
             if writer:
-                lines = frame_lines(judge.stretch, result.metrics, result.verdict.values) if judge.stretch else []
-                writer.write(annotate(rgb, result, lines))
+                stretch, verdict = judge.stretch, result.verdict
+                lines = frame_lines(stretch, result.metrics, verdict.values) if stretch else []
+                checking = checking_words(stretch, verdict.status, result.metrics, verdict.values) if stretch else None
+                writer.write(annotate(rgb, result, lines, checking=checking))
             if progress:
                 progress(index + 1, max(info.frame_count, index + 1))
         if shared and next(observations, None) is not None:

@@ -17,7 +17,7 @@ MIN_POINT_VISIBILITY = 0.3
 
 
 # OpenCV's Hershey fonts are ASCII-only.
-_ASCII = str.maketrans({"—": "-", "–": "-", "’": "'", "‘": "'", "“": '"', "”": '"', "°": " deg"})
+_ASCII = str.maketrans({"—": "-", "–": "-", "’": "'", "‘": "'", "“": '"', "”": '"', "°": " deg", "…": "..."})
 
 
 def _scale(frame: np.ndarray) -> float:
@@ -85,13 +85,15 @@ def draw_lines(frame: np.ndarray, lines: list[str], top: float = 64) -> None:
         y += round(26 * scale)
 
 
-def annotate(frame: np.ndarray, result: FrameResult, lines: list[str], top: float = 64) -> np.ndarray:
+def annotate(frame: np.ndarray, result: FrameResult, lines: list[str], top: float = 64,
+             checking: str | None = None) -> np.ndarray:
     """Skeleton, plain-language readings (``formcheck.wording.frame_lines``) and a status banner on a copy of
-    ``frame``."""
+    ``frame``. ``checking`` (``formcheck.wording.checking_words``), while a mistake is being confirmed, replaces the
+    verdict's good form in the banner, in amber."""
     out = frame.copy()
     verdict = result.verdict
     color = {"mistake": BAD, "good": GOOD, "possible": UNSURE}.get(verdict.status, NEUTRAL)
     draw_skeleton(out, result.pose, BAD if verdict.status == "mistake" else WHITE)
     draw_lines(out, lines, top)
-    draw_banner(out, verdict.message, color)
+    draw_banner(out, checking or verdict.message, UNSURE if checking else color)
     return out

@@ -18,7 +18,7 @@ import numpy as np
 from .draw import BAD, WHITE, draw_contour, draw_skeleton
 from .pipeline import FrameResult
 from .rules import RAISE_S
-from .session import FlaggedFrame
+from .session import FlaggedFrame, thumbnail
 
 PICTURE_WIDTH = 640
 JPEG_QUALITY = 85
@@ -67,7 +67,8 @@ class GoodFrames:
 
 
 class MomentPictures:
-    """Fed every judged frame in order: draws each newly flagged moment, and a good-form frame from before it."""
+    """Fed every judged frame in order: draws each newly flagged moment (its thumbnail too, which the session cut
+    from the bare frame), and a good-form frame from before it."""
 
     def __init__(self) -> None:
         self._good = GoodFrames()
@@ -76,6 +77,7 @@ class MomentPictures:
     def update(self, rgb: np.ndarray, result: FrameResult, flagged: list[FlaggedFrame]) -> None:
         for moment in flagged[self._done:]:
             moment.picture = moment_picture(rgb, result)
+            moment.thumbnail = thumbnail(moment.picture)
             good = self._good.before(moment.t)
             moment.good_picture = moment_picture(*good) if good is not None else None
         self._done = len(flagged)

@@ -37,7 +37,7 @@ class FlaggedFrame:
     mistake: str
     value: float
     cue: str
-    thumbnail: np.ndarray  # RGB, THUMB_WIDTH wide
+    thumbnail: np.ndarray  # RGB, THUMB_WIDTH wide: the bare frame, until formcheck.pictures draws on it
     # Drawn later by the caller, which has the pose (formcheck.pictures): the moment with the skeleton and the back
     # outline, and a good-form frame of the same hold before it.
     picture: np.ndarray | None = None
@@ -128,7 +128,7 @@ class Session:
             if state is State.FLAGGED and name in self._unpictured and rgb is not None:
                 self._unpictured.discard(name)
                 if len(self.flagged_frames) < MAX_FLAGGED_FRAMES:
-                    self.flagged_frames.append(FlaggedFrame(t, name, value, self._cue_of[name], _thumbnail(rgb)))
+                    self.flagged_frames.append(FlaggedFrame(t, name, value, self._cue_of[name], thumbnail(rgb)))
         return self.cues.update(t, verdict)
 
     def withdraw(self, start_s: float, end_s: float, cleared_by: float | None = None) -> None:
@@ -163,7 +163,8 @@ class Session:
         self._unpictured.clear()
 
 
-def _thumbnail(rgb: np.ndarray) -> np.ndarray:
+def thumbnail(rgb: np.ndarray) -> np.ndarray:
+    """``rgb`` scaled to THUMB_WIDTH wide."""
     import cv2
 
     height, width = rgb.shape[:2]

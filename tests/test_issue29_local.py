@@ -155,6 +155,7 @@ def _server_pid(url: str) -> int:
     raise AssertionError(f"no app server process on port {port}")
 
 
+@pytest.mark.slow  # the app in chromium
 @pytest.mark.skipif(CHROMIUM is None, reason="Debian chromium not installed (apt-get install chromium)")
 def test_a_live_session_holds_no_socket_beyond_loopback(request, tmp_path):
     """A live practice in chromium with a fake camera (chromium's usual network settings, which offer the
