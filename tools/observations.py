@@ -4,9 +4,10 @@
     .venv/bin/python tools/observations.py --replay sample_videos           # score the rules on the cache
     .venv/bin/python tools/observations.py --replay --skip-frames sample_videos   # as `analyze --skip-frames`
 
-A dev tool for tuning the rules and fitting the lumbar model: the cache key covers the clip, the pose model and the
-source of every module that shapes an observation, so a stale cache is never read. `formcheck eval` (which runs
-everything afresh) stays the figure of record.
+A dev tool for tuning the rules and fitting the lumbar model: the cache key covers the clip, the pose model, the
+source of every module that shapes an observation and the versions of the libraries that decode and see the frames,
+so a stale cache is never read. The replay gives the frames, events and figures `formcheck eval` gives (which runs
+everything afresh; tests/test_replay.py compares the two).
 """
 
 from __future__ import annotations
@@ -15,6 +16,9 @@ import argparse
 import hashlib
 import json
 import pickle
+import sys
+from functools import cache
+from importlib.metadata import version
 from pathlib import Path
 
 import numpy as np
@@ -27,18 +31,38 @@ from formcheck.parallel import default_workers, observe_video
 from formcheck.pipeline import Judge, Observation, Observer, get_stretch
 from formcheck.video import VideoReader
 
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+from import_graph import PACKAGE, import_graph, module_paths, reachable  # noqa: E402
+
 REPO = Path(__file__).resolve().parent.parent
 CACHE = REPO / ".cache" / "observations"
-# What an observation depends on: the Observer (in pipeline.py, with its facing filter) and the modules it calls (the
-# lumbar angle is read later, by the Judge, with the current model).
-SHAPING_SOURCES = ("pose.py", "metrics.py", "video.py", "pipeline.py", "filters.py")
+# An observation is made through parallel.py (one process or several), by the Observer in pipeline.py and every
+# module they import, except the Judge's: pipeline.py imports these for the Judge, which runs on the replayed
+# observations (the lumbar angle too is read then, with the current model), so a rule change keeps the cache.
+OBSERVING = "formcheck.parallel"
+JUDGING = {f"formcheck.{name}" for name in ("lumbar", "positions", "rules", "session", "tall", "tilt_range")}
+# The libraries that decode the frames and see the body.
+SHAPING_PACKAGES = ("av", "mediapipe", "numpy")
 
 
-def _key(clip: Path, stretch: str, model: str, step: int) -> str:
+@cache
+def shaping_sources() -> list[Path]:
+    """The source files of every module an observation depends on."""
+    paths = module_paths(PACKAGE)
+    return [paths[name] for name in sorted(reachable(import_graph(PACKAGE), OBSERVING, stop=JUDGING))]
+
+
+def package_versions() -> dict[str, str]:
+    return {name: version(name) for name in SHAPING_PACKAGES}
+
+
+def cache_key(clip: Path, stretch: str, model: str, step: int) -> str:
+    """What the observations of ``clip`` depend on: the clip, whether the stretch reads the segmentation mask,
+    the pose model, the frame step, the source of the modules behind an observation and the libraries' versions."""
     digest = hashlib.sha256()
-    # Step 1 adds nothing to the key, so caches filled before frame skipping stay valid.
-    for part in (sha256_of(clip), stretch, sha256_of(model_path(model)), *([f"step {step}"] if step > 1 else []),
-                 *(sha256_of(REPO / "formcheck" / name) for name in SHAPING_SOURCES)):
+    for part in (sha256_of(clip), f"mask {get_stretch(stretch).needs_mask}", sha256_of(model_path(model)),
+                 f"step {step}", *(sha256_of(path) for path in shaping_sources()),
+                 *(f"{name} {number}" for name, number in package_versions().items())):
         digest.update(part.encode())
     return digest.hexdigest()[:16]
 
@@ -47,7 +71,7 @@ def observations(clip: Path, stretch: str, model: str = DEFAULT_MODEL, step: int
                  log=print) -> list[Observation]:
     """What the pose model saw in every ``step``-th frame (it sees only those, as in ``analyze --skip-frames``)."""
     CACHE.mkdir(parents=True, exist_ok=True)
-    cached = CACHE / f"{clip.stem}-{_key(clip, stretch, model, step)}.pkl"
+    cached = CACHE / f"{clip.stem}-{cache_key(clip, stretch, model, step)}.pkl"
     if cached.is_file():
         return pickle.loads(cached.read_bytes())
     log(f"observing {clip.name}" + (f" (every {step} frames)" if step > 1 else ""))
