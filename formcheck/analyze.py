@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import math
+import time
 from collections.abc import Callable
 from contextlib import ExitStack, closing
 from dataclasses import dataclass, field
@@ -12,9 +13,10 @@ from pathlib import Path
 from . import __version__
 from .auto import AUTO, OBSERVE_AS, AutoJudge
 from .coverage import MIN_JUDGED_S, UNCHECKED, Coverage, coverage
+from .cpu_parts import CpuParts
 from .draw import annotate
 from .model_files import DEFAULT_MODEL, model_path, sha256_of
-from .parallel import default_workers, observe_video, worth_sharing
+from .parallel import SharedObserver, default_workers, worth_sharing
 from .pictures import MomentPictures
 from .pipeline import FrameResult, Judge, Observer, get_stretch
 from .positions import POSITION_STRETCH, STRETCH_POSITION, Position, main_position, positions_in
@@ -45,6 +47,8 @@ class Analysis:
     possible: list[dict] = field(default_factory=list)  # mistakes possible but not sure (not flags)
     holds: list[dict] = field(default_factory=list)  # with --stretch auto: the stretch picked for each hold
     flagged_frames: list[FlaggedFrame] = field(default_factory=list)
+    # CPU seconds by part of the work, per process ("main", then each pose process); for `formcheck bench`.
+    cpu_s: dict[str, dict[str, float]] = field(default_factory=dict)
 
     @property
     def detection_rate(self) -> float:
@@ -199,17 +203,13 @@ def analyze_video(path: str | Path, stretch: str, *, model: str = DEFAULT_MODEL,
         info = reader.info
         workers = default_workers() if workers is None else workers
         step = frame_step(stretch, info.fps, skip_frames)
-        frames = prefetch(reader.frames())
+        cpu = CpuParts(time.thread_time)  # decode on its own thread, judging on this one
+        started_cpu = time.process_time()
+        frames = prefetch(cpu.timed(reader.frames(), "decode"))
         stack.callback(frames.close)  # on any failure: stop the decode thread (and below, the pose workers) now
         shared = worth_sharing(info, workers)
-        if shared:
-            observations = observe_video(info, observe_as, model, workers, step)
-            stack.callback(observations.close)
-
-            def observe(rgb, t):
-                return next(observations, None)
-        else:
-            observe = stack.enter_context(closing(Observer(spec, model)))
+        observe = stack.enter_context(closing(SharedObserver(info, observe_as, model, workers, step) if shared
+                                              else Observer(spec, model)))
         judge = AutoJudge() if auto else Judge(spec)
         writer = stack.enter_context(H264Writer(tmp, info.fps, info.width, info.height)) if tmp else None
         analysis = Analysis(info, stretch, model, step)
@@ -217,13 +217,14 @@ def analyze_video(path: str | Path, stretch: str, *, model: str = DEFAULT_MODEL,
         for index, (t, rgb) in enumerate(frames):
             if index % step == 0:
                 seen = observe(rgb, t)
-                if seen is None or seen.pose.t != t:
-                    raise RuntimeError(f"frame {index}: observation {seen and seen.pose.t} for the frame at t={t}")
-                result = judge(seen, rgb)
-                if auto:
-                    _rejudged(analysis.frames, judge.caught_up)
-                pictures.update(rgb, result, judge.session.flagged_frames)
-                analysis.frames.append(frame_record(result))
+                if seen.pose.t != t:
+                    raise RuntimeError(f"frame {index}: observation {seen.pose.t} for the frame at t={t}")
+                with cpu.part("judging"):
+                    result = judge(seen, rgb)
+                    if auto:
+                        _rejudged(analysis.frames, judge.caught_up)
+                    pictures.update(rgb, result, judge.session.flagged_frames)
+                    analysis.frames.append(frame_record(result))
             else:
                 analysis.frames.append({**analysis.frames[-1], "t": round(t, 4), "held": True})
             if writer:
@@ -233,8 +234,12 @@ def analyze_video(path: str | Path, stretch: str, *, model: str = DEFAULT_MODEL,
                 writer.write(annotate(rgb, result, lines, checking=checking))
             if progress:
                 progress(index + 1, max(info.frame_count, index + 1))
-        if shared and next(observations, None) is not None:
-            raise RuntimeError("the pose workers observed more frames than were decoded")
+        if shared:
+            observe.finish()
+            cpu.add("ipc", observe.receiving.seconds.get("ipc", 0.0))
+        # What this process spent on the rest (chiefly pose inference and metrics, on MediaPipe's threads).
+        cpu.add("inference and the rest", time.process_time() - started_cpu - sum(cpu.seconds.values()))
+        analysis.cpu_s = {"main": cpu.seconds, **(observe.cpu_s if shared else {})}
         judge.session.finish(analysis.frames[-1]["t"])
         if auto:
             judge.finish(analysis.frames[-1]["t"])

@@ -11,13 +11,14 @@ import os
 import resource
 import tempfile
 import time
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager, nullcontext
 from fractions import Fraction
-from collections.abc import Callable
 from pathlib import Path
 
 import numpy as np
 
-from .analyze import analyze_video, frame_step
+from .analyze import analyze_video
 from .parallel import default_workers
 from .draw import annotate
 from .pipeline import Pipeline, get_stretch
@@ -49,6 +50,56 @@ def decode_frames(video: Path, count: int) -> tuple[list[np.ndarray], float, lis
                 decode_s.append(time.perf_counter() - start)
                 frames.append(item[1])
     return frames, fps, decode_s
+
+
+@contextmanager
+def one_core() -> Iterator[None]:
+    """Keep this thread, and the threads it starts meanwhile (MediaPipe's, the decoder's), on one core: the
+    single-process baseline as it runs when it has a core to itself (unpinned, its threads hop between cores)."""
+    cores = os.sched_getaffinity(0)
+    os.sched_setaffinity(0, {max(cores)})
+    try:
+        yield
+    finally:
+        os.sched_setaffinity(0, cores)
+
+
+def cpu_seconds() -> float:
+    """CPU time of this process and of its children that have ended (the pose processes are joined)."""
+    return sum(usage.ru_utime + usage.ru_stime
+               for usage in map(resource.getrusage, (resource.RUSAGE_SELF, resource.RUSAGE_CHILDREN)))
+
+
+def time_analyze(video: Path, stretch: str, model: str, workers: int, skip_frames: bool, encode: bool,
+                 pinned: bool) -> dict:
+    """`analyze` on ``workers`` pose processes: wall and CPU time, and CPU seconds by part per process."""
+    with tempfile.TemporaryDirectory() as tmp, one_core() if pinned else nullcontext():
+        cpu, started = cpu_seconds(), time.perf_counter()
+        analysis = analyze_video(video, stretch, model=model, workers=workers, skip_frames=skip_frames,
+                                 annotated=Path(tmp) / "annotated.mp4" if encode else None)
+        seconds, cpu = time.perf_counter() - started, cpu_seconds() - cpu
+    video_s = len(analysis.frames) / analysis.info.fps
+    return {"workers": workers, "pinned": pinned, "skip_frames": skip_frames, "frame_step": analysis.frame_step,
+            "seconds": seconds, "video_seconds": video_s, "fps": len(analysis.frames) / seconds,
+            "realtime_factor": video_s / seconds, "cpu_s_per_video_s": cpu / video_s,
+            "cpu_s_by_part": analysis.cpu_s}
+
+
+def analyze_lines(analyze: dict) -> list[str]:
+    """The `analyze` runs in words: throughput against bare inference, CPU per second of video, and by part."""
+    lines = []
+    for name, run in analyze["runs"].items():
+        how = (f"every {run['frame_step']} frames judged" if run["skip_frames"] else "every frame judged")
+        lines.append(f"analyze, {name.replace('_', ' ')} ({run['workers']} pose process"
+                     f"{'es' if run['workers'] > 1 else ''}, {how}): {run['throughput_vs_bare']:.2f}× bare "
+                     f"inference throughput, {run['realtime_factor']:.2f}× real time, "
+                     f"{run['cpu_s_per_video_s']:.2f} CPU s per video s")
+        for process, parts in run["cpu_s_by_part"].items():
+            lines.append(f"    {process}: " + ", ".join(f"{part} {seconds:.2f} s" for part, seconds in parts.items()))
+    ratios = analyze["pool_vs_one_process"]
+    lines.append(f"pool / one pinned process: throughput {ratios['throughput']:.2f}×, CPU per video second "
+                 f"{ratios['cpu_per_video_s']:.2f}×")
+    return lines
 
 
 def peak_rss_mb() -> float:
@@ -162,7 +213,8 @@ def run_bench(video: Path, stretch: str = "hamstring", model: str = "full", fram
     bare_s: list[float] = []
     stages: dict[str, list[float]] = {k: [] for k in ("pose", "metrics", "rules", "session", "draw", "encode")}
     pipeline_s: list[float] = []
-    with tempfile.TemporaryDirectory() as tmp, \
+    # On one core, as the single-process baseline below: bare inference is the yardstick of every throughput.
+    with tempfile.TemporaryDirectory() as tmp, one_core(), \
             PoseEstimator(model, masks=spec.needs_mask) as bare, Pipeline(stretch, model) as pipeline:
         writer = H264Writer(Path(tmp) / "bench.mp4", fps, width, height) if encode else None
         for i, rgb in enumerate(images[:WARMUP_FRAMES]):
@@ -196,19 +248,17 @@ def run_bench(video: Path, stretch: str = "hamstring", model: str = "full", fram
             writer.close()
 
     workers = default_workers()
-    analyze_s = {}
-    for count, skip in sorted({(1, False), (workers, False), (workers, True)}):
-        say(f"analyze on {count} process{'es' if count > 1 else ''}{', skipping frames' if skip else ''} "
-            "(real-time factor)")
-        with tempfile.TemporaryDirectory() as tmp:
-            started = time.perf_counter()
-            analysis = analyze_video(video, stretch, model=model, workers=count, skip_frames=skip,
-                                     annotated=Path(tmp) / "annotated.mp4" if encode else None)
-            analyze_s[count, skip] = time.perf_counter() - started
-    clip_s = len(analysis.frames) / analysis.info.fps
+    runs = {}
+    for name, count, skip, pinned in (("one_pinned_process", 1, False, True), ("pool", workers, False, False),
+                                      ("pool_skip_frames", workers, True, False)):
+        say(f"analyze: {name.replace('_', ' ')}")
+        runs[name] = time_analyze(video, stretch, model, count, skip, encode, pinned)
 
     overhead = [m + r for m, r in zip(stages["metrics"], stages["rules"])]
     bare_fps = len(bare_s) / sum(bare_s)
+    for run in runs.values():
+        run["throughput_vs_bare"] = run["fps"] / bare_fps
+    alone, pool = runs["one_pinned_process"], runs["pool"]
     pipeline_fps = len(pipeline_s) / sum(pipeline_s)
     live = None
     if live_seconds > 0:
@@ -228,11 +278,14 @@ def run_bench(video: Path, stretch: str = "hamstring", model: str = "full", fram
         "stages": {name: _ms_stats(values) for name, values in stages.items() if values},
         "metrics_plus_rules": _ms_stats(overhead),
         "throughput_ratio": pipeline_fps / bare_fps,
-        "analyze": {"workers": workers, "annotated": encode, "seconds": analyze_s[workers, False],
-                    "clip_seconds": clip_s, "realtime_factor": clip_s / analyze_s[workers, False],
-                    "realtime_factor_one_process": clip_s / analyze_s[1, False],
-                    "realtime_factor_skip_frames": clip_s / analyze_s[workers, True],
-                    "frame_step": frame_step(stretch, analysis.info.fps, True)},
+        "analyze": {"workers": workers, "annotated": encode, "seconds": pool["seconds"],
+                    "clip_seconds": pool["video_seconds"], "realtime_factor": pool["realtime_factor"],
+                    "realtime_factor_one_process": alone["realtime_factor"],
+                    "realtime_factor_skip_frames": runs["pool_skip_frames"]["realtime_factor"],
+                    "frame_step": runs["pool_skip_frames"]["frame_step"],
+                    "pool_vs_one_process": {"throughput": pool["fps"] / alone["fps"],
+                                            "cpu_per_video_s": pool["cpu_s_per_video_s"] / alone["cpu_s_per_video_s"]},
+                    "runs": runs},
         "live": live,
         "long_session": long_session,
         "peak_rss_mb": peak_rss_mb(),

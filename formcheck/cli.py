@@ -308,7 +308,7 @@ def bench(
     """Time formcheck against bare pose inference on the same frames (ratios, not absolute promises)."""
     from rich.table import Table
 
-    from .bench import run_bench
+    from .bench import analyze_lines, run_bench
     from .errors import InputError
     from .samples import sample_clips
     from .video import atomic_output
@@ -345,12 +345,10 @@ def bench(
         table.add_row(name, f"{stats['median_ms']:.3f}", f"{stats['p95_ms']:.3f}")
     out.print(table)
     out.print(f"throughput: bare {report['bare']['fps']:.1f} fps, pipeline {report['pipeline']['fps']:.1f} fps, "
-              f"ratio {report['throughput_ratio']:.3f}\n"
-              f"analyze: {report['analyze']['realtime_factor']:.2f}× real time on {report['analyze']['workers']} "
-              f"pose processes ({report['analyze']['realtime_factor_one_process']:.2f}× on one; "
-              f"{report['analyze']['realtime_factor_skip_frames']:.2f}× judging every "
-              f"{report['analyze']['frame_step']} frames)\n"
-              f"peak memory: {report['peak_rss_mb']:.0f} MB")
+              f"ratio {report['throughput_ratio']:.3f}")
+    for line in analyze_lines(report["analyze"]):
+        out.print(line)
+    out.print(f"peak memory: {report['peak_rss_mb']:.0f} MB")
     live = report["live"]
     if live:
         out.print(f"live ({live['seconds']:.0f} s at {live['input_fps']:.0f} fps): latency p50 "

@@ -1,11 +1,15 @@
 """Pose + metrics over a video file on several processes, handed back in frame order.
 
-Pose inference is nearly all of the cost of `analyze` and keeps about one core busy, so the video is cut into
-chunks of ``CHUNK_S`` seconds dealt round-robin to worker processes. Each worker decodes the whole file (cheap
-without the RGB conversion), observes its own chunks and, in between, keeps its one landmarker tracking the person on
-every ``SHADOW_STRIDE``-th frame, so each chunk starts from a tracker that has followed the video (and the same
-person) as a single process's would. The rules and the session stay with the caller and see every frame in time
-order, so smoothing, hysteresis and hold timing are those of one continuous stream.
+Pose inference is nearly all of the cost of `analyze` and keeps about one core busy, so the video is cut into one
+contiguous span per pose stream. The calling process observes the first span itself, on the frames it decodes
+anyway for judging; one process per further span decodes the file up to the end of its span and observes that span.
+Before its span such a process tracks every ``SHADOW_STRIDE``-th frame, so that its tracker starts on the person as
+one process's would. The rules and the session stay with the caller and see every frame in time order, so
+smoothing, hysteresis and hold timing are those of one continuous stream.
+
+One span per stream (issue 32): 4-second chunks dealt in turn to as many processes as cores made every process
+track a tenth of all the others' frames, decode the whole file, and left the caller observing a chunk on top of
+judging, a third stream on two cores; see docs/performance.md for what each part costs.
 """
 
 from __future__ import annotations
@@ -14,23 +18,30 @@ import math
 import multiprocessing
 import os
 import signal
+import time
+from bisect import bisect_right
 from collections.abc import Iterator
-from itertools import count
+from contextlib import closing
 from multiprocessing.connection import Connection
 
+from .cpu_parts import CpuParts
 from .errors import FormcheckError, PoseWorkerError
 from .pipeline import Observation, Observer, get_stretch
 from .video import VideoInfo, VideoReader, prefetch
 
-CHUNK_S = 4.0
-# Between its own chunks a worker still tracks every SHADOW_STRIDE-th frame. MediaPipe's detector finds a person in
-# some poses only, then tracking follows them: on a sample clip lying on a towel, a landmarker started cold mid-hold
-# lost the person for 4 s that one process tracked throughout. Costs (workers - 1) / SHADOW_STRIDE more inference.
+# Before its span a process still tracks every SHADOW_STRIDE-th frame. MediaPipe's detector finds a person in some
+# poses only, then tracking follows them: on a sample clip lying on a towel, a landmarker started cold mid-hold lost
+# the person for 4 s that one process tracked throughout.
 SHADOW_STRIDE = 10
-MIN_SHARE_S = 2.0  # per worker; below that, starting the processes (~1 s each) costs more than it saves
-AHEAD_CHUNKS = 4  # how far a worker may run ahead of the caller (bounds memory; results are small)
-MAX_WORKERS = 4  # each worker holds its own model and decoder (~200 MB)
-FINISH_S = 1.0  # a worker that has sent its last message exits well within this
+# What the spans balance, in frames of inference (measured with `formcheck bench`, model full): a further process
+# starts up (imports and its model) in about 1 s of CPU, some 30 frames; the caller decodes and judges every frame,
+# about a twentieth of a frame's inference each.
+START_UP_FRAMES = 30
+CALLER_COST = 0.05
+MIN_SHARE_S = 2.0  # per stream; below that, starting a process (~1 s of CPU) costs more than it saves
+MESSAGE_FRAMES = 120  # observations sent per message: errors and the process's end show up while it works
+MAX_WORKERS = 4  # each stream holds its own model and decoder (~200 MB)
+FINISH_S = 1.0  # a process that has sent its last message exits well within this
 
 
 def default_workers() -> int:
@@ -41,70 +52,141 @@ def worth_sharing(info: VideoInfo, workers: int) -> bool:
     return workers > 1 and info.kind == "video" and info.frame_count >= workers * MIN_SHARE_S * info.fps
 
 
-def chunk_length(info: VideoInfo, workers: int) -> int:
-    """Frames per chunk: about ``CHUNK_S`` seconds, in whole rounds so that no worker gets one chunk more."""
-    rounds = max(1, round(info.frame_count / (workers * CHUNK_S * info.fps)))
-    return max(1, math.ceil(info.frame_count / (workers * rounds)))
+def span_starts(frame_count: int, workers: int, step: int = 1) -> list[int]:
+    """The first frame of each stream's span (the last runs to the end of the file, however long it turns out to be),
+    chosen so that every stream has the same work, counted in frames of inference: the caller's span is shorter by
+    what decoding and judging every frame costs it, each later one by its start-up and its tracking before it."""
+
+    def starts_and_end(work: float) -> tuple[list[float], float]:
+        starts, end = [0.0], step * (work - CALLER_COST * frame_count)
+        for _ in range(1, workers):
+            starts.append(end)
+            end += step * (work - START_UP_FRAMES - end / SHADOW_STRIDE)
+        return starts, end
+
+    # The end of the last span grows in proportion to the work: find the work that ends it at the last frame.
+    at_none, at_one = starts_and_end(0.0)[1], starts_and_end(1.0)[1]
+    starts, _ = starts_and_end((frame_count - at_none) / (at_one - at_none))
+    return [min(frame_count, max(0, round(start))) for start in starts]
 
 
-def observe_video(info: VideoInfo, stretch: str, model: str, workers: int, step: int = 1) -> Iterator[Observation]:
-    """Observations for every ``step``-th frame of the video, in order, computed by ``workers`` processes."""
-    size = chunk_length(info, workers)
-    # spawn, not fork: the caller may already hold MediaPipe's and PyAV's threads.
-    context = multiprocessing.get_context("spawn")
-    processes, inboxes = [], []
-    first = Observer(get_stretch(stretch), model)  # loaded before the processes compete for the cores
-    try:
-        for index in range(workers):
+class SharedObserver:
+    """An ``Observer`` for one video whose later spans are observed on other processes (``workers`` streams).
+
+    Call it on every ``step``-th frame in order, as an ``Observer``: frames of the first span are observed here on
+    the pixels handed in, the others are taken from the process that observed their span (their pixels are not
+    needed). Then ``finish()`` checks that every process observed exactly the frames decoded here.
+    """
+
+    def __init__(self, info: VideoInfo, stretch: str, model: str, workers: int, step: int = 1) -> None:
+        self.info, self.step = info, step
+        self.starts = span_starts(info.frame_count, workers, step)
+        self.own_end = self.starts[1] if workers > 1 else math.inf  # the frames observed in this process end here
+        # CPU seconds by part, per pose process (each process's arrive with its last message); "ipc" here is the
+        # time this process spends receiving them.
+        self.cpu_s: dict[str, dict[str, float]] = {}
+        self.receiving = CpuParts(time.thread_time)
+        self._next_frame = 0
+        self._span = 0
+        self._batch: Iterator[Observation] = iter(())
+        self._processes: list[multiprocessing.process.BaseProcess] = []
+        self._inboxes: list[Iterator[tuple]] = []
+        self._own = Observer(get_stretch(stretch), model)  # loaded before the processes compete for the cores
+        try:
+            self._start_processes(stretch, model)
+        except BaseException:
+            self.close()
+            raise
+
+    def _start_processes(self, stretch: str, model: str) -> None:
+        # spawn, not fork: the caller may already hold MediaPipe's and PyAV's threads.
+        context = multiprocessing.get_context("spawn")
+        for span in range(1, len(self.starts)):
+            end = self.starts[span + 1] if span + 1 < len(self.starts) else None
             receiver, sender = context.Pipe(duplex=False)
-            process = context.Process(target=_observe_chunks, name=f"formcheck-pose-{index}", daemon=True,
-                                      args=(info.path, stretch, model, size, index, workers, step, sender))
+            process = context.Process(target=_observe_span, name=f"formcheck-pose-{span}", daemon=True,
+                                      args=(self.info.path, stretch, self.starts[span], end, self.step, model,
+                                            sender))
             process.start()
-            sender.close()  # the worker holds the only sending end, so its death reads as end-of-file here
-            processes.append(process)
-            # A thread per worker drains its pipe a few chunks ahead, so no worker waits for the caller.
-            inboxes.append(prefetch(_messages(receiver, process), depth=AHEAD_CHUNKS, name=process.name))
-        # The first chunk is observed here while the processes start (imports and the model take a few seconds):
-        # the caller sees progress at once, and the start-up is no longer dead time.
-        yield from _observe_first_chunk(info.path, first, size, step)
-        for chunk in count(1):
-            try:
-                message = next(inboxes[(chunk - 1) % workers])
-            except _WorkerDied as died:
-                start = chunk * size / info.fps
-                raise PoseWorkerError(f"{info.path}: the pose process stopped unexpectedly ({died}) while "
-                                      f"analysing {start:.1f}–{start + size / info.fps:.1f} s; nothing was "
-                                      "written") from None
+            sender.close()  # the process holds the only sending end, so its death reads as end-of-file here
+            self._processes.append(process)
+            # A thread per process drains its pipe as results come, unbounded (depth 0): they wait for the caller to
+            # reach the span (~2.5 KB a frame), and the process never waits for the caller.
+            self._inboxes.append(prefetch(self.receiving.timed(_messages(receiver, process), "ipc"), depth=0,
+                                          name=process.name))
+
+    def __call__(self, rgb, t: float) -> Observation:
+        frame, self._next_frame = self._next_frame, self._next_frame + self.step
+        span = bisect_right(self.starts, frame) - 1
+        if span == 0:
+            return self._own(rgb, t)
+        while span > self._span:  # the span before has been handed out in full
+            self._expect_end(self._span)
+            self._span += 1
+        while True:
+            seen = next(self._batch, None)
+            if seen is not None:
+                return seen
+            message = self._message(span)
+            if message[0] == "end":
+                raise RuntimeError(f"{self.info.path}: pose process {span} observed fewer frames than were decoded")
+            self._batch = iter(message[1])
+
+    def finish(self) -> None:
+        """Every process has sent its last message, and no observation is left over."""
+        for span in range(max(1, self._span), len(self.starts)):
+            self._expect_end(span)
+        self._span = len(self.starts)
+
+    def _expect_end(self, span: int) -> None:
+        if span == 0:
+            return
+        while True:
+            if next(self._batch, None) is not None:
+                raise RuntimeError(f"{self.info.path}: pose process {span} observed more frames than were decoded")
+            message = self._message(span)
             if message[0] == "end":
                 return
-            if message[0] == "error":
-                raise message[1]
-            if message[0] == "crash":
-                raise PoseWorkerError(f"{info.path}: {message[1]}")
-            assert message[1] == chunk, f"pose worker sent chunk {message[1]}, expected {chunk}"
-            yield from message[2]
-    finally:
-        first.close()
-        for process in processes:
+            self._batch = iter(message[1])
+
+    def _message(self, span: int) -> tuple:
+        try:
+            message = next(self._inboxes[span - 1])
+        except _WorkerDied as died:
+            start = self.starts[span] / self.info.fps
+            end = (self.starts[span + 1] if span + 1 < len(self.starts) else self.info.frame_count) / self.info.fps
+            raise PoseWorkerError(f"{self.info.path}: the pose process stopped unexpectedly ({died}) while "
+                                  f"analysing {start:.1f}–{end:.1f} s; nothing was written") from None
+        if message[0] == "error":
+            raise message[1]
+        if message[0] == "crash":
+            raise PoseWorkerError(f"{self.info.path}: {message[1]}")
+        if message[0] == "end":
+            self.cpu_s[self._processes[span - 1].name] = message[1]
+        return message
+
+    def close(self) -> None:
+        self._own.close()
+        for process in self._processes:
             process.join(timeout=FINISH_S)
             if process.is_alive():  # stopped early (error, or the caller gave up): no work left worth waiting for
                 process.terminate()
                 process.join()
-        for inbox in inboxes:
+        for inbox in self._inboxes:
             inbox.close()
 
 
-def _observe_first_chunk(path: str, observer: Observer, size: int, step: int) -> Iterator[Observation]:
-    with VideoReader(path) as reader:
-        for frame_index, (t, frame) in enumerate(reader.decoded()):
-            if frame_index >= size:
-                return
-            if frame_index % step == 0:
-                yield observer(reader.to_rgb(frame), t)
+def observe_video(info: VideoInfo, stretch: str, model: str, workers: int, step: int = 1) -> Iterator[Observation]:
+    """Observations for every ``step``-th frame of the video, in order, from ``workers`` streams."""
+    with closing(SharedObserver(info, stretch, model, workers, step)) as observer, VideoReader(info.path) as reader:
+        for index, (t, frame) in enumerate(reader.decoded()):
+            if index % step == 0:
+                yield observer(reader.to_rgb(frame) if index < observer.own_end else None, t)
+        observer.finish()
 
 
 class _WorkerDied(Exception):
-    """The worker's pipe closed before its last message; ``str()`` says how the process ended."""
+    """The process's pipe closed before its last message; ``str()`` says how the process ended."""
 
 
 def _messages(receiver: Connection, process: multiprocessing.process.BaseProcess) -> Iterator[tuple]:
@@ -112,7 +194,7 @@ def _messages(receiver: Connection, process: multiprocessing.process.BaseProcess
         while True:
             try:
                 message = receiver.recv()
-            except (EOFError, OSError):  # the worker died, possibly in the middle of a message
+            except (EOFError, OSError):  # the process died, possibly in the middle of a message
                 raise _WorkerDied(_how_it_ended(process)) from None
             yield message
             if message[0] != "chunk":
@@ -132,31 +214,39 @@ def _how_it_ended(process: multiprocessing.process.BaseProcess) -> str:
     return f"exit code {code}"
 
 
-def _observe_chunks(path: str, stretch: str, model: str, size: int, index: int, workers: int, step: int,
-                    sender: Connection) -> None:
-    """Worker process: observe every ``step``-th frame of chunks ``1 + index``, ``1 + index + workers``, … (chunk 0
-    is the caller's) and send each chunk as one message."""
-    signal.signal(signal.SIGINT, signal.SIG_IGN)  # Ctrl-C is the caller's to handle; it stops the workers
-    spec = get_stretch(stretch)
-    observer, current, batch = None, -1, []
+def _observe_span(path: str, stretch: str, start: int, end: int | None, step: int, model: str,
+                  sender: Connection) -> None:
+    """Pose process: track every ``SHADOW_STRIDE``-th frame before ``start``, observe every ``step``-th frame from
+    ``start`` up to ``end`` (None: the end of the file), and send them ``MESSAGE_FRAMES`` at a time, then its CPU
+    seconds by part."""
+    signal.signal(signal.SIGINT, signal.SIG_IGN)  # Ctrl-C is the caller's to handle; it stops the processes
+    cpu = CpuParts()  # process time: inference runs on MediaPipe's threads, the rest of this process waits for it
+    observer, batch = None, []
     try:
-        observer = Observer(spec, model)
+        observer = Observer(get_stretch(stretch), model)
+        cpu.add("start-up", time.process_time())  # imports and the model, since the process began
         with VideoReader(path) as reader:
-            for frame_index, (t, frame) in enumerate(reader.decoded()):
-                chunk = frame_index // size
-                if chunk == 0 or (chunk - 1) % workers != index:
-                    if frame_index % SHADOW_STRIDE == 0:  # keep the trackers on the person (result unused)
-                        observer.follow(reader.to_rgb(frame), t)
+            frames = cpu.timed(reader.decoded(), "decode")
+            for index, (t, frame) in enumerate(frames):
+                if end is not None and index >= end:
+                    break
+                if index < start:
+                    if index % SHADOW_STRIDE == 0:  # keep the tracker on the person (result unused)
+                        with cpu.part("shadow tracking"):
+                            observer.follow(reader.to_rgb(frame), t)
                     continue
-                if chunk != current:
-                    if current >= 0:  # sent even when empty (step longer than a chunk), to keep the order
-                        sender.send(("chunk", current, batch))
-                    current, batch = chunk, []
-                if frame_index % step == 0:
-                    batch.append(observer(reader.to_rgb(frame), t))
-            if current >= 0:
-                sender.send(("chunk", current, batch))
-        sender.send(("end",))
+                if index % step == 0:
+                    with cpu.part("decode"):
+                        rgb = reader.to_rgb(frame)
+                    with cpu.part("inference"):
+                        batch.append(observer(rgb, t))
+                if len(batch) == MESSAGE_FRAMES:
+                    with cpu.part("ipc"):
+                        sender.send(("chunk", batch))
+                    batch = []
+            with cpu.part("ipc"):
+                sender.send(("chunk", batch))
+        sender.send(("end", cpu.seconds))
     except BrokenPipeError:
         pass  # the caller stopped listening (it gave up or failed); nothing left to tell it
     except FormcheckError as err:  # bad input or model: the user's to act on, raised as is by the caller
