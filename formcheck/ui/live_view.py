@@ -16,6 +16,7 @@ from formcheck.coaching.coach import Coach, CoachView, KeptRanges, Phase, Step
 from formcheck.coaching.range_step import TRIES as RANGE_TRIES
 from .common import banner, fmt_seconds, history, voice
 from .guides import guide_svg
+from .latest_frame_relay import install as keep_video_current
 from .loopback_link import install as keep_video_link_on_loopback
 from .verdict import ending
 
@@ -69,6 +70,7 @@ def camera(coach: Coach, key: str):
     """The browser camera through streamlit-webrtc; frames go to ``coach.on_frame`` (called via the module so
     tests can patch ``streamlit_webrtc.webrtc_streamer``)."""
     keep_video_link_on_loopback()
+    keep_video_current()
     return streamlit_webrtc.webrtc_streamer(
         key=key,
         mode=streamlit_webrtc.WebRtcMode.SENDRECV,
