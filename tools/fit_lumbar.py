@@ -3,15 +3,20 @@
     .venv/bin/python -m formcheck.synth generate --set train --out .cache/lumbar_train     # 126 random clips
     PYTHONPATH=tools .venv/bin/python tools/observations.py .cache/lumbar_train sample_videos  # pose + outline
     .venv/bin/python tools/fit_lumbar.py .cache/lumbar_train sample_videos                   # writes the model
+    .venv/bin/python tools/fit_lumbar.py --check .cache/lumbar_train sample_videos           # rebuilds, compares
 
 Fitted on the ``train`` set (random bodies, cameras and rooms; formcheck/synth/training.py) together with the dev
-clips; the held-out clips are never seen. Ridge regression on
-standardised features, its strength picked by leave-one-body-out cross-validation (a body is never both fitted
-and scored), frames weighted so that every clip counts alike. One model per position, and for a position that
+clips; the held-out clips are never seen. Ridge regression on standardised features, its strength picked by
+leave-one-body-out cross-validation (a body is never both fitted and scored), frames weighted so that every clip
+counts alike. The error reported is nested: each body left out in turn, the strength is chosen again on the other
+bodies alone, so the body scored never chose it. A position's model ships only when that error beats a constant
+guess (the other bodies' mean angle) scored the same way. One model per position, and for a position that
 declares a tall posture (``Stretch.tall``) a second one that reads the outline against the person's own tall posture,
 found in each clip by the same ``formcheck.tall.TallReference`` the page uses; it is shipped only when it beats the
 plain model on those clips, each body left out in turn, for significantly more bodies than not (``SIGN_TEST_P``).
-Deterministic (no random draws): the same clips and pose model give the same file.
+Deterministic (no random draws): the same clips and pose model give the same file. The file records what made it
+(the commit, package versions, every clip fitted on with its seed and hashes, the hyper-parameters), and ``--check``
+rebuilds it from the same clips and says what differs.
 
     .venv/bin/python tools/fit_lumbar.py --reference-study .cache/lumbar_train sample_videos  # which posture helps
 """
@@ -21,7 +26,10 @@ from __future__ import annotations
 import argparse
 import hashlib
 import json
+import platform
+import subprocess
 import sys
+from importlib.metadata import version
 from math import comb
 from pathlib import Path
 
@@ -75,7 +83,8 @@ def load_set(directory: Path) -> list[dict]:
         arrays["hands_at_back"] = np.array([hands_at_back(s.metrics) for s in seen], bool)
         clips.append({**arrays, "clip": clip.name, "stretch": truth["stretch"], "split": truth.get("split", "?"),
                       "body": truth["body"]["name"], "yaw": truth["camera"]["yaw_deg"],
-                      "hold": truth.get("hold") or []})
+                      "hold": truth.get("hold") or [], "seed": truth["seed"],
+                      "sha256": sha256_of(clip), "truth_sha256": sha256_of(truth_path)})
     return clips
 
 
@@ -156,6 +165,28 @@ def best_alpha(x, y, w, groups) -> tuple[float, np.ndarray]:
     errors = {alpha: leave_one_body_out(x, y, w, groups, alpha) for alpha in ALPHAS}
     alpha = min(errors, key=lambda a: _mae_bias(errors[a], w)["mae_deg"])
     return alpha, errors[alpha]
+
+
+def nested_leave_one_body_out(x, y, w, groups) -> tuple[np.ndarray, dict[float, int]]:
+    """Each frame's error when its body was left out of both the fit and the choice of the ridge strength (chosen
+    by leave-one-body-out on the other bodies alone), and how often each strength was chosen."""
+    err = np.full(len(y), np.nan)
+    chosen: dict[float, int] = {}
+    for body in np.unique(groups):
+        held = groups == body
+        alpha, _ = best_alpha(x[~held], y[~held], w[~held], groups[~held])
+        chosen[alpha] = chosen.get(alpha, 0) + 1
+        err[held] = fit_ridge(x[~held], y[~held], w[~held], alpha).predict(x[held]) - y[held]
+    return err, dict(sorted(chosen.items()))
+
+
+def constant_guess_errors(y, w, groups) -> np.ndarray:
+    """Each frame's error when guessed as the other bodies' mean angle: what a model must beat out of fit."""
+    err = np.full(len(y), np.nan)
+    for body in np.unique(groups):
+        held = groups == body
+        err[held] = np.average(y[~held], weights=w[~held]) - y[held]
+    return err
 
 
 def reference_study(clips: list[dict]) -> None:
@@ -240,21 +271,27 @@ def rule_study(clips: list[dict], stretch: str) -> None:
 
 
 def fit_position(clips: list[dict], fold_metric: str) -> tuple[LumbarModel, dict]:
-    """One position's model (ridge strength by leave-one-body-out) and the figures that chose it, over all bodies
-    and over each split's bodies on their own."""
+    """One position's model (ridge strength by leave-one-body-out) and the figures that chose it and judge it: the
+    nested leave-one-body-out error over all bodies and over each split's bodies on their own, and whether it beats
+    the constant guess (``shipped``)."""
     x, y, w, groups, splits, names = design(clips)
-    alpha, error = best_alpha(x, y, w, groups)
+    alpha, selection_error = best_alpha(x, y, w, groups)
+    error, alphas_chosen = nested_leave_one_body_out(x, y, w, groups)
+    constant = _mae_bias(constant_guess_errors(y, w, groups), w)
     model = fit_ridge(x, y, w, alpha)
     folds = x[:, FEATURES.index("hip_fold")] * 90.0
     valid = {"hip_fold": [round(float(np.percentile(folds, 0.5)) - 5, 1),
                           round(float(np.percentile(folds, 99.5)) + 5, 1)]}
     report = {
         "clips": len(names), "bodies": len(set(groups)), "frames": int(len(y)), "ridge_alpha": alpha,
+        "leave_one_body_out_choosing_alpha": _mae_bias(selection_error, w),
+        "nested_alphas_chosen": {str(a): n for a, n in alphas_chosen.items()},
         "leave_one_body_out": _mae_bias(error, w),
         "leave_one_body_out_per_split": {split: _mae_bias(error[splits == split], w[splits == split])
                                          for split in sorted(set(splits))},
-        "constant_guess_mae_deg": round(float(np.average(np.abs(y - np.average(y, weights=w)), weights=w)), 2),
+        "constant_guess_out_of_fit": constant,
     }
+    report["shipped"] = report["leave_one_body_out"]["mae_deg"] < constant["mae_deg"]
     return LumbarModel(model.mean, model.scale, model.coef, model.intercept, valid, fold_metric), report
 
 
@@ -264,9 +301,10 @@ def fit_tall(clips: list[dict], posture: TallPosture) -> tuple[LumbarModel | Non
     references = {c["clip"]: tall_reference(c, posture) for c in clips}
     found = [c for c in clips if references[c["clip"]] is not None]
     x, y, w, groups, _, names = design(found, lambda c: references[c["clip"]])
-    alpha, error = best_alpha(x, y, w, groups)
+    alpha, _ = best_alpha(x, y, w, groups)
+    error, _ = nested_leave_one_body_out(x, y, w, groups)
     px, py, pw, pgroups, _, _ = design(found, hands_clear_only=True)
-    _, plain_error = best_alpha(px, py, pw, pgroups)
+    plain_error, _ = nested_leave_one_body_out(px, py, pw, pgroups)
     # The page reads the mean of both models once it has the reference (formcheck.lumbar.lumbar_angle); both
     # designs keep the same frames (the reference adds columns, not gaps), so their errors pair up row by row.
     report = {"posture": posture.name, "clips_with_reference": len(names), "clips": len(clips), "ridge_alpha": alpha,
@@ -286,12 +324,89 @@ def _rounded(model: LumbarModel) -> dict:
             "coef": [round(v, 6) for v in model.coef], "intercept": round(model.intercept, 6)}
 
 
+def git_commit() -> dict:
+    """The commit the fit ran at, and whether the package or the tools differed from it."""
+    def git(*args: str) -> str:
+        return subprocess.run(["git", *args], cwd=REPO, capture_output=True, text=True, check=True).stdout.strip()
+    return {"commit": git("rev-parse", "HEAD"),
+            "uncommitted_changes": bool(git("status", "--porcelain", "--", "formcheck", "tools", "models"))}
+
+
+def provenance(clips: list[dict], reports: dict) -> dict:
+    """What made the model: code, libraries, pose model, every clip fitted on (with its seed and hashes), the
+    hyper-parameters tried and chosen, and the figures that chose them."""
+    return {"script": "tools/fit_lumbar.py", **git_commit(),
+            "packages": {"python": platform.python_version(),
+                         **{name: version(name) for name in ("numpy", "mediapipe", "av")}},
+            "pose_model": {"name": DEFAULT_MODEL, "sha256": sha256_of(model_path(DEFAULT_MODEL))},
+            "hyper_parameters": {"ridge_alphas_tried": list(ALPHAS), "frame_stride": STRIDE,
+                                 "sign_test_p": SIGN_TEST_P, "tall_s": TALL_S,
+                                 "ridge_alpha": {name: report["ridge_alpha"] for name, report in reports.items()}},
+            "clip_sets": sorted({c["split"] for c in clips}),
+            "clips": [{key: c[key] for key in ("clip", "split", "stretch", "body", "seed", "sha256", "truth_sha256")}
+                      for c in sorted(clips, key=lambda c: (c["split"], c["clip"]))],
+            "fits": reports}
+
+
+def build(clips: list[dict]) -> dict:
+    """The model file's content: one model per position that beats the constant guess out of fit, with its
+    tall-reference model where one ships."""
+    models, reports = {}, {}
+    for stretch in OUTLINE_STRETCHES:
+        position = [c for c in clips if c["stretch"] == stretch]
+        model, reports[stretch] = fit_position(position, STRETCHES[stretch].fold)
+        figures = reports[stretch]
+        per_split = ", ".join(f"{split} bodies {row['mae_deg']:.2f}° ({row['bias_deg']:+.2f}°)"
+                              for split, row in figures["leave_one_body_out_per_split"].items())
+        print(f"{stretch}: {figures['clips']} clips, {figures['bodies']} bodies, {figures['frames']} frames, alpha "
+              f"{figures['ridge_alpha']}; nested leave-one-body-out MAE {figures['leave_one_body_out']['mae_deg']:.2f}°"
+              f" (bias {figures['leave_one_body_out']['bias_deg']:+.2f}°; {per_split}); a constant guess: "
+              f"{figures['constant_guess_out_of_fit']['mae_deg']:.2f}°: "
+              f"{'shipped' if figures['shipped'] else 'not shipped (no better than the guess)'}")
+        if not figures["shipped"]:
+            continue
+        models[stretch] = {**_rounded(model), "valid": model.valid, "fold_metric": model.fold_metric}
+        posture = STRETCHES[stretch].tall
+        if posture is not None:
+            tall_model, figures["with_tall"] = fit_tall(position, posture)
+            if tall_model is not None:
+                models[stretch]["with_tall"] = _rounded(tall_model)
+            tall = figures["with_tall"]
+            print(f"  against {posture.name}: found in {tall['clips_with_reference']} of {tall['clips']} clips; there, "
+                  f"nested leave-one-body-out MAE {tall['plain_model_same_clips']['mae_deg']:.2f}° without it, "
+                  f"{tall['leave_one_body_out']['mae_deg']:.2f}° with it, {tall['mean_of_both']['mae_deg']:.2f}° "
+                  f"(bias {tall['mean_of_both']['bias_deg']:+.2f}°) for their mean, better for "
+                  f"{tall['bodies_better']} bodies (sign test p={tall['sign_test_p']:.1g}): "
+                  f"{'shipped' if tall['shipped'] else 'not shipped'}")
+    return {"schema": SCHEMA, "features": list(FEATURES), "tall_features": list(TALL_FEATURES), "models": models,
+            "provenance": provenance(clips, reports)}
+
+
+# Where a rebuild may differ from the file without the model differing: it runs at a later commit.
+NOT_COMPARED = {"provenance.commit", "provenance.uncommitted_changes"}
+
+
+def differences(recorded, rebuilt, where: str = "") -> list[str]:
+    """Where two model files differ, as dotted paths (the commit they were made at aside)."""
+    if where in NOT_COMPARED:
+        return []
+    if isinstance(recorded, dict) and isinstance(rebuilt, dict):
+        return [path for key in sorted(set(recorded) | set(rebuilt), key=str)
+                for path in (differences(recorded[key], rebuilt[key], f"{where}.{key}".lstrip("."))
+                             if key in recorded and key in rebuilt else [f"{where}.{key}".lstrip(".")])]
+    if isinstance(recorded, list) and isinstance(rebuilt, list) and len(recorded) == len(rebuilt):
+        return [path for i, (a, b) in enumerate(zip(recorded, rebuilt)) for path in differences(a, b, f"{where}[{i}]")]
+    return [] if recorded == rebuilt else [where]
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("folders", type=Path, nargs="+", help="rendered clips: the synth `train` set and the dev set")
     parser.add_argument("--out", type=Path, default=REPO / "models" / MODEL_FILE)
     parser.add_argument("--reference-study", action="store_true",
                         help="print how a tall-posture reference would change each position's error; write nothing")
+    parser.add_argument("--check", action="store_true",
+                        help="rebuild the model from these clips and compare it with --out; write nothing")
     args = parser.parse_args()
 
     clips = [clip for folder in args.folders for clip in load_set(folder)]
@@ -302,40 +417,14 @@ def main() -> None:
         for stretch in (s for s in OUTLINE_STRETCHES if STRETCHES[s].tall is not None):
             rule_study(clips, stretch)
         return
-    models, reports = {}, {}
-    for stretch in OUTLINE_STRETCHES:
-        position = [c for c in clips if c["stretch"] == stretch]
-        model, reports[stretch] = fit_position(position, STRETCHES[stretch].fold)
-        models[stretch] = {**_rounded(model), "valid": model.valid, "fold_metric": model.fold_metric}
-        figures = reports[stretch]
-        per_split = ", ".join(f"{split} bodies {row['mae_deg']:.2f}° ({row['bias_deg']:+.2f}°)"
-                              for split, row in figures["leave_one_body_out_per_split"].items())
-        print(f"{stretch}: {figures['clips']} clips, {figures['bodies']} bodies, {figures['frames']} frames, alpha "
-              f"{figures['ridge_alpha']}; leave-one-body-out MAE {figures['leave_one_body_out']['mae_deg']:.2f}° "
-              f"(bias {figures['leave_one_body_out']['bias_deg']:+.2f}°; {per_split}); a constant guess: "
-              f"{figures['constant_guess_mae_deg']:.2f}°")
-        posture = STRETCHES[stretch].tall
-        if posture is not None:
-            tall_model, figures["with_tall"] = fit_tall(position, posture)
-            if tall_model is not None:
-                models[stretch]["with_tall"] = _rounded(tall_model)
-            tall = figures["with_tall"]
-            print(f"  against {posture.name}: found in {tall['clips_with_reference']} of {tall['clips']} clips; there, "
-                  f"leave-one-body-out MAE {tall['plain_model_same_clips']['mae_deg']:.2f}° without it, "
-                  f"{tall['leave_one_body_out']['mae_deg']:.2f}° with it, {tall['mean_of_both']['mae_deg']:.2f}° "
-                  f"(bias {tall['mean_of_both']['bias_deg']:+.2f}°) for their mean, better for "
-                  f"{tall['bodies_better']} bodies (sign test p={tall['sign_test_p']:.1g}): "
-                  f"{'shipped' if tall['shipped'] else 'not shipped'}")
-    data = {
-        "schema": SCHEMA,
-        "features": list(FEATURES),
-        "tall_features": list(TALL_FEATURES),
-        "models": models,
-        "provenance": {"script": "tools/fit_lumbar.py", "frame_stride": STRIDE,
-                       "clip_sets": sorted({c["split"] for c in clips}),
-                       "pose_model": {"name": DEFAULT_MODEL, "sha256": sha256_of(model_path(DEFAULT_MODEL))},
-                       "fits": reports},
-    }
+    # Through JSON, so the rebuilt model compares with the file as it would be written (tuples become lists).
+    data = json.loads(json.dumps(build(clips)))
+    if args.check:
+        differ = differences(json.loads(args.out.read_text()), data)
+        if differ:
+            sys.exit(f"fit_lumbar --check: {args.out.name} differs from its rebuild at " + ", ".join(differ))
+        print(f"{args.out.name} is what these clips rebuild")
+        return
     text = json.dumps(data, indent=1) + "\n"
     args.out.write_text(text)
     sums = args.out.parent / "SHA256SUMS"
