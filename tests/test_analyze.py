@@ -9,6 +9,8 @@ import pytest
 from conftest import SAMPLE_DIR
 from test_cli import run_cli
 
+pytestmark = pytest.mark.slow  # analyses clips end to end
+
 SCHEMA = json.loads(files("formcheck").joinpath("analysis.schema.json").read_text())
 
 

@@ -194,6 +194,7 @@ def test_mute_switch_silences_voice_cues():
 # -- analyze → review → history -------------------------------------------------------------------------------------
 
 @needs_sample
+@pytest.mark.slow
 def test_analyze_a_sample_video_then_review_and_history(webrtc):
     _ack_disclaimer()
     at = _app()
@@ -259,6 +260,7 @@ FRONT_VIEW = SAMPLE_DIR / "ham_front_abstain_08.mp4"  # filmed from the front: n
     ("auto", ["wrong angle", "Turn side-on to the camera."]),
     ("hamstring", ["wrong angle", "Turn side-on to the camera."]),
 ])
+@pytest.mark.slow
 def test_a_front_view_clip_is_an_amber_could_not_check_in_analyze_and_review(webrtc, stretch, says):
     _ack_disclaimer()
     at = _app()
@@ -284,6 +286,7 @@ HAMSTRING_CLIP = SAMPLE_DIR / "ham_round_mild_03.mp4"  # a standing hinge with a
 
 
 @pytest.mark.skipif(not HAMSTRING_CLIP.is_file(), reason="no hamstring sample clip")
+@pytest.mark.slow
 def test_a_hamstring_clip_analysed_as_glute_says_so_and_flags_nothing(webrtc):
     _ack_disclaimer()
     at = _app()
@@ -331,6 +334,7 @@ RECOGNITION = {
 
 @pytest.mark.skipif(not HINGE_CLIP.is_file(), reason="no hamstring sample clip")
 @pytest.mark.parametrize("case", sorted(RECOGNITION))
+@pytest.mark.slow
 def test_analyze_and_review_name_the_recognised_stretch(webrtc, short_clips, monkeypatch, case):
     clip, stretch, on_analyze, on_review = RECOGNITION[case]
     monkeypatch.setattr(samples, "SAMPLE_DIR", short_clips)
@@ -423,6 +427,7 @@ def test_the_coach_records_the_position_seen_in_each_hold():
 
 
 @needs_sample
+@pytest.mark.slow
 def test_a_history_that_cannot_be_written_is_reported_and_the_result_still_shown(webrtc, monkeypatch):
     def locked(self, record):
         raise history.HistoryError("could not save to the history database: database is locked")
@@ -467,6 +472,7 @@ def test_the_app_analyzes_a_video_with_the_network_blocked(webrtc, network_attem
 
 @needs_sample
 @pytest.mark.skipif(default_workers() < 2, reason="one core: the analysis runs in one process, with no worker")
+@pytest.mark.slow
 def test_a_pose_worker_that_crashes_is_reported_and_the_app_keeps_running(webrtc):
     from worker_killer import segfault_a_worker_soon
 
@@ -941,6 +947,7 @@ def test_frame_callback_returns_a_painted_frame_of_the_same_size():
 
 
 @needs_sample
+@pytest.mark.slow
 def test_coach_with_the_real_pipeline_flags_the_sample_mistake():
     from formcheck.video import VideoReader
 

@@ -69,6 +69,7 @@ def read_summary(out):
     return rows, json.loads((out / "summary.json").read_text())
 
 
+@pytest.mark.slow
 def test_batch_reports_each_input_lists_bad_ones_and_skips_up_to_date(tmp_path):
     inputs = tmp_path / "in"
     inputs.mkdir()
@@ -120,6 +121,7 @@ def test_batch_reports_each_input_lists_bad_ones_and_skips_up_to_date(tmp_path):
     assert {r["outcome"] for r in read_summary(out)[0].values()} == {"analysed"}
 
 
+@pytest.mark.slow
 def test_several_inputs_need_an_output_folder(tmp_path):
     clip = write_clip(tmp_path / "c.mp4", frames=5)
     assert_one_line_error(run_cli("analyze", clip, clip, "-s", "glute"), "--out")

@@ -20,6 +20,8 @@ from formcheck.bench import run_batch_bench
 from formcheck.errors import InputError
 from formcheck.evaluate import clip_rows, evaluate
 
+pytestmark = pytest.mark.slow  # a local Ray instance and clips analysed on it
+
 REAL_CLIP = SAMPLE_DIR / "ham_round_mod_R_side_avgman.mp4"  # 12 s, one rounding
 
 

@@ -3,8 +3,11 @@ noisy)."""
 
 import json
 
+import pytest
 from conftest import SAMPLE_DIR
 from test_cli import run_cli
+
+pytestmark = pytest.mark.slow  # times MediaPipe on a clip
 
 
 def test_bench_reports_every_figure(tmp_path):

@@ -129,6 +129,7 @@ def test_output_into_missing_folder(tmp_path):
                           "does not exist")
 
 
+@pytest.mark.slow
 def test_clip_without_a_person_is_analysed_and_says_so(tmp_path):
     clip = write_clip(tmp_path / "c.mp4", frames=20, size=(321, 241))  # odd size on purpose
     result = run_cli("analyze", clip, "-s", "towel-decompression", "--json", tmp_path / "r.json")
@@ -143,6 +144,7 @@ FRONT_VIEW = Path(__file__).resolve().parent.parent / "sample_videos" / "ham_fro
 
 
 @pytest.mark.skipif(not FRONT_VIEW.is_file(), reason="no front-view sample clip")
+@pytest.mark.slow
 def test_a_front_view_clip_could_not_be_checked_and_says_why(tmp_path):
     result = run_cli("analyze", FRONT_VIEW, "--stretch", "hamstring", "--json", tmp_path / "r.json")
     assert result.returncode == 0, result.stderr
@@ -154,6 +156,7 @@ def test_a_front_view_clip_could_not_be_checked_and_says_why(tmp_path):
     assert summary["not_judged_s"]["wrong_view"] > 10
 
 
+@pytest.mark.slow
 def test_a_pose_worker_that_crashes_is_one_line_exit_2_and_no_output(tmp_path):
     from worker_killer import segfault_a_worker_soon
 

@@ -15,6 +15,8 @@ import pytest
 from conftest import REPO, SAMPLE_DIR
 from test_cli import run_cli
 
+pytestmark = pytest.mark.slow  # formcheck eval over dozens of clips
+
 HELDOUT_DIR = REPO / "heldout_videos"
 DEV_SUBSET = ["ham_round_mild_03", "ham_correct_deep_04", "ham_front_abstain_08", "hf_arch_mild_03",
               "hf_correct_05", "gl_both_04", "gl_correct_06", "gl_twist_mod_08", "bed_jerky_mod_02",

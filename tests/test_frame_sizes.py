@@ -19,6 +19,8 @@ from formcheck.pose import Landmark as L
 from formcheck.pose import PoseEstimator
 from formcheck.video import STILL_FPS, STILL_S, VideoReader
 
+pytestmark = pytest.mark.slow  # MediaPipe on a dozen frame sizes, formats and rotations
+
 CLIP = SAMPLE_DIR / "ham_correct_06.mp4"
 TRUNK_AND_LEGS = [L.LEFT_SHOULDER, L.RIGHT_SHOULDER, L.LEFT_HIP, L.RIGHT_HIP, L.LEFT_KNEE, L.RIGHT_KNEE]
 

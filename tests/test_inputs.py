@@ -46,6 +46,7 @@ def write(path, frames, *, fps=30, pts=None, rotation=None, time_base=Fraction(1
     return path
 
 
+@pytest.mark.slow
 def test_phone_clip_with_rotation_metadata_is_turned_upright(person_frames, tmp_path):
     # Stored sideways (as phones do), with a display matrix that turns it back upright.
     sideways = [np.rot90(f, -1) for f in person_frames[:60]]
@@ -88,6 +89,7 @@ def test_single_frame_clip_and_still_image(person_frames, tmp_path):
     assert all(frame["detected"] for frame in still.frames)
 
 
+@pytest.mark.slow
 def test_person_leaving_mid_hold_is_unsure_not_flagged(person_frames, tmp_path):
     frames = person_frames[:90] + [np.full_like(person_frames[0], 200)] * 45
     analysis = analyze_video(write(tmp_path / "leaves.mp4", frames), "hamstring")
@@ -111,6 +113,7 @@ def two_people_clip(person_frames, tmp_path_factory):
     return write(tmp_path_factory.mktemp("two") / "two.mp4", frames), arrives
 
 
+@pytest.mark.slow
 def test_two_people_in_view_one_is_followed_and_the_status_says_so(two_people_clip):
     clip, arrives = two_people_clip
     with VideoReader(clip) as reader, PoseEstimator() as estimator:
@@ -133,6 +136,7 @@ def cover_right_half(rgb):
     return np.concatenate([rgb[:, :320], np.full_like(rgb[:, 320:], rgb[5, -5])], axis=1)
 
 
+@pytest.mark.slow
 def test_lying_person_lost_mid_hold_pauses_the_hold_without_a_flag():
     """Towel decompression: 1.5 s of black frames (camera covered), then 1.5 s with the lying person's head and
     trunk out of the picture. Nothing is judged meanwhile and the good-form timer stands still."""
@@ -157,6 +161,7 @@ def test_lying_person_lost_mid_hold_pauses_the_hold_without_a_flag():
     assert not pipeline.session.events
 
 
+@pytest.mark.slow
 def test_lying_person_half_out_of_the_picture_is_not_flagged_for_the_body_mediapipe_invents():
     """Bed decompression, gentle pumping throughout: for 3 s the right half of the picture (the person's head and
     trunk) is covered. MediaPipe then reports a confident body in the wrong place, whose jumps once read as a

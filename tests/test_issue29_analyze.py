@@ -105,6 +105,7 @@ CORRECT_HINGE = SAMPLE_DIR / "ham_correct_06.mp4"  # stands for 4 s, then an 11-
 
 
 @pytest.mark.skipif(not CORRECT_HINGE.is_file(), reason="no ham_correct_06 sample clip")
+@pytest.mark.slow
 def test_a_correct_clip_with_a_standing_start_is_checked_with_the_stretch_recognised():
     from formcheck.analyze import analyze_video
 
@@ -142,6 +143,7 @@ FRONT_VIEWS = [SAMPLE_DIR / name for name in ("ham_front_abstain_08.mp4", "hf_fr
 
 
 @pytest.mark.skipif(not FRONT_VIEWS[0].is_file(), reason="no front-view sample clip")
+@pytest.mark.slow
 def test_a_front_view_clip_is_not_said_to_have_two_people():
     from formcheck.analyze import analyze_video
 
@@ -171,6 +173,7 @@ def photos(tmp_path_factory) -> dict[str, Path]:
     return taken
 
 
+@pytest.mark.slow
 def test_a_photo_is_judged_as_a_still_posture(photos):
     from formcheck.analyze import analyze_video
 
@@ -185,6 +188,7 @@ def test_a_photo_is_judged_as_a_still_posture(photos):
     assert glute.to_json()["summary"]["conclusion"] == UNCHECKED and glute.could_not_check()
 
 
+@pytest.mark.slow
 def test_the_command_line_judges_a_photo_without_seconds(photos):
     result = subprocess.run([sys.executable, "-m", "formcheck.cli", "analyze", str(photos["rounded.jpg"])],
                             capture_output=True, text=True, timeout=300)
@@ -193,6 +197,7 @@ def test_the_command_line_judges_a_photo_without_seconds(photos):
     assert "none of the routine's positions" not in result.stdout and " s of " not in result.stdout
 
 
+@pytest.mark.slow
 def test_a_one_frame_video_is_one_frame(tmp_path):
     clip = tmp_path / "one.mp4"
     with H264Writer(clip, 30, 64, 48) as writer:
@@ -220,6 +225,7 @@ def page_data(tmp_path, monkeypatch):
     monkeypatch.setenv(history.DATA_DIR_ENV, str(tmp_path / "data"))
 
 
+@pytest.mark.slow
 def test_an_uploaded_photo_has_a_one_picture_result_and_is_saved(page_data, photos):
     at = _upload(_analyze_page(), "my hinge.jpg", photos["rounded.jpg"].read_bytes(), "image/jpeg")
     assert at.checkbox(key="an_save_upload").value, "an upload is saved to history by default"

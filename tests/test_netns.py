@@ -18,8 +18,9 @@ import pytest
 from conftest import REPO, SAMPLE_DIR
 
 TOOLS = {name: shutil.which(name) for name in ("unshare", "ip", "strace")}
-pytestmark = pytest.mark.skipif(os.geteuid() != 0 or not all(TOOLS.values()),
-                                reason="needs root, unshare, ip and strace (apt-get install strace)")
+pytestmark = [pytest.mark.slow,  # analyses and the app, traced in a network namespace
+              pytest.mark.skipif(os.geteuid() != 0 or not all(TOOLS.values()),
+                                 reason="needs root, unshare, ip and strace (apt-get install strace)")]
 
 CLIP = SAMPLE_DIR / "bed_gentle_01.mp4"
 # A traced call naming an internet address: connect/sendto/sendmsg with an AF_INET/AF_INET6 socket address.

@@ -4,7 +4,10 @@ import subprocess
 import sys
 import zipfile
 
+import pytest
 from conftest import REPO
+
+pytestmark = pytest.mark.slow  # builds the wheel
 
 
 def test_wheel_ships_models_checksums_and_schema(tmp_path):

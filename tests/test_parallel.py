@@ -14,6 +14,8 @@ from formcheck.errors import InputError, PoseWorkerError
 from formcheck.parallel import observe_video, worth_sharing
 from formcheck.video import VideoReader
 
+pytestmark = pytest.mark.slow  # analyses a 20-s clip on one and two processes
+
 # 20 s, a span for each of two processes. Lying down, this person is found by tracking more than by detection: a
 # worker that started cold at its chunk lost them (detection 39 % instead of 86 %) and missed the mistake.
 CLIP = SAMPLE_DIR / "towel_overext_mod_02.mp4"

@@ -91,6 +91,7 @@ MISTAKE_CLIP = SAMPLE_DIR / "ham_round_mild_03.mp4"
 
 
 @pytest.mark.skipif(not MISTAKE_CLIP.is_file(), reason="no hamstring rounding sample clip")
+@pytest.mark.slow
 def test_a_hamstring_clip_analysed_as_glute_warns_and_flags_nothing():
     analysis = analyze_video(MISTAKE_CLIP, "glute")
     assert analysis.events == []
@@ -102,6 +103,7 @@ def test_a_hamstring_clip_analysed_as_glute_warns_and_flags_nothing():
 
 
 @pytest.mark.skipif(not MISTAKE_CLIP.is_file(), reason="no hamstring rounding sample clip")
+@pytest.mark.slow
 def test_auto_picks_the_hold_s_stretch_and_finds_its_mistake():
     analysis = analyze_video(MISTAKE_CLIP, "auto")
     assert [hold["stretch"] for hold in analysis.holds] == ["hamstring"]
@@ -114,6 +116,7 @@ KNEELING_CLIP = SAMPLE_DIR / "hf_arch_mod_start_02.mp4"
 
 
 @pytest.mark.skipif(not KNEELING_CLIP.is_file(), reason="no hip-flexor sample clip")
+@pytest.mark.slow
 def test_auto_reads_the_low_back_with_the_recognised_stretch_s_model():
     """Each position has its own lumbar model; auto must not read a kneeling back with the hinge's (it did, and
     flagged correct real lunges as arched)."""

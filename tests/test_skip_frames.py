@@ -25,6 +25,7 @@ def test_frame_step(stretch, fps, skip, step):
 
 
 @pytest.mark.parametrize("workers", [1, 2])  # 2: the pose processes skip the same frames
+@pytest.mark.slow
 def test_skipped_frames_repeat_the_last_judgement(tmp_path, workers):
     clip = write_clip(tmp_path / "c.mp4", frames=150, size=(321, 241))  # 5 s: long enough to share
     analysis = analyze_video(clip, "hamstring", skip_frames=True, workers=workers)
@@ -39,6 +40,7 @@ def test_skipped_frames_repeat_the_last_judgement(tmp_path, workers):
             assert {**record, "t": None, "held": None} == {**report["frames"][index - 1], "t": None, "held": None}
 
 
+@pytest.mark.slow
 def test_bed_decompression_is_judged_on_every_frame(tmp_path):
     clip = write_clip(tmp_path / "c.mp4", frames=10)
     report = analyze_video(clip, "bed-decompression", skip_frames=True, workers=1).to_json()

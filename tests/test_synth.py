@@ -243,6 +243,7 @@ def test_rounding_twin_comparison():
 # ---------------------------------------------------------------- (b) render smoke test
 
 
+@pytest.mark.slow
 def test_render_smoke(tmp_path):
     # check presence without importing: OpenGL must not be imported before formcheck.synth
     # selects its OSMesa platform (PYOPENGL_PLATFORM)
@@ -347,6 +348,7 @@ def test_from_start_clips_in_the_folders_start_their_mistake_with_the_hold():
         pytest.skip("no clip starts in its mistake")
 
 
+@pytest.mark.slow
 def test_loose_clothes_move_only_the_clothed_surface(tmp_path):
     for mod in ("body_models", "anny"):
         if importlib.util.find_spec(mod) is None:

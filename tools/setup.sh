@@ -12,7 +12,7 @@ want_test=0
 step() { printf '\n== formcheck set-up, step %s of 3: %s\n' "$1" "$2"; }
 
 step 1 "Debian libraries"
-# mediapipe needs libGL/glib to import and EGL/GLES to create its graph (see NOTES in the brief).
+# mediapipe needs libGL/glib to import and EGL/GLES to create its graph.
 packages=(libgl1 libglib2.0-0 libegl1 libgles2)
 [[ $want_test == 1 ]] && packages+=(chromium fonts-dejavu-core strace iproute2)  # strace, ip: the network-namespace privacy test
 missing=()
@@ -38,10 +38,11 @@ fi
 .venv/bin/python -m pip install -q --disable-pip-version-check --upgrade pip
 
 step 3 "formcheck and the Python packages it uses (MediaPipe, Streamlit, ...)"
+# The versions the tests and figures were made with (constraints.txt), so every machine runs the same code.
 if [[ $want_test == 1 ]]; then
-  .venv/bin/python -m pip install --disable-pip-version-check -e '.[test]'
+  .venv/bin/python -m pip install --disable-pip-version-check -c constraints.txt -e '.[test]'
 else
-  .venv/bin/python -m pip install --disable-pip-version-check -e .
+  .venv/bin/python -m pip install --disable-pip-version-check -c constraints.txt -e .
 fi
 
 printf '\n== formcheck is set up.\n'
