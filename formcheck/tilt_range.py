@@ -23,6 +23,9 @@ from dataclasses import dataclass
 import numpy as np
 
 
+RECENT_S = 2.0  # updates kept for a restart, whatever the finder's state
+
+
 @dataclass(frozen=True)
 class TiltRange:
     """How a position's range step is recognised (declared, with its limits, in the rule table: ``Stretch.tilt_range``).
@@ -66,14 +69,16 @@ class RangeFinder:
         self._still: deque[tuple[float, float]] = deque()
         self._was_still = False
         self.left_position = 0  # times the step started over because the person left the position
+        self._recent: deque[tuple[float, float, bool]] = deque()  # the last RECENT_S of updates, for ``restarted``
 
     def restarted(self, keep_s: float) -> RangeFinder:
-        """A finder looking afresh from the last ``keep_s`` seconds of readings in the position: a step prompted now
-        is found from a still moment just before the prompt (people start the tuck as soon as they are told)."""
+        """A finder looking afresh from the readings of the last ``keep_s`` seconds (found or given up, this one
+        keeps them): a step prompted now is found from a still moment just before the prompt (people start the tuck
+        as soon as they are told)."""
         fresh = RangeFinder(self.spec)
-        for t, value in zip(self._times, self._values, strict=True):
-            if t >= self._times[-1] - keep_s:
-                fresh.update(t, value, True)
+        for t, value, in_position in self._recent:
+            if t >= self._recent[-1][0] - keep_s:
+                fresh.update(t, value, in_position)
         return fresh
 
     @property
@@ -110,6 +115,9 @@ class RangeFinder:
         return "found" if self.middle is not None else "missed" if self.given_up else "looking"
 
     def update(self, t: float, reading: float, in_position: bool) -> None:
+        self._recent.append((t, reading, in_position))
+        while self._recent[0][0] < t - RECENT_S:
+            self._recent.popleft()
         if self.middle is not None or self.given_up:
             return
         if not self._track_position(t, in_position):
@@ -188,13 +196,14 @@ class RangeFinder:
 
 def _window_median_if_still(window: deque[tuple[float, float]], t: float, value: float, span_s: float,
                             still_deg: float) -> float | None:
-    """Add a reading to a window of the last ``span_s`` seconds; its median when the window is full and its
+    """Add a reading to a window reaching back ``span_s`` seconds; its median when the window is full and its
     readings stay within ``still_deg``, else None."""
     window.append((t, value))
-    while window[0][0] < t - span_s:
+    # Keep the newest reading at or before the window's start, so a full window spans ``span_s`` at any frame rate
+    # (at 15 frames/s a window of readings strictly inside 0.6 s spans only 0.53 s).
+    while len(window) > 1 and window[1][0] <= t - span_s:
         window.popleft()
     values = [v for _, v in window]
-    # 0.9: a window of frames spans a frame interval less than the time between its first and last frame.
-    if t - window[0][0] < 0.9 * span_s or max(values) - min(values) > still_deg:
+    if t - window[0][0] < span_s - 1e-6 or max(values) - min(values) > still_deg:
         return None
     return float(np.median(values))

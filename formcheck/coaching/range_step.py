@@ -12,9 +12,9 @@ from formcheck.wording import RANGE_PROMPTS, RANGE_SHORTFALL
 
 # The tuck is prompted at the first still moment in the position (the reading the tuck and tip are measured from),
 # or this long after the step began when none comes.
-STILL_WAIT_S = 1.5
+STILL_WAIT_S = 1.0
 MOVE_PROMPTS_S = (0.0, 2.5, 5.0)  # tuck, tip and settle prompts, seconds after the tuck prompt
-MOVES_S = 8.5  # from the tuck prompt, the try is over after this: settling and a still moment fit in it
+MOVES_S = 9.0  # from the tuck prompt, the try is over after this: settling and a still moment fit in it
 TRY_S = STILL_WAIT_S + MOVES_S  # the longest a try takes (10 s)
 TRIES = 2  # a failed first try is explained and made once more; then the hold starts without the range
 # A flag the tuck raised clears this soon after the step: the return from the tip plus the rules' clear delay.

@@ -718,6 +718,6 @@ def clip_set(name: str) -> list[ClipSpec]:
         return dev_clips() + dev_clips_subtle()
     if name == "heldout":
         return heldout_clips() + heldout_clips_subtle()
-    if name in ("train", "variety", "range", "range-heldout"):
+    if name in ("train", "variety", "range", "range-heldout", "range-live"):
         return {"train": training_clips, "variety": variety_clips}.get(name, lambda: range_clips(name))()
-    raise ValueError(f"unknown set {name!r} (dev | heldout | train | variety | range | range-heldout)")
+    raise ValueError(f"unknown set {name!r} (dev | heldout | train | variety | range | range-heldout | range-live)")

@@ -22,6 +22,8 @@ for tuning; ``range-heldout`` draws other bodies from other seeds and is only ru
 
 from __future__ import annotations
 
+from dataclasses import replace
+
 import numpy as np
 
 from formcheck.synth.body import BodyShape
@@ -160,7 +162,10 @@ def _random_clips(split: str, first_seed: int, count: int, seconds: float, sizes
     return specs
 
 
-RANGE_SEEDS = {"range": 41_000, "range-heldout": 47_000}
+RANGE_SEEDS = {"range": 41_000, "range-heldout": 47_000, "range-live": 53_000}
+# The set whose people follow the live page's prompts (formcheck.coaching.range_step), in the position it has one.
+PROMPTED = {"range-live": "hamstring"}
+RANGE_COUNT = {"range": 36, "range-heldout": 36, "range-live": 12}
 RANGE_HOLD_S = 9.0
 # Mild sizes from the same mild band (and the seated bend of 15°); clear ones well past every limit.
 RANGE_SIZES = {"mild": {"rounding": (12, 15), "arching": (10, 12), "forward_bend": (15, 18)},
@@ -170,25 +175,34 @@ RANGE_MISTAKE = {"hamstring": "rounding", "hip-flexor": "arching", "glute": "for
 RANGE_TIMELINES = ("correct", "mild_from_start", "clear_from_start", "correct", "mild_later", "clear_later")
 
 
-def range_step(r: np.random.Generator) -> RangeStep:
-    """A person's own gentle range: most tilt 5–14° each way, one in six barely moves, one in six overshoots."""
+def range_step(r: np.random.Generator, prompted: bool = False) -> RangeStep:
+    """A person's own gentle range: most tilt 5–14° each way, one in six barely moves, one in six overshoots.
+    ``prompted``: done as the live page prompts it — the tuck about a second after arriving (it is asked for at the
+    first still moment), each move at the person's own pace, each end held until the next prompt."""
     kind = r.random()
     flex, ext = (r.uniform(1.5, 4), r.uniform(1.5, 4)) if kind < 1 / 6 else (
         (r.uniform(18, 28), r.uniform(14, 20)) if kind < 2 / 6 else (r.uniform(6, 14), r.uniform(5, 12)))
-    return RangeStep(float(flex), float(ext), settle_deg=float(r.uniform(-3, 3)),
+    step = RangeStep(float(flex), float(ext), settle_deg=float(r.uniform(-3, 3)),
                      pelvis_share=float(r.uniform(0.5, 0.9)))
+    if prompted:
+        step = replace(step, lead_s=float(r.uniform(0.8, 1.6)), move_s=float(r.uniform(0.8, 1.3)),
+                       pause_s=float(r.uniform(0.9, 1.4)))
+    return step
 
 
-def range_clips(split: str = "range", count: int = 36) -> list[ClipSpec]:
-    """``count`` clips of the three outline-judged stretches, each with the range step before its hold."""
+def range_clips(split: str = "range") -> list[ClipSpec]:
+    """Clips of the three outline-judged stretches (or the prompted one), each with the range step before its hold."""
     specs = []
-    for k in range(count):
+    for k in range(RANGE_COUNT[split]):
         seed = RANGE_SEEDS[split] + k
         r = np.random.default_rng(seed)
-        stretch = STRETCHES[k % len(STRETCHES)]
-        timeline = RANGE_TIMELINES[(k // len(STRETCHES)) % len(RANGE_TIMELINES)]
+        if split in PROMPTED:
+            stretch, timeline = PROMPTED[split], RANGE_TIMELINES[k % len(RANGE_TIMELINES)]
+        else:
+            stretch = STRETCHES[k % len(STRETCHES)]
+            timeline = RANGE_TIMELINES[(k // len(STRETCHES)) % len(RANGE_TIMELINES)]
         settle = Settle(start=float(r.uniform(0.3, 1.0)), duration=float(r.uniform(1.5, 2.5)), extra=0.3,
-                        range=range_step(r))
+                        range=range_step(r, split in PROMPTED))
         seconds = settle.hold_start + RANGE_HOLD_S
         params, _, side = _stretch_params(r, stretch, settle, VARIETY_SIZES, seconds, mistake_share=0.0)
         if "deepen" in params:  # a correct move further into the stretch, during the hold
