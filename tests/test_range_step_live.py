@@ -310,3 +310,11 @@ def test_the_live_page_uses_a_kept_range_and_offers_to_take_it_again(webrtc):
     assert coach.kept_ranges == {("hamstring", "both"): (4.0, -3.0)} and not coach.steps[0].range_step
     at.toggle(key="fc_range_live").set_value(True).run()
     assert at.session_state["fc_coach_live"][1].steps[0].range_step
+
+
+@pytest.mark.parametrize("fps", [10, 15, 24, 30, 60])
+def test_a_still_moment_is_seen_at_any_frame_rate(fps):
+    finder = RangeFinder(STRETCHES["hamstring"].tilt_range)
+    for k in range(fps):  # one second, perfectly still
+        finder.update(k / fps, 2.0, True)
+    assert finder.progress == (0.0, 0.0)
