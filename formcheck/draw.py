@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import math
+from dataclasses import dataclass
+
 import cv2
 import numpy as np
 
@@ -52,48 +55,108 @@ def draw_contour(frame: np.ndarray, points: np.ndarray | None, size: tuple[int, 
                   max(2, round(3 * _scale(frame))), cv2.LINE_AA)
 
 
+# Text on a frame is at least LEGIBLE_PX tall (a capital letter) when the video is shown PHONE_WIDTH px wide, as
+# on a phone's screen: sized to the frame's width, not its height. At 0.55 × height/480 it was 7 px on a phone.
+PHONE_WIDTH, LEGIBLE_PX = 390, 14
+FONT = cv2.FONT_HERSHEY_SIMPLEX
+CAPITAL_AT_SCALE_1 = 20  # px: an "H" as drawn at font scale 1 (getTextSize says 22 with the space above it)
+
+
+@dataclass(frozen=True)
+class TextLayout:
+    """The sizes of text on one frame, all from the height of a capital letter."""
+
+    capital: int  # px
+    font_scale: float
+    thickness: int
+
+    @classmethod
+    def of(cls, frame: np.ndarray) -> TextLayout:
+        font_scale = LEGIBLE_PX * frame.shape[1] / PHONE_WIDTH / CAPITAL_AT_SCALE_1
+        return cls(math.ceil(font_scale * CAPITAL_AT_SCALE_1), font_scale, max(1, round(1.6 * font_scale)))
+
+    @property
+    def pad(self) -> int:
+        return round(0.4 * self.capital)
+
+    @property
+    def step(self) -> int:
+        """From one line's baseline to the next one's (room for descenders and the plates around the text)."""
+        return round(1.75 * self.capital)
+
+    def width(self, text: str) -> int:
+        return cv2.getTextSize(text, FONT, self.font_scale, self.thickness)[0][0]
+
+    def wrap(self, text: str, width: int) -> list[str]:
+        """``text`` (ASCII) in lines of at most ``width`` px, broken between words (a longer word stays whole)."""
+        lines: list[str] = []
+        for word in text.split():
+            if lines and self.width(f"{lines[-1]} {word}") <= width:
+                lines[-1] = f"{lines[-1]} {word}"
+            else:
+                lines.append(word)
+        return lines
+
+    def banner_lines(self, frame: np.ndarray, text: str) -> list[str]:
+        return self.wrap(text.translate(_ASCII), frame.shape[1] - 2 * self.pad)
+
+    def banner_height(self, frame: np.ndarray, text: str) -> int:
+        return self.pad + self.capital + (len(self.banner_lines(frame, text)) - 1) * self.step + 2 * self.pad
+
+    def line_under(self, frame: np.ndarray, banner: str, index: int = 0) -> int:
+        """The baseline of line ``index`` of the text under a banner saying ``banner``."""
+        return self.banner_height(frame, banner) + 2 * self.pad + self.capital + index * self.step
+
+
 def draw_banner(frame: np.ndarray, text: str, color) -> None:
-    scale = _scale(frame)
-    height = round(34 * scale)
+    """A band across the top in ``color`` with ``text`` in white, wrapped to the frame's width."""
+    layout = TextLayout.of(frame)
+    height = layout.banner_height(frame, text)
     frame[:height] = (0.35 * frame[:height] + 0.65 * np.array(color)).astype(np.uint8)
-    cv2.putText(frame, text.translate(_ASCII), (round(10 * scale), round(23 * scale)), cv2.FONT_HERSHEY_SIMPLEX,
-                0.55 * scale, WHITE, max(1, round(scale)), cv2.LINE_AA)
+    for index, line in enumerate(layout.banner_lines(frame, text)):
+        cv2.putText(frame, line, (layout.pad, layout.pad + layout.capital + index * layout.step), FONT,
+                    layout.font_scale, WHITE, layout.thickness, cv2.LINE_AA)
 
 
-def draw_text(frame: np.ndarray, text: str, org: tuple[int, int], size: float = 0.6, align: str = "left") -> None:
+def draw_text(frame: np.ndarray, text: str, org: tuple[int, int], align: str = "left") -> None:
     """White text on a dark plate, readable on light and dark scenes alike; ``org`` is the baseline's left (or,
     with align="right", right) end."""
-    scale = _scale(frame)
-    font_scale, thickness = size * scale, max(1, round(1.5 * scale))
+    layout = TextLayout.of(frame)
     text = text.translate(_ASCII)
-    (width, height), base = cv2.getTextSize(text, cv2.FONT_HERSHEY_SIMPLEX, font_scale, thickness)
+    (width, height), base = cv2.getTextSize(text, FONT, layout.font_scale, layout.thickness)
     x, y = (org[0] - width, org[1]) if align == "right" else org
-    pad = round(4 * scale)
+    pad = layout.pad
     top, bottom = max(0, y - height - pad), min(frame.shape[0], y + base + pad)
     left, right = max(0, x - pad), min(frame.shape[1], x + width + pad)
     plate = frame[top:bottom, left:right]
     plate[:] = (0.35 * plate).astype(np.uint8)
-    cv2.putText(frame, text, (x, y), cv2.FONT_HERSHEY_SIMPLEX, font_scale, WHITE, thickness, cv2.LINE_AA)
+    cv2.putText(frame, text, (x, y), FONT, layout.font_scale, WHITE, layout.thickness, cv2.LINE_AA)
 
 
-def draw_lines(frame: np.ndarray, lines: list[str], top: float = 64) -> None:
-    """Plain-language readings at the top left, under the banner: clear of the video player's controls."""
-    scale = _scale(frame)
-    y = round(top * scale)
-    for line in lines:
-        draw_text(frame, line, (round(10 * scale), y), 0.55)
-        y += round(26 * scale)
+def draw_lines(frame: np.ndarray, lines: list[str], first_baseline: int) -> None:
+    """Lines of text at the left, one under the other from ``first_baseline``."""
+    layout = TextLayout.of(frame)
+    for index, line in enumerate(lines):
+        draw_text(frame, line, (layout.pad, first_baseline + index * layout.step))
 
 
-def annotate(frame: np.ndarray, result: FrameResult, lines: list[str], top: float = 64,
-             checking: str | None = None) -> np.ndarray:
-    """Skeleton, plain-language readings (``formcheck.wording.frame_lines``) and a status banner on a copy of
-    ``frame``. ``checking`` (``formcheck.wording.checking_words``), while a mistake is being confirmed, replaces the
-    verdict's good form in the banner, in amber."""
+def banner_text(result: FrameResult, checking: str | None = None) -> str:
+    """What the banner says: the verdict's message, or that a mistake is being confirmed."""
+    return checking or result.verdict.message
+
+
+def annotate(frame: np.ndarray, result: FrameResult, lines: list[str], checking: str | None = None,
+             status_line: str = "") -> np.ndarray:
+    """Skeleton, a status banner and under it ``status_line`` (the live routine's countdown or hold time) and the
+    plain-language readings (``formcheck.wording.frame_lines``) on a copy of ``frame``. ``checking``
+    (``formcheck.wording.checking_words``), while a mistake is being confirmed, replaces the verdict's good form
+    in the banner, in amber."""
     out = frame.copy()
     verdict = result.verdict
     color = {"mistake": BAD, "good": GOOD, "possible": UNSURE}.get(verdict.status, NEUTRAL)
     draw_skeleton(out, result.pose, BAD if verdict.status == "mistake" else WHITE)
-    draw_lines(out, lines, top)
-    draw_banner(out, checking or verdict.message, UNSURE if checking else color)
+    banner = banner_text(result, checking)
+    draw_lines(out, [status_line, *lines] if status_line else lines,
+               TextLayout.of(out).line_under(out, banner))
+    draw_banner(out, banner, UNSURE if checking else color)
     return out

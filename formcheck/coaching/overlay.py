@@ -13,7 +13,7 @@ from dataclasses import dataclass
 import cv2
 import numpy as np
 
-from formcheck.draw import BAD, GOOD, NEUTRAL, WHITE, annotate, draw_contour, draw_text
+from formcheck.draw import BAD, GOOD, NEUTRAL, WHITE, TextLayout, annotate, banner_text, draw_contour, draw_text
 from formcheck.pipeline import FrameResult
 from formcheck.rules import Condition, Mistake, Stretch
 from formcheck.wording import frame_lines, reading_words, rule_value, zone
@@ -107,12 +107,13 @@ def _scale(frame: np.ndarray) -> float:
     return max(0.5, frame.shape[0] / 480)
 
 
-def draw_gauge(frame: np.ndarray, reading: Reading) -> None:
-    """A vertical bar at the right edge: green/amber/red zones from the thresholds and a marker at the value."""
+def draw_gauge(frame: np.ndarray, reading: Reading, label_baseline: int) -> None:
+    """A vertical bar at the right edge: green/amber/red zones from the thresholds and a marker at the value, under
+    its label (baseline at ``label_baseline``)."""
     scale = _scale(frame)
     h, w = frame.shape[:2]
     # Under the banner and the words above it, and well above the bottom edge, where video players put controls.
-    top, bottom = round(110 * scale), h - round(70 * scale)
+    top, bottom = label_baseline + 2 * TextLayout.of(frame).pad, h - round(70 * scale)
     right = w - round(14 * scale)
     left = right - round(18 * scale)
     if bottom - top < 40:
@@ -141,29 +142,27 @@ def draw_gauge(frame: np.ndarray, reading: Reading) -> None:
     cv2.fillPoly(frame, [triangle], WHITE, cv2.LINE_AA)
     cv2.polylines(frame, [triangle], True, (0, 0, 0), 1, cv2.LINE_AA)
     # The gauge's own label says, in words, the very quantity the marker shows.
-    draw_text(frame, reading.words, (right, top - round(10 * scale)), 0.55, align="right")
-
-
-def draw_hud(frame: np.ndarray, text: str) -> None:
-    if text:
-        draw_text(frame, text, (round(10 * _scale(frame)), round(62 * _scale(frame))), 0.65)
+    draw_text(frame, reading.words, (right, label_baseline), align="right")
 
 
 def paint(frame: np.ndarray, overlay: Overlay | None) -> np.ndarray:
     """A copy of ``frame`` (RGB) with the overlay drawn on; the frame itself is never modified."""
     if overlay is None:
         return frame.copy()
+    layout = TextLayout.of(frame)
     if overlay.result is None:
         out = frame.copy()
-    else:
-        out = annotate(frame, overlay.result, list(overlay.lines), top=64 if not overlay.hud else 96)
-        pose = overlay.result.pose
-        mistake = overlay.result.verdict.status == "mistake"
-        if overlay.contour is not None:
-            draw_contour(out, overlay.contour, (pose.width, pose.height), BAD if mistake else None)
-        if overlay.reading is not None:
-            draw_gauge(out, overlay.reading)
-    draw_hud(out, overlay.hud)
+        if overlay.hud:
+            draw_text(out, overlay.hud, (layout.pad, layout.pad + layout.capital))
+        return out
+    out = annotate(frame, overlay.result, list(overlay.lines), status_line=overlay.hud)
+    pose = overlay.result.pose
+    mistake = overlay.result.verdict.status == "mistake"
+    if overlay.contour is not None:
+        draw_contour(out, overlay.contour, (pose.width, pose.height), BAD if mistake else None)
+    if overlay.reading is not None:
+        lines_above = len(overlay.lines) + bool(overlay.hud)
+        draw_gauge(out, overlay.reading, layout.line_under(out, banner_text(overlay.result), lines_above))
     return out
 
 

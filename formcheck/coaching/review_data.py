@@ -255,8 +255,9 @@ def _finite(value) -> float | None:
 ZONE_COLORS = {"good form": "#2e9f43", "near the limit": "#f0aa1e", "mistake": "#dc322f"}
 
 
-def timeline_chart(hold: ReviewHold, height: int = 260):
-    """Key metric over the hold with threshold bands (or the absolute limit) and shaded flagged spans."""
+def timeline_chart(hold: ReviewHold, height: int = 160):
+    """Key metric over the hold with threshold bands (or the absolute limit) and shaded flagged spans; ``height``
+    is the plot's (the pages add the title, axes and legend around it: ``formcheck.ui.common.chart``)."""
     import altair as alt
     import pandas as pd
 

@@ -8,7 +8,7 @@ import streamlit as st
 
 from formcheck.history import DAILY_AIM, SessionSummary
 from formcheck.coaching.coach import ROUTINE_ORDER
-from formcheck.ui.common import fmt_seconds, history, write_history
+from formcheck.ui.common import chart, fmt_seconds, history, write_history
 from formcheck.ui.nav import page
 from formcheck.coaching.review_data import SOURCES, stretch_title
 from formcheck.wording import holds_done_text, partial_text
@@ -46,7 +46,7 @@ def _daily_chart(counts: dict[date, int]):
     band = alt.Chart(aim).mark_rect(color="#2e9f43", opacity=0.12).encode(y="low:Q", y2="high:Q")
     label = alt.Chart(aim).mark_text(align="left", dx=4, dy=-6, color="#1d5e2a").encode(
         x=alt.value(0), y="high:Q", text=alt.value(f"aim: {DAILY_AIM[0]}–{DAILY_AIM[1]} a day"))
-    return (band + bars + label).properties(height=200)
+    return (band + bars + label).properties(height=140)
 
 
 def _day_label(day: date) -> str:
@@ -68,12 +68,12 @@ def _trend_charts(stats: list[dict]):
         x=alt.X("label:O", title=None, sort=order, axis=alt.Axis(labelAngle=-40, labelOverlap="greedy")),
         y=alt.Y("sum(good_s):Q", title="good-form seconds"), color=color,
         tooltip=[alt.Tooltip("label:N", title="day"), "stretch:N",
-                 alt.Tooltip("good_s:Q", format=".0f")]).properties(height=220)
+                 alt.Tooltip("good_s:Q", format=".0f")]).properties(height=160)
     rate = alt.Chart(data).mark_line(point=True).encode(
         x=alt.X("label:O", title=None, sort=order, axis=alt.Axis(labelAngle=-40, labelOverlap="greedy")),
         y=alt.Y("flag_rate:Q", title="holds with a flag", axis=alt.Axis(format="%"), scale=alt.Scale(domain=[0, 1])),
         color=color, tooltip=[alt.Tooltip("label:N", title="day"), "stretch:N",
-                              alt.Tooltip("flag_rate:Q", format=".0%")]).properties(height=220)
+                              alt.Tooltip("flag_rate:Q", format=".0%")]).properties(height=160)
     return good, rate
 
 
@@ -118,7 +118,7 @@ def render() -> None:
         what = "practice or video analysis" if other == 1 else "practices or video analyses"
         st.caption(f"Also {other} {what} in the last {DAYS_SHOWN} days — listed below, not counted toward the aim "
                    "or the streak.")
-    st.altair_chart(_daily_chart(counts), width="stretch")
+    chart(_daily_chart(counts))
 
     stats = store.stretch_stats()
     if stats:
@@ -126,9 +126,9 @@ def render() -> None:
         good, rate = _trend_charts(stats)
         left, right = st.columns(2)
         left.markdown("**Good-form seconds per day**")
-        left.altair_chart(good, width="stretch")
+        chart(good, left)
         right.markdown("**Share of holds with a flag**")
-        right.altair_chart(rate, width="stretch")
+        chart(rate, right)
 
     st.subheader("Sessions")
     pending = st.session_state.get("hist_delete")

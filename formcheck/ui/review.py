@@ -9,7 +9,7 @@ import streamlit as st
 
 from formcheck.coverage import judged_seconds
 from formcheck.rules import STRETCHES
-from formcheck.ui.common import fmt_seconds, history
+from formcheck.ui.common import chart, fmt_seconds, history
 from formcheck.ui.nav import page
 from formcheck.coaching.review_data import (SOURCES, Review, ReviewShot, from_history, from_holds, timeline_chart,
                                       video_frame_png)
@@ -133,7 +133,7 @@ def render() -> None:
     st.caption("The line is the measure formcheck judges the stretch by; shaded red spans are the flagged moments. "
                "Bands show good form (green), near the limit (amber) and the mistake zone (red).")
     for hold in review.holds:
-        chart = timeline_chart(hold)
+        timeline = timeline_chart(hold)
         if hold.stretch in STRETCHES and hold.reference_s is None:  # a recorded video: no live hold target
             summary = (f"{hold.title}: {fmt_seconds(hold.good_s)} held with good form in "
                        f"{fmt_seconds(hold.duration_s)} of video · {hold.flags} flagged")
@@ -146,10 +146,10 @@ def render() -> None:
         if len(review.holds) > 1:
             st.caption(hold.position_text)
         coverage_caption(hold.coverage)
-        if chart is None:
+        if timeline is None:
             st.caption("No key-metric readings for this hold (the person was not in position or not visible).")
         else:
-            st.altair_chart(chart, width="stretch")
+            chart(timeline)
 
 
 if __name__ == "__main__":
