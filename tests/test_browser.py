@@ -24,6 +24,7 @@ import pytest
 
 from formcheck import history
 from formcheck.rules import STRETCHES
+from formcheck.wording import RANGE_TOGGLE
 
 REPO = Path(__file__).resolve().parent.parent
 CHROMIUM = shutil.which("chromium") or ("/usr/bin/chromium" if Path("/usr/bin/chromium").exists() else None)
@@ -140,6 +141,7 @@ def test_live_flag_banner_then_review_shows_flagged_frames(server, tmp_path):
             countdown = page.get_by_role("spinbutton", name="Get ready (s)")
             countdown.fill("0")  # straight into the hold, where cues are spoken
             countdown.press("Enter")
+            page.get_by_text(RANGE_TOGGLE).click()  # the sample clip has no range step
             page.wait_for_timeout(1000)
             _start_camera(page)
             started = time.monotonic()
