@@ -43,7 +43,7 @@ def seed_history(folder: Path) -> None:
             holds = [HoldRecord("hamstring", "both", 30.0, 30.0, 38.0, flags, True,
                                 [FlagRecord(12.0, "rounding", 0.05, "Keep your low back flat.", picture)] * flags,
                                 series),
-                     HoldRecord("hip-flexor", "left", 30.0, 24.0 + n, 35.0, 0, False, [], series)]
+                     HoldRecord("hip-flexor", "left", 30.0, 30.0, 35.0 + n, 0, True, [], series)]
             store.add_session(SessionRecord("routine", "Guided routine", now - timedelta(days=day, minutes=n * 5),
                                             95.0, holds))
     store.add_session(SessionRecord("practice", "Practice: Glute stretch", now - timedelta(hours=1), 40.0,
