@@ -4,7 +4,6 @@ names the flagged mistake, and History counts the practice once."""
 
 from __future__ import annotations
 
-
 import pytest
 from test_browser import CHROMIUM, WEBRTC_FRAME, _sample_clip, _start_camera, _write_y4m, server  # noqa: F401
 
