@@ -77,12 +77,18 @@ class TextLayout:
 
     @property
     def pad(self) -> int:
-        return round(0.4 * self.capital)
+        return max(1, round(0.25 * self.capital))
+
+    @property
+    def descent(self) -> int:
+        """How far the tails of g, p and y reach below the baseline."""
+        return round(0.35 * self.capital)
 
     @property
     def step(self) -> int:
-        """From one line's baseline to the next one's (room for descenders and the plates around the text)."""
-        return round(1.75 * self.capital)
+        """From one line's baseline to the next one's: the plates behind successive lines touch, never overlap
+        (one drawn over another's descenders cut them)."""
+        return self.capital + self.descent + 2 * self.pad
 
     def width(self, text: str) -> int:
         return cv2.getTextSize(text, FONT, self.font_scale, self.thickness)[0][0]
@@ -98,13 +104,13 @@ class TextLayout:
         return lines
 
     def banner_lines(self, frame: np.ndarray, text: str) -> list[str]:
-        return self.wrap(text.translate(_ASCII), frame.shape[1] - 2 * self.pad)
+        return self.wrap(text.translate(_ASCII), frame.shape[1] - 4 * self.pad)
 
     def banner_height(self, frame: np.ndarray, text: str) -> int:
-        return self.pad + self.capital + (len(self.banner_lines(frame, text)) - 1) * self.step + 2 * self.pad
+        return len(self.banner_lines(frame, text)) * self.step
 
     def line_under(self, frame: np.ndarray, banner: str, index: int = 0) -> int:
-        """The baseline of line ``index`` of the text under a banner saying ``banner``."""
+        """The baseline of line ``index`` of the text under a banner saying ``banner``, a pad below it."""
         return self.banner_height(frame, banner) + 2 * self.pad + self.capital + index * self.step
 
 
@@ -114,7 +120,7 @@ def draw_banner(frame: np.ndarray, text: str, color) -> None:
     height = layout.banner_height(frame, text)
     frame[:height] = (0.35 * frame[:height] + 0.65 * np.array(color)).astype(np.uint8)
     for index, line in enumerate(layout.banner_lines(frame, text)):
-        cv2.putText(frame, line, (layout.pad, layout.pad + layout.capital + index * layout.step), FONT,
+        cv2.putText(frame, line, (2 * layout.pad, layout.pad + layout.capital + index * layout.step), FONT,
                     layout.font_scale, WHITE, layout.thickness, cv2.LINE_AA)
 
 
@@ -123,10 +129,9 @@ def draw_text(frame: np.ndarray, text: str, org: tuple[int, int], align: str = "
     with align="right", right) end."""
     layout = TextLayout.of(frame)
     text = text.translate(_ASCII)
-    (width, height), base = cv2.getTextSize(text, FONT, layout.font_scale, layout.thickness)
+    width, pad = layout.width(text), layout.pad
     x, y = (org[0] - width, org[1]) if align == "right" else org
-    pad = layout.pad
-    top, bottom = max(0, y - height - pad), min(frame.shape[0], y + base + pad)
+    top, bottom = max(0, y - layout.capital - pad), min(frame.shape[0], y + layout.descent + pad)
     left, right = max(0, x - pad), min(frame.shape[1], x + width + pad)
     plate = frame[top:bottom, left:right]
     plate[:] = (0.35 * plate).astype(np.uint8)
@@ -137,7 +142,7 @@ def draw_lines(frame: np.ndarray, lines: list[str], first_baseline: int) -> None
     """Lines of text at the left, one under the other from ``first_baseline``."""
     layout = TextLayout.of(frame)
     for index, line in enumerate(lines):
-        draw_text(frame, line, (layout.pad, first_baseline + index * layout.step))
+        draw_text(frame, line, (2 * layout.pad, first_baseline + index * layout.step))
 
 
 def banner_text(result: FrameResult, checking: str | None = None) -> str:

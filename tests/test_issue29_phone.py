@@ -23,7 +23,7 @@ from formcheck.draw import annotate
 from formcheck.pipeline import FrameResult
 from formcheck.pose import PoseFrame
 from formcheck.rules import Verdict
-from test_browser import CHROMIUM, REPO
+from test_browser import CHROMIUM, REPO, _sample_clip, _start_camera, _write_y4m
 from test_browser import server as app_server  # noqa: F401 (a fixture, asked for by name below)
 
 PHONE = {"width": 390, "height": 844}  # an iPhone 12–14 screen, in CSS pixels
@@ -149,3 +149,34 @@ def test_a_long_banner_wraps_inside_the_frame(size):
     white = _drawn(width, height, cue, [])
     assert not white[:, -2:].any()  # nothing runs off the right edge
     assert len(_runs(np.flatnonzero(white.any(axis=1)))) >= 2  # wrapped onto more lines
+
+
+@pytest.mark.slow  # the app in chromium, with a fake camera
+@pytest.mark.skipif(CHROMIUM is None, reason="Debian chromium not installed (apt-get install chromium)")
+def test_a_live_practice_at_390_px_cuts_no_text(request, tmp_path):
+    """The Live page while a practice runs (a fake camera plays a sample clip): the panel is measured every 2 s for
+    10 s, then the ending after "Finish and save"."""
+    sync_api = pytest.importorskip("playwright.sync_api", reason="playwright is not installed")
+    url = request.getfixturevalue("app_server")
+    y4m = tmp_path / "camera.y4m"
+    _write_y4m(_sample_clip()[0], y4m)
+    cut = set()
+    with sync_api.sync_playwright() as p:
+        browser = p.chromium.launch(executable_path=CHROMIUM, args=[
+            "--use-fake-ui-for-media-stream", "--use-fake-device-for-media-stream",
+            f"--use-file-for-fake-video-capture={y4m}", "--no-sandbox"])
+        try:
+            page = browser.new_page(viewport=PHONE)
+            page.goto(url + "/live")
+            page.get_by_role("heading", name="Live coaching").wait_for(timeout=60_000)
+            _start_camera(page)
+            page.locator(".fc-banner").first.wait_for(timeout=30_000)
+            for _ in range(5):
+                cut |= {f"during: {line}" for line in page.evaluate(CUT_TEXT)}
+                page.wait_for_timeout(2000)
+            page.get_by_role("button", name="Finish and save").click()
+            _settled(page)
+            cut |= {f"ending: {line}" for line in page.evaluate(CUT_TEXT)}
+        finally:
+            browser.close()
+    assert sorted(cut) == []

@@ -113,7 +113,8 @@ def draw_gauge(frame: np.ndarray, reading: Reading, label_baseline: int) -> None
     scale = _scale(frame)
     h, w = frame.shape[:2]
     # Under the banner and the words above it, and well above the bottom edge, where video players put controls.
-    top, bottom = label_baseline + 2 * TextLayout.of(frame).pad, h - round(70 * scale)
+    layout = TextLayout.of(frame)
+    top, bottom = label_baseline + layout.descent + 2 * layout.pad, h - round(70 * scale)
     right = w - round(14 * scale)
     left = right - round(18 * scale)
     if bottom - top < 40:
@@ -153,7 +154,7 @@ def paint(frame: np.ndarray, overlay: Overlay | None) -> np.ndarray:
     if overlay.result is None:
         out = frame.copy()
         if overlay.hud:
-            draw_text(out, overlay.hud, (layout.pad, layout.pad + layout.capital))
+            draw_text(out, overlay.hud, (2 * layout.pad, 2 * layout.pad + layout.capital))
         return out
     out = annotate(frame, overlay.result, list(overlay.lines), status_line=overlay.hud)
     pose = overlay.result.pose
