@@ -358,16 +358,26 @@ def ending_headline(completed: int, planned: int, flagged: dict[str, int], all_c
     return False, text
 
 
+# What a live hold's low back was read against, by ``HoldLog.range_step``, on the end screen.
+RANGE_OUTCOME = {"found": "judged against your own range",
+                 "kept": "judged against your kept range",
+                 "kept, did not fit": "kept range did not fit today: slight mistakes only called possible",
+                 "not found": "range not found: slight mistakes only called possible",
+                 "skipped": "range step skipped: slight mistakes only called possible"}
+
+
 def hold_ending_line(title: str, good_s: float, target_s: float, completed: bool, judged_s: float, checked: bool,
-                     flagged: dict[str, int]) -> str:
-    """One hold on the end screen: what was judged, what went well, what was flagged. ``checked``: enough was
-    judged to say "no mistakes" (``formcheck.coverage``)."""
+                     flagged: dict[str, int], range_step: str | None = None) -> str:
+    """One hold on the end screen: what was judged, what went well, what was flagged, and what the low back was read
+    against where the position has a range step. ``checked``: enough was judged to say "no mistakes"
+    (``formcheck.coverage``)."""
     held = f"{min(good_s, target_s):.0f} s of {target_s:.0f} s held with good form" + (" (done)" if completed else "")
     if any(flagged.values()):
         flags = f"flagged: {flagged_words(flagged)}"
     else:
         flags = "no mistakes flagged" if checked else "too little judged to tell"
-    return f"**{title}:** {held} · {judged_s:.0f} s judged · {flags}"
+    ranged = f" · {RANGE_OUTCOME[range_step]}" if range_step in RANGE_OUTCOME else ""
+    return f"**{title}:** {held} · {judged_s:.0f} s judged · {flags}{ranged}"
 
 
 # -- the camera: what the video box's errors mean (it shows the browser's own error names) -------------------------

@@ -318,3 +318,18 @@ def test_a_still_moment_is_seen_at_any_frame_rate(fps):
     for k in range(fps):  # one second, perfectly still
         finder.update(k / fps, 2.0, True)
     assert finder.progress == (0.0, 0.0)
+
+
+def test_the_end_of_a_hold_says_what_its_low_back_was_read_against():
+    from datetime import datetime
+
+    from formcheck.coaching.review_data import from_holds
+    from formcheck.wording import RANGE_OUTCOME, hold_ending_line
+
+    coach, _ = _coach(lambda t: "good", ScriptedFinder(found_at=9.0))
+    _run(coach, 40.0)
+    hold = from_holds(coach.holds(), "practice", "Practice", datetime.now()).holds[0]
+    assert hold.range_step == "found"
+    line = hold_ending_line(hold.title, hold.good_s, hold.target_s, hold.completed, 4.0, True, {}, hold.range_step)
+    assert line.endswith(RANGE_OUTCOME["found"])
+    assert "range" not in hold_ending_line("Glute", 30, 30, True, 30, True, {})

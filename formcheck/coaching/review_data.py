@@ -61,6 +61,7 @@ class ReviewHold:
     # The position recognised during the hold (a formcheck.positions.Position value). A hold of an analysis with
     # ``auto`` has the stretch of its recognised position; ``stretch`` is "auto" when none started a hold.
     seen_position: str | None = None
+    range_step: str | None = None  # a live hold's range step (``HoldLog.range_step``)
 
     @property
     def position_text(self) -> str:
@@ -138,7 +139,8 @@ def from_holds(logs: list[HoldLog], kind: str, title: str, started_at: datetime,
         events = [e if e.get("end_s") is not None else {**e, "end_s": round(log.duration_s, 3)} for e in log.events]
         holds.append(ReviewHold(name, log.step.stretch, log.step.side, log.step.target_s, log.good_s, log.duration_s,
                                 log.completed, events, list(log.series), "rule", shots,
-                                reference_s=log.step.target_s, seen_position=main_position(log.positions)))
+                                reference_s=log.step.target_s, seen_position=main_position(log.positions),
+                                range_step=log.range_step))
     return Review(kind, title, started_at, holds, planned_holds=planned_holds)
 
 

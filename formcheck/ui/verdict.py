@@ -98,4 +98,4 @@ def ending(review: Review) -> None:
 
 def _ending_line(hold: ReviewHold) -> str:
     return hold_ending_line(hold.title, hold.good_s, hold.target_s, hold.completed, hold.coverage.judged_s,
-                            _checked(hold), hold.flagged_counts)
+                            _checked(hold), hold.flagged_counts, hold.range_step)
