@@ -252,8 +252,6 @@ class Coach:
         self._pipeline: Pipeline | None = None
         self._pipeline_index: int | None = None
         self._hold_base: float | None = None
-        self._shots_seen = 0
-        self._events_seen = 0
         self._events_base: list[dict] = []  # events of earlier pipelines of the same hold (after an idle pause)
         self._series_t = -math.inf
         self._next_due = 0.0
