@@ -8,7 +8,7 @@ content (overflow other than visible) is narrower than what it holds (scrollWidt
 text does. A metric label shortened to "Good-form …" or "Mistakes fl…" is such a case.
 
 The History page is seeded with a week of routines (as tools/screenshots.py does), the Analyze and Review pages
-show the analysis of a sample clip with a known mistake.
+show the analysis of a sample clip with a known mistake, and Review's dialog of a flagged moment is measured too.
 """
 
 from __future__ import annotations
@@ -28,9 +28,11 @@ from test_browser import server as app_server  # noqa: F401 (a fixture, asked fo
 
 PHONE = {"width": 390, "height": 844}  # an iPhone 12–14 screen, in CSS pixels
 
-# Every element of the main area that holds text of its own, and what cuts it (see the module docstring).
-CUT_TEXT = """() => {
-  const main = document.querySelector('[data-testid="stMain"]');
+# Every element of an area of the page (the main one, or a dialog) that holds text of its own, and what cuts it (see
+# the module docstring).
+MAIN, DIALOG = '[data-testid="stMain"]', '[role="dialog"]'
+CUT_TEXT = """(area) => {
+  const main = document.querySelector(area);
   const screenRight = document.documentElement.clientWidth;
   const found = [];
   for (const el of main.querySelectorAll('*')) {
@@ -101,18 +103,27 @@ def test_no_text_is_cut_or_overflows_and_legends_fit_at_390_px(request, tmp_path
                 page.goto(f"{url}/{path}")
                 page.get_by_role("heading", name=heading).first.wait_for(timeout=60_000)
                 _settled(page)
-                cut[heading] = page.evaluate(CUT_TEXT) + page.evaluate(SQUEEZED_CHARTS, [PLOT_SHARE, MIN_PLOT_PX])
+                cut[heading] = page.evaluate(CUT_TEXT, MAIN) + page.evaluate(SQUEEZED_CHARTS, [PLOT_SHARE, MIN_PLOT_PX])
             page.goto(f"{url}/analyze")
             page.get_by_role("heading", name="Analyze a video").wait_for(timeout=60_000)
+            _settled(page)
+            # A sample with a flagged moment, so that Review shows its picture and its Enlarge dialog.
+            page.get_by_test_id("stMain").get_by_test_id("stSelectbox").first.click()
+            page.keyboard.type("rounding (large)")
+            page.keyboard.press("Enter")
             _settled(page)
             page.get_by_role("button", name="Analyze").click()
             page.get_by_text("Judged", exact=True).first.wait_for(timeout=300_000)
             _settled(page)
-            cut["Analyze a video"] = page.evaluate(CUT_TEXT)
+            cut["Analyze a video"] = page.evaluate(CUT_TEXT, MAIN)
             page.get_by_role("link", name="Review flagged frames and the timeline").click()
             page.get_by_role("heading", name="Flagged moments").wait_for(timeout=60_000)
             _settled(page)
-            cut["Review"] = page.evaluate(CUT_TEXT) + page.evaluate(SQUEEZED_CHARTS, [PLOT_SHARE, MIN_PLOT_PX])
+            cut["Review"] = page.evaluate(CUT_TEXT, MAIN) + page.evaluate(SQUEEZED_CHARTS, [PLOT_SHARE, MIN_PLOT_PX])
+            page.get_by_role("button", name="Enlarge").first.click()
+            page.get_by_text("Your good form earlier in this hold").wait_for(timeout=60_000)
+            _settled(page)
+            cut["Review, a flagged moment enlarged"] = page.evaluate(CUT_TEXT, DIALOG)
         finally:
             browser.close()
     print("\n".join(f"{name}: {line}" for name, lines in cut.items() for line in lines), file=sys.stderr)
@@ -172,11 +183,11 @@ def test_a_live_practice_at_390_px_cuts_no_text(request, tmp_path):
             _start_camera(page)
             page.locator(".fc-banner").first.wait_for(timeout=30_000)
             for _ in range(5):
-                cut |= {f"during: {line}" for line in page.evaluate(CUT_TEXT)}
+                cut |= {f"during: {line}" for line in page.evaluate(CUT_TEXT, MAIN)}
                 page.wait_for_timeout(2000)
             page.get_by_role("button", name="Finish and save").click()
             _settled(page)
-            cut |= {f"ending: {line}" for line in page.evaluate(CUT_TEXT)}
+            cut |= {f"ending: {line}" for line in page.evaluate(CUT_TEXT, MAIN)}
         finally:
             browser.close()
     assert sorted(cut) == []
