@@ -1,7 +1,8 @@
 """Issue 29 #9: the annotated video of an analysis draws the state the events have, and flagged-moment thumbnails
 show the skeleton and the back outline.
 
-A hamstring sample clip with a clear rounding is analysed with an annotated video. Every frame's banner colour is
+A hamstring sample clip with a clear rounding is analysed with an annotated video, as a hamstring stretch and with
+the stretch recognised automatically (whose hold catches up on frames already drawn). Every frame's banner colour is
 read back (the banner blends its colour over the frame, so the source frame is taken out again): red exactly while
 an event is open, and never the green of good form while the words drawn on the frame say the back is rounded
 (the rules wait RAISE_S before they raise a flag: those frames read "Checking").
@@ -33,11 +34,11 @@ ROUNDING = 5e-4  # events' times are rounded to the millisecond, frames' to 0.1 
 BEYOND_LIMIT = {f"{subject}: {words[-1]}" for subject, words in WORDS.values()}
 
 
-@pytest.fixture(scope="module")
-def flagged_run(tmp_path_factory):
+@pytest.fixture(scope="module", params=["hamstring", "auto"])  # auto: as the Analyze page does by default
+def flagged_run(request, tmp_path_factory):
     clip, _ = _sample_clip()
     annotated = tmp_path_factory.mktemp("video") / "annotated.mp4"
-    analysis = analyze_video(clip, "hamstring", annotated=annotated)
+    analysis = analyze_video(clip, request.param, annotated=annotated)
     assert analysis.events, "the sample clip's rounding was not flagged"
     return clip, analysis, annotated
 
