@@ -225,7 +225,7 @@ def evaluate_on_ray(directory: Path, model: str, address: str | None = None,
                     on_clip: Callable[[str], None] | None = None,
                     skip_frames: bool = False) -> tuple[list[ClipScore], dict]:
     """``evaluate.evaluate`` with each clip scored by a Ray task. Each task uses as many pose processes (and
-    reserves as many CPUs) as a clip of the local run does, so the clips are cut into the same chunks and the
+    reserves as many CPUs) as a clip of the local run does, so the clips are cut into the same spans and the
     figures are identical to the single-machine run's."""
     from .batch_ray import map_on_ray
 
