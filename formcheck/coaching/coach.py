@@ -28,7 +28,7 @@ import cv2
 import numpy as np
 
 from formcheck.coverage import GET_READY
-from formcheck.pictures import PICTURE_WIDTH, GoodFrames, encode_jpeg, encode_png
+from formcheck.pictures import GoodFrames, encode_jpeg, encode_png, moment_picture
 from formcheck.pipeline import FrameResult, Pipeline, get_stretch
 from formcheck.rules import STRETCHES, State
 from formcheck.session import THUMB_WIDTH
@@ -121,8 +121,8 @@ class Phase(StrEnum):
 
 @dataclass
 class Shot:
-    """One flagged moment: a PNG thumbnail, a larger annotated JPEG (at least PICTURE_WIDTH wide; what history
-    stores) and the hold's last good-form frame before it, drawn the same way."""
+    """One flagged moment: a PNG thumbnail, a larger JPEG (``pictures.moment_picture``: skeleton and back outline, at
+    least 640 px wide; what history stores) and the hold's last good-form frame before it, drawn the same way."""
 
     t: float  # seconds since the hold's step began
     mistake: str
@@ -402,8 +402,9 @@ class Coach:
         for flagged in [f for f in session.flagged_frames if f.t > self._seen_t and phase is not Phase.RANGE]:
             if len(log.shots) + len(new_shots) >= MAX_SHOTS_PER_HOLD:
                 break
-            # The picture with the overlay on it (skeleton, back contour, gauge) says more than the bare frame.
-            large = _at_least_picture_width(paint(rgb, build_overlay(spec, result)))
+            # The skeleton and the back outline drawn, as in an analysis's pictures (the overlay's text would cover
+            # a third of the picture).
+            large = moment_picture(rgb, result)
             height, width = large.shape[:2]
             thumb = cv2.resize(large, (THUMB_WIDTH, max(1, round(height * THUMB_WIDTH / width))),
                                interpolation=cv2.INTER_AREA)
@@ -411,7 +412,7 @@ class Coach:
             before = self._good_frames.before(flagged.t)
             if before is not None:
                 good_rgb, good_result = before
-                good = encode_jpeg(_at_least_picture_width(paint(good_rgb, build_overlay(spec, good_result))))
+                good = encode_jpeg(moment_picture(good_rgb, good_result))
             label = labels.get(flagged.mistake, flagged.mistake)
             new_shots.append(Shot(flagged.t - log.started_t, flagged.mistake, label, float(flagged.value), flagged.cue,
                                   encode_png(thumb), encode_jpeg(large), good))
@@ -640,13 +641,6 @@ class Coach:
     @property
     def worker_alive(self) -> bool:
         return self._thread is not None and self._thread.is_alive()
-
-
-def _at_least_picture_width(rgb: np.ndarray) -> np.ndarray:
-    height, width = rgb.shape[:2]
-    if width >= PICTURE_WIDTH:
-        return rgb
-    return cv2.resize(rgb, (PICTURE_WIDTH, round(height * PICTURE_WIDTH / width)), interpolation=cv2.INTER_CUBIC)
 
 
 def _shift(event: dict, offset: float) -> dict:
