@@ -16,7 +16,7 @@ import numpy as np
 import pytest
 
 ROOT = Path(__file__).resolve().parents[1]
-CLIP_DIRS = [ROOT / "sample_videos", ROOT / "heldout_videos"]
+CLIP_DIRS = [ROOT / "sample_videos", ROOT / "heldout_videos", ROOT / "heldout_fresh_videos"]
 TRUTH_FILES = sorted(p for d in CLIP_DIRS if d.is_dir() for p in d.glob("*.truth.json"))
 
 # the contract with the evaluator

@@ -713,11 +713,61 @@ def heldout_clips_subtle() -> list[ClipSpec]:
     ]
 
 
+def heldout_clips_fresh() -> list[ClipSpec]:
+    """A held-out split that nothing has been tuned on, for when the first one has been looked at too often: three
+    bodies no other set has, other seeds, rooms and cameras, and the hard timelines (a mild mistake from the start of
+    the hold, a late onset, a mistake corrected mid-hold) beside a correct clip per position."""
+    S = "heldout"
+    return [
+        _clip("fh_ham_round13_start_01", "hamstring", S, 9801, "broad_woman", "right", camera=cam(10, 0.9),
+              seconds=14, mistakes=[_from_start("rounding", 10.0, "mild", deg=13.0)], look=_varied(9801, loose=0.03),
+              notes="mild 13-deg rounding from the start, straightens at 10 s"),
+        _clip("fh_ham_round16_late_02", "hamstring", S, 9802, "lean_young_man", "left", camera=cam(-20, 0.6),
+              seconds=15, mistakes=[_m("rounding", 9.5, 99.0, "mild", deg=16.0)], look=_varied(9802, light=COOL),
+              notes="late onset: rounds 16 deg at 9.5 s, keeps it"),
+        _clip("fh_ham_round_mod_03", "hamstring", S, 9803, "short_older_man", "right", camera=cam(25, 1.1, yfov=56),
+              seconds=14, mistakes=[_m("rounding", 6.5, 10.5)], look=_varied(9803, clutter=True),
+              notes="moderate rounding mid-hold, corrected"),
+        _clip("fh_ham_correct_04", "hamstring", S, 9804, "broad_woman", "left", camera=cam(-5, 0.4),
+              seconds=13, look=_varied(9804, wall=2), notes="correct hinge, camera low"),
+        _clip("fh_hf_arch11_start_05", "hip-flexor", S, 9811, "lean_young_man", "right", side="left",
+              camera=cam(15, 0.8), seconds=13, params={"arch_pelvis": 0.85},
+              mistakes=[_from_start("arching", 99.0, "mild", deg=11.0)], look=_varied(9811, loose=0.04),
+              notes="kneels straight into a mild 11-deg arch, trunk about upright, keeps it"),
+        _clip("fh_hf_arch12_late_06", "hip-flexor", S, 9812, "short_older_man", "left", side="right",
+              camera=cam(-10, 1.0), seconds=14, params={"arch_pelvis": 0.9},
+              mistakes=[_m("arching", 9.0, 99.0, "mild", deg=12.0)], look=_varied(9812, light=WARM),
+              notes="a mild 12-deg arch develops at 9 s and stays"),
+        _clip("fh_hf_correct_glide_07", "hip-flexor", S, 9813, "broad_woman", "right", side="left",
+              camera=cam(20, 0.5), seconds=14, params={"deepen": [10.0, 7.0, 11.0]}, look=_varied(9813, wall=3),
+              notes="correct: the hips glide forward mid-hold"),
+        _clip("fh_hf_arch_mod_08", "hip-flexor", S, 9814, "lean_young_man", "left", side="right",
+              camera=cam(-25, 1.2), seconds=14, mistakes=[_m("arching", 6.0, 10.0)], look=_varied(9814, dim=True),
+              notes="moderate arch mid-hold, corrected; dim room"),
+        _clip("fh_gl_twist15_start_09", "glute", S, 9821, "short_older_man", "right", side="right",
+              camera=cam(30, 1.0), seconds=13, mistakes=[_from_start("twist", 99.0, "mild", deg=15.0)],
+              look=_varied(9821, loose=0.03), notes="sits into the stretch already twisted 15 deg, keeps it"),
+        _clip("fh_gl_fwdbend_late_10", "glute", S, 9822, "broad_woman", "left", side="left", camera=cam(0, 0.9),
+              seconds=14, mistakes=[_m("forward_bend", 9.0, 99.0, deg=18.0)], look=_varied(9822, clutter=True),
+              notes="late onset: bends 18 deg through the low back at 9 s, keeps it"),
+        _clip("fh_gl_correct_lean_11", "glute", S, 9823, "lean_young_man", "right", side="left",
+              camera=cam(-15, 1.0), seconds=13, params={"deepen": [14.0, 6.5, 10.5]},
+              look=_varied(9823, light=WARM), notes="correct: leans further forward from the hips"),
+        _clip("fh_gl_slump_mid_12", "glute", S, 9824, "short_older_man", "left", side="right", camera=cam(20, 0.7),
+              seconds=14, params={"bend_pelvis": 0.9, "bend_thoracic": 0.25},
+              mistakes=[_m("forward_bend", 6.5, 10.5, deg=20.0)], look=_varied(9824, wall=0),
+              notes="slumps (pelvis rolling back) mid-hold, straightens"),
+    ]
+
+
 def clip_set(name: str) -> list[ClipSpec]:
     if name == "dev":
         return dev_clips() + dev_clips_subtle()
     if name == "heldout":
         return heldout_clips() + heldout_clips_subtle()
+    if name == "heldout-fresh":
+        return heldout_clips_fresh()
     if name in ("train", "variety", "range", "range-heldout", "range-live"):
         return {"train": training_clips, "variety": variety_clips}.get(name, lambda: range_clips(name))()
-    raise ValueError(f"unknown set {name!r} (dev | heldout | train | variety | range | range-heldout | range-live)")
+    raise ValueError(f"unknown set {name!r} (dev | heldout | heldout-fresh | train | variety | range | range-heldout | "
+                     "range-live)")

@@ -120,6 +120,36 @@ BODIES = {
         proportions=0.55,
         belly_m=0.03,
     ),  # 1.81 m
+    # the fresh held-out split's (no rule, threshold or model has seen them)
+    "broad_woman": BodyShape(
+        "broad_woman",
+        gender=0.95,
+        age=0.72,
+        muscle=0.55,
+        weight=0.7,
+        height=0.42,
+        proportions=0.45,
+        buttocks_m=0.04,
+    ),
+    "lean_young_man": BodyShape(
+        "lean_young_man",
+        gender=0.0,
+        age=0.67,
+        muscle=0.6,
+        weight=0.35,
+        height=0.5,
+        proportions=0.55,
+    ),
+    "short_older_man": BodyShape(
+        "short_older_man",
+        gender=0.1,
+        age=0.9,
+        muscle=0.35,
+        weight=0.62,
+        height=0.3,
+        proportions=0.45,
+        belly_m=0.05,
+    ),
 }
 
 
