@@ -18,6 +18,7 @@ import subprocess
 import sys
 import time
 import urllib.request
+from contextlib import contextmanager
 from pathlib import Path
 
 import pytest
@@ -122,60 +123,75 @@ def _start_camera(page) -> None:
                 camera.get_by_role("button", name="STOP").click()
 
 
-def test_live_flag_banner_then_review_shows_flagged_frames(server, tmp_path):
+@contextmanager
+def fake_camera_browser(tmp_path: Path):
+    """Debian's chromium whose camera plays the hamstring sample clip with a known mistake, looped; yields
+    (browser, the clip's truth)."""
     sync_api = pytest.importorskip("playwright.sync_api", reason="playwright is not installed")
     clip, truth = _sample_clip()
     y4m = tmp_path / "camera.y4m"
     _write_y4m(clip, y4m)
-    label = STRETCHES["hamstring"].mistakes[0].label
-    shots = os.environ.get("FORMCHECK_SCREENSHOTS")
-
     with sync_api.sync_playwright() as p:
         browser = p.chromium.launch(executable_path=CHROMIUM, args=[
             "--use-fake-ui-for-media-stream", "--use-fake-device-for-media-stream",
             f"--use-file-for-fake-video-capture={y4m}", "--no-sandbox"])
         try:
-            page = browser.new_page(viewport={"width": 1400, "height": 1300})
-            page.goto(server + "/live")
-            page.get_by_role("heading", name="Live coaching").wait_for(timeout=30_000)
-            countdown = page.get_by_role("spinbutton", name="Get ready (s)")
-            countdown.fill("0")  # straight into the hold, where cues are spoken
-            countdown.press("Enter")
-            page.get_by_text(RANGE_TOGGLE).click()  # the sample clip has no range step
-            page.wait_for_timeout(1000)
-            _start_camera(page)
-            started = time.monotonic()
-
-            # Before the mistake the person is settling into the hinge: no flag yet.
-            banner = page.locator(".fc-banner").first
-            banner.wait_for(timeout=20_000)
-            assert "fc-mistake" not in (banner.get_attribute("class") or "")
-
-            # The clip loops; each pass shows the mistake once, so the flag must show within two passes.
-            loop_s = truth["n_frames"] / truth["fps"]
-            flag = page.locator(".fc-banner.fc-mistake").first
-            flag.wait_for(timeout=(2 * loop_s + 10) * 1000)
-            assert label in flag.inner_text()
-            # The cue is handed to the browser's speech synthesis (the page records the last one it spoke).
-            cue = STRETCHES["hamstring"].mistakes[0].cue
-            page.wait_for_function("text => (document.body.dataset.fcLastCue || '') === text", arg=cue, timeout=5000)
-            if shots:
-                page.screenshot(path=str(Path(shots) / "live.png"))
-            # It clears again once the clip is past the mistake (the flag is not stuck).
-            page.locator(".fc-banner:not(.fc-mistake)").first.wait_for(timeout=loop_s * 1000)
-            print(f"flag shown {time.monotonic() - started:.1f} s after the camera started")
-
-            page.get_by_role("link", name="Review").first.click()
-            page.get_by_role("heading", name="Flagged moments").wait_for(timeout=20_000)
-            gallery = page.locator("[data-testid='stImage']")
-            gallery.first.wait_for(timeout=20_000)  # thumbnails arrive after the heading
-            assert gallery.count() >= 1
-            assert page.get_by_text(label, exact=False).count() >= 1
-            assert page.get_by_text("No mistakes were flagged").count() == 0
-            if shots:
-                page.screenshot(path=str(Path(shots) / "review-live.png"))
+            yield browser, truth
         finally:
             browser.close()
+
+
+def open_live_practice(browser, url: str):
+    """The Live coaching page set to go straight into the hold (no countdown, and no range step: the sample clip has
+    none), camera started; returns the page."""
+    page = browser.new_page(viewport={"width": 1400, "height": 1300})
+    page.goto(url + "/live")
+    page.get_by_role("heading", name="Live coaching").wait_for(timeout=30_000)
+    countdown = page.get_by_role("spinbutton", name="Get ready (s)")
+    countdown.fill("0")
+    countdown.press("Enter")
+    page.get_by_text(RANGE_TOGGLE).click()
+    page.wait_for_timeout(1000)
+    _start_camera(page)
+    return page
+
+
+def test_live_flag_banner_then_review_shows_flagged_frames(server, tmp_path):
+    label = STRETCHES["hamstring"].mistakes[0].label
+    shots = os.environ.get("FORMCHECK_SCREENSHOTS")
+
+    with fake_camera_browser(tmp_path) as (browser, truth):
+        page = open_live_practice(browser, server)  # straight into the hold, where cues are spoken
+        started = time.monotonic()
+
+        # Before the mistake the person is settling into the hinge: no flag yet.
+        banner = page.locator(".fc-banner").first
+        banner.wait_for(timeout=20_000)
+        assert "fc-mistake" not in (banner.get_attribute("class") or "")
+
+        # The clip loops; each pass shows the mistake once, so the flag must show within two passes.
+        loop_s = truth["n_frames"] / truth["fps"]
+        flag = page.locator(".fc-banner.fc-mistake").first
+        flag.wait_for(timeout=(2 * loop_s + 10) * 1000)
+        assert label in flag.inner_text()
+        # The cue is handed to the browser's speech synthesis (the page records the last one it spoke).
+        cue = STRETCHES["hamstring"].mistakes[0].cue
+        page.wait_for_function("text => (document.body.dataset.fcLastCue || '') === text", arg=cue, timeout=5000)
+        if shots:
+            page.screenshot(path=str(Path(shots) / "live.png"))
+        # It clears again once the clip is past the mistake (the flag is not stuck).
+        page.locator(".fc-banner:not(.fc-mistake)").first.wait_for(timeout=loop_s * 1000)
+        print(f"flag shown {time.monotonic() - started:.1f} s after the camera started")
+
+        page.get_by_role("link", name="Review").first.click()
+        page.get_by_role("heading", name="Flagged moments").wait_for(timeout=20_000)
+        gallery = page.locator("[data-testid='stImage']")
+        gallery.first.wait_for(timeout=20_000)  # thumbnails arrive after the heading
+        assert gallery.count() >= 1
+        assert page.get_by_text(label, exact=False).count() >= 1
+        assert page.get_by_text("No mistakes were flagged").count() == 0
+        if shots:
+            page.screenshot(path=str(Path(shots) / "review-live.png"))
 
 
 # The progress bar must move early: the first chunk is analysed in the server process while the pose processes

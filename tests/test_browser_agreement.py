@@ -5,11 +5,10 @@ names the flagged mistake, and History counts the practice once."""
 from __future__ import annotations
 
 import pytest
-from test_browser import CHROMIUM, WEBRTC_FRAME, _sample_clip, _start_camera, _write_y4m, server  # noqa: F401
+from test_browser import CHROMIUM, WEBRTC_FRAME, fake_camera_browser, open_live_practice, server  # noqa: F401
 
 from formcheck.history import DB_NAME, History
 from formcheck.rules import STRETCHES
-from formcheck.wording import RANGE_TOGGLE
 
 pytestmark = [pytest.mark.slow,
               pytest.mark.skipif(CHROMIUM is None, reason="Debian chromium not installed (apt-get install chromium)")]
@@ -49,48 +48,29 @@ PANEL_STATE_JS = """
 
 
 def test_the_video_and_the_panel_agree_every_second_and_the_end_names_the_mistake(server, tmp_path):
-    sync_api = pytest.importorskip("playwright.sync_api", reason="playwright is not installed")
-    clip, truth = _sample_clip()
-    y4m = tmp_path / "camera.y4m"
-    _write_y4m(clip, y4m)
     label = STRETCHES["hamstring"].mistakes[0].label
-
-    with sync_api.sync_playwright() as p:
-        browser = p.chromium.launch(executable_path=CHROMIUM, args=[
-            "--use-fake-ui-for-media-stream", "--use-fake-device-for-media-stream",
-            f"--use-file-for-fake-video-capture={y4m}", "--no-sandbox"])
-        try:
-            page = browser.new_page(viewport={"width": 1400, "height": 1300})
-            page.goto(server + "/live")
-            page.get_by_role("heading", name="Live coaching").wait_for(timeout=30_000)
-            countdown = page.get_by_role("spinbutton", name="Get ready (s)")
-            countdown.fill("0")
-            countdown.press("Enter")
-            page.get_by_text(RANGE_TOGGLE).click()  # the sample clip has no range step: straight to the hold
+    with fake_camera_browser(tmp_path) as (browser, _):
+        page = open_live_practice(browser, server)
+        page.locator(".fc-banner").first.wait_for(timeout=20_000)
+        video_frame = page.locator(WEBRTC_FRAME).element_handle().content_frame()  # where the <video> is
+        checks = []
+        for _ in range(CHECKS):
+            # The panel is read just before and just after the picture: a change between the two reads is a
+            # moment when both said the same, not a disagreement.
+            before = page.evaluate(PANEL_STATE_JS)
+            video = video_frame.evaluate(VIDEO_STATE_JS)
+            after = page.evaluate(PANEL_STATE_JS)
+            checks.append((video, before, after))
             page.wait_for_timeout(1000)
-            _start_camera(page)
-            page.locator(".fc-banner").first.wait_for(timeout=20_000)
-            video_frame = page.locator(WEBRTC_FRAME).element_handle().content_frame()  # where the <video> is
-            checks = []
-            for _ in range(CHECKS):
-                # The panel is read just before and just after the picture: a change between the two reads is a
-                # moment when both said the same, not a disagreement.
-                before = page.evaluate(PANEL_STATE_JS)
-                video = video_frame.evaluate(VIDEO_STATE_JS)
-                after = page.evaluate(PANEL_STATE_JS)
-                checks.append((video, before, after))
-                page.wait_for_timeout(1000)
-            seen = [c for c in checks if None not in c]
-            agree = sum(video in (before, after) for video, before, after in seen) / max(1, len(seen))
-            print(f"video/panel agreement {agree:.1%} over {len(seen)} checks: {checks}")
-            assert len(seen) >= 0.9 * CHECKS
-            assert {"mistake", "good"} <= {video for video, _, _ in seen}  # the clip shows both while checked
-            assert agree >= AGREEMENT
+        seen = [c for c in checks if None not in c]
+        agree = sum(video in (before, after) for video, before, after in seen) / max(1, len(seen))
+        print(f"video/panel agreement {agree:.1%} over {len(seen)} checks: {checks}")
+        assert len(seen) >= 0.9 * CHECKS
+        assert {"mistake", "good"} <= {video for video, _, _ in seen}  # the clip shows both while checked
+        assert agree >= AGREEMENT
 
-            page.get_by_role("button", name="Finish and save").click()
-            page.get_by_text("Saved to History.").wait_for(timeout=20_000)
-            page.get_by_text(f"Flagged: {label.lower()}", exact=False).first.wait_for(timeout=20_000)
-        finally:
-            browser.close()
+        page.get_by_role("button", name="Finish and save").click()
+        page.get_by_text("Saved to History.").wait_for(timeout=20_000)
+        page.get_by_text(f"Flagged: {label.lower()}", exact=False).first.wait_for(timeout=20_000)
     sessions = History(tmp_path / "data" / DB_NAME).sessions()
     assert len(sessions) == 1 and sessions[0].kind == "practice"

@@ -19,7 +19,7 @@ from streamlit_webrtc.config import compile_rtc_configuration
 
 from formcheck.ui import loopback_link
 from formcheck.ui.live_view import RTC_CONFIGURATION
-from test_browser import CHROMIUM, _sample_clip, _start_camera, _write_y4m
+from test_browser import CHROMIUM, fake_camera_browser, open_live_practice
 from test_browser import server as app_server  # noqa: F401 (a fixture, asked for by name below)
 
 pytestmark = pytest.mark.skipif(not Path("/proc/self/net/udp").exists(), reason="needs Linux /proc")
@@ -161,23 +161,10 @@ def test_a_live_session_holds_no_socket_beyond_loopback(request, tmp_path):
     """A live practice in chromium with a fake camera (chromium's usual network settings, which offer the
     machine's network addresses): once frames are analysed, the server and its pose processes hold UDP sockets
     for the video link and TCP sockets for the page, all on loopback."""
-    sync_api = pytest.importorskip("playwright.sync_api", reason="playwright is not installed")
     url = request.getfixturevalue("app_server")
-    clip, _ = _sample_clip()
-    y4m = tmp_path / "camera.y4m"
-    _write_y4m(clip, y4m)
-    with sync_api.sync_playwright() as p:
-        browser = p.chromium.launch(executable_path=CHROMIUM, args=[
-            "--use-fake-ui-for-media-stream", "--use-fake-device-for-media-stream",
-            f"--use-file-for-fake-video-capture={y4m}", "--no-sandbox"])
-        try:
-            page = browser.new_page(viewport={"width": 1400, "height": 1300})
-            page.goto(url + "/live")
-            page.get_by_role("heading", name="Live coaching").wait_for(timeout=30_000)
-            _start_camera(page)  # returns once frames have been analysed, so the video link is up
-            listed = internet_sockets(_server_pid(url))
-        finally:
-            browser.close()
+    with fake_camera_browser(tmp_path) as (browser, _):
+        open_live_practice(browser, url)  # returns once frames have been analysed, so the video link is up
+        listed = internet_sockets(_server_pid(url))
     print("server sockets during the live session:", sorted(set(listed)))
     assert any(protocol.startswith("udp") for protocol, _ in listed), "no UDP socket: the video link was missed"
     assert [(protocol, address) for protocol, address in listed if not _is_loopback(address)] == []
