@@ -91,9 +91,11 @@ class SharedObserver:
         self._batch: Iterator[Observation] = iter(())
         self._processes: list[multiprocessing.process.BaseProcess] = []
         self._inboxes: list[Iterator[tuple]] = []
-        self._own = Observer(get_stretch(stretch), model)  # loaded before the processes compete for the cores
+        self._own: Observer | None = None
         try:
             self._start_processes(stretch, model)
+            # Loaded while the processes start (imports and their own model, on the other cores).
+            self._own = Observer(get_stretch(stretch), model)
         except BaseException:
             self.close()
             raise
@@ -166,7 +168,8 @@ class SharedObserver:
         return message
 
     def close(self) -> None:
-        self._own.close()
+        if self._own:
+            self._own.close()
         for process in self._processes:
             process.join(timeout=FINISH_S)
             if process.is_alive():  # stopped early (error, or the caller gave up): no work left worth waiting for

@@ -165,42 +165,61 @@ def _display_rotation(path: Path) -> int:
 _DONE = object()
 
 
-def prefetch(items: Iterator, depth: int = 4, name: str = "formcheck-decode") -> Iterator:
-    """Run ``items`` on a background thread, ``depth`` ahead (e.g. decoding overlaps inference on another core).
+def prefetch(items: Iterator, depth: int = 4, name: str = "formcheck-decode") -> Prefetched:
+    """Run ``items`` on a background thread, started at once, up to ``depth`` ahead (0: no limit), e.g. decoding
+    overlaps inference on another core, or a pipe is drained while its reader is busy with other work.
 
-    Exceptions raised by ``items`` are re-raised in the consumer; abandoning the iterator stops the thread.
+    Exceptions raised by ``items`` are re-raised in the consumer; ``close()`` stops the thread.
     """
-    slots: queue.Queue = queue.Queue(maxsize=depth)
-    stop = threading.Event()
+    return Prefetched(items, depth, name)
 
-    def produce() -> None:
-        try:
-            for item in items:
-                while not stop.is_set():
-                    try:
-                        slots.put((item, None), timeout=0.1)
-                        break
-                    except queue.Full:
-                        continue
-                if stop.is_set():
-                    return
-            slots.put((_DONE, None))
-        except BaseException as err:  # handed to the consumer, raised there
-            slots.put((_DONE, err))
 
-    worker = threading.Thread(target=produce, name=name, daemon=True)
-    worker.start()
-    try:
-        while True:
-            item, err = slots.get()
+class Prefetched:
+    """The iterator ``prefetch`` returns. Its thread starts with it, not at the first ``next()``: a generator's
+    would, and a pose process then waited for its results to be read once its pipe was full."""
+
+    def __init__(self, items: Iterator, depth: int, name: str) -> None:
+        self._slots: queue.Queue = queue.Queue(maxsize=depth)
+        self._stop = threading.Event()
+        self._finished = False
+        self._thread = threading.Thread(target=_produce, args=(items, self._slots, self._stop), name=name,
+                                        daemon=True)
+        self._thread.start()
+
+    def __iter__(self) -> Prefetched:
+        return self
+
+    def __next__(self):
+        if self._finished:
+            raise StopIteration
+        item, err = self._slots.get()
+        if err is not None or item is _DONE:
+            self.close()
             if err is not None:
                 raise err
-            if item is _DONE:
+            raise StopIteration
+        return item
+
+    def close(self) -> None:
+        self._finished = True
+        self._stop.set()
+        self._thread.join(timeout=5)
+
+
+def _produce(items: Iterator, slots: queue.Queue, stop: threading.Event) -> None:
+    try:
+        for item in items:
+            while not stop.is_set():
+                try:
+                    slots.put((item, None), timeout=0.1)
+                    break
+                except queue.Full:
+                    continue
+            if stop.is_set():
                 return
-            yield item
-    finally:
-        stop.set()
-        worker.join(timeout=5)
+        slots.put((_DONE, None))
+    except BaseException as err:  # handed to the consumer, raised there
+        slots.put((_DONE, err))
 
 
 def _reason(err: Exception) -> str:
