@@ -42,16 +42,16 @@ def coach_for(slot: str, plan_key: tuple, make: Callable[[SessionSaver], Coach],
 
 
 def range_choice(slot: str, steps: list[Step]) -> tuple[bool, KeptRanges]:
-    """The range-step toggle for a plan, and the ranges kept from earlier sessions that the plan may use instead.
+    """The range-step toggle for a plan (``steps`` as made with the step on), and the ranges kept from earlier
+    sessions that the plan may use instead.
     On by default unless every position with a range step has one kept; a kept range is offered for refreshing
     (the camera moved, other clothes) and is only used where it still fits (``formcheck.tilt_range``)."""
+    wanted = {(s.stretch, s.side) for s in steps if s.range_step}
+    if not wanted:
+        return False, {}
     store = history(notice=False)
     kept = {} if store is None else {
-        (s.stretch, s.side): found for s in steps
-        if STRETCHES[s.stretch].tilt_range is not None and (found := store.kept_range(s.stretch, s.side)) is not None}
-    if not any(STRETCHES[s.stretch].tilt_range is not None for s in steps):
-        return False, {}
-    wanted = {(s.stretch, s.side) for s in steps if STRETCHES[s.stretch].tilt_range is not None}
+        key: found for key in wanted if (found := store.kept_range(*key)) is not None}
     ranged = st.toggle(RANGE_TOGGLE, not wanted <= set(kept), key=f"fc_range_{slot}", help=RANGE_TOGGLE_HELP)
     if kept and not ranged:
         taken = max(k.taken for k in kept.values())
@@ -198,8 +198,6 @@ def controls(coach: Coach, saver: SessionSaver, slot: str) -> None:
 
 
 def _hint(stretch: str) -> str:
-    from formcheck.rules import STRETCHES
-
     spec = STRETCHES[stretch]
     return f"{spec.position_hint} {spec.camera_guide}"
 
