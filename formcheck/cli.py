@@ -207,7 +207,7 @@ def evaluate_cmd(
     model = model.value
     from rich.table import Table
 
-    from .evaluate import clip_rows, evaluate, find_clips
+    from .evaluate import clip_rows, evaluate, find_clips, truth_definition
     from .video import atomic_output
 
     total = len(find_clips(directory))
@@ -230,6 +230,7 @@ def evaluate_cmd(
                       _fmt(row["precision"]), _fmt(row["recall"]), _fmt(row["f1"]),
                       f"{_fmt(row['time_to_flag_median_s'], ' s', 1)} / {_fmt(row['time_to_flag_p90_s'], ' s', 1)}")
     out.print(table)
+    out.print(truth_definition(summary))
     wrong_view = summary["wrong_view_clips"]
     out.print(f"false alarms per minute of correct hold: {_fmt(summary['false_alarms_per_min_correct_hold'])}\n"
               f"time to flag: median {_fmt(summary['time_to_flag_median_s'], ' s', 1)}, "

@@ -31,6 +31,11 @@ ABSTAIN_SHARE = 0.8
 # A true mistake interval that begins this close to the start of the hold is a "start in the mistake": the person
 # went straight into it, so there was no good hold to compare with.
 START_IN_MISTAKE_S = 0.5
+# A truth file's mistake interval is where the rig is past the mistake's limit (``mistake_limits``, from the rule
+# table); a mistake without one (a quality of movement), or a truth file older than the limits, is cut where the
+# scripted deviation reaches half its size.
+HALF_SIZE = "half its size"
+UNITS = {"over_extension": " m", "jerky_pumping": ""}
 
 
 @dataclass
@@ -60,6 +65,7 @@ class ClipScore:
     lumbar_abs_errors: list[float] = field(default_factory=list)  # absolute estimate − rig angle, hold frames
     lumbar_abs_truth: list[float] = field(default_factory=list)  # the rig angle of those same frames
     positions: dict[str, int] = field(default_factory=dict)  # recognised position (or "unsure") → hold frames
+    truth_limits: dict[str, float | None] = field(default_factory=dict)  # what its truth intervals were cut at
 
     @property
     def abstained(self) -> bool:
@@ -157,6 +163,7 @@ def score_frames(clip_name: str, truth: dict, frames: list[dict], events: list[d
     score.mistake_called_possible_s = sum(f["status"] == "possible" for f in in_mistake) / fps
     score.correct_called_possible_s = sum(f["status"] == "possible" for f in correct_hold) / fps
     score.body = truth.get("body", {}).get("name", "?")
+    score.truth_limits = {m: truth.get("mistake_limits", {}).get(m, HALF_SIZE) for m in truth["mistakes"]}
     score.lumbar_abs_errors, score.lumbar_abs_truth = _lumbar_abs_errors(frames, truth, hold)
     flags = [tuple(f["flags"]) for f in frames]
     score.toggles = sum(a != b for a, b in zip(flags, flags[1:]))
@@ -278,7 +285,27 @@ def summarize(scores: list[ClipScore]) -> dict:
         "lumbar_angle_per_stretch": lumbar_table(judged, lambda s: s.stretch),
         "lumbar_angle_per_body": lumbar_table(judged, lambda s: s.body),
         **_position_confusion(judged),
+        "truth_limits": _truth_limits(scores),
     }
+
+
+def _truth_limits(scores: list[ClipScore]) -> dict[str, list]:
+    """Per mistake, every limit its truth intervals were cut at across the clips (one, unless the sets differ)."""
+    limits: dict[str, set] = {}
+    for score in scores:
+        for mistake, limit in score.truth_limits.items():
+            limits.setdefault(mistake, set()).add(HALF_SIZE if limit is None else limit)
+    return {mistake: sorted(values, key=str) for mistake, values in sorted(limits.items())}
+
+
+def truth_definition(summary: dict) -> str:
+    """One line saying where the scored truth intervals were cut, per mistake."""
+    parts = []
+    for mistake, limits in summary["truth_limits"].items():
+        said = [limit if isinstance(limit, str) else f"{limit:g}{UNITS.get(mistake, '°')}" for limit in limits]
+        parts.append(f"{mistake} {' / '.join(said)}")
+    return ("truth: a mistake is where the rig is past its limit in the rule table — " + ", ".join(parts)
+            if parts else "truth: no mistakes in these clips")
 
 
 def _share(judged: list[ClipScore], part: str) -> float:

@@ -59,12 +59,20 @@ class Mistake:
     others read alike: while the person's own range is unknown, a hold there is called a possible mistake
     (``possible_cue``), neither flagged nor called good form. Once their range is known the reading against it
     (``RANGE_METRIC``) decides instead. Its words (``label``, ``cue``, ``possible_cue``) are in
-    ``formcheck.rule_words``, by name."""
+    ``formcheck.rule_words``, by name.
+
+    ``limit`` is the size from which a posture counts as this mistake, in the rig's own units (degrees of lumbar
+    flexion, extension or trunk twist away from the hold's correct posture; metres of pelvis lift). Clips with known
+    truth are scored against it: their truth intervals are where the rig is past it (``formcheck.synth``). It is
+    half the mildest size of the mistake formcheck is meant to catch, which correct holds (within ±3° of their own
+    posture) never reach. None for a quality of movement (jerky pumping), scored where it is at least half its
+    scripted size."""
 
     name: str
     conditions: tuple[Condition, ...]
     requires: tuple[Condition, ...] = ()
     possible: Condition | None = None
+    limit: float | None = None
 
     @property
     def label(self) -> str:
@@ -230,6 +238,7 @@ STRETCHES: dict[str, Stretch] = {
                     # Without the range: correct hinges read −6° to −1° and mild roundings −3° to +14° (the same
                     # clips): from +6° the reading is where some bodies' correct backs and others' mistakes meet.
                     possible=Condition("lumbar_angle", on=6.0, off=4.0),
+                    limit=6.0,  # mildest rounding to catch: 12°. The +3.5° range limit, read at half size, is 7°.
                 ),
             ),
         ),
@@ -274,6 +283,7 @@ STRETCHES: dict[str, Stretch] = {
                     # Without the range: correct lunges read −6° to 0°, mild arches −14° to 0° (range clips; dev:
                     # correct −10° to +3°, p5–p95): from −6° bodies' correct backs and mild arches meet.
                     possible=Condition("lumbar_angle", on=-6.0, off=-4.0, direction=-1),
+                    limit=5.0,  # mildest arch to catch: 10°
                 ),
             ),
         ),
@@ -299,6 +309,7 @@ STRETCHES: dict[str, Stretch] = {
                     # MediaPipe's world landmarks barely see a seated twist (measured: 2–8° for a 25–35° twist),
                     # but the shoulders' apparent width changes clearly as they turn against the fixed pelvis.
                     (Condition(VIEW_METRIC, on=0.12, off=0.06, relative=True, both_ways=True),),
+                    limit=7.5,  # mildest twist to catch: 15°
                 ),
                 Mistake(
                     "forward_bend",
@@ -315,6 +326,7 @@ STRETCHES: dict[str, Stretch] = {
                     # The seated reading errs most (6.6° on held-out bodies): correct figure-4s read +3° to +12°,
                     # 17° bends +2° to +16° (range clips, hold medians); from +10° the two meet.
                     possible=Condition("lumbar_angle", on=10.0, off=7.0),
+                    limit=7.5,  # mildest seated low-back bend to catch: 15°
                 ),
             ),
         ),
@@ -347,6 +359,7 @@ STRETCHES: dict[str, Stretch] = {
                     # Torso lengths above the person's own resting line (the absolute value depends on how far
                     # the knees are bent, so there is no absolute guard): 8 cm of lift read about +0.045.
                     (Condition("pelvis_lift", on=0.025, off=0.012, relative=True),),
+                    limit=0.025,  # mildest lift to catch: 5 cm
                 ),
             ),
         ),

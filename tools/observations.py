@@ -25,7 +25,7 @@ import numpy as np
 
 from formcheck.analyze import frame_record, frame_step
 from formcheck.auto import AutoJudge
-from formcheck.evaluate import clip_rows, find_clips, load_truth, score_frames, summarize
+from formcheck.evaluate import clip_rows, find_clips, load_truth, score_frames, summarize, truth_definition
 from formcheck.model_files import DEFAULT_MODEL, model_path, sha256_of
 from formcheck.parallel import default_workers, observe_video
 from formcheck.pipeline import Judge, Observation, Observer, get_stretch
@@ -143,6 +143,7 @@ def main() -> None:
             summary = summarize(scores)
             if args.json:
                 args.json.write_text(json.dumps({"summary": summary, "clips": clip_rows(scores)}, indent=1))
+            print(f"  {truth_definition(summary)}")
             for mistake, row in summary["per_mistake"].items():
                 print(f"  {mistake:16s} true {row['true_intervals']} found {row['matched']} "
                       f"false {row['false_alarms']} F1 {row['f1']:.2f} ttf p90 {row['time_to_flag_p90_s']:.1f}")

@@ -33,6 +33,7 @@ def main(argv=None) -> int:
     for name, help_ in [
         ("generate", "render clips (mp4 + truth.json)"),
         ("truth", "write truth.json only"),
+        ("retruth", "rewrite the mistake intervals of the truth files in OUT from the clip specs (no posing)"),
         ("preview", "render a few instants of one clip to a PNG"),
         ("list", "list the clips"),
         ("readme", "write OUT/README.md (table of clips) from the truth files in OUT"),
@@ -123,6 +124,8 @@ def main(argv=None) -> int:
         return 0
     out = Path(args.out)
     t0 = time.time()
+    if args.cmd == "retruth":
+        return _retruth(specs, out)
     for s in specs:
         if args.cmd == "truth":
             body = render.get_body(s.body)
@@ -149,6 +152,24 @@ def main(argv=None) -> int:
             s, out, max_frames=args.max_frames, log=lambda m: print(m, flush=True)
         )
     print(f"done: {len(specs)} clip(s) in {time.time() - t0:.0f}s", file=sys.stderr)
+    return 0
+
+
+def _retruth(specs, out: Path) -> int:
+    from formcheck.synth import render, truth
+
+    changed = 0
+    for spec in specs:
+        path = out / f"{spec.name}.truth.json"
+        if not path.is_file():
+            continue
+        old = truth.load(path)
+        new = render.retruth(spec, old)
+        if new != old:
+            truth.write(path, new)
+            changed += 1
+            print(f"{spec.name}: {old['mistakes']} -> {new['mistakes']}", flush=True)
+    print(f"done: {changed} truth file(s) changed in {out}", file=sys.stderr)
     return 0
 
 

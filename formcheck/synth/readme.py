@@ -18,8 +18,10 @@ from a pose detector. Regenerate with:
 identical as far as the software renderer (OSMesa) is deterministic.
 
 How to read the truth:
-- `mistakes`: per mistake of the stretch, the intervals `[start_s, end_s]` where the scripted deviation is
-  at least half its amplitude (it ramps in and out over ~1.2 s); `mistake_details` adds severity and amplitude
+- `mistakes`: per mistake of the stretch, the intervals `[start_s, end_s]` where the rig is past the mistake's
+  limit (`mistake_limits`, the `limit` of each mistake in the rule table `formcheck/rules.py`; the scripted
+  deviation ramps in and out over ~1.2 s; jerky_pumping, which has no limit: at least half its scripted size);
+  `mistake_details` adds severity and amplitude
   (rounding / forward_bend: extra lumbar flexion in degrees; arching: lumbar extension in degrees, with the pelvis
   tipping forward and the trunk leaning back; twist: thorax-vs-pelvis rotation in degrees; over_extension: pelvis
   lift in metres; jerky_pumping: multiplier of the pumping amplitude, with sharp reversals and a faster rhythm).

@@ -7,6 +7,7 @@ from pathlib import Path
 
 import numpy as np
 
+from formcheck.rules import STRETCHES
 from formcheck.synth import truth as truth_mod
 from formcheck.synth.body import Body, rot_z
 from formcheck.synth.clothing import dressed_identity
@@ -74,17 +75,25 @@ def clip_truth_frames(spec: ClipSpec, body: Body):
     return times, frames, meas
 
 
-def build_truth(spec: ClipSpec, times, meas) -> dict:
-    hold_start = spec.settle.hold_start
-    hold = [[round(hold_start, 4), round(float(times[-1]), 4)]]
-    pel = np.array([m["pelvis_z"] for m in meas])
-    k0 = int(np.searchsorted(times, hold_start))
-    ref = float(pel[min(k0, len(pel) - 1)])
-    if spec.stretch == "towel-decompression":
-        ref = float(spec.params.get("pelvis_ref_z", ref))
-    k_ref = min(k0, len(meas) - 1)
-    tilt_ref = meas[k_ref]["pelvis_tilt_deg"]
-    y_ref = meas[k_ref]["pelvis_y"]
+def mistake_limits(spec: ClipSpec) -> dict[str, float | None]:
+    """Each mistake's ``limit`` from the rule table (None: scored at half its scripted size)."""
+    return {m.name: m.limit for m in STRETCHES[spec.stretch].mistakes}
+
+
+def retruth(spec: ClipSpec, truth: dict) -> dict:
+    """``truth`` (a clip's sidecar) with its mistake intervals written afresh from the spec; nothing else changes
+    (the rig is not posed again)."""
+    times = np.arange(truth["n_frames"]) / truth["fps"]
+    mistakes, details = mistake_intervals(spec, times)
+    return {**truth, "mistakes": mistakes, "mistake_details": details, "mistake_limits": mistake_limits(spec)}
+
+
+def mistake_intervals(spec: ClipSpec, times: np.ndarray) -> tuple[dict[str, list], list[dict]]:
+    """The truth intervals of each mistake: where the rig is past the mistake's ``limit`` in the rule table (its
+    scripted size is the rig's departure from the correct posture), or, for a mistake without one, where it is at
+    least half its scripted size. A mistake that arrives with the position counts from the start of the hold."""
+    hold_start = round(spec.settle.hold_start, 4)
+    limits = mistake_limits(spec)
     mistakes, details = {}, []
     for name in MISTAKES_OF[spec.stretch]:
         mistakes[name] = []
@@ -92,11 +101,11 @@ def build_truth(spec: ClipSpec, times, meas) -> dict:
             if m.name != name:
                 continue
             env = np.array([m.envelope(float(t)) for t in times])
-            for iv in truth_mod.intervals(times, env >= 0.5):
-                # a mistake that arrives with the position is judged from the start of the hold
-                from_hold_start = iv[0] < hold[0][0]
+            past = env >= 0.5 if limits.get(name) is None else m.amplitude * env >= limits[name]
+            for iv in truth_mod.intervals(times, past):
+                from_hold_start = iv[0] < hold_start
                 if from_hold_start:
-                    iv[0] = hold[0][0]
+                    iv[0] = hold_start
                 mistakes[name].append(iv)
                 detail = {
                     "mistake": name,
@@ -112,6 +121,21 @@ def build_truth(spec: ClipSpec, times, meas) -> dict:
                 if from_hold_start:
                     detail["from_hold_start"] = True
                 details.append(detail)
+    return mistakes, details
+
+
+def build_truth(spec: ClipSpec, times, meas) -> dict:
+    hold_start = spec.settle.hold_start
+    hold = [[round(hold_start, 4), round(float(times[-1]), 4)]]
+    pel = np.array([m["pelvis_z"] for m in meas])
+    k0 = int(np.searchsorted(times, hold_start))
+    ref = float(pel[min(k0, len(pel) - 1)])
+    if spec.stretch == "towel-decompression":
+        ref = float(spec.params.get("pelvis_ref_z", ref))
+    k_ref = min(k0, len(meas) - 1)
+    tilt_ref = meas[k_ref]["pelvis_tilt_deg"]
+    y_ref = meas[k_ref]["pelvis_y"]
+    mistakes, details = mistake_intervals(spec, times)
     cam = spec.camera.to_json()
     extra = {}
     if spec.settle.range is not None:
@@ -137,6 +161,7 @@ def build_truth(spec: ClipSpec, times, meas) -> dict:
         "n_frames": len(times),
         "mistakes": mistakes,
         "mistake_details": details,
+        "mistake_limits": mistake_limits(spec),
         "hold": hold,
         "params": spec.params,
         "look": spec.look.to_json(),
