@@ -133,17 +133,23 @@ class Session:
 
     def withdraw(self, start_s: float, end_s: float, cleared_by: float | None = None) -> None:
         """Forget the flags raised within ``start_s``–``end_s`` and cleared by ``cleared_by`` (default ``end_s``), and
-        their pictures: the person's own range step, whose tuck is a deliberate rounding, not a mistake."""
+        their pictures: the person's own range step, whose tuck is a deliberate rounding, not a mistake. A flag raised
+        there and still up is a mistake held past the step: it counts from ``end_s``, pictured afresh (its picture
+        showed the tuck)."""
         cleared_by = end_s if cleared_by is None else cleared_by
 
         def within(event: Event) -> bool:
             return start_s <= event.start_s <= end_s and event.end_s is not None and event.end_s <= cleared_by
 
         gone = [event for event in self.events if within(event)]
+        held = [event for event in self._open.values() if start_s <= event.start_s < end_s]
         self.events[:] = [event for event in self.events if not within(event)]  # in place: callers hold the list
         self.flagged_frames[:] = [shot for shot in self.flagged_frames
-                                  if not any(shot.mistake == e.mistake and e.start_s <= shot.t <= e.end_s
-                                             for e in gone)]
+                                  if not any(shot.mistake == e.mistake and e.start_s <= shot.t <= (e.end_s or end_s)
+                                             for e in gone + held)]
+        for event in held:
+            event.start_s, event.peak_value = end_s, float("nan")
+            self._unpictured.add(event.mistake)
 
     def _track_possible(self, name: str, possible: bool, t: float, value: float) -> None:
         event = self._open_possible.get(name)

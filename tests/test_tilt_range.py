@@ -3,6 +3,7 @@ of the range from the first second, and, without a range, a reading where bodies
 flagged, never good form."""
 
 import math
+from dataclasses import replace
 
 import numpy as np
 import pytest
@@ -10,7 +11,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from formcheck.coverage import POSSIBLE, coverage
-from formcheck.rules import RANGE_METRIC, STRETCHES, RuleEngine, State
+from formcheck.rules import RANGE_METRIC, STRETCHES, RuleEngine, State, Verdict
 from formcheck.session import Session
 from formcheck.synth.timeline import Mistake, RangeStep, Settle
 from formcheck.tilt_range import RangeFinder, TiltRange
@@ -144,3 +145,18 @@ def test_a_flag_raised_by_the_tuck_of_a_range_step_found_later_is_withdrawn():
     session.events += [Event("rounding", 4.0, 6.0), Event("rounding", 11.0, None), Event("rounding", 1.0, 4.5)]
     session.withdraw(2.0, 10.0)
     assert [(e.start_s, e.end_s) for e in session.events] == [(11.0, None), (1.0, 4.5)]
+
+
+def test_a_flag_raised_in_the_range_step_and_still_up_counts_from_the_steps_end_with_a_new_picture():
+    session = Session(STRETCHES["hamstring"])
+    frame = np.zeros((48, 64, 3), np.uint8)
+    rounded = Verdict(t=5.0, status="mistake", message="", states={"rounding": State.FLAGGED},
+                      values={"rounding": 30.0}, in_position=True)
+    session.update(rounded, frame)  # raised by the tuck, and the person settles into a rounding
+    assert [shot.t for shot in session.flagged_frames] == [5.0]
+    session.withdraw(3.0, 9.0)
+    assert [(e.start_s, e.end_s) for e in session.events] == [(9.0, None)]
+    assert session.flagged_frames == []
+    session.update(replace(rounded, t=9.1, values={"rounding": 12.0}), frame)
+    assert [shot.t for shot in session.flagged_frames] == [9.1]
+    assert session.events[0].peak_value == 12.0  # the tuck's depth is not the mistake's
