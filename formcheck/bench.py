@@ -7,6 +7,7 @@ same frames in alternating rounds, so machine noise hits both alike. Warm-up fra
 from __future__ import annotations
 
 import json
+import math
 import os
 import resource
 import tempfile
@@ -115,16 +116,21 @@ def run_live(video: Path, stretch: str, model: str, seconds: float, fps: float =
     """Drive the live page's frame callback from a clip at ``fps`` in real time, as a webcam would.
 
     Latency is capture → overlay ready (the worker processed that frame); frames the worker had not taken
-    before a newer one arrived are dropped on purpose (newest-frame-wins: no queue, no growing lag).
+    before a newer one arrived are dropped on purpose (newest-frame-wins: no queue, no growing lag). A stand-in for
+    the page's side panel takes the verdict to show on the panel's schedule, as the page does (the video then paints
+    it): "verdict shown" is capture → that verdict taken for the panel, "verdict change shown" the capture of the
+    first frame judged with a new status → that status taken (``CoachView.shown_latency_ms``/``change_latency_ms``,
+    over the last ``SHOWN_KEPT`` refreshes).
     """
     import av
 
-    from .coaching.coach import Coach, practice_steps
+    from .coaching.coach import PANEL_EVERY_S, Coach, practice_steps
 
     images, _, _ = decode_frames(video, int(min(seconds, 20) * fps))
     coach = Coach(practice_steps(stretch, target_s=1e9, ready_s=0.0), model)
     callback_s, latencies, rss = [], [], []  # rss: (seconds into the feed, MB), every 10 s
     seen = 0
+    panel_due = 0.0  # feed seconds of the panel's next refresh
     start = time.perf_counter()
     try:
         for i in range(int(seconds * fps)):
@@ -136,7 +142,10 @@ def run_live(video: Path, stretch: str, model: str, seconds: float, fps: float =
             began = time.perf_counter()
             coach.on_frame(frame)
             callback_s.append(time.perf_counter() - began)
-            view = coach.view()
+            panel = time.perf_counter() - start >= panel_due
+            if panel:
+                panel_due += PANEL_EVERY_S
+            view = coach.view(shown=panel)
             if view.frames > seen:
                 seen = view.frames
                 latencies.append((time.perf_counter() - start, view.latency_ms))
@@ -149,6 +158,8 @@ def run_live(video: Path, stretch: str, model: str, seconds: float, fps: float =
         coach.close()
     lat = np.array([ms for _, ms in latencies])
     tenth = max(1, len(lat) // 10)
+    shown_p50, shown_p95 = view.shown_latency_ms or (math.nan, math.nan)
+    change_p50, change_p95 = view.change_latency_ms or (math.nan, math.nan)
     return {
         "seconds": seconds, "input_fps": fps, "submitted": submitted, "processed": view.frames,
         "processed_fps": view.frames / seconds, "dropped_share": 1 - view.frames / submitted,
@@ -156,6 +167,8 @@ def run_live(video: Path, stretch: str, model: str, seconds: float, fps: float =
         # No growing lag: latency in the first and the last tenth of the feed.
         "latency_first_tenth_p50_ms": float(np.median(lat[:tenth])),
         "latency_last_tenth_p50_ms": float(np.median(lat[-tenth:])),
+        "verdict_shown_p50_ms": shown_p50, "verdict_shown_p95_ms": shown_p95,
+        "verdict_change_shown_p50_ms": change_p50, "verdict_change_shown_p95_ms": change_p95,
         "callback": _ms_stats(callback_s),
         # From the first sample after the worker loaded its model (10 s in) to the end of the feed.
         "rss_start_mb": rss[1][1] if len(rss) > 2 else rss[0][1], "rss_end_mb": rss[-1][1],

@@ -1,12 +1,17 @@
 """Live coaching without lag: the webrtc callback hands over the newest frame, one worker thread runs the pipeline.
 
 - ``Coach.on_frame`` (webrtc's thread) converts the frame, puts it in a one-frame slot (replacing any frame the
-  worker has not taken yet — older frames are dropped, never queued) and paints the newest overlay on it.
+  worker has not taken yet — older frames are dropped, never queued) and paints the overlay on it.
 - The worker thread owns the ``Pipeline`` (one per hold: MediaPipe graphs are not thread-safe, so the graph is
   created, used and closed in that thread) and runs the plan: for each ``Step`` a get-ready countdown, the guided
   range step where the position has one (``formcheck.coaching.range_step``), then a hold that ends when the step's
   target of *good-form* seconds (the Session's hold timer) is reached.
 - Everything the page reads goes through ``Coach.view()`` / ``Coach.holds()``, taken under one lock.
+- One verdict per moment: the video paints the verdict (banner, colours, countdown or hold time) of the view the
+  side panel shows (``view(shown=True)``) over the newest skeleton, outline and readings. A painted frame reaches the
+  screen later than the panel's change, so ``PICTURE_LEAD_S`` before the panel's next refresh is due the coach takes
+  the view that refresh is to show, and the video paints it from then on. Each refresh also records how long after
+  its camera frame's arrival the verdict it shows was judged and shown.
 - Whenever a hold's pipeline is released (the hold ended, the plan finished, the camera stopped, the coach was
   closed) the worker calls ``checkpoint``, which saves the holds so far: a closed browser tab loses nothing.
 
@@ -19,7 +24,7 @@ import copy
 import math
 import threading
 import time
-from collections import Counter
+from collections import Counter, deque
 from collections.abc import Callable
 from dataclasses import dataclass, field, replace
 from enum import StrEnum
@@ -35,7 +40,7 @@ from formcheck.session import THUMB_WIDTH
 from formcheck.wording import (RANGE_FOUND, RANGE_KEPT_UNFIT, RANGE_RETRY, RANGE_SKIPPED, RANGE_WITHOUT,
                                get_ready_text, hold_end_cue, mistake_counts, plan_end_cue, reference_text, tall_cue)
 
-from .overlay import Overlay, build_overlay, key_reading, paint
+from .overlay import Overlay, build_overlay, key_reading, paint, with_verdict_of
 from .range_step import SETTLE_S, TRIES, RangeTry
 
 ROUTINE_ORDER = ("hamstring", "hip-flexor", "glute", "bed-decompression", "towel-decompression")
@@ -53,6 +58,15 @@ CAMERA_LOST_S = 2.0  # no frame for this long: the camera was unplugged, blocked
 MAX_SHOTS_PER_HOLD = 40
 SERIES_EVERY_S = 0.2  # the key-metric series is kept at 5 Hz
 RANGE_STATUS = "range_step"  # the verdict status shown during the range step (its banner gives the prompt)
+PANEL_EVERY_S = 0.5  # the side panel's refresh
+# A painted frame reaches the screen about this long after a panel change made at the same moment (median 0.26 s of
+# 16 changes, 0.1–0.8 s, in chromium at load 13 on 2 cores: the frame callback's one-frame hand-over, encoding, the
+# browser's jitter buffer), so the video starts painting a refresh's verdict this long before the refresh is due.
+PICTURE_LEAD_S = 0.25
+# No panel refresh for this long means no page shows the panel now (a background tab): the video then paints the
+# newest verdict rather than freeze on the last one shown.
+SHOWN_FRESH_S = 4 * PANEL_EVERY_S
+SHOWN_KEPT = 600  # latencies kept for p50/p95: the last 5 minutes of panel refreshes
 
 
 @dataclass(frozen=True)
@@ -178,6 +192,11 @@ class CoachView:
     error: str | None
     reference: str | None = None  # what the form is judged against now (during a hold)
     range_try: int = 0  # during the range step: which try (1 or 2)
+    # p50 and p95 (ms) of camera frame's arrival → its verdict shown by the panel, over recent panel refreshes …
+    shown_latency_ms: tuple[float, float] | None = None
+    # … and of the first frame judged with a new status (good → mistake, …) → that status shown: the above plus the
+    # wait for the panel's next refresh
+    change_latency_ms: tuple[float, float] | None = None
 
     @property
     def step(self) -> Step | None:
@@ -196,6 +215,17 @@ class CoachView:
         """Frames came, then stopped, before the plan was done (nothing is judged or counted meanwhile)."""
         return (self.phase is not Phase.DONE and self.last_frame_age_s is not None
                 and self.last_frame_age_s >= CAMERA_LOST_S)
+
+
+@dataclass(frozen=True)
+class Taken:
+    """A view taken for the panel, with the overlay the video paints its verdict from."""
+
+    view: CoachView
+    overlay: Overlay | None
+    at: float  # clock time it was taken
+    judged_t: float | None  # coach time of the judged frame it shows
+    status_since: float | None  # coach time of the first frame judged with its status
 
 
 PipelineFactory = Callable[[str, str, str], Pipeline]  # (stretch, model, side)
@@ -225,6 +255,14 @@ class Coach:
         # Shared state (always under self._lock).
         self._pending: tuple[np.ndarray, float] | None = None
         self._overlay: Overlay | None = None
+        self._shown: Overlay | None = None  # the overlay of the judged frame the panel showed last …
+        self._shown_at: float | None = None  # … at its refresh at this clock time
+        self._shown_t: float | None = None  # coach time of that judged frame
+        self._upcoming: Taken | None = None  # what the panel's next refresh is to show (taken PICTURE_LEAD_S early)
+        self._shown_latency: deque[float] = deque(maxlen=SHOWN_KEPT)  # seconds, one per newly shown frame
+        self._shown_status: str | None = None  # the verdict status the panel showed last
+        self._status_since: float | None = None  # coach time of the first frame judged with the newest status
+        self._change_latency: deque[float] = deque(maxlen=SHOWN_KEPT)  # seconds, one per status change shown
         self._phase = Phase.WAITING
         self._index = 0
         self._phase_t = 0.0  # coach time the current phase began
@@ -265,7 +303,7 @@ class Coach:
     # -- producer side (webrtc callback thread) -------------------------------------------------------------------
 
     def on_frame(self, frame):
-        """streamlit-webrtc ``video_frame_callback``: hand over the frame, return it with the newest overlay."""
+        """streamlit-webrtc ``video_frame_callback``: hand over the frame, return it with the overlay painted."""
         import av
 
         rgb = frame.to_ndarray(format="rgb24")
@@ -275,7 +313,8 @@ class Coach:
         return out
 
     def submit(self, rgb: np.ndarray, arrival: float | None = None) -> Overlay | None:
-        """Offer a frame to the worker (replacing an unprocessed one); returns the newest overlay to paint."""
+        """Offer a frame to the worker (replacing an unprocessed one); returns the overlay to paint: the newest
+        frame's, with the verdict the panel shows now (see ``view``)."""
         now = self._clock() if arrival is None else arrival
         with self._lock:
             if self._closing:
@@ -287,7 +326,7 @@ class Coach:
             self._pending = (rgb, now - self._t0)
             self._last_arrival = now
             self._lock.notify()
-            overlay = self._overlay
+            overlay = self._painted()
             start = self._thread is None or not self._thread.is_alive()
             if start:
                 self._thread = threading.Thread(target=self._run, name="formcheck-coach", daemon=True)
@@ -444,6 +483,8 @@ class Coach:
                 verdict = replace(verdict, status=RANGE_STATUS, message=self._range.prompt(t),
                                   states={name: State.UNSURE for name in verdict.states})
                 result = replace(result, verdict=verdict)
+            if verdict.status != self._verdict_status:
+                self._status_since = t
             self._verdict_status, self._verdict_message = verdict.status, verdict.message
             self._reference = (reference_text(spec, verdict.baseline, result.tall_reference, result.tilt_range)
                                if self._phase is Phase.HOLD and verdict.baseline is not None else None)
@@ -582,6 +623,7 @@ class Coach:
     def skip(self) -> None:
         """Move on to the next step now (the current hold is kept, marked not completed)."""
         with self._lock:
+            self._upcoming = None  # the panel shows what the button did at once, not a view taken before it
             if self._phase is Phase.DONE:
                 return
             t = self._last_t if self._last_t is not None else 0.0
@@ -595,6 +637,7 @@ class Coach:
     def skip_range(self) -> None:
         """Hold without the range step (a person in pain may skip it); its flags are withdrawn all the same."""
         with self._lock:
+            self._upcoming = None
             if self._phase is Phase.RANGE:
                 self._logs[-1].range_step = "skipped"
                 self._start_hold(self._last_t if self._last_t is not None else 0.0, RANGE_SKIPPED)
@@ -602,6 +645,7 @@ class Coach:
     def finish(self) -> None:
         """End the plan now; the worker closes the pipeline on its next frame (or when closed)."""
         with self._lock:
+            self._upcoming = None
             if self._phase is not Phase.DONE:
                 self._enter(Phase.DONE, self._last_t or 0.0)
 
@@ -616,17 +660,63 @@ class Coach:
 
     # -- readers --------------------------------------------------------------------------------------------------
 
-    def view(self) -> CoachView:
+    def _painted(self) -> Overlay | None:
+        """The overlay for the video (under the lock): while the panel refreshes, the verdict it shows, or from
+        ``PICTURE_LEAD_S`` before its next refresh the one that refresh is to show; else the newest."""
+        now = self._clock()
+        if self._shown_at is None or now - self._shown_at > SHOWN_FRESH_S:
+            return self._overlay
+        if self._upcoming is None and now >= self._shown_at + PANEL_EVERY_S - PICTURE_LEAD_S:
+            self._upcoming = self._take(now)
+        return with_verdict_of(self._overlay, self._upcoming.overlay if self._upcoming else self._shown)
+
+    def _take(self, now: float) -> Taken:
+        return Taken(self._snapshot(), self._overlay, now, self._last_t, self._status_since)
+
+    def view(self, shown: bool = False) -> CoachView:
+        """A consistent snapshot. ``shown``: for the side panel, which shows it now: the view taken for this refresh
+        if the video has been painting one (taken less than a refresh ago), else the newest. Its verdict is painted
+        on the video until the next is taken, and its latencies are counted."""
         with self._lock:
-            countdown = None
-            if self._phase is Phase.READY and self._last_t is not None:
-                countdown = max(0.0, self.steps[self._index].ready_s - (self._last_t - self._phase_t))
-            good = self._logs[-1].good_s if self._logs and self._logs[-1].index == self._index else 0.0
-            age = None if self._last_arrival is None else max(0.0, self._clock() - self._last_arrival)
-            return CoachView(self._phase, self._index, self.steps, countdown, good, self._verdict_status,
-                             self._verdict_message, self._flagged, self._cue_id, self._cue, self._alert_id,
-                             self._fps, self._latency_ms, self._frames, self._dropped, age, self._error,
-                             self._reference, self._range.number if self._phase is Phase.RANGE else 0)
+            if not shown:
+                return self._snapshot()
+            now = self._clock()
+            taken, self._upcoming = self._upcoming, None
+            if taken is None or now - taken.at > PANEL_EVERY_S:  # none taken, or the refresh came much later
+                taken = self._take(now)
+            self._mark_shown(taken, now)
+            return replace(taken.view, last_frame_age_s=self._snapshot().last_frame_age_s, error=self._error,
+                           shown_latency_ms=_percentiles_ms(self._shown_latency),
+                           change_latency_ms=_percentiles_ms(self._change_latency))
+
+    def _snapshot(self) -> CoachView:
+        """The view of the state now (under the lock)."""
+        countdown = None
+        if self._phase is Phase.READY and self._last_t is not None:
+            countdown = max(0.0, self.steps[self._index].ready_s - (self._last_t - self._phase_t))
+        good = self._logs[-1].good_s if self._logs and self._logs[-1].index == self._index else 0.0
+        age = None if self._last_arrival is None else max(0.0, self._clock() - self._last_arrival)
+        return CoachView(self._phase, self._index, self.steps, countdown, good, self._verdict_status,
+                         self._verdict_message, self._flagged, self._cue_id, self._cue, self._alert_id,
+                         self._fps, self._latency_ms, self._frames, self._dropped, age, self._error,
+                         self._reference, self._range.number if self._phase is Phase.RANGE else 0,
+                         _percentiles_ms(self._shown_latency), _percentiles_ms(self._change_latency))
+
+    def _mark_shown(self, taken: Taken, now: float) -> None:
+        """Under the lock: the panel shows ``taken`` from ``now``. Its judged frame's latency is counted the first
+        time only (a refresh with no newer frame judged shows nothing new). A new status counts as a change from the
+        second one shown on: the first waits for the pose model to load, which is start-up, not a change."""
+        self._shown, self._shown_at = taken.overlay, now
+        if self._t0 is None:  # frames handed to ``process`` directly (tests) have no arrival time to count from
+            return
+        shown_t = now - self._t0
+        if taken.judged_t is not None and taken.judged_t != self._shown_t:
+            self._shown_t = taken.judged_t
+            self._shown_latency.append(shown_t - taken.judged_t)
+        if taken.view.status != self._shown_status:
+            if self._shown_status is not None and taken.status_since is not None:
+                self._change_latency.append(shown_t - taken.status_since)
+            self._shown_status = taken.view.status
 
     def holds(self) -> list[HoldLog]:
         """Deep copies of the hold logs so far (holds with no processed frame are left out)."""
@@ -641,6 +731,14 @@ class Coach:
     @property
     def worker_alive(self) -> bool:
         return self._thread is not None and self._thread.is_alive()
+
+
+def _percentiles_ms(seconds: deque[float]) -> tuple[float, float] | None:
+    """p50 and p95 in milliseconds; None when nothing was counted."""
+    if not seconds:
+        return None
+    p50, p95 = np.percentile(np.fromiter(seconds, float), (50, 95))
+    return 1000 * float(p50), 1000 * float(p95)
 
 
 def _shift(event: dict, offset: float) -> dict:

@@ -8,7 +8,7 @@ webrtc callback on every outgoing frame and only draws.
 from __future__ import annotations
 
 import math
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 import cv2
 import numpy as np
@@ -103,6 +103,17 @@ def build_overlay(stretch: Stretch, result: FrameResult, hud: str = "") -> Overl
     return Overlay(result, lines, back_contour_points(result), key_reading(stretch, result), hud)
 
 
+def with_verdict_of(newest: Overlay | None, shown: Overlay | None) -> Overlay | None:
+    """``newest`` (skeleton, outline, readings, gauge) with the verdict of ``shown``: banner, its colour on the
+    skeleton and outline, and the countdown or hold time. A frame without a pose result (none yet, or the plan is
+    done) is painted whole from whichever the page shows."""
+    if shown is None or newest is None or shown is newest:
+        return newest
+    if shown.result is None or newest.result is None:
+        return shown
+    return replace(newest, result=replace(newest.result, verdict=shown.result.verdict), hud=shown.hud)
+
+
 def _scale(frame: np.ndarray) -> float:
     return max(0.5, frame.shape[0] / 480)
 
@@ -167,4 +178,5 @@ def paint(frame: np.ndarray, overlay: Overlay | None) -> np.ndarray:
     return out
 
 
-__all__ = ["AMBER", "BAD", "GOOD", "NEUTRAL", "Overlay", "Reading", "build_overlay", "key_reading", "paint"]
+__all__ = ["AMBER", "BAD", "GOOD", "NEUTRAL", "Overlay", "Reading", "build_overlay", "key_reading", "paint",
+           "with_verdict_of"]

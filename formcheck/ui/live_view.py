@@ -12,7 +12,7 @@ from formcheck.rules import STRETCHES
 from formcheck.wording import CAMERA_HELP, RANGE_TOGGLE, RANGE_TOGGLE_HELP
 
 from formcheck.coaching.autosave import SessionSaver
-from formcheck.coaching.coach import Coach, CoachView, KeptRanges, Phase, Step
+from formcheck.coaching.coach import PANEL_EVERY_S, Coach, CoachView, KeptRanges, Phase, Step
 from formcheck.coaching.range_step import TRIES as RANGE_TRIES
 from .common import banner, fmt_seconds, history, voice
 from .guides import guide_svg
@@ -90,11 +90,13 @@ def save(coach: Coach, saver: SessionSaver) -> int | None:
 
 
 def status_panel(coach: Coach, saver: SessionSaver, slot: str, show_guide: bool = True) -> None:
-    """Refreshes twice a second: step, countdown, good-form hold time, the flag banner, voice cues."""
+    """Refreshes twice a second: step, countdown, good-form hold time, the flag banner, voice cues. The view taken
+    here (``Coach.view(shown=True)``) is the one whose verdict the video has been painting just before this refresh,
+    so the two change together."""
 
-    @st.fragment(run_every=0.5)
+    @st.fragment(run_every=PANEL_EVERY_S)
     def panel() -> None:
-        view = coach.view()
+        view = coach.view(shown=True)
         if view.frames:
             st.session_state["fc_review_focus"] = f"coach:{slot}"
         if view.error:
@@ -147,6 +149,11 @@ def status_panel(coach: Coach, saver: SessionSaver, slot: str, show_guide: bool 
             with st.expander("Advanced"):  # for the curious; nothing a patient needs to act on
                 st.caption(f"Analysing {view.fps:.0f} frames/s · {view.latency_ms:.0f} ms behind live · "
                            f"{view.dropped} older frames skipped · pose model {coach.model}")
+                if view.shown_latency_ms is not None:
+                    p50, p95 = view.shown_latency_ms
+                    change = "" if view.change_latency_ms is None else (
+                        " · a change of verdict {:.0f} ms (p95 {:.0f} ms)".format(*view.change_latency_ms))
+                    st.caption(f"Verdict on screen {p50:.0f} ms after the camera frame (p95 {p95:.0f} ms){change}")
         if saver.error and view.phase is not Phase.DONE:  # an autosave failed (DONE shows it above)
             st.error(saver.error)
         voice(slot, view.cue_id, view.cue, view.alert_id)
