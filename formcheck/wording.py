@@ -393,6 +393,20 @@ CAMERA_HELP = {
         "page and press START.",
 }
 
+# The video box's own words where streamlit-webrtc takes them (its ``translations``): its camera list (SELECT DEVICE)
+# and the browser's permission prompt. The box adds the browser's message in brackets after the first two; after
+# START it shows the browser's error as it is, which CAMERA_HELP explains beside it.
+CAMERA_BOX_WORDS = {
+    "device_not_available": "No camera found, or another program is using it. Plug a camera in or close the other "
+                            "program, then press START",
+    "device_access_denied": "The camera is blocked for this page. Allow it with the camera icon in the address bar, "
+                            "then reload the page",
+    "media_api_not_available": "This browser cannot use the camera at this address. Open the app at its "
+                               "http://localhost address, as set-up printed it, in Chrome, Edge or Firefox",
+    "device_ask_permission": "Allow the camera when the browser asks",
+}
+
+
 
 # -- a photo: one still posture (formcheck.video.STILL_S of its picture), judged by the fixed limits only ----------
 

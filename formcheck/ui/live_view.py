@@ -9,7 +9,7 @@ import streamlit as st
 import streamlit_webrtc
 
 from formcheck.rules import STRETCHES
-from formcheck.wording import CAMERA_HELP, RANGE_TOGGLE, RANGE_TOGGLE_HELP
+from formcheck.wording import CAMERA_BOX_WORDS, CAMERA_HELP, RANGE_TOGGLE, RANGE_TOGGLE_HELP
 
 from formcheck.coaching.autosave import SessionSaver
 from formcheck.coaching.coach import PANEL_EVERY_S, Coach, CoachView, KeptRanges, Phase, Step
@@ -78,6 +78,7 @@ def camera(coach: Coach, key: str):
         media_stream_constraints=MEDIA_CONSTRAINTS,
         video_frame_callback=coach.on_frame,
         async_processing=True,
+        translations=CAMERA_BOX_WORDS,
     )
 
 
@@ -171,8 +172,9 @@ def _finished(coach: Coach) -> None:
 
 
 def _camera_help() -> None:
-    """The video box shows the browser's own camera errors ("NotFoundError: Requested device not found"), which
-    the page cannot read or replace (streamlit-webrtc keeps them in the browser): say here what each one means."""
+    """After START the video box shows the browser's own camera error ("NotFoundError: Requested device not
+    found"): streamlit-webrtc prints it as it is, whatever ``translations`` say (those reach only its camera list and
+    permission prompt), and keeps it in the browser, so the page cannot read or replace it. Say here what each means."""
     with st.expander("The camera does not start?"):
         st.markdown("\n".join(f"- **{problem}:** {fix}" for problem, fix in CAMERA_HELP.items()))
 
