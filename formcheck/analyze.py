@@ -97,9 +97,10 @@ class Analysis:
         if cov.conclusion(len(self.events)) != UNCHECKED:
             return None
         main = self.main_stretch()
+        # With auto, the position of the hold judged (none: what the person was in instead).
+        seen = STRETCH_POSITION.get(main) if self.stretch == AUTO and main else self.recognised_position()
         if self.photo:
-            return photo_could_not_check(cov, main)
-        seen = self.recognised_position() if self.stretch != AUTO else STRETCH_POSITION.get(main)
+            return photo_could_not_check(cov, main, seen)
         return could_not_check(cov, main, seen)
 
     def tall_reference_s(self) -> float | None:

@@ -1,6 +1,7 @@
 """Which position is the person in? Recognised from the landmark metrics of each frame, then steadied over time.
 
-The five stretch positions of the routine, plus standing upright and "other". Used to warn when the position does
+The five stretch positions of the routine, a variant formcheck recognises but cannot judge yet (``NOT_JUDGED_YET``),
+plus standing upright and "other". Used to warn when the position does
 not match the chosen stretch (and judge nothing meanwhile) and to pick the stretch by itself (``--stretch auto``).
 Pure functions of ``formcheck.metrics`` values; no I/O.
 
@@ -20,6 +21,7 @@ class Position(StrEnum):
     STANDING_HINGE = "standing_hinge"
     HALF_KNEELING = "half_kneeling"
     SEATED_FIGURE_4 = "seated_figure_4"
+    SEATED_FOLD = "seated_fold"  # sitting with the legs out straight: a hamstring stretch formcheck cannot judge yet
     LYING_ACROSS_BED = "lying_across_bed"
     LYING_ON_TOWEL = "lying_on_towel"
     STANDING_UPRIGHT = "standing_upright"
@@ -35,11 +37,15 @@ STRETCH_POSITION = {
     "towel-decompression": Position.LYING_ON_TOWEL,
 }
 POSITION_STRETCH = {position: stretch for stretch, position in STRETCH_POSITION.items()}
+# Positions of a routine stretch done another way, which formcheck recognises but cannot judge yet: the stretch
+# they are, in the patient's words, and the position it is judged in.
+NOT_JUDGED_YET = {Position.SEATED_FOLD: ("seated hamstring stretch", Position.STANDING_HINGE)}
 
 LABELS = {
     Position.STANDING_HINGE: "standing hip hinge",
     Position.HALF_KNEELING: "half-kneeling lunge",
     Position.SEATED_FIGURE_4: "seated figure-4",
+    Position.SEATED_FOLD: "sitting with the legs out straight",
     Position.LYING_ACROSS_BED: "lying across a bed",
     Position.LYING_ON_TOWEL: "lying on the back, knees bent",
     Position.STANDING_UPRIGHT: "standing upright",
@@ -65,6 +71,11 @@ SEATED_THIGHS = 40.0  # both thighs forward at least this far (a kneeling back t
 # the forward thigh's knee is no kneeling or standing leg.
 CROSSED_KNEE_DROP = 0.0
 SEATED_TRUNK = (-20.0, 70.0)
+# Sitting with both thighs forward and both knees nearly straight (the mean of the two knees' bend): the long-sitting
+# hamstring fold, from sitting tall to folded past level (its hips stay folded, so it is not lying). A figure-4's
+# knees bend 58–100° on average (dev holds): its supporting foot is on the floor, its crossed leg folded.
+STRAIGHT_KNEES = 30.0
+SEATED_FOLD_TRUNK = (-20.0, 120.0)
 KNEELING_FRONT_THIGH = 40.0
 KNEELING_BACK_THIGH = 35.0  # the kneeling leg's thigh within this of hanging (or behind the body)
 KNEELING_TRUNK = 45.0
@@ -99,6 +110,9 @@ def recognise(metrics: dict[str, float]) -> Position | None:
     if (abs(trunk) <= KNEELING_TRUNK and max(front, back) >= KNEELING_FRONT_THIGH
             and min(front, back) <= KNEELING_BACK_THIGH and drop >= KNEELING_DROP):
         return Position.HALF_KNEELING
+    if (SEATED_FOLD_TRUNK[0] <= trunk <= SEATED_FOLD_TRUNK[1] and min(front, back) >= SEATED_THIGHS
+            and knees <= STRAIGHT_KNEES):
+        return Position.SEATED_FOLD
     # How far the other knee sits below the knee of the thigh pointing further forward.
     other_drop = drop if front >= back else -drop
     if SEATED_TRUNK[0] <= trunk <= SEATED_TRUNK[1] and (min(front, back) >= SEATED_THIGHS or (
@@ -139,6 +153,13 @@ def mismatch_text(seen: Position, chosen_title: str, seen_title: str) -> str:
     """What to say when the person is in another stretch's position than the one chosen."""
     return (f"This looks like the {seen_title.lower()} ({LABELS[seen]}), not the {chosen_title.lower()}. Choose "
             "that stretch, or get into the position for this one.")
+
+
+def not_judged_yet_text(seen: Position) -> str:
+    """What to say when the person is in a variant of a routine stretch that formcheck cannot judge yet."""
+    stretch, judged_in = NOT_JUDGED_YET[seen]
+    return (f"This looks like a {stretch} ({LABELS[seen]}), which formcheck cannot check yet. To have your low back "
+            f"checked, do it as a {LABELS[judged_in]}, side-on to the camera.")
 
 
 def main_position(seen: Counter) -> Position | None:

@@ -40,6 +40,11 @@ def _metrics(trunk, front, back, knees=10.0, gap=0.0, fold=float("nan")):
     # still sitting, not a kneeling thigh far behind the body.
     (_metrics(13, 67, 176, knees=60, gap=0.3), Position.SEATED_FIGURE_4),
     (_metrics(13, 67, -178, knees=60, gap=0.3), Position.SEATED_FIGURE_4),
+    # Sitting with both legs out straight (the seated hamstring stretch, not judged yet): tall, reaching, folded past
+    # level (its hips folded, so not lying).
+    (_metrics(5, 90, 88, knees=8, fold=85), Position.SEATED_FOLD),
+    (_metrics(50, 92, 90, knees=12, fold=130), Position.SEATED_FOLD),
+    (_metrics(105, 88, 86, knees=5, fold=165), Position.SEATED_FOLD),
 ])
 def test_recognise(metrics, expected):
     assert recognise(metrics) == expected
