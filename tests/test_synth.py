@@ -369,7 +369,7 @@ def test_loose_clothes_move_only_the_clothed_surface(tmp_path):
 
 def test_the_lumbar_training_set_is_fixed_varied_and_apart_from_the_labelled_sets():
     """The `train` set the lumbar model is fitted on: the same clips on every machine (fixed seeds), bodies and
-    cameras over the ranges issue 12 asks for, and no body shared with the dev or held-out clips."""
+    cameras over the ranges home filming meets, and no body shared with the dev or held-out clips."""
     from formcheck.synth.clips import clip_set
     from formcheck.synth.spec import BODIES
 
