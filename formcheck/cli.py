@@ -359,7 +359,10 @@ def bench(
                   f"{live['dropped_share']:.0%} of camera frames skipped; callback p95 "
                   f"{live['callback']['p95_ms']:.1f} ms; "
                   f"memory {live['rss_start_mb']:.0f} → {live['rss_end_mb']:.0f} MB "
-                  f"({live['rss_second_half_growth_mb']:+.0f} MB over the second half)")
+                  f"({live['rss_second_half_growth_mb']:+.0f} MB over the second half); camera frame → verdict "
+                  f"shown p50 {live['verdict_shown_p50_ms']:.0f} ms, p95 {live['verdict_shown_p95_ms']:.0f} ms, "
+                  f"→ a change shown p50 {live['verdict_change_shown_p50_ms']:.0f} ms, "
+                  f"p95 {live['verdict_change_shown_p95_ms']:.0f} ms")
     long = report["long_session"]
     if long:
         out.print(f"simulated {long['minutes']:.0f}-minute session ({long['events']} mistakes): rules + session "
