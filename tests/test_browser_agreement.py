@@ -7,7 +7,7 @@ from __future__ import annotations
 import re
 
 import pytest
-from test_browser import CHROMIUM, WEBRTC_FRAME, fake_camera_browser, open_live_practice, server  # noqa: F401
+from browser_support import CHROMIUM, WEBRTC_FRAME, fake_camera_browser, open_live_practice, server  # noqa: F401
 
 from formcheck.coaching.coach import PANEL_EVERY_S
 from formcheck.history import DB_NAME, History

@@ -9,7 +9,7 @@ import typing
 import pytest
 from streamlit_webrtc.config import Translations
 from test_app import PAGE, _ack_disclaimer, _app, data_dir, webrtc  # noqa: F401
-from test_browser import CHROMIUM, WEBRTC_FRAME, server  # noqa: F401
+from browser_support import CHROMIUM, WEBRTC_FRAME, server  # noqa: F401
 
 from formcheck.wording import CAMERA_BOX_WORDS, CAMERA_HELP
 

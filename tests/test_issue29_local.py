@@ -19,8 +19,8 @@ from streamlit_webrtc.config import compile_rtc_configuration
 
 from formcheck.ui import loopback_link
 from formcheck.ui.live_view import RTC_CONFIGURATION
-from test_browser import CHROMIUM, fake_camera_browser, open_live_practice
-from test_browser import server as app_server  # noqa: F401 (a fixture, asked for by name below)
+from browser_support import CHROMIUM, fake_camera_browser, open_live_practice
+from browser_support import server as app_server  # noqa: F401 (a fixture, asked for by name below)
 
 pytestmark = pytest.mark.skipif(not Path("/proc/self/net/udp").exists(), reason="needs Linux /proc")
 

@@ -23,8 +23,8 @@ from formcheck.draw import annotate
 from formcheck.pipeline import FrameResult
 from formcheck.pose import PoseFrame
 from formcheck.rules import Verdict
-from test_browser import CHROMIUM, REPO, _sample_clip, _start_camera, _write_y4m
-from test_browser import server as app_server  # noqa: F401 (a fixture, asked for by name below)
+from browser_support import CHROMIUM, REPO, sample_clip, start_camera, write_y4m
+from browser_support import server as app_server  # noqa: F401 (a fixture, asked for by name below)
 
 PHONE = {"width": 390, "height": 844}  # an iPhone 12–14 screen, in CSS pixels
 
@@ -170,7 +170,7 @@ def test_a_live_practice_at_390_px_cuts_no_text(request, tmp_path):
     sync_api = pytest.importorskip("playwright.sync_api", reason="playwright is not installed")
     url = request.getfixturevalue("app_server")
     y4m = tmp_path / "camera.y4m"
-    _write_y4m(_sample_clip()[0], y4m)
+    write_y4m(sample_clip()[0], y4m)
     cut = set()
     with sync_api.sync_playwright() as p:
         browser = p.chromium.launch(executable_path=CHROMIUM, args=[
@@ -180,7 +180,7 @@ def test_a_live_practice_at_390_px_cuts_no_text(request, tmp_path):
             page = browser.new_page(viewport=PHONE)
             page.goto(url + "/live")
             page.get_by_role("heading", name="Live coaching").wait_for(timeout=60_000)
-            _start_camera(page)
+            start_camera(page)
             page.locator(".fc-banner").first.wait_for(timeout=30_000)
             for _ in range(5):
                 cut |= {f"during: {line}" for line in page.evaluate(CUT_TEXT, MAIN)}

@@ -23,7 +23,7 @@ from formcheck.draw import BAD, GOOD, NEUTRAL, UNSURE
 from formcheck.rules import STRETCHES
 from formcheck.session import THUMB_WIDTH
 from formcheck.wording import WORDS, frame_lines
-from test_browser import _sample_clip
+from browser_support import sample_clip
 
 pytestmark = pytest.mark.slow  # MediaPipe over a whole clip
 
@@ -36,7 +36,7 @@ BEYOND_LIMIT = {f"{subject}: {words[-1]}" for subject, words in WORDS.values()}
 
 @pytest.fixture(scope="module", params=["hamstring", "auto"])  # auto: as the Analyze page does by default
 def flagged_run(request, tmp_path_factory):
-    clip, _ = _sample_clip()
+    clip, _ = sample_clip()
     annotated = tmp_path_factory.mktemp("video") / "annotated.mp4"
     analysis = analyze_video(clip, request.param, annotated=annotated)
     assert analysis.events, "the sample clip's rounding was not flagged"

@@ -25,7 +25,7 @@ import numpy as np
 REPO = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(REPO / "tests"))
 
-from test_browser import CHROMIUM, _free_port, _sample_clip, _start_camera, _write_y4m  # noqa: E402
+from browser_support import CHROMIUM, free_port, sample_clip, start_camera, write_y4m  # noqa: E402
 
 from formcheck import history  # noqa: E402
 
@@ -62,10 +62,10 @@ def main() -> int:
     from playwright.sync_api import sync_playwright
 
     work = Path(tempfile.mkdtemp(prefix="formcheck-soak-"))
-    clip, _ = _sample_clip()
+    clip, _ = sample_clip()
     y4m = work / "camera.y4m"
-    _write_y4m(clip, y4m)
-    port = _free_port()
+    write_y4m(clip, y4m)
+    port = free_port()
     env = dict(os.environ, **{history.DATA_DIR_ENV: str(work / "data")})
     server = subprocess.Popen(
         [sys.executable, "-m", "streamlit", "run", str(REPO / "app.py"), "--server.port", str(port),
@@ -84,7 +84,7 @@ def main() -> int:
             def open_routine() -> None:
                 page.goto(f"http://localhost:{port}/")  # the Guided routine is the main page
                 page.get_by_role("heading", name="Guided routine").wait_for(timeout=60_000)
-                _start_camera(page)
+                start_camera(page)
 
             open_routine()
             start, reloaded, before_reload = time.monotonic(), False, 0
@@ -94,7 +94,7 @@ def main() -> int:
                     page.reload()
                     page.get_by_role("heading", name="Guided routine").wait_for(timeout=60_000)
                     lost = finished_holds(work / "data") < before_reload
-                    _start_camera(page)
+                    start_camera(page)
                     reloaded = True
                 lag = None
                 advanced = page.get_by_text("ms behind live", exact=False)
