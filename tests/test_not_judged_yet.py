@@ -32,3 +32,22 @@ def test_a_clip_or_photo_in_the_seated_fold_says_so_with_any_stretch_chosen_or_a
 
 def test_another_unknown_position_still_asks_for_one_of_the_routines():
     assert "none of the routine's positions" in could_not_check(_unjudged(), None, "other")
+
+
+def test_while_in_the_seated_fold_the_live_message_names_it():
+    from dataclasses import replace
+
+    from formcheck.pipeline import Judge, Observation
+    from formcheck.pose import PoseFrame
+    from formcheck.rules import STRETCHES
+
+    judge = Judge(STRETCHES["hamstring"])
+    sitting = {"trunk_tilt": 50.0, "front_thigh_tilt": 92.0, "back_thigh_tilt": 90.0, "knee_flexion": 10.0,
+               "back_knee_drop": 0.0, "hip_fold": 130.0, "shoulder_width_ratio": 0.1, "core_visibility": 0.95,
+               "facing": 1.0}
+    result = None
+    for i in range(60):  # 2 s at 30 frames/s: the position is steadied over 1.5 s
+        pose = replace(PoseFrame.empty(i / 30.0, 640, 480), n_people=1)
+        result = judge(Observation(pose, sitting, None), None)
+    assert result.position is Position.SEATED_FOLD
+    assert result.verdict.status == "not_in_position" and "seated hamstring stretch" in result.verdict.message
