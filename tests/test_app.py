@@ -604,8 +604,8 @@ LIVE_PLAN = ("hamstring", "all", 30.0, 10.0, True, "full")  # what the live page
 def _live_coach(script, **kwargs) -> tuple[Coach, SessionSaver]:
     """A scripted coach for the live page's default plan, saving to the history as the page's would."""
     saver = SessionSaver(History(), "practice", "Practice: Hamstring stretch")
-    coach, _ = _scripted_coach(practice_steps("hamstring", target_s=30.0, ready_s=10.0, range_step=False), script, checkpoint=saver,
-                               **kwargs)
+    steps = practice_steps("hamstring", target_s=30.0, ready_s=10.0, range_step=False)
+    coach, _ = _scripted_coach(steps, script, checkpoint=saver, **kwargs)
     return coach, saver
 
 
