@@ -7,9 +7,9 @@ Before its span such a process tracks every ``SHADOW_STRIDE``-th frame, so that 
 one process's would. The rules and the session stay with the caller and see every frame in time order, so
 smoothing, hysteresis and hold timing are those of one continuous stream.
 
-One span per stream (issue 32): 4-second chunks dealt in turn to as many processes as cores made every process
-track a tenth of all the others' frames, decode the whole file, and left the caller observing a chunk on top of
-judging, a third stream on two cores; see docs/performance.md for what each part costs.
+One span per stream: each pose process observes one contiguous span, so none tracks the frames of the others'
+spans or decodes the whole file, and the caller only judges (short chunks dealt in turn would do all three, a third
+stream on two cores); docs/performance.md says what each part costs.
 """
 
 from __future__ import annotations
