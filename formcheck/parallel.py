@@ -7,9 +7,9 @@ Before its span such a process tracks every ``SHADOW_STRIDE``-th frame, so that 
 one process's would. The rules and the session stay with the caller and see every frame in time order, so
 smoothing, hysteresis and hold timing are those of one continuous stream.
 
-One span per stream: each pose process observes one contiguous span, so none tracks the frames of the others'
-spans or decodes the whole file, and the caller only judges (short chunks dealt in turn would do all three, a third
-stream on two cores); docs/performance.md says what each part costs.
+Why one span per stream rather than short chunks dealt in turn: with chunks every process decodes the whole file
+and tracks a share of every other process's frames, and the caller observes a chunk on top of judging, a third
+stream on two cores; docs/performance.md says what each part costs.
 """
 
 from __future__ import annotations
