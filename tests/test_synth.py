@@ -250,10 +250,10 @@ def test_render_smoke(tmp_path):
             pytest.skip(f"render extra not installed ({mod} missing)")
     import av
 
-    from formcheck.synth.clips import dev_clips
+    from formcheck.synth.clips import clip_set
     from formcheck.synth.render import render_clip
 
-    spec = next(s for s in dev_clips() if s.stretch == "hamstring" and s.mistakes)
+    spec = next(s for s in clip_set("dev") if s.stretch == "hamstring" and s.mistakes)
     spec.name = "smoke"
     spec.width, spec.height = 320, 240
     truth = render_clip(spec, tmp_path, max_frames=10, log=lambda m: None)

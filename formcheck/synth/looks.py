@@ -1,5 +1,5 @@
-"""Rooms, outfits, lights and cameras the clip sets draw from: shared by the named sets (``clips``) and the random
-ones (``training``), so neither has to import the other."""
+"""Rooms, outfits, lights and cameras the generated clip sets (``training``) draw from; the labelled sets were drawn
+from them too and are stored as data (``spec_data``)."""
 
 from __future__ import annotations
 
@@ -125,11 +125,6 @@ def _view(yaw: float) -> str:
 def cam(yaw: float = 0.0, height: float = 1.0, fill: float = 0.8, yfov: float = 46.0) -> Camera:
     """``yfov``: vertical field of view (46 deg ~ a typical webcam; 35 = longer lens, 60 = wide phone lens)."""
     return Camera(_view(yaw), float(yaw), float(height), 0.0, fill=fill, yfov_deg=float(yfov))
-
-
-def front_cam(height: float = 1.0, facing: str = "right") -> Camera:
-    """Camera straight in front of the person (yaw +90 = towards their front)."""
-    return Camera("front", 90.0, height, 0.0, fill=0.75)
 
 
 WARM = (1.0, 0.86, 0.70)  # a table lamp
