@@ -34,6 +34,22 @@ def run_eval(directory, tmp_path):
     return json.loads((tmp_path / "eval.json").read_text()), result.stdout
 
 
+def eval_folder(folder, tmp_path_factory):
+    """The eval report of every clip in ``folder`` (fails when it holds none)."""
+    if not any(folder.glob("*.truth.json")):
+        pytest.fail(f"no clips in {folder.name}/")
+    return run_eval(folder, tmp_path_factory.mktemp(folder.name))[0]
+
+
+def assert_each_clip_keeps(report, clips: int, missed: dict[str, int], false_alarms: dict[str, int]) -> None:
+    """Every clip misses and falsely flags no more than it did when measured, and abstains exactly when it should."""
+    assert len(report["clips"]) == clips
+    for clip in report["clips"]:
+        assert sum(clip["missed"].values()) <= missed.get(clip["clip"], 0), clip["clip"]
+        assert sum(clip["false_alarms"].values()) <= false_alarms.get(clip["clip"], 0), clip["clip"]
+        assert clip["abstained"] == clip["expected_abstain"], clip["clip"]
+
+
 def _copy_clips(source, names, folder):
     for name in names:
         for suffix in (".mp4", ".truth.json"):

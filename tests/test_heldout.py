@@ -1,14 +1,14 @@
-"""`formcheck eval` on every held-out clip (heldout_videos/, 18 clips): each clip keeps what it finds today, and each
-floor of the rule-engine issue that the set does not meet yet is its own strict xfail, so meeting one fails too
-until it is gated here.
+"""`formcheck eval` on every clip of the spent held-out set (heldout_videos/, 18 clips), now the second tuning set:
+each clip keeps what it finds today, and each floor of the rule-engine issue that the set does not meet yet is its
+own strict xfail, so meeting one fails too until it is gated here.
 
-The held-out clips are no longer untouched: docs/accuracy.md counts their evaluations, and what they showed chose
-fixes (the +8° lean, a position rule), so they judge regressions, not how formcheck does on bodies nobody tuned on.
+Its clips are no longer untouched: docs/accuracy.md counts their evaluations, and what they showed chose fixes (the
++8° lean, a position rule), so they judge regressions. The fresh held-out set is tests/test_heldout_fresh.py's.
 """
 
 import pytest
 from conftest import REPO
-from test_eval import FLOOR_MISTAKES, run_eval
+from test_eval import FLOOR_MISTAKES, assert_each_clip_keeps, eval_folder
 
 pytestmark = pytest.mark.slow  # formcheck eval over 18 clips
 
@@ -23,25 +23,18 @@ FALSE_ALARMS_TODAY = {"ho_hf_correct_hands_glide_05.mp4": 1}
 
 @pytest.fixture(scope="module")
 def heldout(tmp_path_factory):
-    if not any(HELDOUT_DIR.glob("*.truth.json")):
-        pytest.fail("no held-out clips in heldout_videos/")
-    return run_eval(HELDOUT_DIR, tmp_path_factory.mktemp("heldout"))[0]
+    return eval_folder(HELDOUT_DIR, tmp_path_factory)
 
 
 def test_every_clip_finds_what_it_finds_today(heldout):
-    clips = heldout["clips"]
-    assert len(clips) == 18
-    for clip in clips:
-        assert sum(clip["missed"].values()) <= MISSED_TODAY.get(clip["clip"], 0), clip["clip"]
-        assert sum(clip["false_alarms"].values()) <= FALSE_ALARMS_TODAY.get(clip["clip"], 0), clip["clip"]
-        assert clip["abstained"] == clip["expected_abstain"], clip["clip"]
+    assert_each_clip_keeps(heldout, 18, MISSED_TODAY, FALSE_ALARMS_TODAY)
 
 
 def test_the_set_keeps_its_timing_and_positions(heldout):
     summary = heldout["summary"]
-    assert summary["time_to_flag_p90_s"] <= 2.5  # 1.9 s today
-    assert summary["time_to_clear"]["p90_s"] <= 2.0  # 1.4 s today
-    assert summary["false_alarms_per_min_correct_hold"] <= 0.5  # 0.41 today
+    assert summary["time_to_flag_p90_s"] <= 2.5  # 2.2 s today
+    assert summary["time_to_clear"]["p90_s"] <= 2.0  # 1.2 s today
+    assert summary["false_alarms_per_min_correct_hold"] <= 0.5  # 0.42 today
     assert summary["position_accuracy"] >= 0.95  # 1.00 today
     assert summary["detection_rate"] >= 0.95
     assert summary["lumbar_delta_mae_deg"] <= 6.0  # 5.1° today
@@ -60,7 +53,7 @@ def test_f1_is_at_least_0_95_for_each_documented_mistake(heldout):
         assert heldout["summary"]["per_mistake"][mistake]["f1"] >= 0.95, mistake
 
 
-@pytest.mark.xfail(strict=True, raises=AssertionError, reason="0.41 false alarms per minute: a correct lunge with the "
+@pytest.mark.xfail(strict=True, raises=AssertionError, reason="0.42 false alarms per minute: a correct lunge with the "
                    "hands on the hips is flagged as arched")
 def test_at_most_0_3_false_alarms_per_minute_of_correct_hold(heldout):
     assert heldout["summary"]["false_alarms_per_min_correct_hold"] <= 0.3

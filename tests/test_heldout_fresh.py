@@ -7,7 +7,7 @@ on (a rule changed for one of its clips would make it a tuning set, like heldout
 
 import pytest
 from conftest import REPO
-from test_eval import FLOOR_MISTAKES, run_eval
+from test_eval import FLOOR_MISTAKES, assert_each_clip_keeps, eval_folder
 
 pytestmark = pytest.mark.slow  # formcheck eval over 12 clips
 
@@ -22,17 +22,11 @@ FALSE_ALARMS_TODAY = {"fh_gl_correct_lean_11.mp4": 1}
 
 @pytest.fixture(scope="module")
 def fresh(tmp_path_factory):
-    if not any(FRESH_DIR.glob("*.truth.json")):
-        pytest.fail("no clips in heldout_fresh_videos/")
-    return run_eval(FRESH_DIR, tmp_path_factory.mktemp("fresh"))[0]
+    return eval_folder(FRESH_DIR, tmp_path_factory)
 
 
 def test_every_clip_finds_what_it_found_at_the_first_run(fresh):
-    clips = fresh["clips"]
-    assert len(clips) == 12
-    for clip in clips:
-        assert sum(clip["missed"].values()) <= MISSED_TODAY.get(clip["clip"], 0), clip["clip"]
-        assert sum(clip["false_alarms"].values()) <= FALSE_ALARMS_TODAY.get(clip["clip"], 0), clip["clip"]
+    assert_each_clip_keeps(fresh, 12, MISSED_TODAY, FALSE_ALARMS_TODAY)
 
 
 def test_the_set_keeps_its_timing_and_positions(fresh):
