@@ -16,7 +16,7 @@ import numpy as np
 
 from .filters import default_smoother
 from .pipeline import FrameResult, Judge, Observation
-from .positions import NOT_JUDGED_YET, POSITION_STRETCH, WINDOW_S, PositionTracker, not_judged_yet_text
+from .positions import POSITION_STRETCH, WINDOW_S, PositionTracker, not_judged_yet_text
 from .rule_words import STATUS_TEXT
 from .rules import PROFILE_VIEW, STRETCHES, VIEW_METRIC, Stretch, Verdict, presence_status
 from .session import Event, FlaggedFrame
@@ -95,9 +95,8 @@ class AutoJudge:
             self._recent.popleft()
         if not self.holds:
             status = self._waiting_status(seen)
-            message = (not_judged_yet_text(self.positions.current)
-                       if status == "not_in_position" and self.positions.current in NOT_JUDGED_YET
-                       else STATUS_TEXT.get(status, WAITING))
+            variant = not_judged_yet_text(self.positions.current) if status == "not_in_position" else None
+            message = variant or STATUS_TEXT.get(status, WAITING)
             verdict = Verdict(t, status, message, {}, {}, False)
             return FrameResult(seen.pose, seen.metrics, verdict, None, seen.contour, self.positions.current)
         return self.session.judges[-1](seen, rgb)

@@ -18,8 +18,8 @@ from .lumbar import load_tall_models, lumbar_angle, outline_shape
 from .metrics import BackContour, facing_evidence, measure
 from .model_files import DEFAULT_MODEL
 from .pose import PoseEstimator, PoseFrame
-from .positions import (NOT_JUDGED_YET, POSITION_STRETCH, STRETCH_POSITION, WRONG_POSITION, Position, PositionTracker,
-                        mismatch_text, not_judged_yet_text)
+from .positions import (POSITION_STRETCH, STRETCH_POSITION, WRONG_POSITION, Position, PositionTracker, mismatch_text,
+                        not_judged_yet_text)
 from .rules import RANGE_METRIC, STRETCHES, RuleEngine, Stretch, Verdict, hands_at_back
 from .session import Session
 from .tall import TallReference
@@ -134,8 +134,8 @@ class Judge:
         if verdict.status == WRONG_POSITION:
             verdict = replace(verdict, message=mismatch_text(self.positions.current, self.stretch.title,
                                                              STRETCHES[other].title))
-        elif verdict.status == "not_in_position" and self.positions.current in NOT_JUDGED_YET:
-            verdict = replace(verdict, message=not_judged_yet_text(self.positions.current))
+        elif verdict.status == "not_in_position" and (variant := not_judged_yet_text(self.positions.current)):
+            verdict = replace(verdict, message=variant)
         after_rules = perf_counter()
         cue = self.session.update(verdict, rgb)
         self.last_timing = {"rules": after_rules - start, "session": perf_counter() - after_rules}

@@ -155,8 +155,12 @@ def mismatch_text(seen: Position, chosen_title: str, seen_title: str) -> str:
             "that stretch, or get into the position for this one.")
 
 
-def not_judged_yet_text(seen: Position) -> str:
-    """What to say when the person is in a variant of a routine stretch that formcheck cannot judge yet."""
+def not_judged_yet_text(seen: Position | str | None) -> str | None:
+    """What to say when the person is in a variant of a routine stretch that formcheck cannot judge yet; None when
+    ``seen`` (a ``Position`` or its value) is no such variant."""
+    if seen not in set(Position) or Position(seen) not in NOT_JUDGED_YET:
+        return None
+    seen = Position(seen)
     stretch, judged_in = NOT_JUDGED_YET[seen]
     return (f"This looks like a {stretch} ({LABELS[seen]}), which formcheck cannot check yet. To have your low back "
             f"checked, do it as a {LABELS[judged_in]}, side-on to the camera.")

@@ -6,7 +6,7 @@ from __future__ import annotations
 import math
 
 from .coverage import Coverage, reason_seconds, reason_text, unchecked_text
-from .positions import LABELS, NOT_JUDGED_YET, POSITION_STRETCH, Position, not_judged_yet_text
+from .positions import LABELS, POSITION_STRETCH, Position, not_judged_yet_text
 from .rule_words import STATUS_TEXT
 from .rules import RANGE_METRIC, STRETCHES, Condition, Mistake, Stretch
 
@@ -251,10 +251,6 @@ def checking_words(stretch: Stretch, status: str, metrics: dict[str, float], val
     return None
 
 
-def _not_judged_yet(seen: str | None) -> bool:
-    return seen in set(Position) and Position(seen) in NOT_JUDGED_YET
-
-
 def seen_stretch(seen: str | None) -> str | None:
     """The stretch done in a recognised position (a ``Position`` value); None for any other position or none."""
     return POSITION_STRETCH.get(Position(seen)) if seen in set(Position) else None
@@ -280,8 +276,8 @@ def could_not_check(cov: Coverage, stretch: str | None, seen: str | None) -> str
     """Why the form could not be checked, with the one thing to change; says so too when the position looked like
     another stretch's. ``stretch``: the one judged (anything else: with auto, no hold started); ``seen``: the
     ``Position`` recognised."""
-    if _not_judged_yet(seen) and cov.main_reason in (None, "not_in_position"):
-        return f"Could not check your form. {not_judged_yet_text(Position(seen))}"
+    if (variant := not_judged_yet_text(seen)) and cov.main_reason in (None, "not_in_position"):
+        return f"Could not check your form. {variant}"
     if stretch not in STRETCHES:
         reason = cov.main_reason
         if reason in STATUS_TEXT:  # the camera or the people in view, which no position can be recognised through
@@ -427,8 +423,8 @@ def photo_checked(stretch: str) -> str:
 def photo_could_not_check(cov: Coverage, stretch: str | None, seen: str | None = None) -> str:
     """Why a photo's posture could not be checked, with the one thing to change. ``stretch``: the one judged (else
     no stretch's position was recognised); ``seen``: the ``Position`` recognised."""
-    if _not_judged_yet(seen) and cov.main_reason in (None, "not_in_position"):
-        return f"Could not check the posture in this photo. {not_judged_yet_text(Position(seen))}"
+    if (variant := not_judged_yet_text(seen)) and cov.main_reason in (None, "not_in_position"):
+        return f"Could not check the posture in this photo. {variant}"
     spec = STRETCHES.get(stretch)
     if spec is not None and cov.judged_s > 0 and not fixed_limits(spec):  # judged only against the posture itself
         return (f"Could not check your form from a photo: the {spec.title.lower()} is judged by changes from your own "

@@ -30,6 +30,11 @@ def test_a_clip_or_photo_in_the_seated_fold_says_so_with_any_stretch_chosen_or_a
             assert "none of the routine's positions" not in say
 
 
+def test_only_a_variant_has_words_of_its_own():
+    assert not_judged_yet_text("seated_fold") == not_judged_yet_text(Position.SEATED_FOLD)
+    assert not_judged_yet_text(Position.OTHER) is None and not_judged_yet_text(None) is None
+
+
 def test_another_unknown_position_still_asks_for_one_of_the_routines():
     assert "none of the routine's positions" in could_not_check(_unjudged(), None, "other")
 
