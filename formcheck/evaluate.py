@@ -65,7 +65,7 @@ class ClipScore:
     lumbar_abs_errors: list[float] = field(default_factory=list)  # absolute estimate − rig angle, hold frames
     lumbar_abs_truth: list[float] = field(default_factory=list)  # the rig angle of those same frames
     positions: dict[str, int] = field(default_factory=dict)  # recognised position (or "unsure") → hold frames
-    truth_limits: dict[str, float | None] = field(default_factory=dict)  # what its truth intervals were cut at
+    truth_limits: dict[str, float | None] = field(default_factory=dict)  # where its truth was cut (None: half size)
 
     @property
     def abstained(self) -> bool:
@@ -163,7 +163,7 @@ def score_frames(clip_name: str, truth: dict, frames: list[dict], events: list[d
     score.mistake_called_possible_s = sum(f["status"] == "possible" for f in in_mistake) / fps
     score.correct_called_possible_s = sum(f["status"] == "possible" for f in correct_hold) / fps
     score.body = truth.get("body", {}).get("name", "?")
-    score.truth_limits = {m: truth.get("mistake_limits", {}).get(m, HALF_SIZE) for m in truth["mistakes"]}
+    score.truth_limits = {m: truth.get("mistake_limits", {}).get(m) for m in truth["mistakes"]}
     score.lumbar_abs_errors, score.lumbar_abs_truth = _lumbar_abs_errors(frames, truth, hold)
     flags = [tuple(f["flags"]) for f in frames]
     score.toggles = sum(a != b for a, b in zip(flags, flags[1:]))

@@ -685,7 +685,7 @@ class Coach:
             if taken is None or now - taken.at > PANEL_EVERY_S:  # none taken, or the refresh came much later
                 taken = self._take(now)
             self._mark_shown(taken, now)
-            return replace(taken.view, last_frame_age_s=self._snapshot().last_frame_age_s, error=self._error,
+            return replace(taken.view, last_frame_age_s=self._frame_age(), error=self._error,
                            shown_latency_ms=_percentiles_ms(self._shown_latency),
                            change_latency_ms=_percentiles_ms(self._change_latency))
 
@@ -695,12 +695,16 @@ class Coach:
         if self._phase is Phase.READY and self._last_t is not None:
             countdown = max(0.0, self.steps[self._index].ready_s - (self._last_t - self._phase_t))
         good = self._logs[-1].good_s if self._logs and self._logs[-1].index == self._index else 0.0
-        age = None if self._last_arrival is None else max(0.0, self._clock() - self._last_arrival)
+        age = self._frame_age()
         return CoachView(self._phase, self._index, self.steps, countdown, good, self._verdict_status,
                          self._verdict_message, self._flagged, self._cue_id, self._cue, self._alert_id,
                          self._fps, self._latency_ms, self._frames, self._dropped, age, self._error,
                          self._reference, self._range.number if self._phase is Phase.RANGE else 0,
                          _percentiles_ms(self._shown_latency), _percentiles_ms(self._change_latency))
+
+    def _frame_age(self) -> float | None:
+        """Seconds since the camera's last frame arrived (under the lock; None before the first)."""
+        return None if self._last_arrival is None else max(0.0, self._clock() - self._last_arrival)
 
     def _mark_shown(self, taken: Taken, now: float) -> None:
         """Under the lock: the panel shows ``taken`` from ``now``. Its judged frame's latency is counted the first
