@@ -6,7 +6,7 @@ import json
 import math
 import time
 from collections.abc import Callable
-from contextlib import ExitStack, closing
+from contextlib import ExitStack, closing, nullcontext
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -16,7 +16,7 @@ from .coverage import MIN_JUDGED_S, UNCHECKED, Coverage, coverage
 from .cpu_parts import CpuParts
 from .draw import annotate
 from .model_files import DEFAULT_MODEL, model_path, sha256_of
-from .parallel import SharedObserver, default_workers, worth_sharing
+from .parallel import SharedObserver, default_workers, stream_cores, worth_sharing
 from .pictures import MomentPictures
 from .pipeline import FrameResult, Judge, Observer, get_stretch
 from .positions import POSITION_STRETCH, STRETCH_POSITION, Position, main_position, positions_in
@@ -204,13 +204,15 @@ def analyze_video(path: str | Path, stretch: str, *, model: str = DEFAULT_MODEL,
         info = reader.info
         workers = default_workers() if workers is None else workers
         step = frame_step(stretch, info.fps, skip_frames)
+        shared = worth_sharing(info, workers)
+        # Entered before the decode thread and the model start, so that their threads keep to this stream's core.
+        cores = stack.enter_context(stream_cores(workers) if shared else nullcontext([]))
         cpu = CpuParts(time.thread_time)  # decode on its own thread, judging on this one
         started_cpu = time.process_time()
         frames = prefetch(cpu.timed(reader.frames(), "decode"))
         stack.callback(frames.close)  # on any failure: stop the decode thread (and below, the pose workers) now
-        shared = worth_sharing(info, workers)
-        observe = stack.enter_context(closing(SharedObserver(info, observe_as, model, workers, step) if shared
-                                              else Observer(spec, model)))
+        observe = stack.enter_context(closing(SharedObserver(info, observe_as, model, workers, step, cores)
+                                              if shared else Observer(spec, model)))
         judge = AutoJudge() if auto else Judge(spec)
         writer = stack.enter_context(H264Writer(tmp, info.fps, info.width, info.height)) if tmp else None
         analysis = Analysis(info, stretch, model, step)

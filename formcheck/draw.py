@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import math
 from dataclasses import dataclass
+from functools import lru_cache
 
 import cv2
 import numpy as np
@@ -93,15 +94,9 @@ class TextLayout:
     def width(self, text: str) -> int:
         return cv2.getTextSize(text, FONT, self.font_scale, self.thickness)[0][0]
 
-    def wrap(self, text: str, width: int) -> list[str]:
+    def wrap(self, text: str, width: int) -> tuple[str, ...]:
         """``text`` (ASCII) in lines of at most ``width`` px, broken between words (a longer word stays whole)."""
-        lines: list[str] = []
-        for word in text.split():
-            if lines and self.width(f"{lines[-1]} {word}") <= width:
-                lines[-1] = f"{lines[-1]} {word}"
-            else:
-                lines.append(word)
-        return lines
+        return _wrapped(self, text, width)
 
     def banner_lines(self, frame: np.ndarray, text: str) -> list[str]:
         return self.wrap(text.translate(_ASCII), frame.shape[1] - 4 * self.pad)
@@ -114,11 +109,38 @@ class TextLayout:
         return self.banner_height(frame, banner) + 2 * self.pad + self.capital + index * self.step
 
 
+@lru_cache(maxsize=256)
+def _wrapped(layout: TextLayout, text: str, width: int) -> tuple[str, ...]:
+    # Cached: a video repeats a few banners frame after frame, and measuring every word took a third of the drawing.
+    lines: list[str] = []
+    for word in text.split():
+        if lines and layout.width(f"{lines[-1]} {word}") <= width:
+            lines[-1] = f"{lines[-1]} {word}"
+        else:
+            lines.append(word)
+    return tuple(lines)
+
+
+@lru_cache(maxsize=16)
+def _solid(shape: tuple[int, ...], color: tuple[int, int, int]) -> np.ndarray:
+    block = np.empty(shape, np.uint8)
+    block[:] = color  # slow for numpy (about 0.5 ms for a banner), hence made once per banner size and colour
+    block.flags.writeable = False
+    return block
+
+
+def _dim(region: np.ndarray, keep: float, color: tuple[int, int, int] = (0, 0, 0)) -> None:
+    """``region`` (a view into a frame) blended in place towards ``color``, keeping ``keep`` of it, in OpenCV's
+    8-bit arithmetic: numpy's floats took about 1 ms a frame for the banner and the plates behind the text."""
+    if region.size:
+        region[:] = cv2.addWeighted(region, keep, _solid(region.shape, tuple(color)), 1.0 - keep, 0.0)
+
+
 def draw_banner(frame: np.ndarray, text: str, color) -> None:
     """A band across the top in ``color`` with ``text`` in white, wrapped to the frame's width."""
     layout = TextLayout.of(frame)
     height = layout.banner_height(frame, text)
-    frame[:height] = (0.35 * frame[:height] + 0.65 * np.array(color)).astype(np.uint8)
+    _dim(frame[:height], 0.35, color)
     for index, line in enumerate(layout.banner_lines(frame, text)):
         cv2.putText(frame, line, (2 * layout.pad, layout.pad + layout.capital + index * layout.step), FONT,
                     layout.font_scale, WHITE, layout.thickness, cv2.LINE_AA)
@@ -133,8 +155,7 @@ def draw_text(frame: np.ndarray, text: str, org: tuple[int, int], align: str = "
     x, y = (org[0] - width, org[1]) if align == "right" else org
     top, bottom = max(0, y - layout.capital - pad), min(frame.shape[0], y + layout.descent + pad)
     left, right = max(0, x - pad), min(frame.shape[1], x + width + pad)
-    plate = frame[top:bottom, left:right]
-    plate[:] = (0.35 * plate).astype(np.uint8)
+    _dim(frame[top:bottom, left:right], 0.35)
     cv2.putText(frame, text, (x, y), FONT, layout.font_scale, WHITE, layout.thickness, cv2.LINE_AA)
 
 

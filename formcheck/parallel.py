@@ -21,7 +21,7 @@ import signal
 import time
 from bisect import bisect_right
 from collections.abc import Iterator
-from contextlib import closing
+from contextlib import closing, contextmanager
 from multiprocessing.connection import Connection
 
 from .cpu_parts import CpuParts
@@ -35,9 +35,11 @@ from .video import VideoInfo, VideoReader, prefetch
 SHADOW_STRIDE = 10
 # What the spans balance, in frames of inference (measured with `formcheck bench`, model full): a further process
 # starts up (imports and its model) in about 1 s of CPU, some 30 frames; the caller decodes and judges every frame,
-# about a twentieth of a frame's inference each.
+# about a twentieth of a frame's inference each; a further process decodes every frame up to its span's end, about
+# a fiftieth each.
 START_UP_FRAMES = 30
 CALLER_COST = 0.05
+DECODE_COST = 0.02
 MIN_SHARE_S = 2.0  # per stream; below that, starting a process (~1 s of CPU) costs more than it saves
 MESSAGE_FRAMES = 120  # observations sent per message: errors and the process's end show up while it works
 MAX_WORKERS = 4  # each stream holds its own model and decoder (~200 MB)
@@ -48,6 +50,24 @@ def default_workers() -> int:
     return max(1, min(MAX_WORKERS, len(os.sched_getaffinity(0))))
 
 
+@contextmanager
+def stream_cores(workers: int) -> Iterator[list[int]]:
+    """Give each of ``workers`` pose streams a core of its own when there are enough: the calling thread (and the
+    threads it starts meanwhile: the decoder's, MediaPipe's) keeps to the first core for the duration, and yields
+    the cores for the further streams' processes (none when streams would share cores). Unpinned, two streams'
+    threads hop between both cores: the same clip took about 10 % longer on this 2-core machine
+    (docs/performance.md), as one process unpinned does against one pinned."""
+    cores = sorted(os.sched_getaffinity(0))
+    if not 1 < workers <= len(cores):
+        yield []
+        return
+    os.sched_setaffinity(0, {cores[0]})
+    try:
+        yield cores[1:workers]
+    finally:
+        os.sched_setaffinity(0, cores)
+
+
 def worth_sharing(info: VideoInfo, workers: int) -> bool:
     return workers > 1 and info.kind == "video" and info.frame_count >= workers * MIN_SHARE_S * info.fps
 
@@ -55,13 +75,16 @@ def worth_sharing(info: VideoInfo, workers: int) -> bool:
 def span_starts(frame_count: int, workers: int, step: int = 1) -> list[int]:
     """The first frame of each stream's span (the last runs to the end of the file, however long it turns out to be),
     chosen so that every stream has the same work, counted in frames of inference: the caller's span is shorter by
-    what decoding and judging every frame costs it, each later one by its start-up and its tracking before it."""
+    what decoding and judging every frame costs it, each later one by its start-up, its tracking before it and its
+    decoding."""
 
     def starts_and_end(work: float) -> tuple[list[float], float]:
         starts, end = [0.0], step * (work - CALLER_COST * frame_count)
         for _ in range(1, workers):
-            starts.append(end)
-            end += step * (work - START_UP_FRAMES - end / SHADOW_STRIDE)
+            start = end
+            starts.append(start)
+            # work = START_UP_FRAMES + start / SHADOW_STRIDE + DECODE_COST * end + (end - start) / step
+            end = (work - START_UP_FRAMES - start / SHADOW_STRIDE + start / step) / (1 / step + DECODE_COST)
         return starts, end
 
     # The end of the last span grows in proportion to the work: find the work that ends it at the last frame.
@@ -75,10 +98,12 @@ class SharedObserver:
 
     Call it on every ``step``-th frame in order, as an ``Observer``: frames of the first span are observed here on
     the pixels handed in, the others are taken from the process that observed their span (their pixels are not
-    needed). Then ``finish()`` checks that every process observed exactly the frames decoded here.
+    needed). Then ``finish()`` checks that every process observed exactly the frames decoded here. The process of
+    span ``i`` keeps to ``cores[i - 1]`` when ``cores`` names one for it (``stream_cores``).
     """
 
-    def __init__(self, info: VideoInfo, stretch: str, model: str, workers: int, step: int = 1) -> None:
+    def __init__(self, info: VideoInfo, stretch: str, model: str, workers: int, step: int = 1,
+                 cores: list[int] | None = None) -> None:
         self.info, self.step = info, step
         self.starts = span_starts(info.frame_count, workers, step)
         self.own_end = self.starts[1] if workers > 1 else math.inf  # the frames observed in this process end here
@@ -93,14 +118,14 @@ class SharedObserver:
         self._inboxes: list[Iterator[tuple]] = []
         self._own: Observer | None = None
         try:
-            self._start_processes(stretch, model)
+            self._start_processes(stretch, model, cores or [])
             # Loaded while the processes start (imports and their own model, on the other cores).
             self._own = Observer(get_stretch(stretch), model)
         except BaseException:
             self.close()
             raise
 
-    def _start_processes(self, stretch: str, model: str) -> None:
+    def _start_processes(self, stretch: str, model: str, cores: list[int]) -> None:
         # spawn, not fork: the caller may already hold MediaPipe's and PyAV's threads.
         context = multiprocessing.get_context("spawn")
         for span in range(1, len(self.starts)):
@@ -110,6 +135,8 @@ class SharedObserver:
                                       args=(self.info.path, stretch, self.starts[span], end, self.step, model,
                                             sender))
             process.start()
+            if span <= len(cores):  # pinned before the new interpreter starts any thread of its own
+                os.sched_setaffinity(process.pid, {cores[span - 1]})
             sender.close()  # the process holds the only sending end, so its death reads as end-of-file here
             self._processes.append(process)
             # A thread per process drains its pipe as results come, unbounded (depth 0): they wait for the caller to

@@ -2,6 +2,7 @@
 CPU that `formcheck bench` reports is split by part and by process."""
 
 import math
+import os
 from contextlib import closing
 
 import numpy as np
@@ -9,7 +10,8 @@ from conftest import SAMPLE_DIR
 from test_cli import write_clip
 
 from formcheck.bench import time_analyze
-from formcheck.parallel import CALLER_COST, SHADOW_STRIDE, START_UP_FRAMES, SharedObserver, span_starts
+from formcheck.parallel import (CALLER_COST, DECODE_COST, SHADOW_STRIDE, START_UP_FRAMES, SharedObserver,
+                                span_starts, stream_cores)
 from formcheck.pipeline import Observer, get_stretch
 from formcheck.video import VideoReader
 
@@ -23,10 +25,11 @@ def test_spans_give_every_stream_the_same_work():
         starts = span_starts(frames, workers, step)
         assert starts[0] == 0 and starts == sorted(starts)
         ends = starts[1:] + [frames]
-        # In frames of inference: the caller decodes and judges every frame, a process starts up and tracks every
-        # SHADOW_STRIDE-th frame before its span.
+        # In frames of inference: the caller decodes and judges every frame, a process starts up, tracks every
+        # SHADOW_STRIDE-th frame before its span and decodes every frame up to its span's end.
         work = [ends[0] / step + CALLER_COST * frames] + [
-            (end - start) / step + START_UP_FRAMES + start / SHADOW_STRIDE for start, end in zip(starts[1:], ends[1:])]
+            (end - start) / step + START_UP_FRAMES + start / SHADOW_STRIDE + DECODE_COST * end
+            for start, end in zip(starts[1:], ends[1:])]
         assert max(work) - min(work) < 2, (frames, workers, step, starts)
     assert span_starts(600, 2)[1] > 300  # the caller starts at once: it takes the larger share
 
@@ -65,3 +68,14 @@ def test_cpu_is_reported_by_part_for_every_process(tmp_path):
     assert 0.8 * total < parts <= total + 0.05
     alone = time_analyze(clip, "hamstring", "full", 1, skip_frames=False, encode=False, pinned=True)
     assert set(alone["cpu_s_by_part"]) == {"main"} and alone["workers"] == 1 and alone["pinned"]
+
+
+def test_each_stream_gets_a_core_of_its_own_when_there_are_enough():
+    cores = sorted(os.sched_getaffinity(0))
+    for workers in (1, len(cores) + 1):  # one stream, or more streams than cores: nothing is pinned
+        with stream_cores(workers) as further:
+            assert further == [] and sorted(os.sched_getaffinity(0)) == cores
+    if len(cores) >= 2:
+        with stream_cores(2) as further:
+            assert os.sched_getaffinity(0) == {cores[0]} and further == [cores[1]]
+    assert sorted(os.sched_getaffinity(0)) == cores  # given back
