@@ -31,8 +31,10 @@ from .video import VideoInfo, VideoReader, prefetch
 
 # Before its span a process still tracks every SHADOW_STRIDE-th frame. MediaPipe's detector finds a person in some
 # poses only, then tracking follows them: on a sample clip lying on a towel, a landmarker started cold mid-hold lost
-# the person for 4 s that one process tracked throughout.
-SHADOW_STRIDE = 10
+# the person for 4 s that one process tracked throughout. A look a second is enough for people who hold still
+# (`tools/parallel_check.py`: landmarks after the span boundary bit-identical to one process's on every dev clip, as
+# with a look every tenth frame) at a third of the CPU.
+SHADOW_STRIDE = 30
 # What the spans balance, in frames of inference (measured with `formcheck bench`, model full): a further process
 # starts up (imports and its model) in about 1 s of CPU, some 30 frames; the caller decodes and judges every frame,
 # about a twentieth of a frame's inference each; a further process decodes every frame up to its span's end, about
@@ -208,7 +210,8 @@ class SharedObserver:
 
 def observe_video(info: VideoInfo, stretch: str, model: str, workers: int, step: int = 1) -> Iterator[Observation]:
     """Observations for every ``step``-th frame of the video, in order, from ``workers`` streams."""
-    with closing(SharedObserver(info, stretch, model, workers, step)) as observer, VideoReader(info.path) as reader:
+    with stream_cores(workers) as cores, VideoReader(info.path) as reader, \
+            closing(SharedObserver(info, stretch, model, workers, step, cores)) as observer:
         for index, (t, frame) in enumerate(reader.decoded()):
             if index % step == 0:
                 yield observer(reader.to_rgb(frame) if index < observer.own_end else None, t)
