@@ -21,7 +21,7 @@ import signal
 import time
 from bisect import bisect_right
 from collections.abc import Iterator
-from contextlib import closing, contextmanager
+from contextlib import closing, contextmanager, suppress
 from multiprocessing.connection import Connection
 
 from .cpu_parts import CpuParts
@@ -138,7 +138,8 @@ class SharedObserver:
                                             sender))
             process.start()
             if span <= len(cores):  # pinned before the new interpreter starts any thread of its own
-                os.sched_setaffinity(process.pid, {cores[span - 1]})
+                with suppress(ProcessLookupError):  # already gone: its pipe says how, below
+                    os.sched_setaffinity(process.pid, {cores[span - 1]})
             sender.close()  # the process holds the only sending end, so its death reads as end-of-file here
             self._processes.append(process)
             # A thread per process drains its pipe as results come, unbounded (depth 0): they wait for the caller to
