@@ -63,11 +63,21 @@ def stream_cores(workers: int) -> Iterator[list[int]]:
     if not 1 < workers <= len(cores):
         yield []
         return
+    before = _thread_ids()
     os.sched_setaffinity(0, {cores[0]})
     try:
         yield cores[1:workers]
     finally:
         os.sched_setaffinity(0, cores)
+        # Threads started meanwhile that outlive the analysis (OpenCV's pool, kept for the life of the process) get
+        # every core back: a long-running server would otherwise keep them on one for good.
+        for thread in _thread_ids() - before:
+            with suppress(OSError):  # ended meanwhile
+                os.sched_setaffinity(thread, cores)
+
+
+def _thread_ids() -> set[int]:
+    return {int(name) for name in os.listdir("/proc/self/task")}
 
 
 def worth_sharing(info: VideoInfo, workers: int) -> bool:

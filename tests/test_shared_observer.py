@@ -3,6 +3,7 @@ CPU that `formcheck bench` reports is split by part and by process."""
 
 import math
 import os
+import threading
 from contextlib import closing
 
 import numpy as np
@@ -76,6 +77,13 @@ def test_each_stream_gets_a_core_of_its_own_when_there_are_enough():
         with stream_cores(workers) as further:
             assert further == [] and sorted(os.sched_getaffinity(0)) == cores
     if len(cores) >= 2:
+        stop = threading.Event()
         with stream_cores(2) as further:
             assert os.sched_getaffinity(0) == {cores[0]} and further == [cores[1]]
+            pool = threading.Thread(target=stop.wait)  # a thread started meanwhile that outlives the analysis
+            pool.start()
+            assert os.sched_getaffinity(pool.native_id) == {cores[0]}
+        assert sorted(os.sched_getaffinity(pool.native_id)) == cores
+        stop.set()
+        pool.join()
     assert sorted(os.sched_getaffinity(0)) == cores  # given back
