@@ -154,7 +154,7 @@ class Judge:
             self.tall.update(seen.pose.t, seen.metrics, shape, self.stretch.shows_tall_posture(seen.metrics))
         # A hand on the hip enters the outline: the outline is then not compared with the tall posture.
         tall = self.tall.value if self.tall is not None and not hands_at_back(seen.metrics) else None
-        angle = lumbar_angle(offsets, seen.metrics, self.stretch.name, tall)
+        angle = lumbar_angle(offsets, seen.metrics, self.stretch.lumbar_model or self.stretch.name, tall)
         metrics = {**seen.metrics, "lumbar_angle": angle}
         if self.tilt_range is not None:
             t = seen.pose.t

@@ -1,9 +1,9 @@
 """Which position is the person in? Recognised from the landmark metrics of each frame, then steadied over time.
 
-The five stretch positions of the routine, a variant formcheck recognises but cannot judge yet (``NOT_JUDGED_YET``),
-plus standing upright and "other". Used to warn when the position does
-not match the chosen stretch (and judge nothing meanwhile) and to pick the stretch by itself (``--stretch auto``).
-Pure functions of ``formcheck.metrics`` values; no I/O.
+The positions of the routine's stretches (the hamstring's both standing and seated), variants formcheck would
+recognise but cannot judge yet (``NOT_JUDGED_YET``, none today), plus standing upright and "other". Used to warn
+when the position does not match the chosen stretch (and judge nothing meanwhile) and to pick the stretch by itself
+(``--stretch auto``). Pure functions of ``formcheck.metrics`` values; no I/O.
 
 The limits are broad on purpose: they separate positions that differ by tens of degrees (thighs hanging vs level,
 trunk upright vs horizontal), not fine grades of one position. They were set on the dev clips' holds; the
@@ -21,7 +21,7 @@ class Position(StrEnum):
     STANDING_HINGE = "standing_hinge"
     HALF_KNEELING = "half_kneeling"
     SEATED_FIGURE_4 = "seated_figure_4"
-    SEATED_FOLD = "seated_fold"  # sitting with the legs out straight: a hamstring stretch formcheck cannot judge yet
+    SEATED_FOLD = "seated_fold"  # sitting with the legs out straight: the seated hamstring stretch
     LYING_ACROSS_BED = "lying_across_bed"
     LYING_ON_TOWEL = "lying_on_towel"
     STANDING_UPRIGHT = "standing_upright"
@@ -33,13 +33,15 @@ STRETCH_POSITION = {
     "hamstring": Position.STANDING_HINGE,
     "hip-flexor": Position.HALF_KNEELING,
     "glute": Position.SEATED_FIGURE_4,
+    "seated-hamstring": Position.SEATED_FOLD,
     "bed-decompression": Position.LYING_ACROSS_BED,
     "towel-decompression": Position.LYING_ON_TOWEL,
 }
 POSITION_STRETCH = {position: stretch for stretch, position in STRETCH_POSITION.items()}
 # Positions of a routine stretch done another way, which formcheck recognises but cannot judge yet: the stretch
-# they are, in the patient's words, and the position it is judged in.
-NOT_JUDGED_YET = {Position.SEATED_FOLD: ("seated hamstring stretch", Position.STANDING_HINGE)}
+# they are, in the patient's words, and the position it is judged in. None today (the seated fold, the first, is now
+# judged as the seated hamstring stretch).
+NOT_JUDGED_YET: dict[Position, tuple[str, Position]] = {}
 
 LABELS = {
     Position.STANDING_HINGE: "standing hip hinge",

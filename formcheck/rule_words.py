@@ -39,6 +39,10 @@ STRETCH_WORDS = {
         "Glute stretch",
         "Sit tall, cross one ankle over the other knee, then lean forward from your hips.",
         "Camera at seat height, 2 m away, side-on or up to 45° towards your front; whole body in view."),
+    "seated-hamstring": StretchWords(
+        "Seated hamstring stretch",
+        "Sit with both legs straight out in front, then fold forward from your hips.",
+        "Camera side-on at floor or bed height, 2–3 m away, head to feet in view."),
     "bed-decompression": StretchWords(
         "Bed decompression",
         "Lie across the bed with your hips at the edge and your legs hanging.",

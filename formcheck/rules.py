@@ -117,6 +117,8 @@ class Stretch:
     tall: TallPosture | None = None
     # The guided pelvic-tilt range in the position, whose middle the lumbar reading is then taken against.
     tilt_range: TiltRange | None = None
+    # The stretch whose lumbar model (formcheck.lumbar) reads this one's outline, when it has none of its own.
+    lumbar_model: str | None = None
 
     @property
     def title(self) -> str:
@@ -329,6 +331,42 @@ STRETCHES: dict[str, Stretch] = {
                     # 17° bends +2° to +16° (range clips, hold medians); from +10° the two meet.
                     possible=Condition("lumbar_angle", on=10.0, off=7.0),
                     limit=7.5,  # mildest seated low-back bend to catch: 15°
+                ),
+            ),
+        ),
+        Stretch(
+            name="seated-hamstring",
+            sides=("both",),
+            max_shoulder_ratio=PROFILE_VIEW,
+            hold_s=30.0,
+            # Long sitting, both knees nearly straight (as positions.STRAIGHT_KNEES), leaning into the fold: the hold
+            # and its baseline start once the person folds forward, not while they sit tall arranging their legs
+            # (sitting tall reads −8° to −5°, a stiff person's correct fold from +14°: dev clips, p5 and median).
+            position=(Range("knee_flexion", high=30.0), Range("trunk_tilt", low=10.0)),
+            key_metric="lumbar_angle",
+            needs_mask=True,
+            # The seated reading (fitted on the figure-4): the pelvis rests on a seat there too. Its knees are bent,
+            # so on straight legs it reads a neutral low back at +8° to +10° (dev holds, medians), not 0.
+            lumbar_model="glute",
+            mistakes=(
+                Mistake(
+                    "rounding",
+                    (
+                        # Against the person's own settled fold, as the standing hinge. With the pelvis on the floor
+                        # and the knees straight, a lumbar rounding carries the shoulders forward by about its own
+                        # size and bows the outline out (dev, hold medians: 25° +0.08, 20° +0.04, 13° +0.03).
+                        Condition("back_bulge", on=0.03, off=0.015, relative=True),
+                        # The seated reading against the settled fold sees a rounding at about half its size (dev:
+                        # 13° +5.6°, 20° +9.9°, 25° +10.6°, hold medians), a correct fold that hinges 8° further
+                        # from the hips at most +3.2° (95th percentile).
+                        Condition("lumbar_angle", on=4.0, off=2.0, relative=True),
+                        # A fold made straight into a clearly rounded back, which the baseline would learn as
+                        # normal. Correct dev folds read at most +12.7° (95th percentile), clear roundings of
+                        # 20–25° +17.7° to +20.5° (medians); the seated reading errs by 6.6° across held-out
+                        # figure-4 bodies (accuracy.md), so the limit keeps the standing hinge's 16° margin.
+                        Condition("lumbar_angle", on=16.0, off=10.0),
+                    ),
+                    limit=6.0,  # mildest rounding to catch: 12°, as the standing hinge
                 ),
             ),
         ),

@@ -1,9 +1,10 @@
 """A variant of a routine stretch that formcheck recognises but cannot judge yet is named, with what to do instead,
-rather than "get into the position" or silence."""
+rather than "get into the position" or silence. The seated fold, the first such variant, is judged now (issue 30):
+it is named as the seated hamstring stretch like any other stretch's position."""
 
 from formcheck.coverage import Coverage
 from formcheck.positions import NOT_JUDGED_YET, Position, not_judged_yet_text
-from formcheck.wording import could_not_check, photo_could_not_check
+from formcheck.wording import could_not_check
 
 
 def _unjudged(seconds: float = 12.0) -> Coverage:
@@ -11,9 +12,11 @@ def _unjudged(seconds: float = 12.0) -> Coverage:
                     reference_s=seconds)
 
 
-def test_the_seated_fold_is_named_as_the_seated_hamstring_stretch_with_the_standing_one_to_do_instead():
-    text = not_judged_yet_text(Position.SEATED_FOLD)
-    assert "seated hamstring stretch" in text and "cannot check yet" in text and "standing hip hinge" in text
+def test_the_seated_fold_is_judged_now_as_the_seated_hamstring_stretch():
+    from formcheck.positions import POSITION_STRETCH
+
+    assert POSITION_STRETCH[Position.SEATED_FOLD] == "seated-hamstring"
+    assert Position.SEATED_FOLD not in NOT_JUDGED_YET and not_judged_yet_text(Position.SEATED_FOLD) is None
 
 
 def test_every_variant_names_a_position_that_is_judged():
@@ -22,12 +25,11 @@ def test_every_variant_names_a_position_that_is_judged():
     assert all(judged_in in POSITION_STRETCH for _, judged_in in NOT_JUDGED_YET.values())
 
 
-def test_a_clip_or_photo_in_the_seated_fold_says_so_with_any_stretch_chosen_or_auto():
-    for stretch in (None, "hamstring", "glute"):
-        for say in (could_not_check(_unjudged(), stretch, "seated_fold"),
-                    photo_could_not_check(_unjudged(), stretch, "seated_fold")):
-            assert "seated hamstring stretch" in say, (stretch, say)
-            assert "none of the routine's positions" not in say
+def test_a_clip_in_the_seated_fold_names_the_seated_hamstring_stretch_when_another_was_chosen():
+    for stretch in ("hamstring", "glute"):
+        say = could_not_check(_unjudged(), stretch, "seated_fold")
+        assert "seated hamstring stretch" in say, (stretch, say)
+        assert "cannot check yet" not in say and "none of the routine's positions" not in say
 
 
 def test_only_a_variant_has_words_of_its_own():
@@ -39,7 +41,7 @@ def test_another_unknown_position_still_asks_for_one_of_the_routines():
     assert "none of the routine's positions" in could_not_check(_unjudged(), None, "other")
 
 
-def test_while_in_the_seated_fold_the_live_message_names_it():
+def test_while_in_the_seated_fold_the_standing_hamstring_stretch_names_the_seated_one():
     from dataclasses import replace
 
     from formcheck.pipeline import Judge, Observation
@@ -55,4 +57,4 @@ def test_while_in_the_seated_fold_the_live_message_names_it():
         pose = replace(PoseFrame.empty(i / 30.0, 640, 480), n_people=1)
         result = judge(Observation(pose, sitting, None), None)
     assert result.position is Position.SEATED_FOLD
-    assert result.verdict.status == "not_in_position" and "seated hamstring stretch" in result.verdict.message
+    assert result.verdict.status == "wrong_position" and "seated hamstring stretch" in result.verdict.message

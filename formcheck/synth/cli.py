@@ -39,8 +39,9 @@ def main(argv=None) -> int:
         ("readme", "write OUT/README.md (table of clips) from the truth files in OUT"),
     ]:
         p = sub.add_parser(name, help=help_)
-        p.add_argument("--set", default="dev", choices=["dev", "heldout", "heldout-fresh", "train", "variety", "range",
-                                                             "range-heldout", "range-live"])
+        p.add_argument("--set", default="dev", choices=["dev", "heldout", "heldout-fresh", "variants-dev", "variants-heldout",
+                                                             "train", "variety", "range", "range-heldout",
+                                                             "range-live"])
         p.add_argument("--only", help="comma-separated clip names")
         p.add_argument("--seconds", type=float, help="override clip length (s)")
         if name != "list":
@@ -82,9 +83,9 @@ def main(argv=None) -> int:
         from formcheck.synth.readme import write_readme
 
         title = (
-            "Sample videos (dev set)"
-            if args.set == "dev"
-            else "Held-out videos (do not tune on these)"
+            "Held-out videos (do not tune on these)"
+            if "heldout" in args.set
+            else "Sample videos (dev set)"
         )
         print(
             write_readme(

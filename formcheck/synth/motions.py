@@ -228,6 +228,53 @@ def glute(p: Poser, t: float, clip, ph) -> dict:
     return {}
 
 
+# ------------------------------------------------------------------ seated hamstring (long sitting)
+
+
+def seated_hamstring(p: Poser, t: float, clip, ph) -> dict:
+    """Long sitting on a mat or a bed, both legs out straight, hinging forward towards the toes.
+
+    Starts sitting tall, then tips the pelvis forward (the hinge, ``hinge_deg``: how far the hamstrings let it) with
+    a long low back, the hands sliding down the legs. Mistake ``rounding``: the low back flexes, the pelvis rolls back
+    a little (``round_pelvis`` of it), the upper back follows and the hands reach on towards the toes.
+    """
+    prm = clip.params
+    s = clip.settle(t)
+    rnd = _mistake(clip, "rounding", t)
+    br = breathing(t, ph[0])
+    sw = sway(t, ph[1:3])
+    rs = clip.settle.range_deg(t)
+    tilt = (prm.get("sit_deg", -2.0) + s * prm.get("hinge_deg", 30.0) - prm.get("round_pelvis", 0.30) * rnd
+            + 0.6 * br * s + 0.5 * sw * s - _range_pelvis(clip, rs) + _deepen(prm, t))
+    lumbar = prm.get("lumbar_deg", -3.0) + rnd + rs
+    thor = 4.0 + s * 2.0 + prm.get("round_thoracic", 0.45) * rnd + 0.6 * br
+    p.local.update(spine_rotations(lumbar, thor, neck_flex=5.0 + 0.25 * rnd))
+    seat = clip.seat_height
+    hip_z = seat + p.seat_offset
+    p.set_pelvis(rot_x(tilt), np.array([0.0, 0.0, hip_z]))
+    knee = np.deg2rad(prm.get("knee_deg", 5.0))
+    ankles = {}
+    for sd in "LR":
+        sx = 1.0 if sd == "L" else -1.0
+        l1, l2 = p.leg[sd]
+        reach = np.sqrt(l1 * l1 + l2 * l2 + 2 * l1 * l2 * np.cos(knee))
+        # the calf and heel rest on the mat: with the toes up, the heel reaches about as far below the ankle joint
+        # as the buttocks below the hip joint (the body's own seat offset)
+        ank_z = seat + prm.get("heel_m", 0.9 * p.seat_offset)
+        dz = hip_z - ank_z
+        ank = np.array([sx * 0.12, -np.sqrt(max(reach**2 - dz**2, 0.01)), ank_z])
+        p.place_leg(sd, ank, UP + 0.1 * FORWARD, foot_R=rot_x(-75.0))
+        ankles[sd] = ank
+    # the hands rest on the legs, sliding towards the feet as the trunk folds, further when rounding
+    share = 0.35 + 0.25 * s + prm.get("reach_share", 0.012) * rnd
+    for sd in "LR":
+        sx = 1.0 if sd == "L" else -1.0
+        hip = np.array([sx * 0.10, 0.0, hip_z])
+        tgt = hip + share * (ankles[sd] - hip) + np.array([0.0, 0.0, 0.09])
+        p.place_arm(sd, tgt, BACK + np.array([sx * 0.8, 0, 0]) - 0.3 * UP)
+    return {}
+
+
 # ------------------------------------------------------------------ lying positions
 
 SUPINE = rot_x(-90.0)  # body frame: lying on the back, head towards +Y
@@ -369,6 +416,10 @@ def towel_props(p: Poser, clip):
 def no_props(p: Poser, clip):
     from formcheck.synth.scene import Box
 
+    if clip.stretch == "seated-hamstring":  # a mat on the floor, or a bed long enough for the legs
+        h = clip.seat_height
+        return [Box((0.0, -0.45, h / 2), (0.9 if h > 0.1 else 0.65, 1.9, h),
+                    clip.params.get("seat_color", (0.30, 0.45, 0.55)), away=0.15)]
     if clip.stretch == "glute":
         h = clip.seat_height
         return [
@@ -385,6 +436,7 @@ MOTIONS = {
     "hamstring": hamstring,
     "hip-flexor": hip_flexor,
     "glute": glute,
+    "seated-hamstring": seated_hamstring,
     "bed-decompression": bed_decompression,
     "towel-decompression": towel_decompression,
 }

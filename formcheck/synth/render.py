@@ -45,7 +45,7 @@ def _working_side(spec: ClipSpec):
 
 def make_poser(spec: ClipSpec, body: Body) -> Poser:
     poser = Poser(body)
-    if spec.stretch == "glute":
+    if spec.stretch in ("glute", "seated-hamstring"):
         poser.calibrate_seat()
     if spec.stretch in LYING:
         poser.calibrate_lying()

@@ -40,6 +40,7 @@ MISTAKES_OF = {
     "hamstring": ("rounding",),
     "hip-flexor": ("arching",),
     "glute": ("twist", "forward_bend"),
+    "seated-hamstring": ("rounding",),
     "bed-decompression": ("jerky_pumping",),
     "towel-decompression": ("over_extension",),
 }

@@ -42,6 +42,14 @@ _POSES: dict[str, dict] = {
         "props": [("rect", 62, 124, 48, 41)],  # a chair or box
         "note": "sit tall, ankle on the knee",
     },
+    "seated-hamstring": {
+        "head": (112, 100),
+        "lines": [[(80, 156), (104, 112)],  # trunk folded forward from the hips, back long
+                  [(80, 156), (190, 157), (196, 146)],  # legs straight out, toes up
+                  [(104, 114), (130, 138), (152, 150)]],  # hands sliding down the legs
+        "props": [("rect", 40, 160, 170, 5)],  # a mat
+        "note": "fold from the hips, back long",
+    },
     "bed-decompression": {
         "head": (56, 100),
         "lines": [[(68, 103), (150, 104)],  # lying on the bed, hips at the edge
@@ -64,12 +72,13 @@ _HEIGHT_NOTE = {
     "hamstring": "camera at hip height",
     "hip-flexor": "camera at hip height",
     "glute": "camera at seat height",
+    "seated-hamstring": "camera at floor or bed height",
     "bed-decompression": "camera at bed height",
     "towel-decompression": "camera at floor height",
 }
 
-_DISTANCE = {"hamstring": "2–3 m", "hip-flexor": "2 m", "glute": "2 m", "bed-decompression": "2–3 m",
-             "towel-decompression": "2–3 m"}
+_DISTANCE = {"hamstring": "2–3 m", "hip-flexor": "2 m", "glute": "2 m", "seated-hamstring": "2–3 m",
+             "bed-decompression": "2–3 m", "towel-decompression": "2–3 m"}
 
 
 def _polyline(points, color=BODY, width=5) -> str:

@@ -1,0 +1,131 @@
+"""The seated hamstring stretch (long sitting, folding towards the toes, issue 30): its position, its row in the rule
+table, what it says, and that `--stretch auto` names it. Fast: synthetic metrics, no video."""
+
+from dataclasses import replace
+
+import pytest
+
+from formcheck.auto import AutoJudge
+from formcheck.pipeline import Judge, Observation
+from formcheck.pose import PoseFrame
+from formcheck.positions import POSITION_STRETCH, STRETCH_POSITION, Position, not_judged_yet_text, recognise
+from formcheck.rule_words import STRETCH_WORDS
+from formcheck.rules import RAISE_S, STRETCHES, RuleEngine, State
+from formcheck.synth.timeline import MISTAKES_OF
+
+FPS = 30
+NAME = "seated-hamstring"
+SPEC = STRETCHES[NAME]
+(ROUNDING,) = SPEC.mistakes
+RELATIVE = {c.metric: c for c in ROUNDING.conditions if c.relative}  # against the person's settled fold
+(ABSOLUTE,) = [c for c in ROUNDING.conditions if not c.relative]  # the seated lumbar reading, from the first second
+GOOD_VIEW = {"core_visibility": 0.9, "shoulder_width_ratio": 0.2}
+# Long sitting, folded forward from the hips: both thighs level (90° from hanging), knees nearly straight.
+FOLD = {"trunk_tilt": 40.0, "trunk_abs_tilt": 40.0, "front_thigh_tilt": 92.0, "back_thigh_tilt": 90.0,
+        "knee_flexion": 8.0, "back_knee_drop": 0.0, "hip_fold": 128.0, "deeper_hip_fold": 130.0}
+
+
+def _run(timeline):
+    """Feed [(seconds, metrics), ...] at FPS to the seated hamstring stretch's rules; the verdicts."""
+    engine, verdicts, t = RuleEngine(SPEC), [], 0.0
+    for seconds, metrics in timeline:
+        for _ in range(round(seconds * FPS)):
+            verdicts.append(engine.update(t, {**GOOD_VIEW, **metrics}))
+            t += 1 / FPS
+    return verdicts
+
+
+def _flagged(verdicts):
+    return [v.t for v in verdicts if v.states.get("rounding") is State.FLAGGED]
+
+
+@pytest.mark.parametrize(("trunk", "knees", "expected"), [
+    (5.0, 8.0, Position.SEATED_FOLD),  # sitting tall, legs out straight
+    (40.0, 10.0, Position.SEATED_FOLD),  # folded forward
+    (75.0, 5.0, Position.SEATED_FOLD),  # folded deep, past where a figure-4 is read
+    (20.0, 70.0, Position.SEATED_FIGURE_4),  # knees bent: not long sitting
+])
+def test_long_sitting_is_the_seated_fold_and_bent_knees_are_not(trunk, knees, expected):
+    assert recognise({**FOLD, "trunk_tilt": trunk, "knee_flexion": knees}) == expected
+
+
+def test_the_seated_fold_is_the_seated_hamstring_stretchs_position_and_judged():
+    assert STRETCH_POSITION[NAME] is Position.SEATED_FOLD and POSITION_STRETCH[Position.SEATED_FOLD] == NAME
+    assert not_judged_yet_text(Position.SEATED_FOLD) is None
+    assert MISTAKES_OF[NAME] == ("rounding",)  # the clip generator scripts the mistake the table judges
+
+
+@pytest.mark.parametrize(("metrics", "in_position"), [
+    (FOLD, True),
+    ({**FOLD, "trunk_tilt": 5.0}, False),  # sitting tall, arranging the legs: the hold has not started
+    ({**FOLD, "knee_flexion": 60.0}, False),  # knees bent
+])
+def test_the_row_holds_from_leaning_into_the_fold_with_straight_knees(metrics, in_position):
+    assert SPEC.in_position(metrics) is in_position
+
+
+def test_the_row_is_declared_like_the_others():
+    assert SPEC.needs_mask and SPEC.sides == ("both",) and SPEC.lumbar_model in STRETCHES
+    assert ROUNDING.name == "rounding" and ROUNDING.limit == STRETCHES["hamstring"].mistakes[0].limit
+    for cond in ROUNDING.conditions:
+        assert (cond.on - cond.off) * cond.direction > 0  # hysteresis on the safe side
+    words = STRETCH_WORDS[NAME]
+    assert words.title == "Seated hamstring stretch" and "straight" in words.position_hint
+    assert "side-on" in words.camera_guide
+
+
+@pytest.mark.parametrize("metric", ["back_bulge", "lumbar_angle"])
+def test_a_rounding_after_settling_is_flagged_by_either_reading_and_cleared(metric):
+    """A fold held still, then rounded by twice the condition's raise threshold against it, then corrected."""
+    settled = {**FOLD, "back_bulge": 0.01, "lumbar_angle": 8.0}
+    bad = {**settled, metric: settled[metric] + 2 * RELATIVE[metric].on}
+    verdicts = _run([(6, settled), (5, bad), (5, settled)])
+    flagged = _flagged(verdicts)
+    assert flagged and 6.5 <= flagged[0] <= 6 + RAISE_S + 1.0 and flagged[-1] <= 11 + 2.5
+    assert verdicts[-1].status == "good"
+
+
+@pytest.mark.parametrize("metric", ["back_bulge", "lumbar_angle"])
+def test_a_change_within_the_clear_threshold_is_no_rounding(metric):
+    settled = {**FOLD, "back_bulge": 0.01, "lumbar_angle": 8.0}
+    near = {**settled, metric: settled[metric] + RELATIVE[metric].off}
+    assert not _flagged(_run([(6, settled), (6, near)]))
+
+
+def test_a_rounding_made_with_the_position_is_flagged_by_the_absolute_reading():
+    limit = ABSOLUTE.on
+    verdicts = _run([(2, {**FOLD, "trunk_tilt": 5.0}), (8, {**FOLD, "back_bulge": 0.06, "lumbar_angle": limit + 6})])
+    assert _flagged(verdicts), "a fold rounded from its start was learned as normal"
+
+
+def test_a_correct_fold_that_deepens_from_the_hips_is_left_alone():
+    settled = {**FOLD, "back_bulge": 0.01, "lumbar_angle": ABSOLUTE.off - 2}
+    deeper = {**settled, "trunk_tilt": 55.0, "hip_fold": 143.0}  # further from the hips, the back as long
+    verdicts = _run([(6, settled), (5, deeper), (5, settled)])
+    assert not _flagged(verdicts) and verdicts[-1].status == "good"
+
+
+def _observations(metrics, seconds, start=0.0):
+    for i in range(round(seconds * FPS)):
+        pose = replace(PoseFrame.empty(start + i / FPS, 640, 480), n_people=1)
+        yield Observation(pose, {**GOOD_VIEW, "facing": 1.0, "back_bulge": 0.01, **metrics}, None)
+
+
+def test_auto_names_the_seated_hamstring_stretch_and_judges_it():
+    auto = AutoJudge()
+    results = [auto(seen, None) for seen in _observations(FOLD, 6)]
+    assert [hold.stretch for hold in auto.holds] == [NAME]
+    assert results[-1].position is Position.SEATED_FOLD and results[-1].verdict.status != "not_in_position"
+    assert "cannot check yet" not in results[-1].verdict.message
+
+
+@pytest.mark.parametrize(("chosen", "statuses"), [(NAME, {"calibrating", "good"}), ("hamstring", {"wrong_position"}),
+                                                  ("glute", {"wrong_position"})])
+def test_chosen_by_name_it_is_judged_and_another_stretch_names_it(chosen, statuses):
+    judge = Judge(STRETCHES[chosen])
+    result = None
+    for seen in _observations(FOLD, 2.5):
+        result = judge(seen, None)
+    assert result.verdict.status in statuses
+    if chosen != NAME:
+        assert "seated hamstring stretch" in result.verdict.message
