@@ -363,8 +363,12 @@ STRETCHES: dict[str, Stretch] = {
                         # A fold made straight into a clearly rounded back, which the baseline would learn as
                         # normal. Correct dev folds read at most +12.7° (95th percentile), clear roundings of
                         # 20–25° +17.7° to +20.5° (medians); the seated reading errs by 6.6° across held-out
-                        # figure-4 bodies (accuracy.md), so the limit keeps the standing hinge's 16° margin.
-                        Condition("lumbar_angle", on=16.0, off=10.0),
+                        # figure-4 bodies (accuracy.md), so the limit keeps the standing hinge's 16° margin. It
+                        # clears above the correct folds' readings, not at the hinge's 10°: a neutral back with
+                        # straight legs reads +8° to +10° here, so a flag cleared at 10° could stay up after the
+                        # person corrected (a held-out clip's did, to the end) and 10–13° was worded "slightly
+                        # rounded" on correct folds.
+                        Condition("lumbar_angle", on=16.0, off=13.0),
                     ),
                     limit=6.0,  # mildest rounding to catch: 12°, as the standing hinge
                 ),
