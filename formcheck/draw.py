@@ -98,7 +98,7 @@ class TextLayout:
         """``text`` (ASCII) in lines of at most ``width`` px, broken between words (a longer word stays whole)."""
         return _wrapped(self, text, width)
 
-    def banner_lines(self, frame: np.ndarray, text: str) -> list[str]:
+    def banner_lines(self, frame: np.ndarray, text: str) -> tuple[str, ...]:
         return self.wrap(text.translate(_ASCII), frame.shape[1] - 4 * self.pad)
 
     def banner_height(self, frame: np.ndarray, text: str) -> int:
