@@ -8,10 +8,10 @@ import sys
 import time
 from pathlib import Path
 
+from formcheck.synth.clips import GENERATED, LABELLED, clip_set
+
 
 def _select(args):
-    from formcheck.synth.clips import clip_set
-
     specs = clip_set(args.set)
     if args.only:
         wanted = set(args.only.split(","))
@@ -39,9 +39,7 @@ def main(argv=None) -> int:
         ("readme", "write OUT/README.md (table of clips) from the truth files in OUT"),
     ]:
         p = sub.add_parser(name, help=help_)
-        p.add_argument("--set", default="dev", choices=["dev", "heldout", "heldout-fresh", "variants-dev",
-                                                             "variants-heldout", "train", "variety", "range",
-                                                             "range-heldout", "range-live"])
+        p.add_argument("--set", default="dev", choices=[*LABELLED, *GENERATED])
         p.add_argument("--only", help="comma-separated clip names")
         p.add_argument("--seconds", type=float, help="override clip length (s)")
         if name != "list":
