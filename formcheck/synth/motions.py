@@ -413,22 +413,24 @@ def towel_props(p: Poser, clip):
     return [bed, towel]
 
 
-def no_props(p: Poser, clip):
+def seat_props(p: Poser, clip):
+    """The glute stretch's seat."""
     from formcheck.synth.scene import Box
 
-    if clip.stretch == "seated-hamstring":  # a mat on the floor, or a bed long enough for the legs
-        h = clip.seat_height
-        return [Box((0.0, -0.45, h / 2), (0.9 if h > 0.1 else 0.65, 1.9, h),
-                    clip.params.get("seat_color", (0.30, 0.45, 0.55)), away=0.15)]
-    if clip.stretch == "glute":
-        h = clip.seat_height
-        return [
-            Box(
-                (0.0, 0.12, h / 2),
-                (0.45, 0.42, h),
-                clip.params.get("seat_color", (0.45, 0.30, 0.20)),
-            )
-        ]
+    h = clip.seat_height
+    return [Box((0.0, 0.12, h / 2), (0.45, 0.42, h), clip.params.get("seat_color", (0.45, 0.30, 0.20)))]
+
+
+def mat_props(p: Poser, clip):
+    """The seated hamstring stretch's mat on the floor, or a bed long enough for the legs."""
+    from formcheck.synth.scene import Box
+
+    h = clip.seat_height
+    return [Box((0.0, -0.45, h / 2), (0.9 if h > 0.1 else 0.65, 1.9, h),
+                clip.params.get("seat_color", (0.30, 0.45, 0.55)), away=0.15)]
+
+
+def no_props(p: Poser, clip):
     return []
 
 
@@ -440,5 +442,6 @@ MOTIONS = {
     "bed-decompression": bed_decompression,
     "towel-decompression": towel_decompression,
 }
-PROPS = {"bed-decompression": bed_props, "towel-decompression": towel_props}
+PROPS = {"glute": seat_props, "seated-hamstring": mat_props, "bed-decompression": bed_props,
+         "towel-decompression": towel_props}
 LYING = ("bed-decompression", "towel-decompression")
