@@ -20,7 +20,7 @@ from pathlib import Path
 import numpy as np
 
 from .analyze import analyze_video
-from .parallel import default_workers
+from .parallel import default_workers, pinned_to
 from .draw import annotate
 from .pipeline import Pipeline, get_stretch
 from .pose import PoseEstimator
@@ -57,12 +57,8 @@ def decode_frames(video: Path, count: int) -> tuple[list[np.ndarray], float, lis
 def one_core() -> Iterator[None]:
     """Keep this thread, and the threads it starts meanwhile (MediaPipe's, the decoder's), on one core: the
     single-process baseline as it runs when it has a core to itself (unpinned, its threads hop between cores)."""
-    cores = os.sched_getaffinity(0)
-    os.sched_setaffinity(0, {max(cores)})
-    try:
+    with pinned_to(max(os.sched_getaffinity(0))):
         yield
-    finally:
-        os.sched_setaffinity(0, cores)
 
 
 def cpu_seconds() -> float:

@@ -53,6 +53,27 @@ def default_workers() -> int:
 
 
 @contextmanager
+def pinned_to(core: int) -> Iterator[None]:
+    """Keep the calling thread, and the threads it starts meanwhile, on ``core``. Afterwards those that outlive the
+    block (OpenCV's pool, kept for the life of the process) get back every core the thread had: a long-running
+    server would otherwise keep them on one for good."""
+    cores = os.sched_getaffinity(0)
+    before = _thread_ids()
+    os.sched_setaffinity(0, {core})
+    try:
+        yield
+    finally:
+        os.sched_setaffinity(0, cores)
+        for thread in _thread_ids() - before:
+            with suppress(OSError):  # ended meanwhile
+                os.sched_setaffinity(thread, cores)
+
+
+def _thread_ids() -> set[int]:
+    return {int(name) for name in os.listdir("/proc/self/task")}
+
+
+@contextmanager
 def stream_cores(workers: int) -> Iterator[list[int]]:
     """Give each of ``workers`` pose streams a core of its own when there are enough: the calling thread (and the
     threads it starts meanwhile: the decoder's, MediaPipe's) keeps to the first core for the duration, and yields
@@ -63,21 +84,8 @@ def stream_cores(workers: int) -> Iterator[list[int]]:
     if not 1 < workers <= len(cores):
         yield []
         return
-    before = _thread_ids()
-    os.sched_setaffinity(0, {cores[0]})
-    try:
+    with pinned_to(cores[0]):
         yield cores[1:workers]
-    finally:
-        os.sched_setaffinity(0, cores)
-        # Threads started meanwhile that outlive the analysis (OpenCV's pool, kept for the life of the process) get
-        # every core back: a long-running server would otherwise keep them on one for good.
-        for thread in _thread_ids() - before:
-            with suppress(OSError):  # ended meanwhile
-                os.sched_setaffinity(thread, cores)
-
-
-def _thread_ids() -> set[int]:
-    return {int(name) for name in os.listdir("/proc/self/task")}
 
 
 def worth_sharing(info: VideoInfo, workers: int) -> bool:
