@@ -97,7 +97,7 @@ class Chain:
 class PeakSpeed:
     """Largest |dx/dt| (units per second) over the last ``window_s`` seconds: how jerky a movement is."""
 
-    def __init__(self, window_s: float = 2.0) -> None:
+    def __init__(self, window_s: float) -> None:
         self.window_s = window_s
         self._last: tuple[float, float] | None = None
         self._speeds: deque[tuple[float, float]] = deque()
