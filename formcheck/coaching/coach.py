@@ -25,7 +25,7 @@ import math
 import threading
 import time
 from collections import Counter, deque
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field, replace
 from enum import StrEnum
 
@@ -43,14 +43,23 @@ from formcheck.wording import (RANGE_FOUND, RANGE_KEPT_UNFIT, RANGE_RETRY, RANGE
 from .overlay import Overlay, build_overlay, key_reading, paint, with_verdict_of
 from .range_step import SETTLE_S, TRIES, RangeTry
 
-ROUTINE_ORDER = ("hamstring", "hip-flexor", "glute", "bed-decompression", "towel-decompression")
+# The routine's five places in order, each with the stretches a person may do there, the routine's own first: a
+# variant works the same muscles from a position someone with knee pain or poor balance can take.
+ROUTINE_CHOICES: dict[str, tuple[str, ...]] = {
+    "hamstring": ("hamstring", "seated-hamstring"),
+    "hip-flexor": ("hip-flexor",),
+    "glute": ("glute",),
+    "bed-decompression": ("bed-decompression",),
+    "towel-decompression": ("towel-decompression",),
+}
+ROUTINE_ORDER = tuple(ROUTINE_CHOICES)
 
 # Get-ready countdowns (seconds) before a hold.
 READY_FIRST_S = 10.0  # the first position: walk back from the screen
 READY_SWITCH_S = 8.0  # same position, other side
 READY_MOVE_S = 15.0  # a new standing/kneeling/seated position
-READY_LYING_S = 25.0  # getting onto the bed or the floor
-LYING = ("bed-decompression", "towel-decompression")
+READY_DOWN_S = 25.0  # getting down onto the floor or across the bed
+ON_THE_FLOOR = ("seated-hamstring", "bed-decompression", "towel-decompression")  # or on a bed
 
 DEFAULT_MAX_FPS = 15.0  # plenty for holds; leaves CPU for the video encoder on a small laptop
 IDLE_EXIT_S = 30.0  # camera stopped this long: release the pipeline, save, and end the worker thread
@@ -83,19 +92,25 @@ class Step:
         return f"{title} — {self.side} side" if self.side in ("left", "right") else title
 
 
-def routine_steps(ready_scale: float = 1.0, range_step: bool = True) -> list[Step]:
+def routine_steps(ready_scale: float = 1.0, range_step: bool = True,
+                  chosen: Mapping[str, str] | None = None) -> list[Step]:
     """The whole routine in order: each one-sided stretch on both sides, then the two decompressions; the range
-    step before each hold whose position has one, unless ``range_step`` is off (a person in pain may skip it)."""
+    step before each hold whose position has one, unless ``range_step`` is off (a person in pain may skip it).
+    ``chosen`` maps a place of the routine to the variant done there (``ROUTINE_CHOICES``)."""
+    chosen = chosen or {}
     steps: list[Step] = []
-    for name in ROUTINE_ORDER:
+    for place in ROUTINE_ORDER:
+        name = chosen.get(place, place)
+        if name not in ROUTINE_CHOICES[place]:
+            raise ValueError(f"{name!r} is not done in the routine's place of the {place} stretch")
         spec = STRETCHES[name]
         for i, side in enumerate(spec.sides):
-            if not steps:
-                ready = READY_FIRST_S
-            elif i > 0:
+            if i > 0:
                 ready = READY_SWITCH_S
-            elif name in LYING:
-                ready = READY_LYING_S
+            elif name in ON_THE_FLOOR:
+                ready = READY_DOWN_S
+            elif not steps:
+                ready = READY_FIRST_S
             else:
                 ready = READY_MOVE_S
             steps.append(Step(name, side, ready * ready_scale, spec.hold_s, range_step and spec.tilt_range is not None))

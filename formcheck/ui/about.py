@@ -6,7 +6,7 @@ import streamlit as st
 
 from formcheck import __version__
 from formcheck.rules import STRETCHES
-from formcheck.coaching.coach import ROUTINE_ORDER, plan_minutes, routine_steps
+from formcheck.coaching.coach import ROUTINE_CHOICES, plan_minutes, routine_steps
 from formcheck.ui.common import DISCLAIMER
 from formcheck.ui.guides import guide_svg
 from formcheck.ui.routine import AFTER, BEFORE
@@ -26,13 +26,16 @@ def render() -> None:
         "The common thread: let the **hips** do the moving and keep the low back in its natural position. When the "
         "low back rounds, arches or twists instead, the stretch moves into the lowest joints of the spine — the "
         "usual sources of pain — rather than into the hips.")
-    for name in ROUTINE_ORDER:
+    for name, variant in _routine_stretches():
         spec = STRETCHES[name]
-        with st.expander(f"{spec.title} — hold {spec.hold_s:.0f} s" + (" per side" if len(spec.sides) > 1 else "")):
+        with st.expander(("Or: " if variant else "") + f"{spec.title} — hold {spec.hold_s:.0f} s"
+                         + (" per side" if len(spec.sides) > 1 else "")):
             left, right = st.columns([3, 2])
             left.image(guide_svg(name))
             right.markdown(f"**Position:** {spec.position_hint}\n\n**Camera:** {spec.camera_guide}")
             right.markdown("**Watched for:**\n" + "\n".join(f"- {m.label}: {m.cue}" for m in spec.mistakes))
+    st.caption("A stretch marked \"Or\" works the same muscles from another position; choose it in the Guided "
+               "routine, or practise it in Live coaching.")
 
     st.subheader("Before and after")
     st.markdown("**Before**" + BEFORE)
@@ -42,8 +45,8 @@ def render() -> None:
     st.markdown(
         "- A pose model finds your joints in each frame, and for the bending stretches the outline of your back.\n"
         "- Each stretch has its own rules. A mistake is flagged only after it lasts about 1.5 seconds, and cleared "
-        "after a second of good form; spoken cues wait until you have settled and are not repeated more than every "
-        "few seconds.\n"
+        "as soon as your form is good again; spoken cues wait until you have settled and are not repeated more "
+        "than every few seconds.\n"
         "- Some checks compare you with **your own starting position**, learned in the first seconds of each hold — "
         "so settle into a good position first. A mild mistake you start the hold in is learned as your normal and "
         "not flagged. From the first second, only fixed limits judge, and only for: "
@@ -62,9 +65,14 @@ def render() -> None:
 def _judged_from_the_start() -> str:
     """The mistakes with a fixed limit in the rule table (no baseline needed), e.g. "low back rounding (hamstring
     stretch)"."""
-    specs = [STRETCHES[name] for name in ROUTINE_ORDER]
+    specs = [STRETCHES[name] for name, _ in _routine_stretches()]
     return ", ".join(f"{m.label.lower()} ({spec.title.lower()})" for spec in specs for m in spec.mistakes
                      if any(not c.relative for c in m.conditions))
+
+
+def _routine_stretches() -> list[tuple[str, bool]]:
+    """Every stretch the routine can do, in its order, and whether it is a variant of that place's own."""
+    return [(name, name != place) for place, names in ROUTINE_CHOICES.items() for name in names]
 
 
 if __name__ == "__main__":

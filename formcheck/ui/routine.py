@@ -4,9 +4,10 @@ from __future__ import annotations
 
 import streamlit as st
 
+from formcheck.positions import LABELS, STRETCH_POSITION
 from formcheck.rules import STRETCHES
-from formcheck.coaching.coach import ROUTINE_ORDER, Coach, plan_minutes, routine_steps
-from formcheck.ui.common import disclaimer_once, model_name
+from formcheck.coaching.coach import ROUTINE_CHOICES, Coach, plan_minutes, routine_steps
+from formcheck.ui.common import disclaimer_once, history, model_name
 from formcheck.ui.guides import guide_svg
 from formcheck.ui.live_view import camera, coach_for, controls, range_choice, status_panel
 
@@ -28,14 +29,41 @@ AFTER = """
   for the trunk and hips, ideally guided by a professional.
 """
 
+CHOICE_SETTING = "routine-variant:{place}"  # the variant a person does in a place of the routine, kept for next time
+CHOICE_HELP = ("Each version stretches the same muscles; choose the one you can do comfortably (e.g. sitting if "
+               "standing on a hinge hurts your back or your balance). formcheck checks the version you choose.")
+
+
+def variant_label(name: str) -> str:
+    return f"{STRETCHES[name].title} ({LABELS[STRETCH_POSITION[name]]})"
+
+
+def variant_choice() -> dict[str, str]:
+    """The version of each stretch the person does where the routine offers more than one, remembered in History."""
+    store = history(notice=False)
+    chosen = {}
+    for place, names in ROUTINE_CHOICES.items():
+        if len(names) < 2:
+            continue
+        setting = CHOICE_SETTING.format(place=place)
+        kept = store.get_setting(setting) if store is not None else None
+        name = st.selectbox(f"Your {STRETCHES[place].title.lower()}", names,
+                            index=names.index(kept) if kept in names else 0, format_func=variant_label,
+                            key=f"fc_variant_{place}", help=CHOICE_HELP)
+        if store is not None and name != kept:
+            store.set_setting(setting, name)
+        chosen[place] = name
+    return chosen
+
 
 def render() -> None:
     st.title("Guided routine")
     disclaimer_once()
     slower = st.toggle("More time between stretches", key="routine_slower",
                        help="Longer get-ready countdowns (×1.5), e.g. when getting onto the floor takes a while.")
-    ranged, kept = range_choice("routine", routine_steps())
-    steps = routine_steps(1.5 if slower else 1.0, ranged)
+    chosen = variant_choice()
+    ranged, kept = range_choice("routine", routine_steps(chosen=chosen))
+    steps = routine_steps(1.5 if slower else 1.0, ranged, chosen)
     st.caption(f"Five positions, about {plan_minutes(steps)} minutes in all. The app counts down, times each "
                "hold — only seconds with good form count — and moves on by itself. Do it two to three times a day.")
 
@@ -46,11 +74,12 @@ def render() -> None:
             ranging = ", range step about 8 s" if step.range_step else ""
             st.markdown(f"{i}. **{step.title}** — get ready {step.ready_s:.0f} s{ranging}, "
                         f"hold {step.target_s:.0f} s")
-        pictures = st.columns(len(ROUTINE_ORDER))
-        for col, name in zip(pictures, ROUTINE_ORDER, strict=True):
+        names = [chosen.get(place, place) for place in ROUTINE_CHOICES]
+        pictures = st.columns(len(names))
+        for col, name in zip(pictures, names, strict=True):
             col.image(guide_svg(name), caption=STRETCHES[name].title)
 
-    plan = (slower, ranged, model_name())
+    plan = (slower, ranged, tuple(chosen.items()), model_name())
     coach, saver = coach_for("routine", plan, lambda saver: Coach(steps, model_name(), checkpoint=saver,
                                                                   kept_ranges=kept),
                              "routine", "Guided routine")
