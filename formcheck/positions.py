@@ -20,6 +20,7 @@ from enum import StrEnum
 class Position(StrEnum):
     STANDING_HINGE = "standing_hinge"
     HALF_KNEELING = "half_kneeling"
+    STANDING_LUNGE = "standing_lunge"  # a long split stance, back heel up: the standing hip flexor stretch
     SEATED_FIGURE_4 = "seated_figure_4"
     SEATED_FOLD = "seated_fold"  # sitting with the legs out straight: the seated hamstring stretch
     LYING_ACROSS_BED = "lying_across_bed"
@@ -32,6 +33,7 @@ class Position(StrEnum):
 STRETCH_POSITION = {
     "hamstring": Position.STANDING_HINGE,
     "hip-flexor": Position.HALF_KNEELING,
+    "standing-hip-flexor": Position.STANDING_LUNGE,
     "glute": Position.SEATED_FIGURE_4,
     "seated-hamstring": Position.SEATED_FOLD,
     "bed-decompression": Position.LYING_ACROSS_BED,
@@ -46,6 +48,7 @@ NOT_JUDGED_YET: dict[Position, tuple[str, Position]] = {}
 LABELS = {
     Position.STANDING_HINGE: "standing hip hinge",
     Position.HALF_KNEELING: "half-kneeling lunge",
+    Position.STANDING_LUNGE: "standing split-stance lunge",
     Position.SEATED_FIGURE_4: "seated figure-4",
     Position.SEATED_FOLD: "sitting with the legs out straight",
     Position.LYING_ACROSS_BED: "lying across a bed",
@@ -82,6 +85,18 @@ KNEELING_FRONT_THIGH = 40.0
 KNEELING_BACK_THIGH = 35.0  # the kneeling leg's thigh within this of hanging (or behind the body)
 KNEELING_TRUNK = 45.0
 KNEELING_DROP = 0.3  # torso lengths the back knee sits below the front one (as the rule table's hip-flexor position)
+# Standing in a long split stance (no knee on the floor: that is half-kneeling, tested first): one thigh forward, the
+# other behind the body, the trunk upright or leaning back, and the knees' mean bend that of a bent front knee over a
+# nearly straight back one. Dev lunges' hold frames (MediaPipe, per frame): forward thigh 37–63° (p5–p99), back thigh
+# −21° or further back (p99), mean knee bend ≤ 60° (p99). Their nearest neighbour is the seated figure-4 filmed
+# towards the front, whose crossed leg MediaPipe may place pointing back: in the dev figure-4 frames that pass the
+# other limits the knees bend 70–91° (min–median), and where the knees pass the "back" thigh points forward (+16° or
+# more). Standing upright (thighs within 25° of hanging) and the hinge (trunk leaning 35°+ with hanging thighs) are
+# tested first.
+LUNGE_TRUNK = 45.0
+LUNGE_FRONT_THIGH = (20.0, 75.0)
+LUNGE_BACK_THIGH = -10.0
+LUNGE_KNEES = 65.0
 
 
 def _unwrapped(thigh_tilt: float) -> float:
@@ -112,6 +127,9 @@ def recognise(metrics: dict[str, float]) -> Position | None:
     if (abs(trunk) <= KNEELING_TRUNK and max(front, back) >= KNEELING_FRONT_THIGH
             and min(front, back) <= KNEELING_BACK_THIGH and drop >= KNEELING_DROP):
         return Position.HALF_KNEELING
+    if (abs(trunk) <= LUNGE_TRUNK and LUNGE_FRONT_THIGH[0] <= max(front, back) <= LUNGE_FRONT_THIGH[1]
+            and min(front, back) <= LUNGE_BACK_THIGH and knees <= LUNGE_KNEES):
+        return Position.STANDING_LUNGE
     if (SEATED_FOLD_TRUNK[0] <= trunk <= SEATED_FOLD_TRUNK[1] and min(front, back) >= SEATED_THIGHS
             and knees <= STRAIGHT_KNEES):
         return Position.SEATED_FOLD

@@ -35,6 +35,11 @@ STRETCH_WORDS = {
         "Hip flexor stretch",
         "Half-kneel: one knee down, the other foot in front.",
         "Camera side-on at hip height, 2 m away, kneeling knee and front foot in view."),
+    "standing-hip-flexor": StretchWords(
+        "Standing hip flexor stretch",
+        "Stand in a long split stance, back heel up and back knee nearly straight; tuck your pelvis and glide your "
+        "hips forward.",
+        "Camera side-on at hip height, 2–3 m away, both feet and your head in view."),
     "glute": StretchWords(
         "Glute stretch",
         "Sit tall, cross one ankle over the other knee, then lean forward from your hips.",

@@ -297,6 +297,31 @@ STRETCHES: dict[str, Stretch] = {
             ),
         ),
         Stretch(
+            name="standing-hip-flexor",
+            sides=("left", "right"),
+            max_shoulder_ratio=PROFILE_VIEW,
+            hold_s=30.0,
+            # The long split stance, as positions.STANDING_LUNGE: one thigh forward, the other behind the body.
+            position=(Range("front_thigh_tilt", low=20.0), Range("back_thigh_tilt", high=-10.0)),
+            key_metric="trunk_tilt",
+            mistakes=(
+                Mistake(
+                    "arching",
+                    # Leaning back behind vertical, as the half-kneeling lunge: the same 10°. Correct dev lunges lean
+                    # back 4–9° (p95–p0.5 of hold frames: the tucked pelvis takes the trunk back with it, a little
+                    # more than kneeling), so the flag clears at −9°, where they settle again; at the kneeling row's
+                    # −7° a corrected lean-back stayed flagged to the end of its clip. A clear 20° arch leans back
+                    # 15° (median), a lean-back 24°, a mild 12° arch 9–10°. Neither of the kneeling row's other
+                    # signals is used: the lumbar reading (the half-kneeling model) reads correct standing lunges −7°
+                    # to +4° and mild arches −6° to −7° alike, and a clear 20° arch about 0°; and the outline is
+                    # paused nearly throughout, since arms hanging at the sides or hands on the hips come within
+                    # 0.12 torso lengths of the lower trunk (rules.HANDS_AT_BACK), where its sign flips as they move.
+                    (Condition("trunk_tilt", on=-10.0, off=-9.0, direction=-1),),
+                    limit=5.0,  # mildest arch to catch: 10°, as the half-kneeling lunge
+                ),
+            ),
+        ),
+        Stretch(
             name="glute",
             sides=("left", "right"),
             max_shoulder_ratio=OBLIQUE_VIEW,

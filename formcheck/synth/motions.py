@@ -175,6 +175,63 @@ def _hands_on_hips(p: Poser) -> None:
         p.place_arm(sd, crest, np.array([sx * 1.0, 0.5, 0.0]))
 
 
+# ------------------------------------------------------------------ standing hip flexor (split-stance lunge)
+
+
+def standing_lunge(p: Poser, t: float, clip, ph) -> dict:
+    """Standing split-stance lunge, the hip-flexor stretch for people who cannot kneel.  ``clip.side`` is the working
+    (back) leg.
+
+    Starts standing tall in a long split stance (``stance`` leg lengths between the ankles), the back heel up and
+    both knees nearly straight, the hips between the feet; then the hips glide forward and down with the pelvis
+    tucked: the back leg, nearly straight, tips to ``hip_ext_deg`` behind vertical and the front knee bends over
+    the front foot.  Mistake ``arching``: as in the half-kneeling lunge, the pelvis tips forward (``arch_pelvis`` of
+    the arch), the low back extends and the trunk leans back.
+    """
+    prm = clip.params
+    s = clip.settle(t)
+    back_leg = "L" if clip.side == "left" else "R"
+    front_leg = OTHER[back_leg]
+    arch = _mistake(clip, "arching", t)
+    br = breathing(t, ph[0])
+    sw = sway(t, ph[1:3])
+    rs = clip.settle.range_deg(t)
+    tilt = s * prm.get("tuck_deg", -6.0) + prm.get("arch_pelvis", 0.40) * arch + 0.6 * br - _range_pelvis(clip, rs)
+    lumbar = s * prm.get("lumbar_deg", 0.0) - arch + rs
+    thor = -0.15 * arch + 0.6 * br
+    p.local.update(spine_rotations(lumbar, thor, neck_flex=0.2 * arch))
+    lb1, lb2 = p.leg[back_leg]
+    lf1, lf2 = p.leg[front_leg]
+    # the back foot on its ball, heel up: its ankle sits higher than a flat foot's
+    back_ank = np.array([0.0, 0.45, p.ankle_height + prm.get("heel_m", 0.07)])
+    front_ank = np.array([0.0, back_ank[1] - prm.get("stance", 1.1) * (lb1 + lb2), p.ankle_height])
+    reach_b = 0.998 * (lb1 + lb2)  # the back knee stays nearly straight (about 7°)
+    reach_f = 0.99 * (lf1 + lf2)  # the front knee soft when standing tall (about 16°)
+
+    def hips(ext_deg: float) -> np.ndarray:
+        """The hip joints' midpoint with the back leg ``ext_deg`` behind vertical."""
+        e = np.deg2rad(ext_deg)
+        return back_ank + reach_b * np.array([0.0, -np.sin(e), np.cos(e)])
+
+    # standing tall: the back leg as upright as the front leg's length lets it be (both legs nearly straight)
+    low, high = 0.0, 80.0
+    for _ in range(20):
+        mid = (low + high) / 2
+        low, high = (low, mid) if np.linalg.norm(hips(mid) - front_ank) <= reach_f else (mid, high)
+    # … then the hips glide forward and down to ``hip_ext_deg``, further with a correct deepening, a little with sway
+    ext = high + s * (prm.get("hip_ext_deg", 45.0) - high) + 0.8 * sw + _deepen(prm, t)
+    _, hip_y, hip_z = hips(ext)
+    p.set_pelvis(rot_x(tilt), np.array([0.0, hip_y, hip_z]))
+    bx = 1.0 if back_leg == "L" else -1.0
+    p.place_leg(back_leg, back_ank + np.array([bx * 0.11, 0.0, 0.0]), FORWARD + 0.3 * UP, foot_R=rot_x(35.0))
+    p.place_leg(front_leg, front_ank + np.array([-bx * 0.12, 0.0, 0.0]), FORWARD + 0.5 * UP)
+    if prm.get("hands") == "hips":
+        _hands_on_hips(p)
+    else:
+        _hang_arms(p, reach_fwd=0.02, lateral=0.08)
+    return {}
+
+
 # ------------------------------------------------------------------ glute (figure-4 on a box)
 
 
@@ -439,6 +496,7 @@ MOTIONS = {
     "hip-flexor": hip_flexor,
     "glute": glute,
     "seated-hamstring": seated_hamstring,
+    "standing-hip-flexor": standing_lunge,
     "bed-decompression": bed_decompression,
     "towel-decompression": towel_decompression,
 }

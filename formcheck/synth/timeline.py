@@ -39,6 +39,7 @@ AMPLITUDES = {
 MISTAKES_OF = {
     "hamstring": ("rounding",),
     "hip-flexor": ("arching",),
+    "standing-hip-flexor": ("arching",),
     "glute": ("twist", "forward_bend"),
     "seated-hamstring": ("rounding",),
     "bed-decompression": ("jerky_pumping",),

@@ -33,6 +33,15 @@ _POSES: dict[str, dict] = {
         "props": [],
         "note": "trunk upright, pelvis tucked",
     },
+    "standing-hip-flexor": {
+        "head": (112, 52),
+        "lines": [[(52, 163), (62, 158), (106, 116)],  # back foot on its ball, heel up, back leg nearly straight
+                  [(106, 116), (146, 126), (148, 163), (162, 164)],  # front knee bent over the front foot
+                  [(106, 116), (110, 66)],  # trunk upright
+                  [(110, 68), (114, 94), (116, 116)]],  # arm hanging
+        "props": [],
+        "note": "trunk upright, pelvis tucked",
+    },
     "glute": {
         "head": (106, 58),
         "lines": [[(94, 121), (104, 71)],  # trunk tall, a slight lean from the hips
@@ -71,14 +80,15 @@ _POSES: dict[str, dict] = {
 _HEIGHT_NOTE = {
     "hamstring": "camera at hip height",
     "hip-flexor": "camera at hip height",
+    "standing-hip-flexor": "camera at hip height",
     "glute": "camera at seat height",
     "seated-hamstring": "camera at floor or bed height",
     "bed-decompression": "camera at bed height",
     "towel-decompression": "camera at floor height",
 }
 
-_DISTANCE = {"hamstring": "2–3 m", "hip-flexor": "2 m", "glute": "2 m", "seated-hamstring": "2–3 m",
-             "bed-decompression": "2–3 m", "towel-decompression": "2–3 m"}
+_DISTANCE = {"hamstring": "2–3 m", "hip-flexor": "2 m", "standing-hip-flexor": "2–3 m", "glute": "2 m",
+             "seated-hamstring": "2–3 m", "bed-decompression": "2–3 m", "towel-decompression": "2–3 m"}
 
 
 def _polyline(points, color=BODY, width=5) -> str:
