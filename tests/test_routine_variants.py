@@ -5,7 +5,8 @@ import pytest
 from streamlit.testing.v1 import AppTest
 
 from formcheck.coaching import coach as coach_mod
-from formcheck.coaching.coach import (READY_DOWN_S, READY_FIRST_S, ROUTINE_CHOICES, ROUTINE_ORDER, routine_steps)
+from formcheck.coaching.coach import (READY_DOWN_S, READY_FIRST_S, ROUTINE_CHOICES, ROUTINE_ORDER, ROUTINE_STRETCHES,
+                                      routine_steps)
 from formcheck.history import History
 from formcheck.rules import STRETCHES
 from formcheck.ui.routine import CHOICE_SETTING
@@ -22,6 +23,8 @@ def test_every_choice_is_a_stretch_and_the_routine_s_own_comes_first():
     for place, names in ROUTINE_CHOICES.items():
         assert names[0] == place
         assert set(names) <= set(STRETCHES)
+    # Every stretch judged is offered in the routine (and so listed on the pages), once.
+    assert sorted(ROUTINE_STRETCHES) == sorted(STRETCHES)
 
 
 @pytest.mark.parametrize("place, variant", [(p, n) for p, names in ROUTINE_CHOICES.items() for n in names[1:]])

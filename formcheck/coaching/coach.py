@@ -53,6 +53,8 @@ ROUTINE_CHOICES: dict[str, tuple[str, ...]] = {
     "towel-decompression": ("towel-decompression",),
 }
 ROUTINE_ORDER = tuple(ROUTINE_CHOICES)
+# Every stretch formcheck judges, in the routine's order with each variant beside its place (as pages list them).
+ROUTINE_STRETCHES = tuple(name for names in ROUTINE_CHOICES.values() for name in names)
 
 # Get-ready countdowns (seconds) before a hold.
 READY_FIRST_S = 10.0  # the first position: walk back from the screen

@@ -7,7 +7,7 @@ from datetime import date
 import streamlit as st
 
 from formcheck.history import DAILY_AIM, SessionSummary
-from formcheck.coaching.coach import ROUTINE_CHOICES
+from formcheck.coaching.coach import ROUTINE_STRETCHES
 from formcheck.ui.common import chart, fmt_seconds, history, write_history
 from formcheck.ui.nav import page
 from formcheck.coaching.review_data import SOURCES, stretch_title
@@ -59,8 +59,7 @@ def _trend_charts(stats: list[dict]):
 
     data = pd.DataFrame(stats)
     data["stretch"] = data["stretch"].map(stretch_title)
-    stretches = [stretch_title(name) for names in ROUTINE_CHOICES.values() for name in names]
-    color = alt.Color("stretch:N", title="Stretch", sort=stretches)
+    color = alt.Color("stretch:N", title="Stretch", sort=[stretch_title(name) for name in ROUTINE_STRETCHES])
     # One bar per day that has data, named by its date: a time axis turns a single day into one wide block
     # with repeated ticks.
     data["label"] = pd.to_datetime(data["day"]).dt.strftime("%d %b")

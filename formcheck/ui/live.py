@@ -5,7 +5,7 @@ from __future__ import annotations
 import streamlit as st
 
 from formcheck.rules import STRETCHES
-from formcheck.coaching.coach import Coach, practice_steps
+from formcheck.coaching.coach import ROUTINE_STRETCHES, Coach, practice_steps
 from formcheck.coaching.review_data import stretch_title
 from formcheck.ui.common import disclaimer_once, model_name
 from formcheck.ui.guides import guide_svg
@@ -19,7 +19,7 @@ def render() -> None:
     st.caption("Practise one stretch with feedback on your form. The camera picture stays on this computer.")
     disclaimer_once()
 
-    names = list(STRETCHES)
+    names = list(ROUTINE_STRETCHES)
     settings = st.columns([2, 2, 1, 1])
     stretch = settings[0].selectbox("Stretch", names, format_func=stretch_title, key="live_stretch")
     spec = STRETCHES[stretch]
