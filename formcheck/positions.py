@@ -85,14 +85,16 @@ KNEELING_FRONT_THIGH = 40.0
 KNEELING_BACK_THIGH = 35.0  # the kneeling leg's thigh within this of hanging (or behind the body)
 KNEELING_TRUNK = 45.0
 KNEELING_DROP = 0.3  # torso lengths the back knee sits below the front one (as the rule table's hip-flexor position)
-# Standing in a long split stance (no knee on the floor: that is half-kneeling, tested first): one thigh forward, the
-# other behind the body, the trunk upright or leaning back, and the knees' mean bend that of a bent front knee over a
-# nearly straight back one. Dev lunges' hold frames (MediaPipe, per frame): forward thigh 37–63° (p5–p99), back thigh
-# −21° or further back (p99), mean knee bend ≤ 60° (p99). Their nearest neighbour is the seated figure-4 filmed
-# towards the front, whose crossed leg MediaPipe may place pointing back: in the dev figure-4 frames that pass the
-# other limits the knees bend 70–91° (min–median), and where the knees pass the "back" thigh points forward (+16° or
-# more). Standing upright (thighs within 25° of hanging) and the hinge (trunk leaning 35°+ with hanging thighs) are
-# tested first.
+# Standing in a long split stance: one thigh forward, the other behind the body, the trunk upright or leaning back,
+# and the knees' mean bend that of a bent front knee over a nearly straight back one. Dev lunges' hold frames
+# (MediaPipe, per frame): forward thigh 37–63° (p5–p99), back thigh −21° or further back (p99), mean knee bend ≤ 60°
+# (p99). Tested before half-kneeling: on short-legged or heavy bodies a standing lunge's back knee sits 0.3–0.46
+# torso lengths below the front one, past KNEELING_DROP (held-out clips: two read as half-kneeling throughout), while
+# a kneeling back knee is bent about 90° (dev kneeling frames: mean knee bend 67° or more, p5; none meets all the
+# limits below). The other near neighbour is the seated figure-4 filmed towards the front, whose crossed leg MediaPipe
+# may place pointing back: in the dev figure-4 frames that pass the other limits the knees bend 70–91° (min–median),
+# and where the knees pass the "back" thigh points forward (+16° or more). Standing upright (thighs within 25° of
+# hanging) and the hinge (trunk leaning 35°+ with hanging thighs) are tested first.
 LUNGE_TRUNK = 45.0
 LUNGE_FRONT_THIGH = (20.0, 75.0)
 LUNGE_BACK_THIGH = -10.0
@@ -124,12 +126,12 @@ def recognise(metrics: dict[str, float]) -> Position | None:
         return Position.STANDING_UPRIGHT
     # Which way a thigh points matters from here on (forward for sitting, back for kneeling), so up is up.
     front, back = _unwrapped(front), _unwrapped(back)
-    if (abs(trunk) <= KNEELING_TRUNK and max(front, back) >= KNEELING_FRONT_THIGH
-            and min(front, back) <= KNEELING_BACK_THIGH and drop >= KNEELING_DROP):
-        return Position.HALF_KNEELING
     if (abs(trunk) <= LUNGE_TRUNK and LUNGE_FRONT_THIGH[0] <= max(front, back) <= LUNGE_FRONT_THIGH[1]
             and min(front, back) <= LUNGE_BACK_THIGH and knees <= LUNGE_KNEES):
         return Position.STANDING_LUNGE
+    if (abs(trunk) <= KNEELING_TRUNK and max(front, back) >= KNEELING_FRONT_THIGH
+            and min(front, back) <= KNEELING_BACK_THIGH and drop >= KNEELING_DROP):
+        return Position.HALF_KNEELING
     if (SEATED_FOLD_TRUNK[0] <= trunk <= SEATED_FOLD_TRUNK[1] and min(front, back) >= SEATED_THIGHS
             and knees <= STRAIGHT_KNEES):
         return Position.SEATED_FOLD

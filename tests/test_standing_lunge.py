@@ -34,6 +34,8 @@ LUNGE = {"trunk_tilt": -6.0, "trunk_abs_tilt": 6.0, "front_thigh_tilt": 55.0, "b
     ({"front_thigh_tilt": 70.0, "knee_flexion": 55.0}, Position.STANDING_LUNGE),  # a deep lunge
     ({"back_knee_drop": 0.7, "front_thigh_tilt": 90.0, "back_thigh_tilt": -20.0, "knee_flexion": 92.0},
      Position.HALF_KNEELING),  # the back knee on the floor
+    # A short-legged or heavy body: the straight back knee sits as far below the front one as a kneeling knee may.
+    ({"back_knee_drop": 0.45}, Position.STANDING_LUNGE),
     ({"front_thigh_tilt": 12.0, "back_thigh_tilt": -10.0, "knee_flexion": 5.0}, Position.STANDING_UPRIGHT),
     ({"trunk_tilt": 60.0, "front_thigh_tilt": 15.0, "back_thigh_tilt": 5.0, "knee_flexion": 8.0},
      Position.STANDING_HINGE),
