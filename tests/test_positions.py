@@ -35,7 +35,7 @@ def _metrics(trunk, front, back, knees=10.0, gap=0.0, fold=float("nan")):
     # A thigh placed behind the body whose knee is higher than the front one is no kneeling leg: MediaPipe places
     # the crossed leg of a figure-4 filmed towards the front like this, and the person is sitting.
     (_metrics(12, 52, -39, knees=60, gap=-0.3), Position.SEATED_FIGURE_4),
-    (_metrics(12, 52, -39, knees=60, gap=0.1), Position.OTHER),  # its knee below: neither sitting nor kneeling
+    (_metrics(12, 52, -39, knees=60, gap=0.1), Position.STANDING_LUNGE),  # its knee below: a standing split stance
     # The crossed thigh seen pointing straight up, either side of vertical (MediaPipe flickers between the two):
     # still sitting, not a kneeling thigh far behind the body.
     (_metrics(13, 67, 176, knees=60, gap=0.3), Position.SEATED_FIGURE_4),
