@@ -25,6 +25,7 @@ class Position(StrEnum):
     SEATED_FOLD = "seated_fold"  # sitting with the legs out straight: the seated hamstring stretch
     LYING_ACROSS_BED = "lying_across_bed"
     LYING_ON_TOWEL = "lying_on_towel"
+    LYING_LEG_RAISED = "lying_leg_raised"  # on the back, one leg raised: the lying hamstring stretch
     STANDING_UPRIGHT = "standing_upright"
     OTHER = "other"
 
@@ -38,6 +39,7 @@ STRETCH_POSITION = {
     "seated-hamstring": Position.SEATED_FOLD,
     "bed-decompression": Position.LYING_ACROSS_BED,
     "towel-decompression": Position.LYING_ON_TOWEL,
+    "lying-hamstring": Position.LYING_LEG_RAISED,
 }
 POSITION_STRETCH = {position: stretch for stretch, position in STRETCH_POSITION.items()}
 # Positions of a routine stretch done another way, which formcheck recognises but cannot judge yet: the stretch
@@ -53,6 +55,7 @@ LABELS = {
     Position.SEATED_FOLD: "sitting with the legs out straight",
     Position.LYING_ACROSS_BED: "lying across a bed",
     Position.LYING_ON_TOWEL: "lying on the back, knees bent",
+    Position.LYING_LEG_RAISED: "lying on the back, one leg raised",
     Position.STANDING_UPRIGHT: "standing upright",
     Position.OTHER: "another position",
 }
@@ -65,6 +68,12 @@ KNEES_UP = 115.0  # lying with a thigh pointing up past level: knees bent up, fe
 # (the dev clips' lying holds: hip fold 0–58°); a trunk near horizontal over thighs folded under it is a deep
 # bent-knee hinge or squat (a real deadlift's bottom, 127–151°, read as lying across a bed and was judged for pumping).
 LYING_FOLD = 90.0
+# Lying with one thigh raised past 45° from level (the hip flexed well into the stretch) and the knees fairly straight
+# on average: the lying hamstring stretch (lying dev holds: the raised thigh 143–169° from hanging, mean knee bend
+# 1–45°, the other knee bent with its foot flat at the top). Hook-lying on the towel raises both thighs as far
+# (140–150°) but bends both knees 97–107° (dev holds).
+RAISED_THIGH = 135.0
+RAISED_KNEES = 70.0
 HINGE_TRUNK = 35.0  # leaning forward at least this far …
 THIGHS_HANGING = 40.0  # … with both thighs within this of hanging straight down
 UPRIGHT_TRUNK = 25.0
@@ -122,6 +131,8 @@ def recognise(metrics: dict[str, float]) -> Position | None:
     drop = metrics.get("back_knee_drop", math.nan)
     low, high = sorted((abs(front), abs(back)))
     if abs(trunk) >= LYING_TRUNK and low >= LYING_THIGHS and metrics.get("hip_fold", math.nan) <= LYING_FOLD:
+        if high >= RAISED_THIGH and knees <= RAISED_KNEES:
+            return Position.LYING_LEG_RAISED
         return Position.LYING_ON_TOWEL if high >= KNEES_UP else Position.LYING_ACROSS_BED
     if trunk >= HINGE_TRUNK and high <= THIGHS_HANGING:
         return Position.STANDING_HINGE

@@ -56,6 +56,11 @@ STRETCH_WORDS = {
         "Towel decompression",
         "Lie on your back, knees bent and feet flat, with the rolled towel under your low back.",
         "Camera at floor or bed height, side-on, landscape, head to feet in view."),
+    "lying-hamstring": StretchWords(
+        "Lying hamstring stretch",
+        "Lie on your back and raise one leg, knee nearly straight, holding behind the thigh or with a strap; keep "
+        "the other leg down.",
+        "Camera side-on at floor or bed height, 2–3 m away, landscape, head to raised foot in view."),
 }
 
 MISTAKE_WORDS = {
@@ -83,6 +88,9 @@ MISTAKE_WORDS = {
     "over_extension": MistakeWords(
         "Pelvis lifted / back over-arched",
         "Let your hips rest down — the towel should support the curve, not push it."),
+    "pelvis_curl": MistakeWords(
+        "Pelvis curling up off the floor",
+        "Ease the leg down a little — keep your hips and low back resting on the floor."),
 }
 
 # What the page asks for before the hold, by ``TallPosture.name``.

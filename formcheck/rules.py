@@ -405,6 +405,33 @@ STRETCHES: dict[str, Stretch] = {
             ),
         ),
         Stretch(
+            name="lying-hamstring",
+            sides=("left", "right"),
+            max_shoulder_ratio=PROFILE_VIEW,
+            hold_s=30.0,
+            # On the back with one leg raised: the hold and its baseline start once the raised thigh is folded at
+            # least 40° from the trunk line (dev holds: 50–64°; lying flat with both legs down reads under 10°).
+            position=(LYING, Range("deeper_hip_fold", low=40.0)),
+            key_metric="trunk_abs_tilt",
+            needs_mask=True,
+            mistakes=(
+                Mistake(
+                    "pelvis_curl",
+                    # The leg pulled past where the hamstrings stop it takes the pelvis with it: the pelvis curls up
+                    # off the floor about the sacrum while the shoulders stay down, so the trunk line tips further
+                    # from upright against the person's settled hold (lying dev clips, medians over the curl: 14°
+                    # +4.1°, 22° +3.8°; correct holds at most +1.0°, a leg raised 12° further with the pelvis down
+                    # at most +0.7°).
+                    (Condition("trunk_abs_tilt", on=2.5, off=1.5, relative=True),),
+                    # … and the low back flattens onto the floor: its outline bows in less (the same curls +0.019
+                    # torso lengths; correct holds at most +0.008, the raised leg's pull none). Both are required, so
+                    # a landmark or outline wobble alone raises nothing; an outline that cannot be read judges nothing.
+                    requires=(Condition("back_bulge", on=0.01, off=0.005, relative=True),),
+                    limit=6.0,  # mildest curl to catch: 12° of posterior pelvic tilt (= low-back flexion)
+                ),
+            ),
+        ),
+        Stretch(
             name="bed-decompression",
             sides=("both",),
             max_shoulder_ratio=PROFILE_VIEW,

@@ -1,7 +1,8 @@
 """The clip sets by name. The labelled ones are data (``formcheck/synth/sets/<set>.json``, read by ``spec_data``):
 ``dev`` (tune on these), ``heldout`` (a second tuning set since the fresh one's first run) and ``heldout-fresh``
 (run only at the end of a piece of work); ``variants-dev`` and ``variants-heldout`` hold the variants of the
-routine's stretches (the seated hamstring stretch so far), tuned on and held out likewise. Held-out clips use other
+routine's stretches (the seated hamstring stretch so far), tuned on and held out likewise, and ``lying-dev`` and
+``lying-heldout`` the lying hamstring stretch's. Held-out clips use other
 seeds, bodies (``spec.BODIES``) and looks, so a checker tuned on the dev set can be measured honestly. The generated
 sets are drawn by seeded code (``training.py``)."""
 
@@ -11,7 +12,7 @@ from formcheck.synth.spec import ClipSpec
 from formcheck.synth.spec_data import load_set
 from formcheck.synth.training import range_clips, training_clips, variety_clips
 
-LABELLED = ("dev", "heldout", "heldout-fresh", "variants-dev", "variants-heldout")
+LABELLED = ("dev", "heldout", "heldout-fresh", "variants-dev", "variants-heldout", "lying-dev", "lying-heldout")
 GENERATED = {"train": training_clips, "variety": variety_clips,
              **{name: (lambda name=name: range_clips(name)) for name in ("range", "range-heldout", "range-live")}}
 

@@ -470,6 +470,79 @@ def towel_props(p: Poser, clip):
     return [bed, towel]
 
 
+def lying_hamstring(p: Poser, t: float, clip, ph) -> dict:
+    """Lying on the back on a mat (or a bed), one leg raised towards the ceiling, held behind the thigh or calf (or
+    by a strap: ``grip``); the other leg flat, or bent with its foot flat (``floor_thigh_deg``, its thigh's angle from
+    the floor). ``clip.side`` is the raised (working) leg.
+
+    Starts lying with both legs down, then raises the leg until the hamstrings stop it (``raise_deg`` of hip
+    flexion, the thigh's angle from the floor) with the pelvis resting. Mistake ``pelvis_curl``: the leg is pulled
+    further than the hamstrings let it go, so the pelvis curls up off the floor (posterior tilt about the sacrum's
+    contact) by the mistake's size; the thorax stays down, so the low back flexes by as much, the raised thigh turns
+    with the pelvis, and the floor leg's thigh lifts by ``floor_follow`` of it (its heel stays down, so its knee
+    bends). A correct deepening (``deepen``) raises the leg further with the pelvis down.
+    """
+    prm = clip.params
+    s = clip.settle(t)
+    H = clip.bed_height
+    curl = _mistake(clip, "pelvis_curl", t)
+    br = breathing(t, ph[0])
+    work = "L" if clip.side == "left" else "R"
+    p.local.update(spine_rotations(prm.get("lumbar_deg", -4.0) + curl, 0.5 * br, neck_flex=10.0 + 0.2 * curl))
+    # the pelvis turns about the sacrum's contact with the floor, a little headwards of the hip joints
+    tilt = -curl + 0.3 * br
+    hip0 = np.array([0.0, 0.0, H + p.lie_offset])
+    pivot = hip0 + np.array([0.0, 0.07, -p.lie_offset])
+    p.set_pelvis(SUPINE @ rot_x(tilt), pivot + rot_x(tilt) @ (hip0 - pivot))
+    posed = p.fk()
+    grip = {}
+    for sd in "LR":
+        sx = 1.0 if sd == "L" else -1.0
+        l1, l2 = p.leg[sd]
+        hip = p.pos(posed, f"upperleg01.{sd}")
+        if sd == work:
+            thigh = s * prm.get("raise_deg", 75.0) + curl + _deepen(prm, t)
+            shin = thigh - s * prm.get("knee_deg", 8.0)
+        else:
+            thigh = s * prm.get("floor_thigh_deg", 0.0) + prm.get("floor_follow", 0.5) * curl
+            shin = None
+        a = np.deg2rad(thigh)
+        knee = hip + l1 * np.array([0.0, -np.cos(a), np.sin(a)])
+        front_of_knee = np.array([0.0, -np.sin(a), np.cos(a)])
+        if shin is None:  # the heel stays on the surface: the knee bends as the thigh lifts
+            ank_z = H + p.ankle_height * 0.6
+            drop = min(knee[2] - ank_z, 0.99 * l2)
+            ankle = knee + np.array([sx * 0.02, -np.sqrt(l2 * l2 - drop * drop), -drop])
+            p.place_leg(sd, ankle, front_of_knee, foot_R=rot_x(-10.0))
+        else:
+            b = np.deg2rad(shin)
+            ankle = knee + l2 * np.array([0.0, -np.cos(b), np.sin(b)])
+            p.place_leg(sd, ankle, front_of_knee, foot_R=rot_x(-90.0 + thigh))
+            back_of_leg = -front_of_knee
+            grip = {"thigh": hip + 0.8 * (knee - hip) + 0.07 * back_of_leg,
+                    "calf": knee + 0.35 * (ankle - knee) + 0.06 * back_of_leg}
+            grip["strap"] = ankle
+    hold = prm.get("grip", "thigh")
+    for sd in "LR":
+        sx = 1.0 if sd == "L" else -1.0
+        tgt = grip[hold] + np.array([sx * 0.05, 0.0, 0.0])
+        if hold == "strap":  # the arms reach towards the foot, a strap (not drawn) running on around it
+            sh = p.shoulder(sd)
+            reach = sum(p.arm[sd]) * 0.9
+            tgt = sh + reach * (tgt - sh) / max(np.linalg.norm(tgt - sh), 1e-6)
+        p.place_arm(sd, tgt, np.array([sx * 1.0, 0.2, -0.4]))
+    return {}
+
+
+def lying_mat_props(p: Poser, clip):
+    """The lying hamstring stretch's mat on the floor, or a bed."""
+    from formcheck.synth.scene import Box
+
+    H = clip.bed_height
+    return [Box((0.0, -0.15, H / 2), (0.95 if H > 0.1 else 0.65, 2.0, H),
+                clip.params.get("bed_color", (0.30, 0.45, 0.55)), away=0.15)]
+
+
 def seat_props(p: Poser, clip):
     """The glute stretch's seat."""
     from formcheck.synth.scene import Box
@@ -499,7 +572,8 @@ MOTIONS = {
     "standing-hip-flexor": standing_lunge,
     "bed-decompression": bed_decompression,
     "towel-decompression": towel_decompression,
+    "lying-hamstring": lying_hamstring,
 }
 PROPS = {"glute": seat_props, "seated-hamstring": mat_props, "bed-decompression": bed_props,
-         "towel-decompression": towel_props}
-LYING = ("bed-decompression", "towel-decompression")
+         "towel-decompression": towel_props, "lying-hamstring": lying_mat_props}
+LYING = ("bed-decompression", "towel-decompression", "lying-hamstring")

@@ -34,6 +34,7 @@ AMPLITUDES = {
         "gross": 4.0,
     },  # pumping amplitude multiplier
     "over_extension": {"mild": 0.05, "moderate": 0.08, "gross": 0.12},  # pelvis lift, m
+    "pelvis_curl": {"mild": 14.0, "moderate": 20.0, "gross": 30.0},  # posterior pelvic tilt = lumbar flexion, deg
 }
 
 MISTAKES_OF = {
@@ -44,6 +45,7 @@ MISTAKES_OF = {
     "seated-hamstring": ("rounding",),
     "bed-decompression": ("jerky_pumping",),
     "towel-decompression": ("over_extension",),
+    "lying-hamstring": ("pelvis_curl",),
 }
 
 

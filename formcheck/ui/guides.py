@@ -75,6 +75,15 @@ _POSES: dict[str, dict] = {
         "props": [("circle", 108, 162, 5)],  # the rolled towel under the low back
         "note": "rolled towel under the low back",
     },
+    "lying-hamstring": {
+        "head": (44, 152),
+        "lines": [[(56, 158), (120, 158)],  # on the back, hips and low back down
+                  [(120, 158), (166, 159), (206, 160), (210, 150)],  # the other leg flat on the floor
+                  [(120, 158), (136, 110), (148, 62), (160, 60)],  # one leg raised, knee nearly straight
+                  [(62, 156), (100, 136), (134, 124)]],  # hands behind the raised thigh
+        "props": [("rect", 30, 161, 190, 4)],  # a mat
+        "note": "leg up, hips stay down",
+    },
 }
 
 _HEIGHT_NOTE = {
@@ -85,10 +94,12 @@ _HEIGHT_NOTE = {
     "seated-hamstring": "camera at floor or bed height",
     "bed-decompression": "camera at bed height",
     "towel-decompression": "camera at floor height",
+    "lying-hamstring": "camera at floor or bed height",
 }
 
 _DISTANCE = {"hamstring": "2–3 m", "hip-flexor": "2 m", "standing-hip-flexor": "2–3 m", "glute": "2 m",
-             "seated-hamstring": "2–3 m", "bed-decompression": "2–3 m", "towel-decompression": "2–3 m"}
+             "seated-hamstring": "2–3 m", "bed-decompression": "2–3 m", "towel-decompression": "2–3 m",
+             "lying-hamstring": "2–3 m"}
 
 
 def _polyline(points, color=BODY, width=5) -> str:

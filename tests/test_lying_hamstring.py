@@ -1,0 +1,142 @@
+"""The lying hamstring stretch (on the back, one leg raised, issue 30): its position beside the other lying ones, its
+row in the rule table (the pelvis curling up off the floor), what it says, and that `--stretch auto` names it.
+Fast: synthetic metrics, no video."""
+
+from dataclasses import replace
+
+import pytest
+
+from formcheck.auto import AutoJudge
+from formcheck.pipeline import Judge, Observation
+from formcheck.pose import PoseFrame
+from formcheck.positions import POSITION_STRETCH, STRETCH_POSITION, Position, not_judged_yet_text, recognise
+from formcheck.rule_words import STRETCH_WORDS
+from formcheck.rules import RAISE_S, STRETCHES, RuleEngine, State
+from formcheck.synth.timeline import MISTAKES_OF
+
+FPS = 30
+NAME = "lying-hamstring"
+SPEC = STRETCHES[NAME]
+(CURL,) = SPEC.mistakes
+(TIPS,) = CURL.conditions  # the trunk line tipping as the pelvis lifts
+(FLATTENS,) = CURL.requires  # the low back's outline flattening onto the floor
+GOOD_VIEW = {"core_visibility": 0.9, "shoulder_width_ratio": 0.2}
+# On the back (head at image-left), the floor leg level, the raised thigh 65° above it, both knees nearly straight.
+RAISED = {"trunk_tilt": -94.0, "trunk_abs_tilt": 94.0, "front_thigh_tilt": 88.0, "back_thigh_tilt": 155.0,
+          "knee_flexion": 5.0, "back_knee_drop": -0.8, "hip_fold": 28.0, "deeper_hip_fold": 61.0,
+          "back_bulge": -0.06}
+TOWEL = {**RAISED, "front_thigh_tilt": 142.0, "back_thigh_tilt": 145.0, "knee_flexion": 100.0, "hip_fold": 50.0,
+         "deeper_hip_fold": 52.0}
+
+
+def _run(timeline):
+    """Feed [(seconds, metrics), ...] at FPS to the lying hamstring stretch's rules; the verdicts."""
+    engine, verdicts, t = RuleEngine(SPEC), [], 0.0
+    for seconds, metrics in timeline:
+        for _ in range(round(seconds * FPS)):
+            verdicts.append(engine.update(t, {**GOOD_VIEW, **metrics}))
+            t += 1 / FPS
+    return verdicts
+
+
+def _flagged(verdicts):
+    return [v.t for v in verdicts if v.states.get("pelvis_curl") is State.FLAGGED]
+
+
+def _curled(tip: float, flatten: float) -> dict:
+    return {**RAISED, "trunk_abs_tilt": RAISED["trunk_abs_tilt"] + tip, "back_bulge": RAISED["back_bulge"] + flatten}
+
+
+@pytest.mark.parametrize(("metrics", "expected"), [
+    (RAISED, Position.LYING_LEG_RAISED),
+    ({**RAISED, "back_thigh_tilt": -170.0}, Position.LYING_LEG_RAISED),  # raised just past vertical: reads as -170°
+    ({**RAISED, "front_thigh_tilt": 128.0, "knee_flexion": 45.0}, Position.LYING_LEG_RAISED),  # other foot flat
+    ({**RAISED, "back_thigh_tilt": 140.0}, Position.LYING_LEG_RAISED),  # a stiff person: 50° above level
+    ({**RAISED, "back_thigh_tilt": 125.0}, Position.LYING_ON_TOWEL),  # raised under 45°: not into the stretch yet
+    (TOWEL, Position.LYING_ON_TOWEL),  # hook-lying: both thighs as high, both knees bent
+    ({**RAISED, "back_thigh_tilt": 90.0, "hip_fold": 5.0}, Position.LYING_ACROSS_BED),  # both legs level
+    ({**RAISED, "trunk_tilt": 30.0}, Position.SEATED_FOLD),  # sat up, legs out: the seated hamstring stretch
+])
+def test_one_leg_raised_straight_is_its_own_lying_position(metrics, expected):
+    assert recognise(metrics) == expected
+
+
+def test_the_raised_leg_is_the_lying_hamstring_stretchs_position_and_judged():
+    assert STRETCH_POSITION[NAME] is Position.LYING_LEG_RAISED and POSITION_STRETCH[Position.LYING_LEG_RAISED] == NAME
+    assert not_judged_yet_text(Position.LYING_LEG_RAISED) is None
+    assert MISTAKES_OF[NAME] == ("pelvis_curl",)  # the clip generator scripts the mistake the table judges
+
+
+@pytest.mark.parametrize(("metrics", "in_position"), [
+    (RAISED, True),
+    ({**RAISED, "deeper_hip_fold": 10.0}, False),  # both legs still down: the hold has not started
+    ({**RAISED, "trunk_abs_tilt": 30.0}, False),  # sitting up
+])
+def test_the_row_holds_once_the_leg_is_up(metrics, in_position):
+    assert SPEC.in_position(metrics) is in_position
+
+
+def test_the_row_is_declared_like_the_others():
+    assert SPEC.needs_mask and SPEC.sides == ("left", "right")
+    assert CURL.name == "pelvis_curl" and CURL.limit == STRETCHES["hamstring"].mistakes[0].limit
+    for cond in (TIPS, FLATTENS):
+        assert cond.relative and (cond.on - cond.off) * cond.direction > 0  # hysteresis on the safe side
+    words = STRETCH_WORDS[NAME]
+    assert words.title == "Lying hamstring stretch" and "back" in words.position_hint
+    assert "side-on" in words.camera_guide and "floor" in CURL.cue
+
+
+def test_a_curl_after_settling_is_flagged_and_cleared():
+    """A raised leg held still, then the pelvis curls: the trunk tips and the low back flattens by twice their raise
+    thresholds; then it rests down again."""
+    verdicts = _run([(6, RAISED), (5, _curled(2 * TIPS.on, 2 * FLATTENS.on)), (5, RAISED)])
+    flagged = _flagged(verdicts)
+    assert flagged and 6.0 < flagged[0] <= 6 + RAISE_S + 1.0 and flagged[-1] <= 11 + 1.0
+    assert verdicts[-1].status == "good"
+
+
+@pytest.mark.parametrize(("tip", "flatten"), [
+    (2 * TIPS.on, 0.0),  # the trunk line tips, the back's outline does not flatten (a landmark wobble)
+    (0.0, 2 * FLATTENS.on),  # the outline flattens, the trunk does not tip (an outline wobble)
+    (TIPS.off, FLATTENS.off),  # both, within their clear thresholds
+])
+def test_one_signal_alone_or_a_small_change_is_no_curl(tip, flatten):
+    assert not _flagged(_run([(6, RAISED), (6, _curled(tip, flatten))]))
+
+
+def test_a_leg_pulled_further_with_the_pelvis_down_is_left_alone():
+    deeper = {**RAISED, "back_thigh_tilt": 170.0, "deeper_hip_fold": 75.0, "hip_fold": 35.0}
+    verdicts = _run([(6, RAISED), (5, deeper), (5, RAISED)])
+    assert not _flagged(verdicts) and verdicts[-1].status == "good"
+
+
+def test_an_unreadable_back_outline_raises_nothing():
+    verdicts = _run([(6, RAISED), (6, {**_curled(2 * TIPS.on, 0.0), "back_bulge": float("nan")})])
+    assert not _flagged(verdicts)
+
+
+def _observations(metrics, seconds, start=0.0):
+    for i in range(round(seconds * FPS)):
+        pose = replace(PoseFrame.empty(start + i / FPS, 640, 480), n_people=1)
+        yield Observation(pose, {**GOOD_VIEW, "facing": 1.0, **metrics}, None)
+
+
+def test_auto_names_the_lying_hamstring_stretch_and_judges_it():
+    auto = AutoJudge()
+    results = [auto(seen, None) for seen in _observations(RAISED, 6)]
+    assert [hold.stretch for hold in auto.holds] == [NAME]
+    assert results[-1].position is Position.LYING_LEG_RAISED and results[-1].verdict.status != "not_in_position"
+    assert "cannot check yet" not in results[-1].verdict.message
+
+
+@pytest.mark.parametrize(("chosen", "statuses"), [(NAME, {"calibrating", "good"}),
+                                                  ("towel-decompression", {"wrong_position"}),
+                                                  ("seated-hamstring", {"wrong_position"})])
+def test_chosen_by_name_it_is_judged_and_another_stretch_names_it(chosen, statuses):
+    judge = Judge(STRETCHES[chosen])
+    result = None
+    for seen in _observations(RAISED, 2.5):
+        result = judge(seen, None)
+    assert result.verdict.status in statuses
+    if chosen != NAME:
+        assert "lying hamstring stretch" in result.verdict.message
