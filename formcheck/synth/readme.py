@@ -24,7 +24,9 @@ How to read the truth:
   `mistake_details` adds severity and amplitude
   (rounding / forward_bend: extra lumbar flexion in degrees; arching: lumbar extension in degrees, with the pelvis
   tipping forward and the trunk leaning back; twist: thorax-vs-pelvis rotation in degrees; over_extension: pelvis
-  lift in metres; jerky_pumping: multiplier of the pumping amplitude, with sharp reversals and a faster rhythm).
+  lift in metres; jerky_pumping: multiplier of the pumping amplitude, with sharp reversals and a faster rhythm;
+  pelvis_curl: lying, the pelvis curling up off the floor in degrees of posterior tilt, the low back flexing by as
+  much).
 - `hold`: from when the person has settled into the position (after getting into it) to the end.
 - A mistake can arrive **with the position** (the person hinges, kneels or sits straight into it): it grows with
   the move into the position, its interval starts with the `hold`, and its `mistake_details` entry says
