@@ -3,11 +3,14 @@
 from __future__ import annotations
 
 import math
+from dataclasses import replace
 
 import cv2
 import numpy as np
 
+from formcheck.pipeline import Observation
 from formcheck.pose import N_LANDMARKS, Landmark as L, PoseFrame
+from formcheck.rules import RuleEngine, State, Stretch, Verdict
 
 DEG = math.pi / 180
 
@@ -135,3 +138,30 @@ def status_stream(*parts, fps: float = 10.0) -> list[tuple[float, str]]:
             points.append((round(t, 4), status))
             t += 1.0 / fps
     return points
+
+
+# Metrics of a person seen side-on with the core in view: nothing for the rules to abstain on.
+GOOD_VIEW = {"core_visibility": 0.9, "shoulder_width_ratio": 0.2}
+
+
+def feed_rules(spec: Stretch, timeline, fps: float = 30.0) -> list[Verdict]:
+    """Feed ``[(seconds, metrics), ...]`` at ``fps`` to a fresh rule engine of ``spec``, seen side-on; the
+    verdicts."""
+    engine, verdicts, t = RuleEngine(spec), [], 0.0
+    for seconds, metrics in timeline:
+        for _ in range(round(seconds * fps)):
+            verdicts.append(engine.update(t, {**GOOD_VIEW, **metrics}))
+            t += 1 / fps
+    return verdicts
+
+
+def held_still(metrics: dict[str, float], seconds: float, fps: float = 30.0):
+    """Observations of one person holding ``metrics`` still (seen side-on, facing right) for ``seconds``, with no
+    landmarks or outline: what the pipeline's judge reads."""
+    for i in range(round(seconds * fps)):
+        pose = replace(PoseFrame.empty(i / fps, 640, 480), n_people=1)
+        yield Observation(pose, {**GOOD_VIEW, "facing": 1.0, **metrics}, None)
+
+
+def flagged_times(verdicts: list[Verdict], mistake: str) -> list[float]:
+    return [v.t for v in verdicts if v.states.get(mistake) is State.FLAGGED]

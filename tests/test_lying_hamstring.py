@@ -2,45 +2,27 @@
 row in the rule table (the pelvis curling up off the floor), what it says, and that `--stretch auto` names it.
 Fast: synthetic metrics, no video."""
 
-from dataclasses import replace
-
 import pytest
 
 from formcheck.auto import AutoJudge
-from formcheck.pipeline import Judge, Observation
-from formcheck.pose import PoseFrame
+from formcheck.pipeline import Judge
 from formcheck.positions import POSITION_STRETCH, STRETCH_POSITION, Position, not_judged_yet_text, recognise
 from formcheck.rule_words import STRETCH_WORDS
-from formcheck.rules import RAISE_S, STRETCHES, RuleEngine, State
+from formcheck.rules import RAISE_S, STRETCHES
 from formcheck.synth.timeline import MISTAKES_OF
+from tests.builders import feed_rules, flagged_times, held_still
 
-FPS = 30
 NAME = "lying-hamstring"
 SPEC = STRETCHES[NAME]
 (CURL,) = SPEC.mistakes
 (TIPS,) = CURL.conditions  # the trunk line tipping as the pelvis lifts
 (FLATTENS,) = CURL.requires  # the low back's outline flattening onto the floor
-GOOD_VIEW = {"core_visibility": 0.9, "shoulder_width_ratio": 0.2}
 # On the back (head at image-left), the floor leg level, the raised thigh 65° above it, both knees nearly straight.
 RAISED = {"trunk_tilt": -94.0, "trunk_abs_tilt": 94.0, "front_thigh_tilt": 88.0, "back_thigh_tilt": 155.0,
           "knee_flexion": 5.0, "back_knee_drop": -0.8, "hip_fold": 28.0, "deeper_hip_fold": 61.0,
           "back_bulge": -0.06}
 TOWEL = {**RAISED, "front_thigh_tilt": 142.0, "back_thigh_tilt": 145.0, "knee_flexion": 100.0, "hip_fold": 50.0,
          "deeper_hip_fold": 52.0}
-
-
-def _run(timeline):
-    """Feed [(seconds, metrics), ...] at FPS to the lying hamstring stretch's rules; the verdicts."""
-    engine, verdicts, t = RuleEngine(SPEC), [], 0.0
-    for seconds, metrics in timeline:
-        for _ in range(round(seconds * FPS)):
-            verdicts.append(engine.update(t, {**GOOD_VIEW, **metrics}))
-            t += 1 / FPS
-    return verdicts
-
-
-def _flagged(verdicts):
-    return [v.t for v in verdicts if v.states.get("pelvis_curl") is State.FLAGGED]
 
 
 def _curled(tip: float, flatten: float) -> dict:
@@ -89,8 +71,8 @@ def test_the_row_is_declared_like_the_others():
 def test_a_curl_after_settling_is_flagged_and_cleared():
     """A raised leg held still, then the pelvis curls: the trunk tips and the low back flattens by twice their raise
     thresholds; then it rests down again."""
-    verdicts = _run([(6, RAISED), (5, _curled(2 * TIPS.on, 2 * FLATTENS.on)), (5, RAISED)])
-    flagged = _flagged(verdicts)
+    verdicts = feed_rules(SPEC, [(6, RAISED), (5, _curled(2 * TIPS.on, 2 * FLATTENS.on)), (5, RAISED)])
+    flagged = flagged_times(verdicts, "pelvis_curl")
     assert flagged and 6.0 < flagged[0] <= 6 + RAISE_S + 1.0 and flagged[-1] <= 11 + 1.0
     assert verdicts[-1].status == "good"
 
@@ -101,29 +83,23 @@ def test_a_curl_after_settling_is_flagged_and_cleared():
     (TIPS.off, FLATTENS.off),  # both, within their clear thresholds
 ])
 def test_one_signal_alone_or_a_small_change_is_no_curl(tip, flatten):
-    assert not _flagged(_run([(6, RAISED), (6, _curled(tip, flatten))]))
+    assert not flagged_times(feed_rules(SPEC, [(6, RAISED), (6, _curled(tip, flatten))]), "pelvis_curl")
 
 
 def test_a_leg_pulled_further_with_the_pelvis_down_is_left_alone():
     deeper = {**RAISED, "back_thigh_tilt": 170.0, "deeper_hip_fold": 75.0, "hip_fold": 35.0}
-    verdicts = _run([(6, RAISED), (5, deeper), (5, RAISED)])
-    assert not _flagged(verdicts) and verdicts[-1].status == "good"
+    verdicts = feed_rules(SPEC, [(6, RAISED), (5, deeper), (5, RAISED)])
+    assert not flagged_times(verdicts, "pelvis_curl") and verdicts[-1].status == "good"
 
 
 def test_an_unreadable_back_outline_raises_nothing():
-    verdicts = _run([(6, RAISED), (6, {**_curled(2 * TIPS.on, 0.0), "back_bulge": float("nan")})])
-    assert not _flagged(verdicts)
-
-
-def _observations(metrics, seconds, start=0.0):
-    for i in range(round(seconds * FPS)):
-        pose = replace(PoseFrame.empty(start + i / FPS, 640, 480), n_people=1)
-        yield Observation(pose, {**GOOD_VIEW, "facing": 1.0, **metrics}, None)
+    verdicts = feed_rules(SPEC, [(6, RAISED), (6, {**_curled(2 * TIPS.on, 0.0), "back_bulge": float("nan")})])
+    assert not flagged_times(verdicts, "pelvis_curl")
 
 
 def test_auto_names_the_lying_hamstring_stretch_and_judges_it():
     auto = AutoJudge()
-    results = [auto(seen, None) for seen in _observations(RAISED, 6)]
+    results = [auto(seen, None) for seen in held_still(RAISED, 6)]
     assert [hold.stretch for hold in auto.holds] == [NAME]
     assert results[-1].position is Position.LYING_LEG_RAISED and results[-1].verdict.status != "not_in_position"
     assert "cannot check yet" not in results[-1].verdict.message
@@ -135,7 +111,7 @@ def test_auto_names_the_lying_hamstring_stretch_and_judges_it():
 def test_chosen_by_name_it_is_judged_and_another_stretch_names_it(chosen, statuses):
     judge = Judge(STRETCHES[chosen])
     result = None
-    for seen in _observations(RAISED, 2.5):
+    for seen in held_still(RAISED, 2.5):
         result = judge(seen, None)
     assert result.verdict.status in statuses
     if chosen != NAME:

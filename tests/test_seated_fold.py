@@ -1,42 +1,24 @@
 """The seated hamstring stretch (long sitting, folding towards the toes, issue 30): its position, its row in the rule
 table, what it says, and that `--stretch auto` names it. Fast: synthetic metrics, no video."""
 
-from dataclasses import replace
-
 import pytest
 
 from formcheck.auto import AutoJudge
-from formcheck.pipeline import Judge, Observation
-from formcheck.pose import PoseFrame
+from formcheck.pipeline import Judge
 from formcheck.positions import POSITION_STRETCH, STRETCH_POSITION, Position, not_judged_yet_text, recognise
 from formcheck.rule_words import STRETCH_WORDS
-from formcheck.rules import RAISE_S, STRETCHES, RuleEngine, State
+from formcheck.rules import RAISE_S, STRETCHES
 from formcheck.synth.timeline import MISTAKES_OF
+from tests.builders import feed_rules, flagged_times, held_still
 
-FPS = 30
 NAME = "seated-hamstring"
 SPEC = STRETCHES[NAME]
 (ROUNDING,) = SPEC.mistakes
 RELATIVE = {c.metric: c for c in ROUNDING.conditions if c.relative}  # against the person's settled fold
 (ABSOLUTE,) = [c for c in ROUNDING.conditions if not c.relative]  # the seated lumbar reading, from the first second
-GOOD_VIEW = {"core_visibility": 0.9, "shoulder_width_ratio": 0.2}
 # Long sitting, folded forward from the hips: both thighs level (90° from hanging), knees nearly straight.
 FOLD = {"trunk_tilt": 40.0, "trunk_abs_tilt": 40.0, "front_thigh_tilt": 92.0, "back_thigh_tilt": 90.0,
         "knee_flexion": 8.0, "back_knee_drop": 0.0, "hip_fold": 128.0, "deeper_hip_fold": 130.0}
-
-
-def _run(timeline):
-    """Feed [(seconds, metrics), ...] at FPS to the seated hamstring stretch's rules; the verdicts."""
-    engine, verdicts, t = RuleEngine(SPEC), [], 0.0
-    for seconds, metrics in timeline:
-        for _ in range(round(seconds * FPS)):
-            verdicts.append(engine.update(t, {**GOOD_VIEW, **metrics}))
-            t += 1 / FPS
-    return verdicts
-
-
-def _flagged(verdicts):
-    return [v.t for v in verdicts if v.states.get("rounding") is State.FLAGGED]
 
 
 @pytest.mark.parametrize(("trunk", "knees", "expected"), [
@@ -79,8 +61,8 @@ def test_a_rounding_after_settling_is_flagged_by_either_reading_and_cleared(metr
     """A fold held still, then rounded by twice the condition's raise threshold against it, then corrected."""
     settled = {**FOLD, "back_bulge": 0.01, "lumbar_angle": 8.0}
     bad = {**settled, metric: settled[metric] + 2 * RELATIVE[metric].on}
-    verdicts = _run([(6, settled), (5, bad), (5, settled)])
-    flagged = _flagged(verdicts)
+    verdicts = feed_rules(SPEC, [(6, settled), (5, bad), (5, settled)])
+    flagged = flagged_times(verdicts, "rounding")
     assert flagged and 6.5 <= flagged[0] <= 6 + RAISE_S + 1.0 and flagged[-1] <= 11 + 2.5
     assert verdicts[-1].status == "good"
 
@@ -89,31 +71,26 @@ def test_a_rounding_after_settling_is_flagged_by_either_reading_and_cleared(metr
 def test_a_change_within_the_clear_threshold_is_no_rounding(metric):
     settled = {**FOLD, "back_bulge": 0.01, "lumbar_angle": 8.0}
     near = {**settled, metric: settled[metric] + RELATIVE[metric].off}
-    assert not _flagged(_run([(6, settled), (6, near)]))
+    assert not flagged_times(feed_rules(SPEC, [(6, settled), (6, near)]), "rounding")
 
 
 def test_a_rounding_made_with_the_position_is_flagged_by_the_absolute_reading():
     limit = ABSOLUTE.on
-    verdicts = _run([(2, {**FOLD, "trunk_tilt": 5.0}), (8, {**FOLD, "back_bulge": 0.06, "lumbar_angle": limit + 6})])
-    assert _flagged(verdicts), "a fold rounded from its start was learned as normal"
+    verdicts = feed_rules(SPEC, [(2, {**FOLD, "trunk_tilt": 5.0}),
+                                 (8, {**FOLD, "back_bulge": 0.06, "lumbar_angle": limit + 6})])
+    assert flagged_times(verdicts, "rounding"), "a fold rounded from its start was learned as normal"
 
 
 def test_a_correct_fold_that_deepens_from_the_hips_is_left_alone():
     settled = {**FOLD, "back_bulge": 0.01, "lumbar_angle": ABSOLUTE.off - 2}
     deeper = {**settled, "trunk_tilt": 55.0, "hip_fold": 143.0}  # further from the hips, the back as long
-    verdicts = _run([(6, settled), (5, deeper), (5, settled)])
-    assert not _flagged(verdicts) and verdicts[-1].status == "good"
-
-
-def _observations(metrics, seconds, start=0.0):
-    for i in range(round(seconds * FPS)):
-        pose = replace(PoseFrame.empty(start + i / FPS, 640, 480), n_people=1)
-        yield Observation(pose, {**GOOD_VIEW, "facing": 1.0, "back_bulge": 0.01, **metrics}, None)
+    verdicts = feed_rules(SPEC, [(6, settled), (5, deeper), (5, settled)])
+    assert not flagged_times(verdicts, "rounding") and verdicts[-1].status == "good"
 
 
 def test_auto_names_the_seated_hamstring_stretch_and_judges_it():
     auto = AutoJudge()
-    results = [auto(seen, None) for seen in _observations(FOLD, 6)]
+    results = [auto(seen, None) for seen in held_still({"back_bulge": 0.01, **FOLD}, 6)]
     assert [hold.stretch for hold in auto.holds] == [NAME]
     assert results[-1].position is Position.SEATED_FOLD and results[-1].verdict.status != "not_in_position"
     assert "cannot check yet" not in results[-1].verdict.message
@@ -124,7 +101,7 @@ def test_auto_names_the_seated_hamstring_stretch_and_judges_it():
 def test_chosen_by_name_it_is_judged_and_another_stretch_names_it(chosen, statuses):
     judge = Judge(STRETCHES[chosen])
     result = None
-    for seen in _observations(FOLD, 2.5):
+    for seen in held_still({"back_bulge": 0.01, **FOLD}, 2.5):
         result = judge(seen, None)
     assert result.verdict.status in statuses
     if chosen != NAME:

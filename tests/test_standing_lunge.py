@@ -1,25 +1,21 @@
 """The standing split-stance lunge (the hip flexor stretch for people who cannot kneel, issue 30): its position, its
 row in the rule table, what it says, and that `--stretch auto` names it. Fast: synthetic metrics, no video."""
 
-from dataclasses import replace
-
 import pytest
 
 from formcheck.auto import AutoJudge
-from formcheck.pipeline import Judge, Observation
-from formcheck.pose import PoseFrame
+from formcheck.pipeline import Judge
 from formcheck.positions import POSITION_STRETCH, STRETCH_POSITION, Position, recognise
 from formcheck.rule_words import STRETCH_WORDS
-from formcheck.rules import RAISE_S, STRETCHES, RuleEngine, State
+from formcheck.rules import RAISE_S, STRETCHES
 from formcheck.synth.timeline import MISTAKES_OF
 from formcheck.ui.guides import guide_svg
+from tests.builders import feed_rules, flagged_times, held_still
 
-FPS = 30
 NAME = "standing-hip-flexor"
 SPEC = STRETCHES[NAME]
 (ARCHING,) = SPEC.mistakes
 (LEAN,) = ARCHING.conditions
-GOOD_VIEW = {"core_visibility": 0.9, "shoulder_width_ratio": 0.2}
 # A long split stance, hips glided forward: the front thigh 55° forward, the back one 45° behind, the front knee bent
 # and the back one nearly straight (mean bend 32°), the trunk upright, tucked a little back (the dev lunges' medians).
 LUNGE = {"trunk_tilt": -6.0, "trunk_abs_tilt": 6.0, "front_thigh_tilt": 55.0, "back_thigh_tilt": -45.0,
@@ -79,47 +75,27 @@ def test_the_row_holds_in_the_split_stance(metrics, in_position):
     assert SPEC.in_position(metrics) is in_position
 
 
-def _run(timeline):
-    """Feed [(seconds, metrics), ...] at FPS to the standing lunge's rules; the verdicts."""
-    engine, verdicts, t = RuleEngine(SPEC), [], 0.0
-    for seconds, metrics in timeline:
-        for _ in range(round(seconds * FPS)):
-            verdicts.append(engine.update(t, {**GOOD_VIEW, **metrics}))
-            t += 1 / FPS
-    return verdicts
-
-
-def _flagged(verdicts):
-    return [v.t for v in verdicts if v.states.get("arching") is State.FLAGGED]
-
-
 @pytest.mark.parametrize("lean", [-14.0, -24.0])
 def test_leaning_back_is_flagged_and_clears_once_back_where_correct_lunges_lean(lean):
-    verdicts = _run([(6, LUNGE), (5, {**LUNGE, "trunk_tilt": lean}), (4, {**LUNGE, "trunk_tilt": -8.0})])
-    flagged = _flagged(verdicts)
+    verdicts = feed_rules(SPEC, [(6, LUNGE), (5, {**LUNGE, "trunk_tilt": lean}), (4, {**LUNGE, "trunk_tilt": -8.0})])
+    flagged = flagged_times(verdicts, "arching")
     assert flagged and 6.0 + RAISE_S - 0.1 <= flagged[0] <= 6 + RAISE_S + 1.0 and flagged[-1] <= 11 + 1.5
     assert verdicts[-1].status == "good"
 
 
 def test_a_lean_back_made_with_the_position_is_flagged_from_the_first_seconds():
-    assert _flagged(_run([(8, {**LUNGE, "trunk_tilt": -15.0})]))
+    assert flagged_times(feed_rules(SPEC, [(8, {**LUNGE, "trunk_tilt": -15.0})]), "arching")
 
 
 @pytest.mark.parametrize("lean", [-4.0, -8.0, -9.5])  # correct lunges: tucked, leaning back up to 9°
 def test_a_correct_tucked_lunge_is_left_alone(lean):
-    verdicts = _run([(10, {**LUNGE, "trunk_tilt": lean})])
-    assert not _flagged(verdicts) and verdicts[-1].status == "good"
-
-
-def _observations(metrics, seconds, start=0.0):
-    for i in range(round(seconds * FPS)):
-        pose = replace(PoseFrame.empty(start + i / FPS, 640, 480), n_people=1)
-        yield Observation(pose, {**GOOD_VIEW, "facing": 1.0, **metrics}, None)
+    verdicts = feed_rules(SPEC, [(10, {**LUNGE, "trunk_tilt": lean})])
+    assert not flagged_times(verdicts, "arching") and verdicts[-1].status == "good"
 
 
 def test_auto_names_the_standing_hip_flexor_stretch_and_judges_it():
     auto = AutoJudge()
-    results = [auto(seen, None) for seen in _observations(LUNGE, 6)]
+    results = [auto(seen, None) for seen in held_still(LUNGE, 6)]
     assert [hold.stretch for hold in auto.holds] == [NAME]
     assert results[-1].position is Position.STANDING_LUNGE and results[-1].verdict.status != "not_in_position"
 
@@ -129,7 +105,7 @@ def test_auto_names_the_standing_hip_flexor_stretch_and_judges_it():
 def test_chosen_by_name_it_is_judged_and_the_kneeling_stretch_names_it(chosen, statuses):
     judge = Judge(STRETCHES[chosen])
     result = None
-    for seen in _observations(LUNGE, 2.5):
+    for seen in held_still(LUNGE, 2.5):
         result = judge(seen, None)
     assert result.verdict.status in statuses
     if chosen != NAME:
