@@ -1,15 +1,13 @@
 """The seated hamstring stretch (long sitting, folding towards the toes, issue 30): its position, its row in the rule
-table, what it says, and that `--stretch auto` names it. Fast: synthetic metrics, no video."""
+table, and what it says (what every variant shares, `--stretch auto` naming it among them: test_variants.py). Fast:
+synthetic metrics, no video."""
 
 import pytest
 
-from formcheck.auto import AutoJudge
-from formcheck.pipeline import Judge
-from formcheck.positions import POSITION_STRETCH, STRETCH_POSITION, Position, not_judged_yet_text, recognise
+from formcheck.positions import Position, recognise
 from formcheck.rule_words import STRETCH_WORDS
 from formcheck.rules import RAISE_S, STRETCHES
-from formcheck.synth.timeline import MISTAKES_OF
-from tests.builders import feed_rules, flagged_times, held_still
+from tests.builders import feed_rules, flagged_times
 
 NAME = "seated-hamstring"
 SPEC = STRETCHES[NAME]
@@ -29,12 +27,6 @@ FOLD = {"trunk_tilt": 40.0, "trunk_abs_tilt": 40.0, "front_thigh_tilt": 92.0, "b
 ])
 def test_long_sitting_is_the_seated_fold_and_bent_knees_are_not(trunk, knees, expected):
     assert recognise({**FOLD, "trunk_tilt": trunk, "knee_flexion": knees}) == expected
-
-
-def test_the_seated_fold_is_the_seated_hamstring_stretchs_position_and_judged():
-    assert STRETCH_POSITION[NAME] is Position.SEATED_FOLD and POSITION_STRETCH[Position.SEATED_FOLD] == NAME
-    assert not_judged_yet_text(Position.SEATED_FOLD) is None
-    assert MISTAKES_OF[NAME] == ("rounding",)  # the clip generator scripts the mistake the table judges
 
 
 @pytest.mark.parametrize(("metrics", "in_position"), [
@@ -86,23 +78,3 @@ def test_a_correct_fold_that_deepens_from_the_hips_is_left_alone():
     deeper = {**settled, "trunk_tilt": 55.0, "hip_fold": 143.0}  # further from the hips, the back as long
     verdicts = feed_rules(SPEC, [(6, settled), (5, deeper), (5, settled)])
     assert not flagged_times(verdicts, "rounding") and verdicts[-1].status == "good"
-
-
-def test_auto_names_the_seated_hamstring_stretch_and_judges_it():
-    auto = AutoJudge()
-    results = [auto(seen, None) for seen in held_still({"back_bulge": 0.01, **FOLD}, 6)]
-    assert [hold.stretch for hold in auto.holds] == [NAME]
-    assert results[-1].position is Position.SEATED_FOLD and results[-1].verdict.status != "not_in_position"
-    assert "cannot check yet" not in results[-1].verdict.message
-
-
-@pytest.mark.parametrize(("chosen", "statuses"), [(NAME, {"calibrating", "good"}), ("hamstring", {"wrong_position"}),
-                                                  ("glute", {"wrong_position"})])
-def test_chosen_by_name_it_is_judged_and_another_stretch_names_it(chosen, statuses):
-    judge = Judge(STRETCHES[chosen])
-    result = None
-    for seen in held_still({"back_bulge": 0.01, **FOLD}, 2.5):
-        result = judge(seen, None)
-    assert result.verdict.status in statuses
-    if chosen != NAME:
-        assert "seated hamstring stretch" in result.verdict.message
