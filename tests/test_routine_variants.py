@@ -64,3 +64,14 @@ def test_the_page_offers_the_variant_builds_the_plan_with_it_and_remembers_it(we
     again = AppTest.from_string(PAGE, default_timeout=TIMEOUT).run()
     assert again.selectbox(key="fc_variant_hamstring").value == "seated-hamstring"
     assert coach_mod.ROUTINE_ORDER[0] == "hamstring"
+
+
+def test_about_lists_every_stretch_marking_the_variants():
+    _ack_disclaimer()
+    at = AppTest.from_string("from formcheck.ui import about\nabout.render()", default_timeout=TIMEOUT).run()
+    assert not at.exception
+    labels = [e.label for e in at.expander]
+    for name in ROUTINE_STRETCHES:
+        variant = name not in ROUTINE_ORDER
+        assert sum(label.startswith(("Or: " if variant else "") + STRETCHES[name].title + " — ")
+                   for label in labels) == 1, name

@@ -6,7 +6,7 @@ import streamlit as st
 
 from formcheck import __version__
 from formcheck.rules import STRETCHES
-from formcheck.coaching.coach import ROUTINE_CHOICES, plan_minutes, routine_steps
+from formcheck.coaching.coach import ROUTINE_CHOICES, ROUTINE_STRETCHES, plan_minutes, routine_steps
 from formcheck.ui.common import DISCLAIMER
 from formcheck.ui.guides import guide_svg
 from formcheck.ui.routine import AFTER, BEFORE
@@ -26,9 +26,10 @@ def render() -> None:
         "The common thread: let the **hips** do the moving and keep the low back in its natural position. When the "
         "low back rounds, arches or twists instead, the stretch moves into the lowest joints of the spine — the "
         "usual sources of pain — rather than into the hips.")
-    for name, variant in _routine_stretches():
+    for name in ROUTINE_STRETCHES:
         spec = STRETCHES[name]
-        with st.expander(("Or: " if variant else "") + f"{spec.title} — hold {spec.hold_s:.0f} s"
+        # A place of the routine is named by its own stretch; any other stretch is a variant done there.
+        with st.expander(("" if name in ROUTINE_CHOICES else "Or: ") + f"{spec.title} — hold {spec.hold_s:.0f} s"
                          + (" per side" if len(spec.sides) > 1 else "")):
             left, right = st.columns([3, 2])
             left.image(guide_svg(name))
@@ -65,14 +66,9 @@ def render() -> None:
 def _judged_from_the_start() -> str:
     """The mistakes with a fixed limit in the rule table (no baseline needed), e.g. "low back rounding (hamstring
     stretch)"."""
-    specs = [STRETCHES[name] for name, _ in _routine_stretches()]
+    specs = [STRETCHES[name] for name in ROUTINE_STRETCHES]
     return ", ".join(f"{m.label.lower()} ({spec.title.lower()})" for spec in specs for m in spec.mistakes
                      if any(not c.relative for c in m.conditions))
-
-
-def _routine_stretches() -> list[tuple[str, bool]]:
-    """Every stretch the routine can do, in its order, and whether it is a variant of that place's own."""
-    return [(name, name != place) for place, names in ROUTINE_CHOICES.items() for name in names]
 
 
 if __name__ == "__main__":

@@ -74,7 +74,7 @@ def render() -> None:
             ranging = ", range step about 8 s" if step.range_step else ""
             st.markdown(f"{i}. **{step.title}** — get ready {step.ready_s:.0f} s{ranging}, "
                         f"hold {step.target_s:.0f} s")
-        names = [chosen.get(place, place) for place in ROUTINE_CHOICES]
+        names = list(dict.fromkeys(step.stretch for step in steps))  # each position of the plan once
         pictures = st.columns(len(names))
         for col, name in zip(pictures, names, strict=True):
             col.image(guide_svg(name), caption=STRETCHES[name].title)
