@@ -12,7 +12,7 @@ from enum import StrEnum
 
 import numpy as np
 
-from .filters import PeakSpeed, WindowRange, default_smoother
+from .filters import PeakSpeed, RollingMedian, WindowRange, default_smoother
 from .metrics import trunk_steps
 from .rule_words import CALIBRATING_TEXT, GOOD_FORM_TEXT, MISTAKE_WORDS, STATUS_TEXT, STRETCH_WORDS
 from .tall import TallPosture
@@ -48,6 +48,11 @@ class Condition:
     both_ways: bool = False  # the size of the change matters, not its sign (a twist either way)
     steady_view: bool = False  # outline-based: only judged while the body keeps its baseline angle to the camera
     hands_clear: bool = False  # outline-based: not judged while a hand is at the low back (it enters the outline)
+
+    def size(self, signed: float) -> float:
+        """How far ``signed`` (the value against its baseline, if relative) goes the mistake's way; compared with
+        ``on`` and ``off`` times ``direction``."""
+        return abs(signed) if self.both_ways else signed * self.direction
 
 
 @dataclass(frozen=True)
@@ -570,6 +575,9 @@ class RuleEngine:
 
     def _reset_filters(self) -> None:
         self._smooth = {name: default_smoother() for name in self._signals}
+        # The smoother's first stage alone (single-frame jumps removed, no lag beyond a few frames): a flag clears
+        # when either reading is back within its off limit (see ``_judge``).
+        self._quick = {c.metric: RollingMedian() for c in self._conditions + self._possible_conditions if not c.speed}
         self._speed = {c.metric: PeakSpeed(window_s=SWING_PEAK_S) for c in self._conditions if c.speed}
         self._motion = {name: WindowRange(window_s=SETTLE_S) for name in self.stretch.steady}
 
@@ -588,6 +596,7 @@ class RuleEngine:
             self._reset_filters()
             self._lost_until = t + TRACKING_HOLD_S
         smooth = {name: f(t, metrics.get(name, math.nan)) for name, f in self._smooth.items()}
+        quick = {name: f(t, metrics.get(name, math.nan)) for name, f in self._quick.items()}
         unreadable_s = self._unreadable_for(t, smooth)
         status = self._abstain_status(t, smooth, metrics, n_people) or abstain
         in_position = status is None and self.stretch.in_position(smooth)
@@ -611,7 +620,7 @@ class RuleEngine:
         for mistake in self.stretch.mistakes:
             on, clears, deciding = False, [], math.nan
             for cond in mistake.conditions:
-                signed, cond_on, cond_off = self._judge(cond, t, smooth, view_moved)
+                signed, cond_on, cond_off = self._judge(cond, t, smooth, quick, view_moved)
                 on = on or cond_on
                 if signed is not None:
                     clears.append(cond_off)
@@ -621,10 +630,10 @@ class RuleEngine:
             # holds the flag: a missing outline must not keep a corrected lean-back flagged).
             off = bool(clears) and all(clears)
             for cond in mistake.requires:
-                _, cond_on, cond_off = self._judge(cond, t, smooth, view_moved)
+                _, cond_on, cond_off = self._judge(cond, t, smooth, quick, view_moved)
                 on, off = on and cond_on, off or cond_off
             active = self._flags[mistake.name].update(t, on, off)
-            possible = self._possibly(mistake, t, smooth, view_moved) and not active
+            possible = self._possibly(mistake, t, smooth, quick, view_moved) and not active
             states[mistake.name] = State.FLAGGED if active else State.POSSIBLE if possible else State.OK
             values[mistake.name] = deciding
         flagged = [name for name, state in states.items() if state is State.FLAGGED]
@@ -638,7 +647,8 @@ class RuleEngine:
             return Verdict(t, "calibrating", CALIBRATING_TEXT, states, values, True, baseline)
         return Verdict(t, "good", GOOD_FORM_TEXT, states, values, True, baseline)
 
-    def _possibly(self, mistake: Mistake, t: float, smooth: dict[str, float], view_moved: bool) -> bool:
+    def _possibly(self, mistake: Mistake, t: float, smooth: dict[str, float], quick: dict[str, float],
+                  view_moved: bool) -> bool:
         """Whether the absolute reading has sat in the mistake's overlap band (``Mistake.possible``) long enough,
         with the same raise and clear timing as a flag; never once the person's own range is known."""
         flag = self._possible.get(mistake.name)
@@ -647,12 +657,18 @@ class RuleEngine:
         if math.isfinite(smooth[RANGE_METRIC]):
             flag.reset()
             return False
-        value, on, off = self._judge(mistake.possible, t, smooth, view_moved)
+        value, on, off = self._judge(mistake.possible, t, smooth, quick, view_moved)
         return flag.update(t, on, off or value is None)  # an unreadable back is not a possible mistake
 
-    def _judge(self, cond: Condition, t: float, smooth: dict[str, float],
+    def _judge(self, cond: Condition, t: float, smooth: dict[str, float], quick: dict[str, float],
                view_moved: bool) -> tuple[float | None, bool, bool]:
-        """One condition now: (value compared with the thresholds or None, says on, says off)."""
+        """One condition now: (value compared with the thresholds or None, says on, says off).
+
+        "On" is read from the smoothed value only; "off" from it or from the quick one (``quick``: the rolling
+        median alone). The One Euro stage lags a correction by about 0.3 s, and a flag left up after the person
+        has corrected teaches the wrong thing; raising still needs ``RAISE_S`` of the smoothed reading, so the quick
+        reading's jitter cannot raise a flag, and the off limit inside the on limit keeps it from clearing one
+        early: replayed, every set gave the same events and flag toggles (docs/accuracy.md)."""
         value = self._speed[cond.metric](t, smooth[cond.metric]) if cond.speed else smooth[cond.metric]
         if not math.isfinite(value):
             return None, False, False
@@ -663,10 +679,16 @@ class RuleEngine:
             # Not judgeable now (no baseline yet, the body turned or a hand is on the back, so the outline
             # means something else): neither raise nor clear on this signal.
             return None, guard_on and not view_moved, False
-        size = abs(signed) if cond.both_ways else signed * cond.direction
+        size = cond.size(signed)
         cond_on = size >= cond.on * cond.direction or guard_on
-        cond_off = size <= cond.off * cond.direction and not guard_on
+        cond_off = (size <= cond.off * cond.direction or self._quick_off(cond, quick)) and not guard_on
         return signed, cond_on, cond_off
+
+    def _quick_off(self, cond: Condition, quick: dict[str, float]) -> bool:
+        """Whether the quick reading of ``cond``'s metric is back within its off limit (False when unknown)."""
+        value = quick.get(cond.metric, math.nan)
+        signed = self._relative_value(cond, value) if math.isfinite(value) else None
+        return signed is not None and cond.size(signed) <= cond.off * cond.direction
 
     def _unreadable_for(self, t: float, smooth: dict[str, float]) -> float:
         """Seconds for which no condition of any mistake has had a readable signal (0 while one has)."""
