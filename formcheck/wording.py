@@ -4,6 +4,7 @@ rounded", "rounded") taken from the same thresholds the rules use. The raw value
 from __future__ import annotations
 
 import math
+from typing import NamedTuple
 
 from .coverage import Coverage, reason_seconds, reason_text, unchecked_text
 from .positions import LABELS, POSITION_STRETCH, Position, not_judged_yet_text
@@ -441,3 +442,81 @@ def unreadable_file(name: str) -> str:
     words."""
     return (f"Could not read “{name}” as a video or a photo: it may be damaged, or in a format this computer cannot "
             "open. Try another file.")
+
+
+# -- the camera, asked before START (formcheck/ui/camera_check.py): what the browser says, in words ---------------
+
+# The buttons of the camera check beside the video. "Test the camera" turns the camera on for a moment (the browser
+# may ask to allow it) and off again; "Check again" looks again without turning it on.
+CAMERA_CHECK_BUTTONS = {"test": "Test the camera", "again": "Check again", "testing": "Testing the camera…"}
+CAMERA_SAMPLE_LINK = "No camera at hand? Analyse a sample video instead"
+# The side panel, while the video box is held back for one of the problems below.
+CAMERA_NOT_READY = ("The coaching starts once the camera works: the note where the video would be says what to do. "
+                    "Meanwhile you can read the plan or analyse a sample video.")
+
+
+class CameraNote(NamedTuple):
+    """What the page says about the camera: ``kind`` (its key in ``CAMERA_NOTES``), ``level`` ("error", "warning" or
+    "success"), ``what`` happened, what to ``do``, and whether the video box is held back (``blocks``) until the
+    person has fixed it and the check says so."""
+
+    kind: str
+    level: str
+    what: str
+    do: str
+    blocks: bool
+
+
+CAMERA_NOTES = {
+    "no_api": CameraNote(
+        "no_api", "error", "This browser cannot use a camera at this address.",
+        "Open the app at its http://localhost address, as set-up printed it, in Chrome, Edge or Firefox "
+        "(a camera works only there or on an https:// address).", True),
+    "no_camera": CameraNote(
+        "no_camera", "error", "No camera found on this computer.",
+        "Plug in a camera, or turn on the built-in one (some laptops have a switch or a key for it), then press "
+        "“Check again”.", True),
+    "blocked": CameraNote(
+        "blocked", "error", "The camera is blocked for this page.",
+        "Click the camera icon in the address bar, choose Allow, then press “Check again”. If it is allowed "
+        "there, the computer's privacy settings may keep the browser from the camera: allow it there too.", True),
+    "in_use": CameraNote(
+        "in_use", "warning", "The camera is in use by another program.",
+        "Close the other program or browser tab that uses it (a video call, another camera app), then press "
+        "“Test the camera” or START.", False),
+    "failed": CameraNote(
+        "failed", "warning", "The camera would not start.",
+        "Unplug the camera and plug it in again, or restart the browser, then press “Test the camera”.", False),
+    "works": CameraNote(
+        "works", "success", "The camera works.", "Press START under the video to begin.", False),
+}
+
+# The browser's error names for a failed camera start (getUserMedia), old Chrome names included, by what they mean.
+CAMERA_ERRORS = {
+    "NotFoundError": "no_camera", "DevicesNotFoundError": "no_camera", "OverconstrainedError": "no_camera",
+    "NotAllowedError": "blocked", "PermissionDeniedError": "blocked", "SecurityError": "blocked",
+    "NotReadableError": "in_use", "TrackStartError": "in_use", "AbortError": "in_use",
+    "TypeError": "no_api",
+}
+
+
+def camera_note(answer: dict | None) -> CameraNote | None:
+    """What to say about the camera from the browser's answer to the camera check (``None``: no answer yet, so the
+    video box is offered as before). The answer's keys: ``api`` (the browser has the camera API here), ``cameras``
+    (video inputs listed, ``None`` if unknown), ``permission`` ("granted", "denied", "prompt" or ``None`` where the
+    browser cannot tell) and ``test`` (``None``, "ok" or the error name of the last "Test the camera").
+    A test that worked outweighs a count of no camera (a browser may list none before the camera is allowed)."""
+    if not isinstance(answer, dict):
+        return None
+    if not answer.get("api", True):
+        return CAMERA_NOTES["no_api"]
+    if answer.get("permission") == "denied":
+        return CAMERA_NOTES["blocked"]
+    test = answer.get("test")
+    if test == "ok":
+        return CAMERA_NOTES["works"]
+    if test:
+        return CAMERA_NOTES[CAMERA_ERRORS.get(str(test), "failed")]
+    if answer.get("cameras") == 0:
+        return CAMERA_NOTES["no_camera"]
+    return None

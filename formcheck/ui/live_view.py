@@ -9,11 +9,13 @@ import streamlit as st
 import streamlit_webrtc
 
 from formcheck.rules import STRETCHES
-from formcheck.wording import CAMERA_BOX_WORDS, CAMERA_HELP, RANGE_TOGGLE, RANGE_TOGGLE_HELP
+from formcheck.wording import (CAMERA_BOX_WORDS, CAMERA_HELP, CAMERA_NOT_READY, CAMERA_SAMPLE_LINK, RANGE_TOGGLE,
+                               RANGE_TOGGLE_HELP, CameraNote, camera_note)
 
 from formcheck.coaching.autosave import SessionSaver
 from formcheck.coaching.coach import PANEL_EVERY_S, Coach, CoachView, KeptRanges, Phase, Step
 from formcheck.coaching.range_step import TRIES as RANGE_TRIES
+from . import camera_check
 from .common import banner, fmt_seconds, history, voice
 from .guides import guide_svg
 from .latest_frame_relay import install as keep_video_current
@@ -22,6 +24,7 @@ from .verdict import ending
 
 RTC_CONFIGURATION = {"iceServers": []}  # local only: no STUN/TURN server is contacted
 MEDIA_CONSTRAINTS = {"video": {"width": {"ideal": 640}, "height": {"ideal": 480}}, "audio": False}
+HELD_BACK = "fc_camera_held_back"  # this page run holds the video box back (no camera API, no camera, blocked)
 
 
 def coach_for(slot: str, plan_key: tuple, make: Callable[[SessionSaver], Coach], kind: str,
@@ -68,10 +71,22 @@ def restart(slot: str) -> None:
 
 def camera(coach: Coach, key: str):
     """The browser camera through streamlit-webrtc; frames go to ``coach.on_frame`` (called via the module so
-    tests can patch ``streamlit_webrtc.webrtc_streamer``)."""
+    tests can patch ``streamlit_webrtc.webrtc_streamer``).
+    Above it, our camera check (``camera_check``, via the module so tests can patch ``ask_browser``): with no camera
+    API, no camera or the camera blocked, the page says so in words with what to do, and the video box (which would
+    only print the browser's error name after START) is not offered until the check finds it fixed. Before the check
+    has answered, the box is offered as always. Returns the box's context, or ``None`` when it is held back."""
+    note = camera_note(camera_check.ask_browser(f"{key}-check"))
+    held_back = bool(note and note.blocks)
+    st.session_state[HELD_BACK] = held_back  # for the side panel, which this page run draws after the video
+    words = st.container()  # always there, so the video box keeps its place (and its connection) as the note changes
+    if held_back:
+        with words:
+            _camera_note(note)
+        return None
     keep_video_link_on_loopback()
     keep_video_current()
-    return streamlit_webrtc.webrtc_streamer(
+    box = streamlit_webrtc.webrtc_streamer(
         key=key,
         mode=streamlit_webrtc.WebRtcMode.SENDRECV,
         rtc_configuration=RTC_CONFIGURATION,
@@ -80,6 +95,22 @@ def camera(coach: Coach, key: str):
         async_processing=True,
         translations=CAMERA_BOX_WORDS,
     )
+    playing = bool(getattr(getattr(box, "state", None), "playing", False))
+    if note is not None and not playing:  # a running camera outdates what a test said ("works", "in use")
+        with words:
+            _camera_note(note)
+    return box
+
+
+def _camera_note(note: CameraNote) -> None:
+    """What the camera check found, in words: what happened and what to do; while the video box is held back, a
+    way to use the app without a camera."""
+    show = {"error": st.error, "warning": st.warning, "success": st.success}[note.level]
+    show(f"**{note.what}** {note.do}")
+    if note.blocks:
+        from .nav import page
+
+        st.page_link(page("analyze_page.py"), label=CAMERA_SAMPLE_LINK, icon=":material/movie:")
 
 
 def save(coach: Coach, saver: SessionSaver) -> int | None:
@@ -113,7 +144,9 @@ def status_panel(coach: Coach, saver: SessionSaver, slot: str, show_guide: bool 
             # "Step 1 of 1" says nothing: the step is named alone when the plan has one.
             numbered = f"Step {view.step_index + 1} of {len(view.steps)} · " if len(view.steps) > 1 else ""
             st.markdown(f"**{numbered}{step.title}**")
-            if view.phase is Phase.WAITING:
+            if view.phase is Phase.WAITING and st.session_state.get(HELD_BACK):
+                st.info(CAMERA_NOT_READY)
+            elif view.phase is Phase.WAITING:
                 st.info("Press **START** under the video to turn on your camera. No video is recorded or sent "
                         "anywhere. If the browser asks, allow the camera; if it was blocked, allow it for this page "
                         "(the camera icon in the address bar) and press START again.")
@@ -172,9 +205,11 @@ def _finished(coach: Coach) -> None:
 
 
 def _camera_help() -> None:
-    """After START the video box shows the browser's own camera error ("NotFoundError: Requested device not
-    found"): streamlit-webrtc prints it as it is, whatever ``translations`` say (those reach only its camera list and
-    permission prompt), and keeps it in the browser, so the page cannot read or replace it. Say here what each means."""
+    """After START the video box shows the browser's own camera error ("NotReadableError: Could not start video
+    source"): streamlit-webrtc prints it as it is, whatever ``translations`` say (those reach only its camera list and
+    permission prompt), and keeps it in the browser, so the page cannot read or replace it. The camera check above
+    the box catches no camera and a blocked camera before START (and a camera blocked at START's prompt); a camera in
+    use shows only when it starts, so say here what each error means."""
     with st.expander("The camera does not start?"):
         st.markdown("\n".join(f"- **{problem}:** {fix}" for problem, fix in CAMERA_HELP.items()))
 
