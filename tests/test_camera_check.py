@@ -269,3 +269,17 @@ def test_a_running_camera_outdates_what_a_test_said(webrtc):  # noqa: F811
     assert webrtc.called and not at.warning and not at.success
     at, _ = _page("live", answer(cameras=0))  # but nothing hides that there is no camera
     assert [e.value for e in at.error] == [f"**{CAMERA_NOTES['no_camera'].what}** {CAMERA_NOTES['no_camera'].do}"]
+
+
+@pytest.mark.slow
+def test_the_wheel_ships_the_components_page(tmp_path):
+    import subprocess
+    import sys
+    import zipfile
+
+    from conftest import REPO
+
+    subprocess.run([sys.executable, "-m", "pip", "wheel", "--no-deps", "--no-build-isolation", "-q",
+                    "-w", str(tmp_path), str(REPO)], check=True, capture_output=True, timeout=300)
+    (wheel,) = tmp_path.glob("formcheck-*.whl")
+    assert "formcheck/ui/camera_check/index.html" in zipfile.ZipFile(wheel).namelist()

@@ -6,12 +6,10 @@ from __future__ import annotations
 
 import typing
 
-import pytest
 from streamlit_webrtc.config import Translations
 from test_app import PAGE, _ack_disclaimer, _app, data_dir, webrtc  # noqa: F401
-from browser_support import CHROMIUM, WEBRTC_FRAME, server  # noqa: F401
 
-from formcheck.wording import CAMERA_BOX_WORDS, CAMERA_HELP
+from formcheck.wording import CAMERA_BOX_WORDS
 
 EXCEPTION_NAMES = ("Error", "Exception", "NotFound", "NotAllowed", "NotReadable", "Overconstrained")
 
@@ -28,27 +26,5 @@ def test_the_video_box_gets_plain_words_for_every_camera_problem_it_can_word(web
     assert "The camera does not start?" in [e.label for e in at.expander]  # the error after START, explained
 
 
-@pytest.mark.slow
-@pytest.mark.skipif(CHROMIUM is None, reason="Debian chromium not installed (apt-get install chromium)")
-def test_with_no_camera_the_camera_list_says_so_in_plain_words(server):  # noqa: F811
-    sync_api = pytest.importorskip("playwright.sync_api", reason="playwright is not installed")
-    with sync_api.sync_playwright() as p:
-        # Permission granted by itself, and no fake camera: the browser finds no device.
-        browser = p.chromium.launch(executable_path=CHROMIUM, args=["--use-fake-ui-for-media-stream", "--no-sandbox"])
-        try:
-            page = browser.new_page(viewport={"width": 1400, "height": 1300})
-            page.goto(server + "/live")
-            page.get_by_role("heading", name="Live coaching").wait_for(timeout=30_000)
-            box = page.frame_locator(WEBRTC_FRAME)
-            box.get_by_role("button", name="START").click()
-            # After START the box prints the browser's error as it is; the page says what it means beside it.
-            box.get_by_text("Requested device not found", exact=False).first.wait_for(timeout=20_000)
-            print("the box after START:", box.locator("body").inner_text())
-            page.get_by_text("The camera does not start?").wait_for(timeout=10_000)
-            page.get_by_text("The camera does not start?").click()
-            page.get_by_text(next(iter(CAMERA_HELP)), exact=False).wait_for(timeout=10_000)
-            box.get_by_role("button", name="SELECT DEVICE").click()
-            box.get_by_text(CAMERA_BOX_WORDS["device_not_available"], exact=False).wait_for(timeout=20_000)
-            print("the camera list:", box.locator("body").inner_text())
-        finally:
-            browser.close()
+# With no camera the box is no longer offered at all: the camera check says so in words before START
+# (tests/test_camera_check.py, in chromium with no camera, a blocked one and a fake one).

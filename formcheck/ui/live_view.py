@@ -76,10 +76,12 @@ def camera(coach: Coach, key: str):
     API, no camera or the camera blocked, the page says so in words with what to do, and the video box (which would
     only print the browser's error name after START) is not offered until the check finds it fixed. Before the check
     has answered, the box is offered as always. Returns the box's context, or ``None`` when it is held back."""
+    # Always there and first (the words, then the check's buttons they name, then the box), so the check and the box
+    # keep their places (the box its connection) as the note changes.
+    words = st.container()
     note = camera_note(camera_check.ask_browser(f"{key}-check"))
     held_back = bool(note and note.blocks)
     st.session_state[HELD_BACK] = held_back  # for the side panel, which this page run draws after the video
-    words = st.container()  # always there, so the video box keeps its place (and its connection) as the note changes
     if held_back:
         with words:
             _camera_note(note)
