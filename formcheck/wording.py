@@ -504,7 +504,8 @@ def camera_note(answer: dict | None) -> CameraNote | None:
     """What to say about the camera from the browser's answer to the camera check (``None``: no answer yet, so the
     video box is offered as before). The answer's keys: ``api`` (the browser has the camera API here), ``cameras``
     (video inputs listed, ``None`` if unknown), ``permission`` ("granted", "denied", "prompt" or ``None`` where the
-    browser cannot tell) and ``test`` (``None``, "ok" or the error name of the last "Test the camera").
+    browser cannot tell) and ``test`` (``None``, "ok" or the error name of the last "Test the camera"); also
+    ``secure`` (a secure context, which the API needs) and ``look`` (a count of the checks), not used here.
     A test that worked outweighs a count of no camera (a browser may list none before the camera is allowed)."""
     if not isinstance(answer, dict):
         return None
