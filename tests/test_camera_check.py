@@ -5,6 +5,7 @@ or the camera is blocked, and the same in a real chromium with no camera, a bloc
 from __future__ import annotations
 
 import re
+from contextlib import contextmanager
 from unittest import mock
 
 import pytest
@@ -161,9 +162,17 @@ def test_the_check_again_button_is_offered_only_while_the_box_is_held_back(webrt
 
 # -- a real browser --------------------------------------------------------------------------------------------------
 
-def _launch(p, *args: str):
-    return p.chromium.launch(executable_path=CHROMIUM, args=["--use-fake-ui-for-media-stream", "--no-sandbox",
-                                                             *args])
+@contextmanager
+def _chromium(*args: str):
+    """Debian's chromium, allowing the camera by itself (no prompt), with ``args`` (e.g. a fake camera)."""
+    sync_api = pytest.importorskip("playwright.sync_api", reason="playwright is not installed")
+    with sync_api.sync_playwright() as p:
+        browser = p.chromium.launch(executable_path=CHROMIUM, args=["--use-fake-ui-for-media-stream", "--no-sandbox",
+                                                                    *args])
+        try:
+            yield browser
+        finally:
+            browser.close()
 
 
 def _all_text(page) -> str:
@@ -186,82 +195,67 @@ needs_chromium = pytest.mark.skipif(CHROMIUM is None, reason="Debian chromium no
 @pytest.mark.slow
 @needs_chromium
 def test_with_no_camera_the_page_says_so_in_words_and_shows_no_error_name(server):  # noqa: F811
-    sync_api = pytest.importorskip("playwright.sync_api", reason="playwright is not installed")
     note = CAMERA_NOTES["no_camera"]
-    with sync_api.sync_playwright() as p:
-        browser = _launch(p)  # no fake camera: the browser lists none
-        try:
-            page = _open_live(browser, server)
-            page.get_by_text(note.what).wait_for(timeout=30_000)
-            page.get_by_text(CAMERA_NOT_READY[:40]).wait_for(timeout=10_000)
-            page.get_by_role("link", name=CAMERA_SAMPLE_LINK).wait_for(timeout=10_000)
-            # The box of the first run (before the check answered) goes once the run with the answer ends.
-            page.locator(WEBRTC_FRAME).wait_for(state="detached", timeout=10_000)
-            check = page.frame_locator(CHECK_FRAME)
-            check.get_by_role("button", name=CAMERA_CHECK_BUTTONS["again"]).wait_for(timeout=10_000)
-            # Turning the camera on fails with NotFoundError: still words, and still no box.
-            check.get_by_role("button", name=CAMERA_CHECK_BUTTONS["test"]).click()
-            page.wait_for_timeout(3000)
-            check.get_by_role("button", name=CAMERA_CHECK_BUTTONS["test"]).wait_for(timeout=10_000)
-            page.get_by_text(note.what).wait_for(timeout=10_000)
-            text = _all_text(page)
-            print("the page with no camera:", text)
-            assert note.do in text
-            assert page.locator(WEBRTC_FRAME).count() == 0
-            assert not any(name in text for name in ("NotFoundError", "Requested device not found", "Error:"))
-            assert "START" not in text
-        finally:
-            browser.close()
+    with _chromium() as browser:  # no fake camera: the browser lists none
+        page = _open_live(browser, server)
+        page.get_by_text(note.what).wait_for(timeout=30_000)
+        page.get_by_text(CAMERA_NOT_READY[:40]).wait_for(timeout=10_000)
+        page.get_by_role("link", name=CAMERA_SAMPLE_LINK).wait_for(timeout=10_000)
+        # The box of the first run (before the check answered) goes once the run with the answer ends.
+        page.locator(WEBRTC_FRAME).wait_for(state="detached", timeout=10_000)
+        check = page.frame_locator(CHECK_FRAME)
+        check.get_by_role("button", name=CAMERA_CHECK_BUTTONS["again"]).wait_for(timeout=10_000)
+        # Turning the camera on fails with NotFoundError: still words, and still no box.
+        check.get_by_role("button", name=CAMERA_CHECK_BUTTONS["test"]).click()
+        page.wait_for_timeout(3000)
+        check.get_by_role("button", name=CAMERA_CHECK_BUTTONS["test"]).wait_for(timeout=10_000)
+        page.get_by_text(note.what).wait_for(timeout=10_000)
+        text = _all_text(page)
+        print("the page with no camera:", text)
+        assert note.do in text
+        assert page.locator(WEBRTC_FRAME).count() == 0
+        assert not any(name in text for name in ("NotFoundError", "Requested device not found", "Error:"))
+        assert "START" not in text
 
 
 @pytest.mark.slow
 @needs_chromium
 def test_a_blocked_camera_is_said_in_words_and_the_box_comes_back_once_allowed(server):  # noqa: F811
-    sync_api = pytest.importorskip("playwright.sync_api", reason="playwright is not installed")
     blocked = CAMERA_NOTES["blocked"]
-    with sync_api.sync_playwright() as p:
-        browser = _launch(p, "--use-fake-device-for-media-stream")
-        try:
-            cdp = browser.new_browser_cdp_session()
+    with _chromium("--use-fake-device-for-media-stream") as browser:
+        cdp = browser.new_browser_cdp_session()
 
-            def camera(setting: str) -> None:  # what the address bar's camera icon sets, in the page's context
-                for context in cdp.send("Target.getBrowserContexts")["browserContextIds"]:
-                    cdp.send("Browser.setPermission", {"permission": {"name": "camera"}, "setting": setting,
-                                                       "origin": server, "browserContextId": context})
+        def camera(setting: str) -> None:  # what the address bar's camera icon sets, in the page's context
+            for context in cdp.send("Target.getBrowserContexts")["browserContextIds"]:
+                cdp.send("Browser.setPermission", {"permission": {"name": "camera"}, "setting": setting,
+                                                   "origin": server, "browserContextId": context})
 
-            page = _open_live(browser, server, before=lambda: camera("denied"))
-            page.get_by_text(blocked.what).wait_for(timeout=30_000)
-            page.locator(WEBRTC_FRAME).wait_for(state="detached", timeout=10_000)
-            text = _all_text(page)
-            print("the page with the camera blocked:", text)
-            assert not any(name in text for name in ("NotAllowedError", "Permission denied", "Error:"))
-            camera("granted")  # the browser tells the check, which looks again by itself
-            page.frame_locator(WEBRTC_FRAME).get_by_role("button", name="START").wait_for(timeout=30_000)
-            page.get_by_text(blocked.what).wait_for(state="detached", timeout=10_000)
-        finally:
-            browser.close()
+        page = _open_live(browser, server, before=lambda: camera("denied"))
+        page.get_by_text(blocked.what).wait_for(timeout=30_000)
+        page.locator(WEBRTC_FRAME).wait_for(state="detached", timeout=10_000)
+        text = _all_text(page)
+        print("the page with the camera blocked:", text)
+        assert not any(name in text for name in ("NotAllowedError", "Permission denied", "Error:"))
+        camera("granted")  # the browser tells the check, which looks again by itself
+        page.frame_locator(WEBRTC_FRAME).get_by_role("button", name="START").wait_for(timeout=30_000)
+        page.get_by_text(blocked.what).wait_for(state="detached", timeout=10_000)
 
 
 @pytest.mark.slow
 @needs_chromium
 def test_with_a_fake_camera_the_video_box_is_offered_and_the_camera_test_works(server):  # noqa: F811
-    sync_api = pytest.importorskip("playwright.sync_api", reason="playwright is not installed")
-    with sync_api.sync_playwright() as p:
-        browser = _launch(p, "--use-fake-device-for-media-stream")
-        try:
-            page = _open_live(browser, server)
-            box = page.frame_locator(WEBRTC_FRAME)
-            box.get_by_role("button", name="START").wait_for(timeout=30_000)
-            check = page.frame_locator(CHECK_FRAME)
-            check.get_by_role("button", name=CAMERA_CHECK_BUTTONS["test"]).click()
-            page.get_by_text(CAMERA_NOTES["works"].what).wait_for(timeout=20_000)
-            assert check.get_by_role("button", name=CAMERA_CHECK_BUTTONS["again"]).count() == 0
-            assert not any(page.get_by_text(note.what).count() for note in CAMERA_NOTES.values() if note.blocks)
-            # The box kept its place through the check's answers: START still turns the camera on.
-            start_camera(page)
-            assert "Press START" not in page.locator("body").inner_text()  # the panel moved on from waiting
-        finally:
-            browser.close()
+    with _chromium("--use-fake-device-for-media-stream") as browser:
+        page = _open_live(browser, server)
+        box = page.frame_locator(WEBRTC_FRAME)
+        box.get_by_role("button", name="START").wait_for(timeout=30_000)
+        check = page.frame_locator(CHECK_FRAME)
+        check.get_by_role("button", name=CAMERA_CHECK_BUTTONS["test"]).click()
+        page.get_by_text(CAMERA_NOTES["works"].what).wait_for(timeout=20_000)
+        assert check.get_by_role("button", name=CAMERA_CHECK_BUTTONS["again"]).count() == 0
+        assert not any(page.get_by_text(note.what).count() for note in CAMERA_NOTES.values() if note.blocks)
+        # The box kept its place through the check's answers: START still turns the camera on.
+        start_camera(page)
+        assert "Press START" not in page.locator("body").inner_text()  # the panel moved on from waiting
 
 
 def test_a_running_camera_outdates_what_a_test_said(webrtc):  # noqa: F811
