@@ -1,9 +1,9 @@
 """Which position is the person in? Recognised from the landmark metrics of each frame, then steadied over time.
 
-The positions of the routine's stretches (the hamstring's both standing and seated), variants formcheck would
-recognise but cannot judge yet (``NOT_JUDGED_YET``, none today), plus standing upright and "other". Used to warn
-when the position does not match the chosen stretch (and judge nothing meanwhile) and to pick the stretch by itself
-(``--stretch auto``). Pure functions of ``formcheck.metrics`` values; no I/O.
+The positions of the routine's stretches (the hamstring's standing, seated and lying, the glute's seated and lying),
+variants formcheck would recognise but cannot judge yet (``NOT_JUDGED_YET``, none today), plus standing upright and
+"other". Used to warn when the position does not match the chosen stretch (and judge nothing meanwhile) and to pick
+the stretch by itself (``--stretch auto``). Pure functions of ``formcheck.metrics`` values; no I/O.
 
 The limits are broad on purpose: they separate positions that differ by tens of degrees (thighs hanging vs level,
 trunk upright vs horizontal), not fine grades of one position. They were set on the dev clips' holds; the
@@ -26,6 +26,7 @@ class Position(StrEnum):
     LYING_ACROSS_BED = "lying_across_bed"
     LYING_ON_TOWEL = "lying_on_towel"
     LYING_LEG_RAISED = "lying_leg_raised"  # on the back, one leg raised: the lying hamstring stretch
+    LYING_FIGURE_4 = "lying_figure_4"  # on the back, an ankle crossed over the other knee, that thigh drawn in
     STANDING_UPRIGHT = "standing_upright"
     OTHER = "other"
 
@@ -40,6 +41,7 @@ STRETCH_POSITION = {
     "bed-decompression": Position.LYING_ACROSS_BED,
     "towel-decompression": Position.LYING_ON_TOWEL,
     "lying-hamstring": Position.LYING_LEG_RAISED,
+    "lying-glute": Position.LYING_FIGURE_4,
 }
 POSITION_STRETCH = {position: stretch for stretch, position in STRETCH_POSITION.items()}
 # Positions of a routine stretch done another way, which formcheck recognises but cannot judge yet: the stretch
@@ -56,6 +58,7 @@ LABELS = {
     Position.LYING_ACROSS_BED: "lying across a bed",
     Position.LYING_ON_TOWEL: "lying on the back, knees bent",
     Position.LYING_LEG_RAISED: "lying on the back, one leg raised",
+    Position.LYING_FIGURE_4: "lying on the back, ankle over the other knee",
     Position.STANDING_UPRIGHT: "standing upright",
     Position.OTHER: "another position",
 }
@@ -74,6 +77,13 @@ LYING_FOLD = 90.0
 # (140–150°) but bends both knees 97–107° (dev holds).
 RAISED_THIGH = 135.0
 RAISED_KNEES = 70.0
+# Lying with both thighs pointing up within 25° of vertical: the lying figure-4, its supporting thigh drawn towards
+# the chest and the crossed leg's knee beside it (lying dev holds: the lower thigh 160–176° from hanging, medians;
+# hip fold 68–93°, past LYING_FOLD while the low back lifts). Hook-lying on the towel keeps both thighs at 140–149°
+# (dev, p99) with the hips folded under 63°; the lying hamstring stretch keeps one leg down (lower thigh ≤ 131°); a
+# squat's or hinge's thighs are near level or hanging. Tested before LYING_FOLD, up to a fold past any figure-4's.
+DRAWN_THIGHS = 155.0
+DRAWN_FOLD = 120.0
 HINGE_TRUNK = 35.0  # leaning forward at least this far …
 THIGHS_HANGING = 40.0  # … with both thighs within this of hanging straight down
 UPRIGHT_TRUNK = 25.0
@@ -130,6 +140,8 @@ def recognise(metrics: dict[str, float]) -> Position | None:
     knees = metrics.get("knee_flexion", math.nan)
     drop = metrics.get("back_knee_drop", math.nan)
     low, high = sorted((abs(front), abs(back)))
+    if abs(trunk) >= LYING_TRUNK and low >= DRAWN_THIGHS and metrics.get("hip_fold", math.nan) <= DRAWN_FOLD:
+        return Position.LYING_FIGURE_4
     if abs(trunk) >= LYING_TRUNK and low >= LYING_THIGHS and metrics.get("hip_fold", math.nan) <= LYING_FOLD:
         if high >= RAISED_THIGH and knees <= RAISED_KNEES:
             return Position.LYING_LEG_RAISED

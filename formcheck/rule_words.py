@@ -61,6 +61,11 @@ STRETCH_WORDS = {
         "Lie on your back and raise one leg, knee nearly straight, holding behind the thigh or with a strap; keep "
         "the other leg down.",
         "Camera side-on at floor or bed height, 2–3 m away, landscape, head to raised foot in view."),
+    "lying-glute": StretchWords(
+        "Lying figure-4 glute stretch",
+        "Lie on your back, cross one ankle over the other knee and draw that thigh towards your chest, hands "
+        "behind it; keep your hips and low back on the floor.",
+        "Camera side-on at floor or bed height, 2–3 m away, landscape, head to knees in view."),
 }
 
 MISTAKE_WORDS = {
@@ -91,6 +96,12 @@ MISTAKE_WORDS = {
     "pelvis_curl": MistakeWords(
         "Pelvis curling up off the floor",
         "Ease the leg down a little — keep your hips and low back resting on the floor."),
+    "low_back_lift": MistakeWords(
+        "Low back lifting off the floor",
+        "Ease the thigh away from your chest a little — let your hips and low back rest on the floor."),
+    "pelvis_roll": MistakeWords(
+        "Pelvis rolling to one side",
+        "Keep both hips level on the floor — let the crossed knee open, not the pelvis turn."),
 }
 
 # What the page asks for before the hold, by ``TallPosture.name``.

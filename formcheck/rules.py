@@ -437,6 +437,47 @@ STRETCHES: dict[str, Stretch] = {
             ),
         ),
         Stretch(
+            name="lying-glute",
+            sides=("left", "right"),
+            max_shoulder_ratio=PROFILE_VIEW,
+            hold_s=30.0,
+            # On the back, one ankle crossed over the other knee, that thigh drawn towards the chest (as
+            # positions.LYING_FIGURE_4): the hold and its baseline start once a hip is folded 60° (lying dev holds:
+            # 73–95°; hook-lying with the ankle crossed, before the thigh comes up, 40–57°).
+            position=(LYING, Range("deeper_hip_fold", low=60.0)),
+            key_metric="back_bend",
+            needs_mask=True,
+            mistakes=(
+                Mistake(
+                    "low_back_lift",
+                    # The thigh pulled further than the hip lets it go takes the pelvis with it: it curls up off the
+                    # floor about the sacrum and the legs turn with it, so the knees come headwards and the hips sink
+                    # below the shoulder–knee line against the settled hold (lying dev clips, smoothed, against the
+                    # engine's baseline: a 22° lift −0.084 torso lengths, median over the lift; correct holds −0.02 to
+                    # +0.02, p1–p99, and a thigh drawn 12° further with the pelvis down −0.041 at most) …
+                    (Condition("pelvis_lift", on=-0.04, off=-0.02, direction=-1, relative=True),),
+                    # … and the low back's outline straightens as the low back flexes onto the floor: the bend
+                    # between its lower and upper parts rises (the same lift +3.4°, median; correct holds −3.1° to
+                    # +3.0°, the deeper pull at most +1.0°, a pelvis roll −3° to −7°). Both are required: the deeper
+                    # pull moves the hips, not the outline; an outline wobble moves no landmark.
+                    requires=(Condition("back_bend", on=2.0, off=1.0, relative=True),),
+                    limit=6.0,  # mildest lift to catch: 12° of posterior pelvic tilt (= low-back flexion)
+                ),
+                Mistake(
+                    "pelvis_roll",
+                    # The pelvis and legs rolling over to one side while the chest stays flat: from the side the two
+                    # knees' heights change against each other (dev rolls of 16° and 25°, either way: −0.068 and
+                    # −0.075 torso lengths, medians; correct holds within ±0.03, the deeper pull included). Either
+                    # way: which knee falls depends on the way the pelvis rolls and on which side the camera sees.
+                    (Condition("back_knee_drop", on=0.045, off=0.025, relative=True, both_ways=True),),
+                    # … and the low back's outline bends the other way from a lift (the rolls −3.0° and −6.6°,
+                    # medians), which keeps a lift (its knees move +0.054) from reading as a roll.
+                    requires=(Condition("back_bend", on=-1.8, off=-1.0, direction=-1, relative=True),),
+                    limit=7.5,  # mildest roll to catch: 15°, as the seated figure-4's twist
+                ),
+            ),
+        ),
+        Stretch(
             name="bed-decompression",
             sides=("both",),
             max_shoulder_ratio=PROFILE_VIEW,

@@ -48,7 +48,7 @@ from .range_step import SETTLE_S, TRIES, RangeTry
 ROUTINE_CHOICES: dict[str, tuple[str, ...]] = {
     "hamstring": ("hamstring", "seated-hamstring", "lying-hamstring"),
     "hip-flexor": ("hip-flexor", "standing-hip-flexor"),
-    "glute": ("glute",),
+    "glute": ("glute", "lying-glute"),
     "bed-decompression": ("bed-decompression",),
     "towel-decompression": ("towel-decompression",),
 }
@@ -61,7 +61,8 @@ READY_FIRST_S = 10.0  # the first position: walk back from the screen
 READY_SWITCH_S = 8.0  # same position, other side
 READY_MOVE_S = 15.0  # a new standing/kneeling/seated position
 READY_DOWN_S = 25.0  # getting down onto the floor or across the bed
-ON_THE_FLOOR = ("seated-hamstring", "lying-hamstring", "bed-decompression", "towel-decompression")  # or a bed
+ON_THE_FLOOR = ("seated-hamstring", "lying-hamstring", "lying-glute", "bed-decompression",
+                "towel-decompression")  # or a bed
 
 DEFAULT_MAX_FPS = 15.0  # plenty for holds; leaves CPU for the video encoder on a small laptop
 IDLE_EXIT_S = 30.0  # camera stopped this long: release the pipeline, save, and end the worker thread

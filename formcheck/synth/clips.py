@@ -2,9 +2,9 @@
 ``dev`` (tune on these), ``heldout`` (a second tuning set since the fresh one's first run) and ``heldout-fresh``
 (run only at the end of a piece of work); ``variants-dev`` and ``variants-heldout`` hold the variants of the
 routine's stretches (the seated hamstring stretch and the standing hip flexor lunge), tuned on and held out likewise,
-and ``lying-dev`` and ``lying-heldout`` the lying hamstring stretch's. Held-out clips use other seeds, bodies
-(``spec.BODIES``) and looks, so a checker tuned on the dev set can be measured honestly. The generated sets are drawn
-by seeded code (``training.py``)."""
+and ``lying-dev`` and ``lying-heldout`` the lying hamstring and figure-4 stretches'. Held-out clips use other seeds,
+bodies (``spec.BODIES``) and looks, so a checker tuned on the dev set can be measured honestly. The generated sets are
+drawn by seeded code (``training.py``)."""
 
 from __future__ import annotations
 

@@ -534,8 +534,81 @@ def lying_hamstring(p: Poser, t: float, clip, ph) -> dict:
     return {}
 
 
+def lying_glute(p: Poser, t: float, clip, ph) -> dict:
+    """The lying figure-4 glute stretch on a mat (or a bed): on the back, the working leg's ankle crossed over the
+    other knee, the crossed knee open to the side; the other (supporting) leg's thigh drawn towards the chest, the
+    hands clasped behind it. ``clip.side`` is the crossed (working) leg.
+
+    Starts hook-lying with the ankle already crossed (the supporting foot flat, its thigh ``start_deg`` from the
+    floor), then lifts the foot and draws the thigh up to ``draw_deg`` from the floor (past 90: towards the chest)
+    with the pelvis resting. Mistakes: ``low_back_lift`` — the thigh pulled further than the hip lets it go, so
+    the pelvis curls up off the floor about the sacrum (posterior tilt, the low back flexing by as much, the legs
+    turning with the pelvis), as in the lying hamstring stretch; ``pelvis_roll`` — the pelvis and both legs roll
+    over to one side about the body's long axis (towards the crossed knee, or away with ``roll_away``) while the
+    chest stays flat, so the low back twists by as much. A correct deepening (``deepen``) draws the thigh further
+    with the pelvis down.
+    """
+    prm = clip.params
+    s = clip.settle(t)
+    H = clip.bed_height
+    curl = _mistake(clip, "low_back_lift", t)
+    roll = _mistake(clip, "pelvis_roll", t)
+    br = breathing(t, ph[0])
+    work = "L" if clip.side == "left" else "R"
+    stand = OTHER[work]
+    wx = 1.0 if work == "L" else -1.0  # the crossed side (+X is the body's left)
+    # the roll turns the pelvis about the long axis (+Y, headwards) through the buttock it rolls onto
+    sign = -wx if prm.get("roll_away") else wx
+    R_roll = rot_y(sign * roll)
+    roll_pivot = np.array([sign * 0.08, 0.0, H])
+
+    def rolled(v):
+        return roll_pivot + R_roll @ (np.asarray(v, float) - roll_pivot)
+
+    # the chest stays flat: the lumbar and lower thoracic joints twist back what the pelvis rolls
+    p.local.update(spine_rotations(prm.get("lumbar_deg", -4.0) + curl, 0.5 * br, twist=-sign * roll,
+                                   neck_flex=10.0 + 0.2 * curl))
+    tilt = -curl + 0.3 * br
+    hip0 = np.array([0.0, 0.0, H + p.lie_offset])
+    pivot = hip0 + np.array([0.0, 0.07, -p.lie_offset])
+    p.set_pelvis(R_roll @ SUPINE @ rot_x(tilt), rolled(pivot + rot_x(tilt) @ (hip0 - pivot)))
+    posed = p.fk()
+    l1, l2 = p.leg[stand]
+    hip = R_roll.T @ (p.pos(posed, f"upperleg01.{stand}") - roll_pivot) + roll_pivot  # unrolled
+    start = prm.get("start_deg", 48.0)
+    thigh = start + s * (prm.get("draw_deg", 95.0) - start) + curl + _deepen(prm, t)
+    a = np.deg2rad(thigh)
+    knee = hip + l1 * np.array([0.0, -np.cos(a), np.sin(a)])
+    front_of_knee = np.array([0.0, -np.sin(a), np.cos(a)])
+    # the foot flat on the surface at the start; drawn in, the shin about level, the knee bent ``knee_deg``
+    ank_z = H + p.ankle_height * 0.8
+    drop = min(knee[2] - ank_z, 0.99 * l2)
+    on_floor = knee + np.array([0.0, -np.sqrt(max(l2 * l2 - drop * drop, 0.0)), -drop])
+    b = np.deg2rad(thigh - prm.get("knee_deg", 90.0))
+    lifted = knee + l2 * np.array([0.0, -np.cos(b), np.sin(b)])
+    ankle = (1 - s) * on_floor + s * lifted
+    # the bent knee juts out along the thigh and away from the shin
+    jut = (knee - hip) / l1 - (ankle - knee) / max(np.linalg.norm(ankle - knee), 1e-6)
+    p.place_leg(stand, rolled(ankle), R_roll @ jut, foot_R=R_roll @ rot_x(-10.0 + 30.0 * s))
+    # the crossed ankle rests on the front of the supporting thigh just short of its knee; the crossed knee opens
+    # to the side
+    posed = p.fk()
+    knee_st = R_roll.T @ (p.pos(posed, f"lowerleg01.{stand}") - roll_pivot) + roll_pivot
+    along = (hip - knee_st) / np.linalg.norm(hip - knee_st)
+    rest_on = knee_st + 0.07 * along + 0.09 * front_of_knee + np.array([-wx * 0.01, 0.0, 0.0])
+    pole = np.array([wx * 1.0, 0.0, 0.3])
+    p.place_leg(work, rolled(rest_on), R_roll @ pole)
+    # the hands clasp behind the supporting thigh, near the knee
+    back_of_thigh = -front_of_knee
+    clasp = hip + 0.75 * (knee_st - hip) + 0.07 * back_of_thigh
+    for sd in "LR":
+        sx = 1.0 if sd == "L" else -1.0
+        p.place_arm(sd, rolled(clasp + np.array([sx * 0.05, 0.0, 0.0])), np.array([sx * 1.0, 0.2, -0.4]))
+    return {}
+
+
 def lying_mat_props(p: Poser, clip):
-    """The lying hamstring stretch's mat on the floor, or a bed."""
+    """The lying hamstring and figure-4 stretches' mat on the floor, or a bed."""
     from formcheck.synth.scene import Box
 
     H = clip.bed_height
@@ -573,7 +646,9 @@ MOTIONS = {
     "bed-decompression": bed_decompression,
     "towel-decompression": towel_decompression,
     "lying-hamstring": lying_hamstring,
+    "lying-glute": lying_glute,
 }
 PROPS = {"glute": seat_props, "seated-hamstring": mat_props, "bed-decompression": bed_props,
-         "towel-decompression": towel_props, "lying-hamstring": lying_mat_props}
-LYING = ("bed-decompression", "towel-decompression", "lying-hamstring")
+         "towel-decompression": towel_props, "lying-hamstring": lying_mat_props,
+         "lying-glute": lying_mat_props}
+LYING = ("bed-decompression", "towel-decompression", "lying-hamstring", "lying-glute")

@@ -25,8 +25,8 @@ How to read the truth:
   (rounding / forward_bend: extra lumbar flexion in degrees; arching: lumbar extension in degrees, with the pelvis
   tipping forward and the trunk leaning back; twist: thorax-vs-pelvis rotation in degrees; over_extension: pelvis
   lift in metres; jerky_pumping: multiplier of the pumping amplitude, with sharp reversals and a faster rhythm;
-  pelvis_curl: lying, the pelvis curling up off the floor in degrees of posterior tilt, the low back flexing by as
-  much).
+  pelvis_curl / low_back_lift: lying, the pelvis curling up off the floor in degrees of posterior tilt, the low back
+  flexing by as much; pelvis_roll: lying, the pelvis and legs rolling to one side in degrees, the chest staying flat).
 - `hold`: from when the person has settled into the position (after getting into it) to the end.
 - A mistake can arrive **with the position** (the person hinges, kneels or sits straight into it): it grows with
   the move into the position, its interval starts with the `hold`, and its `mistake_details` entry says
@@ -43,7 +43,7 @@ How to read the truth:
 - `frames.lumbar_flexion_deg`: + flexion (rounding) / - extension (arching) vs the rig's neutral lumbar curve.
 - `camera.yaw_deg`: 0 = square side view; + turns the camera towards the person's front (90 = front view).
 - `facing`: the way the person faces in the image; for the lying positions, the side of the image the head is on.
-- `side`: the working leg (hip flexor: the kneeling, stretched leg; glute: the crossed leg).
+- `side`: the working leg (hip flexor: the kneeling, stretched leg; glute and lying-glute: the crossed leg).
 - `expected_abstain`: true for the deliberately wrong (front) view - the app should say it cannot judge.
 
 Motion: the person breathes and sways slightly during holds (every frame is rendered; none reused).

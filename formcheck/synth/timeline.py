@@ -35,6 +35,8 @@ AMPLITUDES = {
     },  # pumping amplitude multiplier
     "over_extension": {"mild": 0.05, "moderate": 0.08, "gross": 0.12},  # pelvis lift, m
     "pelvis_curl": {"mild": 14.0, "moderate": 20.0, "gross": 30.0},  # posterior pelvic tilt = lumbar flexion, deg
+    "low_back_lift": {"mild": 14.0, "moderate": 20.0, "gross": 30.0},  # the same curl, the lying figure-4's, deg
+    "pelvis_roll": {"mild": 15.0, "moderate": 25.0, "gross": 35.0},  # pelvis roll vs the flat chest, deg
 }
 
 MISTAKES_OF = {
@@ -46,6 +48,7 @@ MISTAKES_OF = {
     "bed-decompression": ("jerky_pumping",),
     "towel-decompression": ("over_extension",),
     "lying-hamstring": ("pelvis_curl",),
+    "lying-glute": ("low_back_lift", "pelvis_roll"),
 }
 
 

@@ -84,6 +84,15 @@ _POSES: dict[str, dict] = {
         "props": [("rect", 30, 161, 190, 4)],  # a mat
         "note": "leg up, hips stay down",
     },
+    "lying-glute": {
+        "head": (44, 152),
+        "lines": [[(56, 158), (120, 158)],  # on the back, hips and low back down
+                  [(120, 158), (116, 110), (166, 108), (172, 98)],  # the thigh drawn in, shin level
+                  [(120, 158), (150, 126), (122, 114)],  # crossed leg: knee out, ankle on the other knee
+                  [(62, 156), (96, 138), (114, 130)]],  # hands behind the drawn-in thigh
+        "props": [("rect", 30, 161, 190, 4)],  # a mat
+        "note": "thigh in, hips stay flat",
+    },
 }
 
 _HEIGHT_NOTE = {
@@ -95,11 +104,12 @@ _HEIGHT_NOTE = {
     "bed-decompression": "camera at bed height",
     "towel-decompression": "camera at floor height",
     "lying-hamstring": "camera at floor or bed height",
+    "lying-glute": "camera at floor or bed height",
 }
 
 _DISTANCE = {"hamstring": "2–3 m", "hip-flexor": "2 m", "standing-hip-flexor": "2–3 m", "glute": "2 m",
              "seated-hamstring": "2–3 m", "bed-decompression": "2–3 m", "towel-decompression": "2–3 m",
-             "lying-hamstring": "2–3 m"}
+             "lying-hamstring": "2–3 m", "lying-glute": "2–3 m"}
 
 
 def _polyline(points, color=BODY, width=5) -> str:
