@@ -10,6 +10,7 @@ from formcheck.positions import POSITION_STRETCH, STRETCH_POSITION, Position, no
 from formcheck.rules import STRETCHES
 from formcheck.synth.timeline import MISTAKES_OF
 from tests.builders import held_still
+from tests.test_lying_glute import DRAWN
 from tests.test_lying_hamstring import RAISED
 from tests.test_seated_fold import FOLD
 from tests.test_standing_lunge import LUNGE
@@ -21,6 +22,8 @@ VARIANTS = [
     ("standing-hip-flexor", Position.STANDING_LUNGE, LUNGE, ("arching",), ("hip-flexor",)),
     ("lying-hamstring", Position.LYING_LEG_RAISED, RAISED, ("pelvis_curl",),
      ("towel-decompression", "seated-hamstring")),
+    ("lying-glute", Position.LYING_FIGURE_4, DRAWN, ("low_back_lift", "pelvis_roll"),
+     ("towel-decompression", "lying-hamstring", "glute")),
 ]
 NAMES = [row[0] for row in VARIANTS]
 
