@@ -27,6 +27,7 @@ class Position(StrEnum):
     LYING_ON_TOWEL = "lying_on_towel"
     LYING_LEG_RAISED = "lying_leg_raised"  # on the back, one leg raised: the lying hamstring stretch
     LYING_FIGURE_4 = "lying_figure_4"  # on the back, an ankle crossed over the other knee, that thigh drawn in
+    LYING_FLAT = "lying_flat"  # on the back, legs out straight: no stretch of the routine
     STANDING_UPRIGHT = "standing_upright"
     OTHER = "other"
 
@@ -59,6 +60,7 @@ LABELS = {
     Position.LYING_ON_TOWEL: "lying on the back, knees bent",
     Position.LYING_LEG_RAISED: "lying on the back, one leg raised",
     Position.LYING_FIGURE_4: "lying on the back, ankle over the other knee",
+    Position.LYING_FLAT: "lying flat on the back",
     Position.STANDING_UPRIGHT: "standing upright",
     Position.OTHER: "another position",
 }
@@ -77,6 +79,10 @@ LYING_FOLD = 90.0
 # (140–150°) but bends both knees 97–107° (dev holds).
 RAISED_THIGH = 135.0
 RAISED_KNEES = 70.0
+# Lying with the legs out straight (the knees' mean bend up to 40°) is lying flat, not across a bed: there the lower
+# legs hang over the edge (bed holds, dev and held-out: the mean knee bend 67–110°, 1,800 frames). Lying flat before
+# the leg comes up read as across a bed (lying dev clips: 2–10°), so `--stretch auto` started a bed hold first.
+FLAT_KNEES = 40.0
 # Lying with both thighs pointing up within 25° of vertical: the lying figure-4, its supporting thigh drawn towards
 # the chest and the crossed leg's knee beside it (lying dev holds: the lower thigh 160–176° from hanging, medians;
 # hip fold 68–93°, past LYING_FOLD while the low back lifts). Hook-lying on the towel keeps both thighs at 140–149°
@@ -145,7 +151,9 @@ def recognise(metrics: dict[str, float]) -> Position | None:
     if abs(trunk) >= LYING_TRUNK and low >= LYING_THIGHS and metrics.get("hip_fold", math.nan) <= LYING_FOLD:
         if high >= RAISED_THIGH and knees <= RAISED_KNEES:
             return Position.LYING_LEG_RAISED
-        return Position.LYING_ON_TOWEL if high >= KNEES_UP else Position.LYING_ACROSS_BED
+        if high >= KNEES_UP:
+            return Position.LYING_ON_TOWEL
+        return Position.LYING_FLAT if knees <= FLAT_KNEES else Position.LYING_ACROSS_BED
     if trunk >= HINGE_TRUNK and high <= THIGHS_HANGING:
         return Position.STANDING_HINGE
     if abs(trunk) <= UPRIGHT_TRUNK and high <= UPRIGHT_THIGHS and knees <= UPRIGHT_KNEES:

@@ -1,8 +1,9 @@
 """Each variant of a routine stretch on rendered clips of its dev set (the set its rules were set on): a correct hold
 is left alone and a clear mistake after settling is flagged within its truth interval, chosen by name and with
-`--stretch auto`, which names the stretch. Lying down with both legs level before the lying hamstring stretch reads
-as lying across a bed, as it always has, and hook-lying with the ankle crossed before the figure-4's thigh is drawn
-in as lying on the towel, so there `auto` names it from the last hold, started by the truth's hold start."""
+`--stretch auto`, which names the stretch. Lying down with the legs out straight before the lying hamstring stretch
+is lying flat (no stretch), so `auto` starts that stretch's hold alone; hook-lying with the ankle crossed before the
+figure-4's thigh is drawn in reads as lying on the towel, so there `auto` names it from the last hold, started by the
+truth's hold start."""
 
 import json
 from pathlib import Path
@@ -17,7 +18,7 @@ REPO = Path(__file__).resolve().parent.parent
 VARIANTS = [
     ("seated-hamstring", "sample_videos_variants", "sh_correct_01", "sh_round_clear_later_04", "rounding", False),
     ("standing-hip-flexor", "sample_videos_variants", "sl_correct_01", "sl_arch_clear_later_05", "arching", False),
-    ("lying-hamstring", "sample_videos_lying", "lh_correct_01", "lh_curl_clear_later_05", "pelvis_curl", True),
+    ("lying-hamstring", "sample_videos_lying", "lh_correct_01", "lh_curl_clear_later_05", "pelvis_curl", False),
     ("lying-glute", "sample_videos_lying", "lg_correct_01", "lg_lift_clear_later_05", "low_back_lift", True),
     ("lying-glute", "sample_videos_lying", "lg_correct_loose_06", "lg_roll_clear_later_08", "pelvis_roll", True),
 ]
