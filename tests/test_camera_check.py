@@ -278,3 +278,26 @@ def test_the_wheel_ships_the_components_page(tmp_path):
                     "-w", str(tmp_path), str(REPO)], check=True, capture_output=True, timeout=300)
     (wheel,) = tmp_path.glob("formcheck-*.whl")
     assert "formcheck/ui/camera_check/index.html" in zipfile.ZipFile(wheel).namelist()
+
+
+@pytest.mark.parametrize("browser_says, says_start", [(answer(), True), (answer(cameras=0), False)])
+def test_a_camera_lost_mid_hold_says_to_press_start_only_while_the_box_is_offered(webrtc, browser_says,  # noqa: F811
+                                                                                   says_start):
+    """Unplugged mid-hold: the camera check then finds no camera and holds the box back, so there is no START."""
+    from test_app import LIVE_PLAN, FakeClock, _feed, _live_coach
+
+    _ack_disclaimer()
+    clock = FakeClock()
+    coach, saver = _live_coach(lambda t: "good", clock=clock, max_fps=1000)
+    try:
+        _feed(coach, clock, 16.0)  # the countdown, then a few seconds of the hold
+        clock.now += 6.0  # no frame for 6 s
+        with mock.patch("formcheck.ui.camera_check.ask_browser", return_value=browser_says):
+            at = _app(fc_coach_live=(LIVE_PLAN, coach, saver))
+            at.switch_page(PAGE.format("live")).run()
+        assert not at.exception
+        (lost,) = [w.value for w in at.warning if "camera stopped sending pictures" in w.value]
+        assert ("press START again" in lost) is says_start
+        assert "The holds you finished are saved." in lost
+    finally:
+        coach.close()

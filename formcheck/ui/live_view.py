@@ -219,10 +219,13 @@ def _camera_help() -> None:
 def _camera_lost(view: CoachView) -> None:
     """Frames stopped mid-plan: say so plainly instead of showing the last verdict as if it were current."""
     what = "hold" if view.phase is Phase.HOLD else "countdown"
+    # With the box held back (the camera check finds no camera now, e.g. unplugged) there is no START to press.
+    fix = ("Plug the camera back in: the note where the video was says when it is found again."
+           if st.session_state.get(HELD_BACK) else
+           "Check that the camera is plugged in and that the browser still allows it, then press START again if the "
+           "picture does not come back.")
     st.warning(f"The camera stopped sending pictures {view.last_frame_age_s:.0f} s ago, so the {what} is paused "
-               "and nothing is being counted. Check that the camera is plugged in and that the browser still "
-               "allows it, then press START again if the picture does not come back. The holds you finished are "
-               "saved.")
+               f"and nothing is being counted. {fix} The holds you finished are saved.")
 
 
 def controls(coach: Coach, saver: SessionSaver, slot: str) -> None:
