@@ -33,7 +33,9 @@ def _curled(tip: float, flatten: float) -> dict:
     ({**RAISED, "back_thigh_tilt": 140.0}, Position.LYING_LEG_RAISED),  # a stiff person: 50° above level
     ({**RAISED, "back_thigh_tilt": 125.0}, Position.LYING_ON_TOWEL),  # raised under 45°: not into the stretch yet
     (TOWEL, Position.LYING_ON_TOWEL),  # hook-lying: both thighs as high, both knees bent
-    ({**RAISED, "back_thigh_tilt": 90.0, "hip_fold": 5.0}, Position.LYING_ACROSS_BED),  # both legs level
+    ({**RAISED, "back_thigh_tilt": 90.0, "hip_fold": 5.0}, Position.LYING_FLAT),  # both legs level and straight
+    ({**RAISED, "back_thigh_tilt": 90.0, "hip_fold": 5.0, "knee_flexion": 90.0},
+     Position.LYING_ACROSS_BED),  # both thighs level, lower legs hanging over the edge
     ({**RAISED, "trunk_tilt": 30.0}, Position.SEATED_FOLD),  # sat up, legs out: the seated hamstring stretch
 ])
 def test_one_leg_raised_straight_is_its_own_lying_position(metrics, expected):
