@@ -54,6 +54,14 @@ class Condition:
         ``on`` and ``off`` times ``direction``."""
         return abs(signed) if self.both_ways else signed * self.direction
 
+    def raises(self, signed: float) -> bool:
+        """Whether ``signed`` is past the raise limit ``on``."""
+        return self.size(signed) >= self.on * self.direction
+
+    def clears(self, signed: float) -> bool:
+        """Whether ``signed`` is back within the clear limit ``off``."""
+        return self.size(signed) <= self.off * self.direction
+
 
 @dataclass(frozen=True)
 class Mistake:
@@ -720,16 +728,15 @@ class RuleEngine:
             # Not judgeable now (no baseline yet, the body turned or a hand is on the back, so the outline
             # means something else): neither raise nor clear on this signal.
             return None, guard_on and not view_moved, False
-        size = cond.size(signed)
-        cond_on = size >= cond.on * cond.direction or guard_on
-        cond_off = (size <= cond.off * cond.direction or self._quick_off(cond, quick)) and not guard_on
+        cond_on = cond.raises(signed) or guard_on
+        cond_off = (cond.clears(signed) or self._quick_off(cond, quick)) and not guard_on
         return signed, cond_on, cond_off
 
     def _quick_off(self, cond: Condition, quick: dict[str, float]) -> bool:
         """Whether the quick reading of ``cond``'s metric is back within its off limit (False when unknown)."""
         value = quick.get(cond.metric, math.nan)
         signed = self._relative_value(cond, value) if math.isfinite(value) else None
-        return signed is not None and cond.size(signed) <= cond.off * cond.direction
+        return signed is not None and cond.clears(signed)
 
     def _unreadable_for(self, t: float, smooth: dict[str, float]) -> float:
         """Seconds for which no condition of any mistake has had a readable signal (0 while one has)."""

@@ -185,12 +185,9 @@ def metric_name(metric: str) -> str:
 
 def zone(cond: Condition, value: float) -> str:
     """"ok" inside the clear threshold, "warn" between clear and raise, "bad" beyond the raise threshold."""
-    signed = (abs(value) if cond.both_ways else value) * cond.direction
-    if signed >= cond.on * cond.direction:
+    if cond.raises(value):
         return "bad"
-    if signed > cond.off * cond.direction:
-        return "warn"
-    return "ok"
+    return "ok" if cond.clears(value) else "warn"
 
 
 def reading_words(mistake: Mistake, cond: Condition, value: float) -> str:
