@@ -18,7 +18,7 @@ def test_a_labelled_set_reads_back_into_the_same_data(name):
     assert len({spec.name for spec in specs}) == len(specs)
 
 
-@pytest.mark.parametrize("name", ("range", "train"))
+@pytest.mark.parametrize("name", ("range", "train", "twist-range"))
 def test_any_spec_survives_the_trip_through_data(name):
     for spec in clip_set(name)[:6]:
         assert from_data(ClipSpec, json.loads(json.dumps(to_data(spec)))) == spec

@@ -449,3 +449,50 @@ def test_the_range_sets_are_unseen_and_cover_small_ranges_overshoots_and_each_ti
         assert {next(k for k in RANGE_TIMELINES if s.name.endswith(k)) for s in specs} == set(RANGE_TIMELINES)
         tucks = [s.settle.range.flex_deg for s in specs]
         assert min(tucks) < 4 and max(tucks) > 18  # some barely move, some overshoot
+
+
+def test_the_twist_step_turns_each_way_and_settles_before_the_hold():
+    """The seated figure-4's twist range (issue 28): the chest turns towards the crossed knee by the person's amount,
+    the other way by theirs, and comes back to where they settle, all before the hold; after a pelvic range step if
+    there is one. A twist held from the start grows as they come back from the far end."""
+    from formcheck.synth.render import build_truth
+    from formcheck.synth.spec import ClipSpec
+    from formcheck.synth.timeline import Mistake, RangeStep, Settle, TwistStep
+
+    step = TwistStep(12.0, 9.0, settle_deg=-1.0)
+    for settle in (Settle(twist=step), Settle(range=RangeStep(8.0, 6.0), twist=step)):
+        assert settle.twist_start == pytest.approx(settle.arrive + (settle.range.duration if settle.range else 0))
+        assert settle.hold_start == pytest.approx(settle.twist_start + step.duration + settle.extra)
+        phases = step.phases(settle.twist_start)
+        assert settle.twist_deg(settle.twist_start - 0.1) == 0.0
+        assert settle.twist_deg(np.mean(phases["toward"])) == pytest.approx(12.0)
+        assert settle.twist_deg(np.mean(phases["away"])) == pytest.approx(-9.0)
+        assert settle.twist_deg(settle.hold_start) == pytest.approx(-1.0)
+        (mistake,) = mistakes = [Mistake.with_position("twist", settle, 99.0, "mild", deg=17.0)]
+        assert mistake.envelope(phases["away"][1]) == pytest.approx(0.0) and mistake.envelope(settle.hold_start) == 1.0
+        spec = ClipSpec("x", "glute", side="left", seconds=settle.hold_start + 5, settle=settle, mistakes=mistakes)
+        times = np.arange(spec.n_frames) / spec.fps
+        truth = build_truth(spec, times, _fake_measure(len(times)))
+        assert truth["twist_step"]["twist_step"][1] < truth["hold"][0][0]
+        assert truth["twist_step"]["toward"] == pytest.approx(phases["toward"], abs=1e-4)
+        assert truth["mistake_details"][0]["from_hold_start"] is True
+
+
+def test_the_twist_range_sets_are_unseen_and_cover_small_turns_overshoots_and_each_timeline():
+    from formcheck.synth.clips import clip_set
+    from formcheck.synth.training import TWIST_SIZES, TWIST_TIMELINES
+
+    tuning, held_out = clip_set("twist-range"), clip_set("twist-range-heldout")
+    others = {s.body.vector().tobytes() for name in ("train", "range", "range-heldout") for s in clip_set(name)}
+    bodies = [{s.body.vector().tobytes() for s in specs} for specs in (tuning, held_out)]
+    assert not bodies[0] & bodies[1] and not (bodies[0] | bodies[1]) & others
+    for specs in (tuning, held_out):
+        assert all(s.stretch == "glute" and s.settle.twist is not None and s.settle.range is None for s in specs)
+        assert {next(k for k in TWIST_TIMELINES if s.name.endswith(k)) for s in specs} == set(TWIST_TIMELINES)
+        turns = [s.settle.twist.toward_deg for s in specs]
+        assert min(turns) < 6 and max(turns) > 25  # some barely turn, some overshoot
+        for spec in specs:
+            for mistake in spec.mistakes:
+                assert mistake.name == "twist"
+                low, high = TWIST_SIZES[mistake.severity if mistake.severity == "mild" else "clear"]
+                assert low <= mistake.amplitude <= high

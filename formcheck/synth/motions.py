@@ -260,6 +260,9 @@ def glute(p: Poser, t: float, clip, ph) -> dict:
     lumbar = s * prm.get("lumbar_deg", -2.0) + fb + rs
     thor = 3.0 + prm.get("bend_thoracic", 0.4) * fb + 0.6 * br
     sgn = 1.0 if work == "L" else -1.0  # twist turns the chest towards the crossed knee
+    if prm.get("twist_away"):  # … or, held that way, away from it
+        tw = -tw
+    tw += clip.settle.twist_deg(t)  # the guided turn each way (towards the crossed knee first)
     p.local.update(spine_rotations(lumbar, thor, twist=sgn * tw, neck_flex=0.15 * fb))
     hip_z = seat + p.seat_offset
     p.set_pelvis(rot_x(tilt), np.array([0.0, 0.02, hip_z]))

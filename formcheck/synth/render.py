@@ -144,6 +144,11 @@ def build_truth(spec: ClipSpec, times, meas) -> dict:
         extra["range_step"] = {**{k: [round(a, 4), round(b, 4)] for k, (a, b) in phases.items()},
                                "flex_deg": step.flex_deg, "ext_deg": step.ext_deg, "settle_deg": step.settle_deg,
                                "pelvis_share": step.pelvis_share}
+    if spec.settle.twist is not None:
+        step = spec.settle.twist
+        phases = step.phases(spec.settle.twist_start)
+        extra["twist_step"] = {**{k: [round(a, 4), round(b, 4)] for k, (a, b) in phases.items()},
+                               "toward_deg": step.toward_deg, "away_deg": step.away_deg, "settle_deg": step.settle_deg}
     return {
         "schema": truth_mod.SCHEMA,
         "clip": f"{spec.name}.mp4",

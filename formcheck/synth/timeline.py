@@ -82,13 +82,27 @@ class Mistake:
                       deg: float | None = None) -> "Mistake":
         """A mistake that arrives together with the position: it grows with the move into it (same start and
         duration as ``settle``) and is fully there when the person arrives; ``offset`` is when it is corrected
-        (past the clip's end = held to the end). After a range step it grows instead as the person comes back from
-        the step's far end: they settle into the mistake rather than the middle."""
-        if settle.range is not None:
-            ramp = settle.range.move_s
-            return cls(name, settle.arrive + settle.range.duration - ramp, offset, severity, ramp=ramp, deg=deg,
-                       ramp_out=1.2)
+        (past the clip's end = held to the end). After a range step (the last one, pelvic or twist) it grows instead
+        as the person comes back from the step's far end: they settle into the mistake rather than the middle."""
+        last = settle.twist or settle.range
+        if last is not None:
+            ramp = last.move_s
+            return cls(name, settle.steps_end - ramp, offset, severity, ramp=ramp, deg=deg, ramp_out=1.2)
         return cls(name, settle.start, offset, severity, ramp=settle.duration, deg=deg, ramp_out=1.2)
+
+
+def _one_way_then_other(t: float, first: float, second: float, settle: float, move_s: float, pause_s: float) -> float:
+    """A guided range's angle ``t`` s after its first move begins: to ``first``, held; through the start to
+    ``second`` (twice as long a move), held; back to ``settle``."""
+    first_end = move_s + pause_s
+    second_end = first_end + 2 * move_s + pause_s
+    if t < first_end:
+        return first * float(smoothstep(t / move_s))
+    if t < second_end:
+        share = float(smoothstep((t - first_end) / (2 * move_s)))
+        return first + (second - first) * share
+    share = float(smoothstep((t - second_end) / move_s))
+    return second + (settle - second) * share
 
 
 @dataclass(frozen=True)
@@ -112,16 +126,8 @@ class RangeStep:
 
     def offset_deg(self, t: float) -> float:
         """Lumbar flexion added to the position's own curve ``t`` s after arriving in the position."""
-        t = t - self.lead_s
-        tuck_end = self.move_s + self.pause_s
-        tip_end = tuck_end + 2 * self.move_s + self.pause_s
-        if t < tuck_end:
-            return self.flex_deg * float(smoothstep(t / self.move_s))
-        if t < tip_end:
-            share = float(smoothstep((t - tuck_end) / (2 * self.move_s)))
-            return self.flex_deg + (-self.ext_deg - self.flex_deg) * share
-        share = float(smoothstep((t - tip_end) / self.move_s))
-        return -self.ext_deg + (self.settle_deg + self.ext_deg) * share
+        return _one_way_then_other(t - self.lead_s, self.flex_deg, -self.ext_deg, self.settle_deg, self.move_s,
+                                   self.pause_s)
 
     def phases(self, arrive: float) -> dict[str, list[float]]:
         """Seconds of the clip: the whole step, and the pauses at the tucked and tipped ends."""
@@ -132,14 +138,47 @@ class RangeStep:
 
 
 @dataclass(frozen=True)
+class TwistStep:
+    """The seated figure-4's guided twist range (issue 28), after the pelvic range step if there is one: a gentle
+    shoulder turn towards the crossed knee (the thorax turns ``toward_deg`` against the pelvis), back through the
+    middle and the other way (``away_deg``), then back to the middle, reached ``settle_deg`` off their neutral
+    (+ towards the crossed knee). Timed like ``RangeStep``."""
+
+    toward_deg: float
+    away_deg: float
+    settle_deg: float = 0.0
+    move_s: float = 1.5
+    pause_s: float = 0.8
+    lead_s: float = 0.4
+
+    @property
+    def duration(self) -> float:
+        return self.lead_s + 4 * self.move_s + 2 * self.pause_s
+
+    def offset_deg(self, t: float) -> float:
+        """Twist towards the crossed knee ``t`` s after the step begins."""
+        return _one_way_then_other(t - self.lead_s, self.toward_deg, -self.away_deg, self.settle_deg, self.move_s,
+                                   self.pause_s)
+
+    def phases(self, begin: float) -> dict[str, list[float]]:
+        """Seconds of the clip: the whole step (from ``begin``), and the pauses turned towards the crossed knee and
+        away from it."""
+        toward = begin + self.lead_s + self.move_s
+        away = toward + self.pause_s + 2 * self.move_s
+        return {"twist_step": [begin, begin + self.duration], "toward": [toward, toward + self.pause_s],
+                "away": [away, away + self.pause_s]}
+
+
+@dataclass(frozen=True)
 class Settle:
     """Getting into position: still for ``start`` s, then a smooth move of ``duration`` s; then, with ``range``,
-    the guided range step before the hold."""
+    the guided range step, and with ``twist`` the twist range step, before the hold."""
 
     start: float = 2.0
     duration: float = 2.5
     extra: float = 0.5  # the hold counts from a little after arriving
     range: RangeStep | None = None
+    twist: TwistStep | None = None
 
     def __call__(self, t: float) -> float:
         return float(smoothstep((t - self.start) / self.duration))
@@ -149,12 +188,26 @@ class Settle:
         return self.start + self.duration
 
     @property
+    def twist_start(self) -> float:
+        """When the twist range step begins: after the pelvic one."""
+        return self.arrive + (self.range.duration if self.range else 0.0)
+
+    @property
+    def steps_end(self) -> float:
+        """When the guided steps are over (arriving, without any)."""
+        return self.twist_start + (self.twist.duration if self.twist else 0.0)
+
+    @property
     def hold_start(self) -> float:
-        return self.arrive + (self.range.duration if self.range else 0.0) + self.extra
+        return self.steps_end + self.extra
 
     def range_deg(self, t: float) -> float:
         """The range step's lumbar flexion at ``t`` (0 without one, and before arriving)."""
         return self.range.offset_deg(t - self.arrive) if self.range and t >= self.arrive else 0.0
+
+    def twist_deg(self, t: float) -> float:
+        """The twist range step's turn towards the crossed knee at ``t`` (0 without one, and before it)."""
+        return self.twist.offset_deg(t - self.twist_start) if self.twist and t >= self.twist_start else 0.0
 
 
 @dataclass(frozen=True)

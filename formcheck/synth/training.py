@@ -18,6 +18,11 @@ The ``range`` and ``range-heldout`` sets put the guided pelvic-tilt range step b
 position and the hold: each body tucks and tips by its own amount (some barely move, some overshoot), settles near
 its middle or straight into a mild or clear mistake, and holds; some mistakes come later in the hold. ``range`` is
 for tuning; ``range-heldout`` draws other bodies from other seeds and is only run to report.
+
+The ``twist-range`` and ``twist-range-heldout`` sets do the same for the seated figure-4's twist: after arriving,
+each body turns its shoulders gently towards the crossed knee by its own amount, back through the middle and the
+other way, then settles near the middle, or straight into a mild or clear twist (towards the knee or away from it),
+and holds; some twists come later in the hold.
 """
 
 from __future__ import annotations
@@ -30,7 +35,7 @@ from formcheck.synth.body import BodyShape
 from formcheck.synth.looks import COOL, WALLS_MORE, WARM, cam, make_look
 from formcheck.synth.scene import Look
 from formcheck.synth.spec import ClipSpec
-from formcheck.synth.timeline import Mistake, RangeStep, Settle
+from formcheck.synth.timeline import Mistake, RangeStep, Settle, TwistStep
 
 SEED = 12_000  # the set's first seed; clip k uses SEED + k
 SECONDS = 7.0
@@ -236,5 +241,70 @@ def range_clips(split: str = "range") -> list[ClipSpec]:
             mistakes=mistakes,
             params=params,
             notes=f"range step (flex {settle.range.flex_deg:.0f}°, ext {settle.range.ext_deg:.0f}°), {timeline}",
+        ))
+    return specs
+
+
+TWIST_SEEDS = {"twist-range": 59_000, "twist-range-heldout": 61_000}
+TWIST_COUNT = {"twist-range": 30, "twist-range-heldout": 24}
+# Mild from the documented band (15–20°), clear well past it.
+TWIST_SIZES = {"mild": (15.0, 20.0), "clear": (25.0, 35.0)}
+TWIST_TIMELINES = ("correct", "mild_from_start", "clear_from_start", "correct", "mild_later", "clear_later")
+
+
+def twist_step(r: np.random.Generator) -> TwistStep:
+    """A person's own gentle turn each way: most turn 8–25°, one in six barely turns (2–5°), one in six overshoots
+    (28–38°); each way within a fifth of their amount, settling within 3° of their neutral."""
+    kind = r.random()
+    amount = r.uniform(2, 5) if kind < 1 / 6 else r.uniform(28, 38) if kind < 2 / 6 else r.uniform(8, 25)
+    return TwistStep(float(amount * r.uniform(0.8, 1.2)), float(amount * r.uniform(0.8, 1.2)),
+                     settle_deg=float(r.uniform(-3, 3)))
+
+
+def twist_range_clips(split: str = "twist-range") -> list[ClipSpec]:
+    """Seated figure-4 clips with the twist range step before the hold, correct or twisted (from the start or
+    later)."""
+    specs = []
+    for k in range(TWIST_COUNT[split]):
+        seed = TWIST_SEEDS[split] + k
+        r = np.random.default_rng(seed)
+        timeline = TWIST_TIMELINES[k % len(TWIST_TIMELINES)]
+        settle = Settle(start=float(r.uniform(0.3, 1.0)), duration=float(r.uniform(1.5, 2.5)), extra=0.3,
+                        twist=twist_step(r))
+        seconds = settle.hold_start + RANGE_HOLD_S
+        params, _, side = _stretch_params(r, "glute", settle, VARIETY_SIZES, seconds, mistake_share=0.0)
+        if "deepen" in params:
+            deg, on, off = params["deepen"]
+            params["deepen"] = [deg, on + settle.hold_start, off + settle.hold_start]
+        mistakes = []
+        if timeline != "correct":
+            severity, when = timeline.split("_", 1)
+            deg = float(r.uniform(*TWIST_SIZES[severity]))
+            if r.random() < 1 / 3:
+                params["twist_away"] = True
+            if when == "from_start":
+                mistakes.append(Mistake.with_position("twist", settle, 99.0, SEVERITY[severity], deg=deg))
+            else:
+                onset = float(r.uniform(settle.hold_start + 2.0, settle.hold_start + 4.0))
+                mistakes.append(Mistake("twist", onset, 99.0, SEVERITY[severity], deg=deg))
+        look = _random_look(r, seed)
+        step = settle.twist
+        specs.append(ClipSpec(
+            name=f"{split.replace('-', '_')}_{k:04d}_glute_{timeline}",
+            stretch="glute",
+            split=split,
+            side=side,
+            facing="right" if r.random() < 0.5 else "left",
+            camera=cam(float(r.uniform(-25, 25)), float(r.uniform(0.2, 1.2)), float(r.uniform(0.6, 0.85)),
+                       float(r.uniform(38, 60))),
+            body=random_body(r, f"{split}_body_{k:04d}"),
+            look=look,
+            seed=seed,
+            seconds=round(seconds, 1),
+            fps=FPS,
+            settle=settle,
+            mistakes=mistakes,
+            params=params,
+            notes=f"twist range step (towards {step.toward_deg:.0f}°, away {step.away_deg:.0f}°), {timeline}",
         ))
     return specs
