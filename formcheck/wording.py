@@ -380,25 +380,14 @@ def hold_ending_line(title: str, good_s: float, target_s: float, completed: bool
     return f"**{title}:** {held} · {judged_s:.0f} s judged · {flags}{ranged}"
 
 
-# -- the camera: what the video box's errors mean (it shows the browser's own error names) -------------------------
-
-CAMERA_HELP = {
-    "No camera found (the box says “Requested device not found”)":
-        "Plug in a camera, or turn on the built-in one, then reload the page and press START.",
-    "Camera in use (“Could not start video source”, “Device in use”)":
-        "Another program or browser tab is using the camera. Close it (video calls, other camera apps), then "
-        "press START again.",
-    "Camera blocked (“Permission denied”)":
-        "Allow the camera for this page: click the camera icon in the address bar, choose Allow, then reload the "
-        "page and press START.",
-}
+# -- the camera ----------------------------------------------------------------------------------------------
 
 # The video box's own words where streamlit-webrtc takes them (its ``translations``): its camera list (SELECT DEVICE)
-# and the browser's permission prompt. The box adds the browser's message in brackets after the first two; after
-# START it shows the browser's error as it is, which CAMERA_HELP explains beside it.
+# and the browser's permission prompt. The box adds the browser's message in brackets after the first two. Its own
+# START (which would print the browser's error as it is) is not offered: the camera check's button starts it.
 CAMERA_BOX_WORDS = {
     "device_not_available": "No camera found, or another program is using it. Plug a camera in or close the other "
-                            "program, then press START",
+                            "program, then choose it again",
     "device_access_denied": "The camera is blocked for this page. Allow it with the camera icon in the address bar, "
                             "then reload the page",
     "media_api_not_available": "This browser cannot use the camera at this address. Open the app at its "
@@ -441,11 +430,17 @@ def unreadable_file(name: str) -> str:
             "open. Try another file.")
 
 
-# -- the camera, asked before START (formcheck/ui/camera_check.py): what the browser says, in words ---------------
+# -- the camera check above the video (formcheck/ui/camera_check.py): what the browser says, in words -------------
 
-# The buttons of the camera check beside the video. "Test the camera" turns the camera on for a moment (the browser
-# may ask to allow it) and off again; "Check again" looks again without turning it on.
-CAMERA_CHECK_BUTTONS = {"test": "Test the camera", "again": "Check again", "testing": "Testing the camera…"}
+# The buttons of the camera check above the video. "Start the camera" turns the camera on for a moment (the browser
+# may ask to allow it) and off again, then starts the video if that worked; "Check again" looks again without
+# turning it on.
+CAMERA_CHECK_BUTTONS = {"start": "Start the camera", "stop": "Stop the camera", "starting": "Starting the camera…",
+                        "again": "Check again"}
+CAMERA_CHECKING = "Checking the camera…"  # where the video goes, until the check's first answer (a moment)
+# The side panel before the camera is on.
+CAMERA_START = (f"Press **{CAMERA_CHECK_BUTTONS['start']}** above the video. No video is recorded or sent anywhere. "
+                "If the browser asks, allow the camera.")
 CAMERA_SAMPLE_LINK = "No camera at hand? Analyse a sample video instead"
 # The side panel, while the video box is held back for one of the problems below.
 CAMERA_NOT_READY = ("The coaching starts once the camera works: the note where the video would be says what to do. "
@@ -480,12 +475,13 @@ CAMERA_NOTES = {
     "in_use": CameraNote(
         "in_use", "warning", "The camera is in use by another program.",
         "Close the other program or browser tab that uses it (a video call, another camera app), then press "
-        "“Test the camera” or START.", False),
+        f"“{CAMERA_CHECK_BUTTONS['start']}” again.", False),
     "failed": CameraNote(
         "failed", "warning", "The camera would not start.",
-        "Unplug the camera and plug it in again, or restart the browser, then press “Test the camera”.", False),
+        f"Unplug the camera and plug it in again, or restart the browser, then press “{CAMERA_CHECK_BUTTONS['start']}” "
+        "again.", False),
     "works": CameraNote(
-        "works", "success", "The camera works.", "Press START under the video to begin.", False),
+        "works", "success", "The camera works.", f"Press “{CAMERA_CHECK_BUTTONS['start']}” to turn it on.", False),
 }
 
 # The browser's error names for a failed camera start (getUserMedia), old Chrome names included, by what they mean.
@@ -501,8 +497,9 @@ def camera_note(answer: dict | None) -> CameraNote | None:
     """What to say about the camera from the browser's answer to the camera check (``None``: no answer yet, so the
     video box is offered as before). The answer's keys: ``api`` (the browser has the camera API here), ``cameras``
     (video inputs listed, ``None`` if unknown), ``permission`` ("granted", "denied", "prompt" or ``None`` where the
-    browser cannot tell) and ``test`` (``None``, "ok" or the error name of the last "Test the camera"); also
-    ``secure`` (a secure context, which the API needs) and ``look`` (a count of the checks), not used here.
+    browser cannot tell) and ``test`` (``None``, "ok" or the error name of the last try to start the camera); also
+    ``secure`` (a secure context, which the API needs), ``look``, ``instance`` and ``action`` (which press asked to
+    start or stop the video: ``formcheck.ui.live_view.camera``), not used here.
     A test that worked outweighs a count of no camera (a browser may list none before the camera is allowed)."""
     if not isinstance(answer, dict):
         return None

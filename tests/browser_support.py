@@ -17,11 +17,12 @@ from pathlib import Path
 import pytest
 
 from formcheck import history
-from formcheck.wording import RANGE_TOGGLE
+from formcheck.wording import CAMERA_CHECK_BUTTONS, RANGE_TOGGLE
 
 REPO = Path(__file__).resolve().parent.parent
 CHROMIUM = shutil.which("chromium") or ("/usr/bin/chromium" if Path("/usr/bin/chromium").exists() else None)
 WEBRTC_FRAME = 'iframe[title="streamlit_webrtc.component.webrtc_streamer"]'
+CHECK_FRAME = 'iframe[title="formcheck.ui.camera_check.camera_check"]'  # the camera check, with the start button
 
 def sample_clip() -> tuple[Path, dict]:
     """A hamstring sample clip with a clear rounding mistake (see its truth file)."""
@@ -95,11 +96,12 @@ def server(tmp_path):
 
 
 def start_camera(page) -> None:
-    """Press START; press it once more if no frame has been analysed after a while (a known, rare race in
-    streamlit-webrtc's connect reruns can put the component back to START)."""
-    camera = page.frame_locator(WEBRTC_FRAME)
+    """Press the page's "Start the camera" (the camera check's button above the video box); press "Stop the camera"
+    and start it once more if no frame has been analysed after a while (a rare race in streamlit-webrtc's connect
+    reruns)."""
+    check = page.frame_locator(CHECK_FRAME)
     for attempt in range(2):
-        camera.get_by_role("button", name="START").click()
+        check.get_by_role("button", name=CAMERA_CHECK_BUTTONS["start"]).click()
         try:
             # The frame rate line sits in the (closed) "Advanced" expander: present once frames are analysed.
             page.get_by_text("frames/s", exact=False).first.wait_for(state="attached", timeout=20_000)
@@ -107,8 +109,9 @@ def start_camera(page) -> None:
         except Exception:
             if attempt:
                 raise
-            if camera.get_by_role("button", name="STOP").count():
-                camera.get_by_role("button", name="STOP").click()
+            if check.get_by_role("button", name=CAMERA_CHECK_BUTTONS["stop"]).count():
+                check.get_by_role("button", name=CAMERA_CHECK_BUTTONS["stop"]).click()
+                page.wait_for_timeout(1000)
 
 
 @contextmanager

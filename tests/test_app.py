@@ -32,6 +32,8 @@ from formcheck.session import Session
 from formcheck.coaching import coach as coach_mod
 from formcheck.coaching.autosave import SessionSaver
 from formcheck.pictures import encode_jpeg, encode_png
+from formcheck.wording import CAMERA_START
+from formcheck.ui import camera_check
 from formcheck.coaching.coach import Coach, Phase, Step, practice_steps, routine_steps
 from formcheck.ui.guides import all_guides
 from formcheck.coaching.overlay import build_overlay, key_reading, paint
@@ -58,7 +60,13 @@ def webrtc():
     """AppTest cannot run the real component (it needs a browser session); record how it is called instead."""
     fake = mock.MagicMock(name="webrtc_streamer",
                           return_value=SimpleNamespace(state=SimpleNamespace(playing=False, signalling=False)))
-    with mock.patch("streamlit_webrtc.webrtc_streamer", fake):
+    real_check = camera_check.ask_browser
+
+    def a_camera(key, on=False):  # the camera check's answer with a camera not yet asked for, unless a test set one
+        return real_check(key, on) or {"api": True, "secure": True, "cameras": 1, "permission": "prompt", "test": None}
+
+    with (mock.patch("streamlit_webrtc.webrtc_streamer", fake),
+          mock.patch("formcheck.ui.camera_check.ask_browser", a_camera)):
         yield fake
     for call in fake.call_args_list:  # stop any worker a test started
         call.kwargs["video_frame_callback"].__self__.close(timeout=1)
@@ -130,8 +138,8 @@ def test_live_page_uses_a_local_only_camera_with_the_coach_callback(webrtc):
     assert kwargs["media_stream_constraints"]["audio"] is False
     first = kwargs["video_frame_callback"].__self__
     assert isinstance(first, Coach) and [s.stretch for s in first.steps] == ["hamstring"]
-    assert "Press **START**" in _texts(at)
-    assert "if it was blocked, allow it for this page" in _texts(at)  # what to do about a denied camera
+    assert CAMERA_START in _texts(at)
+    assert kwargs["desired_playing_state"] is False  # the page's own start button turns it on (test_camera_check.py)
     # Another stretch: a new plan (both sides in turn), the old coach closed.
     at.selectbox(key="live_stretch").set_value("hip-flexor").run()
     second = webrtc.call_args.kwargs["video_frame_callback"].__self__

@@ -1,6 +1,7 @@
-"""The camera check before START (formcheck/ui/camera_check.py, our own component): the browser's answer turned into
-words (a table), the live pages holding the video box back with those words when there is no camera API, no camera
-or the camera is blocked, and the same in a real chromium with no camera, a blocked one and a fake one."""
+"""The camera check above the video (formcheck/ui/camera_check.py, our own component, with the page's start button):
+the browser's answer turned into words (a table), the live pages holding the video box back with those words when
+there is no camera API, no camera or the camera is blocked, the video started and stopped only by a press of the
+check's button, and the same in a real chromium with no camera, a blocked one, one in use and a fake one."""
 
 from __future__ import annotations
 
@@ -10,13 +11,12 @@ from unittest import mock
 
 import pytest
 from test_app import PAGE, _ack_disclaimer, _app, _texts, data_dir, webrtc  # noqa: F401
-from browser_support import CHROMIUM, WEBRTC_FRAME, server, start_camera  # noqa: F401
+from browser_support import CHECK_FRAME, CHROMIUM, WEBRTC_FRAME, server, start_camera  # noqa: F401
 
 from formcheck.ui import camera_check
 from formcheck.wording import (CAMERA_CHECK_BUTTONS, CAMERA_ERRORS, CAMERA_NOT_READY, CAMERA_NOTES,
-                               CAMERA_SAMPLE_LINK, camera_note)
+                               CAMERA_CHECKING, CAMERA_SAMPLE_LINK, CAMERA_START, camera_note)
 
-CHECK_FRAME = 'iframe[title="formcheck.ui.camera_check.camera_check"]'
 # What must never reach the patient: the browser's error names, and paths.
 EXCEPTION_NAMES = ("Error", "Exception", "NotFound", "NotAllowed", "NotReadable", "Overconstrained", "TrackStart",
                    "Abort", "Security", "DOMException")
@@ -76,7 +76,7 @@ def test_every_camera_note_says_what_happened_and_what_to_do_without_error_names
         assert not re.search(r"[\\/]\w+[\\/]", text.replace("http://", "").replace("https://", "")), kind
         # The buttons a note names are the ones the check offers.
         for quoted in re.findall(r"“([^”]+)”", note.do):
-            assert quoted in set(CAMERA_CHECK_BUTTONS.values()) | {"START", "Allow"}, (kind, quoted)
+            assert quoted in set(CAMERA_CHECK_BUTTONS.values()) | {"Allow"}, (kind, quoted)
     blocking = {kind for kind, note in CAMERA_NOTES.items() if note.blocks}
     assert blocking == {"no_api", "no_camera", "blocked"}
     for kind in blocking:  # each says how to get the box back
@@ -118,26 +118,34 @@ def test_with_no_usable_camera_the_page_says_so_and_offers_no_video_box(webrtc, 
     assert CAMERA_SAMPLE_LINK in links  # still useful without a camera
     texts = _texts(at)
     assert CAMERA_NOT_READY in texts
-    assert "Press **START**" not in texts  # no START to press
+    assert CAMERA_START not in texts  # no video to start
     assert not any(name in texts for name in ("NotFound", "NotAllowed", "NotReadable"))
 
 
 @pytest.mark.parametrize("name", ["live", "routine"])
-@pytest.mark.parametrize("browser_says, level", [(None, None), (answer(), None),
+@pytest.mark.parametrize("browser_says, level", [(answer(), None),
                                                  (answer(test="NotReadableError"), "warning"),
                                                  (answer(test="ok"), "success")])
-def test_with_a_camera_or_no_answer_yet_the_video_box_is_offered_as_before(webrtc, name, browser_says,  # noqa: F811
+def test_with_a_camera_the_video_box_is_offered_switched_off(webrtc, name, browser_says,  # noqa: F811
                                                                            level):
     at, _ = _page(name, browser_says)
     assert webrtc.called
     assert webrtc.call_args.kwargs["key"] == f"{name}-camera"
     assert not at.error
-    assert "Press **START**" in _texts(at)
+    assert CAMERA_START in _texts(at)
+    assert webrtc.call_args.kwargs["desired_playing_state"] is False  # nothing pressed: the camera stays off
     assert CAMERA_SAMPLE_LINK not in [p.proto.label for p in at.get("page_link")]
     shown = {"warning": at.warning, "success": at.success}
     for kind, note in CAMERA_NOTES.items():
         wanted = level is not None and note is camera_note(browser_says)
         assert any(e.value == f"**{note.what}** {note.do}" for e in shown.get(note.level, [])) is wanted, kind
+
+
+@pytest.mark.parametrize("name", ["live", "routine"])
+def test_before_the_check_has_answered_no_video_box_is_shown(webrtc, name):  # noqa: F811
+    at, _ = _page(name, None)
+    assert not webrtc.called and not at.error and not at.warning
+    assert CAMERA_CHECKING in _texts(at)
 
 
 def test_the_check_again_button_is_offered_only_while_the_box_is_held_back(webrtc):  # noqa: F811
@@ -158,6 +166,43 @@ def test_the_check_again_button_is_offered_only_while_the_box_is_held_back(webrt
         offered = calls[-1]
     assert held_back["again"] is True and offered["again"] is False
     assert held_back["words"] == CAMERA_CHECK_BUTTONS and held_back["key"] == "live-camera-check"
+
+
+def test_the_video_starts_and_stops_only_on_a_press_of_the_checks_button(webrtc):  # noqa: F811
+    """The box has no START of its own: the check's button turns the camera on and off again first, and only a press
+    whose try worked starts the video; each press acts once, though its answer stays until the next."""
+    _ack_disclaimer()
+    says = {"now": answer()}
+
+    def run(**expected):
+        webrtc.reset_mock()
+        at.run()
+        assert not at.exception
+        on = webrtc.call_args.kwargs["desired_playing_state"] if webrtc.called else None
+        assert on is expected["on"], (says["now"], on)
+        return at
+
+    with mock.patch("formcheck.ui.camera_check.ask_browser", side_effect=lambda key, on=False: says["now"]) as asked:
+        at = _app()
+        at.switch_page(PAGE.format("live"))
+        run(on=False)
+        says["now"] = dict(answer(test="NotReadableError"), instance="a", look=2)  # the press found it in use
+        in_use = CAMERA_NOTES["in_use"]
+        assert [w.value for w in run(on=False).warning] == [f"**{in_use.what}** {in_use.do}"]
+        says["now"] = dict(answer(test="ok"), instance="a", look=3, action="start")
+        assert not run(on=True).success  # on: no note over the video
+        run(on=True)  # the same answer again (any rerun of the page): still on
+        assert asked.call_args.kwargs["on"] is True  # the button now offers to stop
+        says["now"] = dict(answer(test="ok"), instance="a", look=4, action="stop")
+        run(on=False)
+        run(on=False)
+        says["now"] = dict(answer(test="ok"), instance="b", look=4, action="start")  # a new copy of the check
+        run(on=True)
+        says["now"] = dict(answer(cameras=0), instance="b", look=5)  # unplugged: the box is held back …
+        no_camera = CAMERA_NOTES["no_camera"]
+        assert [e.value for e in run(on=None).error] == [f"**{no_camera.what}** {no_camera.do}"]
+        says["now"] = dict(answer(cameras=1), instance="b", look=6)  # … and back, off until pressed again
+        run(on=False)
 
 
 # -- a real browser --------------------------------------------------------------------------------------------------
@@ -182,8 +227,8 @@ def _all_text(page) -> str:
 
 def _open_live(browser, server_url: str, before=None):  # noqa: F811
     page = browser.new_page(viewport={"width": 1400, "height": 1300})
-    if before is not None:
-        before()
+    if before is not None:  # e.g. a camera permission, a script for every frame
+        before(page)
     page.goto(server_url + "/live")
     page.get_by_role("heading", name="Live coaching").wait_for(timeout=30_000)
     return page
@@ -205,17 +250,16 @@ def test_with_no_camera_the_page_says_so_in_words_and_shows_no_error_name(server
         page.locator(WEBRTC_FRAME).wait_for(state="detached", timeout=10_000)
         check = page.frame_locator(CHECK_FRAME)
         check.get_by_role("button", name=CAMERA_CHECK_BUTTONS["again"]).wait_for(timeout=10_000)
-        # Turning the camera on fails with NotFoundError: still words, and still no box.
-        check.get_by_role("button", name=CAMERA_CHECK_BUTTONS["test"]).click()
+        # Trying to start the camera fails with NotFoundError: still words, and still no box.
+        check.get_by_role("button", name=CAMERA_CHECK_BUTTONS["start"]).click()
         page.wait_for_timeout(3000)
-        check.get_by_role("button", name=CAMERA_CHECK_BUTTONS["test"]).wait_for(timeout=10_000)
+        check.get_by_role("button", name=CAMERA_CHECK_BUTTONS["start"]).wait_for(timeout=10_000)
         page.get_by_text(note.what).wait_for(timeout=10_000)
         text = _all_text(page)
         print("the page with no camera:", text)
         assert note.do in text
         assert page.locator(WEBRTC_FRAME).count() == 0
         assert not any(name in text for name in ("NotFoundError", "Requested device not found", "Error:"))
-        assert "START" not in text
 
 
 @pytest.mark.slow
@@ -230,40 +274,62 @@ def test_a_blocked_camera_is_said_in_words_and_the_box_comes_back_once_allowed(s
                 cdp.send("Browser.setPermission", {"permission": {"name": "camera"}, "setting": setting,
                                                    "origin": server, "browserContextId": context})
 
-        page = _open_live(browser, server, before=lambda: camera("denied"))
+        page = _open_live(browser, server, before=lambda page: camera("denied"))
         page.get_by_text(blocked.what).wait_for(timeout=30_000)
         page.locator(WEBRTC_FRAME).wait_for(state="detached", timeout=10_000)
         text = _all_text(page)
         print("the page with the camera blocked:", text)
         assert not any(name in text for name in ("NotAllowedError", "Permission denied", "Error:"))
         camera("granted")  # the browser tells the check, which looks again by itself
-        page.frame_locator(WEBRTC_FRAME).get_by_role("button", name="START").wait_for(timeout=30_000)
+        page.locator(WEBRTC_FRAME).wait_for(timeout=30_000)
         page.get_by_text(blocked.what).wait_for(state="detached", timeout=10_000)
+        start_camera(page)
 
 
 @pytest.mark.slow
 @needs_chromium
-def test_with_a_fake_camera_the_video_box_is_offered_and_the_camera_test_works(server):  # noqa: F811
+def test_with_a_fake_camera_the_video_starts_and_stops_with_the_checks_button(server):  # noqa: F811
     with _chromium("--use-fake-device-for-media-stream") as browser:
         page = _open_live(browser, server)
-        box = page.frame_locator(WEBRTC_FRAME)
-        box.get_by_role("button", name="START").wait_for(timeout=30_000)
-        check = page.frame_locator(CHECK_FRAME)
-        check.get_by_role("button", name=CAMERA_CHECK_BUTTONS["test"]).click()
-        page.get_by_text(CAMERA_NOTES["works"].what).wait_for(timeout=20_000)
-        assert check.get_by_role("button", name=CAMERA_CHECK_BUTTONS["again"]).count() == 0
-        assert not any(page.get_by_text(note.what).count() for note in CAMERA_NOTES.values() if note.blocks)
-        # The box kept its place through the check's answers: START still turns the camera on.
+        page.locator(WEBRTC_FRAME).wait_for(timeout=30_000)
+        page.get_by_text(CAMERA_START.split("**")[0].strip()).wait_for(timeout=20_000)
+        assert page.frame_locator(WEBRTC_FRAME).get_by_role("button", name="START").count() == 0  # none of its own
         start_camera(page)
-        assert "Press START" not in page.locator("body").inner_text()  # the panel moved on from waiting
+        check = page.frame_locator(CHECK_FRAME)
+        assert check.get_by_role("button", name=CAMERA_CHECK_BUTTONS["again"]).count() == 0
+        assert not any(page.get_by_text(note.what).count() for note in CAMERA_NOTES.values())
+        assert "Press Start the camera" not in page.locator("body").inner_text()  # the panel moved on from waiting
+        check.get_by_role("button", name=CAMERA_CHECK_BUTTONS["stop"]).click()
+        check.get_by_role("button", name=CAMERA_CHECK_BUTTONS["start"]).wait_for(timeout=20_000)
+        page.get_by_text(CAMERA_NOTES["works"].what).wait_for(timeout=20_000)
 
 
-def test_a_running_camera_outdates_what_a_test_said(webrtc):  # noqa: F811
-    webrtc.return_value.state.playing = True
-    at, _ = _page("live", answer(test="NotReadableError"))
-    assert webrtc.called and not at.warning and not at.success
-    at, _ = _page("live", answer(cameras=0))  # but nothing hides that there is no camera
-    assert [e.value for e in at.error] == [f"**{CAMERA_NOTES['no_camera'].what}** {CAMERA_NOTES['no_camera'].do}"]
+# What a browser does when another program holds the camera: every frame's getUserMedia fails as chromium fails it.
+CAMERA_IN_USE_JS = """
+if (navigator.mediaDevices) {
+  navigator.mediaDevices.getUserMedia = function () {
+    return Promise.reject(new DOMException("Could not start video source", "NotReadableError"));
+  };
+}
+"""
+
+
+@pytest.mark.slow
+@needs_chromium
+def test_a_camera_in_use_is_said_in_words_and_the_video_is_not_started(server):  # noqa: F811
+    in_use = CAMERA_NOTES["in_use"]
+    with _chromium("--use-fake-device-for-media-stream") as browser:
+        page = _open_live(browser, server, before=lambda page: page.add_init_script(CAMERA_IN_USE_JS))
+        check = page.frame_locator(CHECK_FRAME)
+        check.get_by_role("button", name=CAMERA_CHECK_BUTTONS["start"]).click()
+        page.get_by_text(in_use.what).wait_for(timeout=30_000)
+        page.wait_for_timeout(2000)  # the video would have started by now
+        text = _all_text(page)
+        print("the page with the camera in use:", text)
+        assert in_use.do in text
+        assert not any(name in text for name in ("NotReadableError", "Could not start video source", "Error:"))
+        assert page.locator(WEBRTC_FRAME).count() == 1  # offered: it may work once the other program is closed
+        assert not page.get_by_text("frames/s", exact=False).count()  # nothing started
 
 
 @pytest.mark.slow
@@ -281,9 +347,10 @@ def test_the_wheel_ships_the_components_page(tmp_path):
 
 
 @pytest.mark.parametrize("browser_says, says_start", [(answer(), True), (answer(cameras=0), False)])
-def test_a_camera_lost_mid_hold_says_to_press_start_only_while_the_box_is_offered(webrtc, browser_says,  # noqa: F811
+def test_a_camera_lost_mid_hold_says_to_restart_it_only_while_the_box_is_offered(webrtc, browser_says,  # noqa: F811
                                                                                    says_start):
-    """Unplugged mid-hold: the camera check then finds no camera and holds the box back, so there is no START."""
+    """Unplugged mid-hold: the camera check then finds no camera and holds the box back, so there is nothing to
+    restart."""
     from test_app import LIVE_PLAN, FakeClock, _feed, _live_coach
 
     _ack_disclaimer()
@@ -297,7 +364,7 @@ def test_a_camera_lost_mid_hold_says_to_press_start_only_while_the_box_is_offere
             at.switch_page(PAGE.format("live")).run()
         assert not at.exception
         (lost,) = [w.value for w in at.warning if "camera stopped sending pictures" in w.value]
-        assert ("press START again" in lost) is says_start
+        assert (f"then “{CAMERA_CHECK_BUTTONS['start']}”" in lost) is says_start
         assert "The holds you finished are saved." in lost
     finally:
         coach.close()

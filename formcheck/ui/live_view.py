@@ -9,8 +9,9 @@ import streamlit as st
 import streamlit_webrtc
 
 from formcheck.rules import STRETCHES
-from formcheck.wording import (CAMERA_BOX_WORDS, CAMERA_HELP, CAMERA_NOT_READY, CAMERA_SAMPLE_LINK, RANGE_TOGGLE,
-                               RANGE_TOGGLE_HELP, CameraNote, camera_note)
+from formcheck.wording import (CAMERA_BOX_WORDS, CAMERA_CHECK_BUTTONS, CAMERA_CHECKING, CAMERA_NOT_READY,
+                               CAMERA_SAMPLE_LINK, CAMERA_START, RANGE_TOGGLE, RANGE_TOGGLE_HELP, CameraNote,
+                               camera_note)
 
 from formcheck.coaching.autosave import SessionSaver
 from formcheck.coaching.coach import PANEL_EVERY_S, Coach, CoachView, KeptRanges, Phase, Step
@@ -72,19 +73,33 @@ def restart(slot: str) -> None:
 def camera(coach: Coach, key: str):
     """The browser camera through streamlit-webrtc; frames go to ``coach.on_frame`` (called via the module so
     tests can patch ``streamlit_webrtc.webrtc_streamer``).
-    Above it, our camera check (``camera_check``, via the module so tests can patch ``ask_browser``): with no camera
-    API, no camera or the camera blocked, the page says so in words with what to do, and the video box (which would
-    only print the browser's error name after START) is not offered until the check finds it fixed. Before the check
-    has answered, the box is offered as always. Returns the box's context, or ``None`` when it is held back."""
+    Above it, our camera check (``camera_check``, via the module so tests can patch ``ask_browser``) with the page's
+    start button: the video box has no START of its own (the page drives it, ``desired_playing_state``), so the
+    camera is turned on only after the check has turned it on and off again itself. A camera in use, blocked or
+    missing is then said in words, never as the browser's error name, which the box would print. With no camera API,
+    no camera or the camera blocked, the video box is not offered until the check finds it fixed, nor before its
+    first answer. Returns the box's context, or ``None`` when it is held back."""
     # Always there and first (the words, then the check's buttons they name, then the box), so the check and the box
     # keep their places (the box its connection) as the note changes.
     words = st.container()
-    note = camera_note(camera_check.ask_browser(f"{key}-check"))
+    on_key, pressed_key = f"{key}-on", f"{key}-pressed"
+    answer = camera_check.ask_browser(f"{key}-check", on=bool(st.session_state.get(on_key)))
+    note = camera_note(answer)
     held_back = bool(note and note.blocks)
     st.session_state[HELD_BACK] = held_back  # for the side panel, which this page run draws after the video
-    if held_back:
+    press = (answer or {}).get("instance"), (answer or {}).get("look")
+    if answer and answer.get("action") and st.session_state.get(pressed_key) != press:
+        st.session_state[pressed_key] = press  # each press acts once, though the answer stays until the next
+        st.session_state[on_key] = answer["action"] == "start"
+    # No box while held back, nor before the check's first answer (the page's first run, a moment): a box there would
+    # show and vanish if the check then finds no camera.
+    if held_back or answer is None:
+        st.session_state[on_key] = False
         with words:
-            _camera_note(note)
+            if held_back:
+                _camera_note(note)
+            else:
+                st.caption(CAMERA_CHECKING)
         return None
     keep_video_link_on_loopback()
     keep_video_current()
@@ -93,12 +108,12 @@ def camera(coach: Coach, key: str):
         mode=streamlit_webrtc.WebRtcMode.SENDRECV,
         rtc_configuration=RTC_CONFIGURATION,
         media_stream_constraints=MEDIA_CONSTRAINTS,
+        desired_playing_state=bool(st.session_state.get(on_key)),
         video_frame_callback=coach.on_frame,
         async_processing=True,
         translations=CAMERA_BOX_WORDS,
     )
-    playing = bool(getattr(getattr(box, "state", None), "playing", False))
-    if note is not None and not playing:  # a running camera outdates what a test said ("works", "in use")
+    if note is not None and not st.session_state.get(on_key):  # a camera turned on outdates "works" or "in use"
         with words:
             _camera_note(note)
     return box
@@ -149,10 +164,7 @@ def status_panel(coach: Coach, saver: SessionSaver, slot: str, show_guide: bool 
             if view.phase is Phase.WAITING and st.session_state.get(HELD_BACK):
                 st.info(CAMERA_NOT_READY)
             elif view.phase is Phase.WAITING:
-                st.info("Press **START** under the video to turn on your camera. No video is recorded or sent "
-                        "anywhere. If the browser asks, allow the camera; if it was blocked, allow it for this page "
-                        "(the camera icon in the address bar) and press START again.")
-                _camera_help()
+                st.info(CAMERA_START)
             elif view.camera_lost:
                 _camera_lost(view)
             elif view.phase is Phase.READY:
@@ -206,24 +218,14 @@ def _finished(coach: Coach) -> None:
     ending(from_holds(coach.holds(), "", "", datetime.now(), len(coach.steps)))
 
 
-def _camera_help() -> None:
-    """After START the video box shows the browser's own camera error ("NotReadableError: Could not start video
-    source"): streamlit-webrtc prints it as it is, whatever ``translations`` say (those reach only its camera list and
-    permission prompt), and keeps it in the browser, so the page cannot read or replace it. The camera check above
-    the box catches no camera and a blocked camera before START (and a camera blocked at START's prompt); a camera in
-    use shows only when it starts, so say here what each error means."""
-    with st.expander("The camera does not start?"):
-        st.markdown("\n".join(f"- **{problem}:** {fix}" for problem, fix in CAMERA_HELP.items()))
-
-
 def _camera_lost(view: CoachView) -> None:
     """Frames stopped mid-plan: say so plainly instead of showing the last verdict as if it were current."""
     what = "hold" if view.phase is Phase.HOLD else "countdown"
-    # With the box held back (the camera check finds no camera now, e.g. unplugged) there is no START to press.
+    # With the box held back (the camera check finds no camera now, e.g. unplugged) there is no button to press.
     fix = ("Plug the camera back in: the note where the video was says when it is found again."
            if st.session_state.get(HELD_BACK) else
-           "Check that the camera is plugged in and that the browser still allows it, then press START again if the "
-           "picture does not come back.")
+           "Check that the camera is plugged in and that the browser still allows it; if the picture does not come "
+           f"back, press “{CAMERA_CHECK_BUTTONS['stop']}” and then “{CAMERA_CHECK_BUTTONS['start']}”.")
     st.warning(f"The camera stopped sending pictures {view.last_frame_age_s:.0f} s ago, so the {what} is paused "
                f"and nothing is being counted. {fix} The holds you finished are saved.")
 
