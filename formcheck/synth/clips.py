@@ -4,16 +4,17 @@
 routine's stretches (the seated hamstring stretch and the standing hip flexor lunge), tuned on and held out likewise,
 and ``lying-dev`` and ``lying-heldout`` the lying hamstring and figure-4 stretches'. Held-out clips use other seeds,
 bodies (``spec.BODIES``) and looks, so a checker tuned on the dev set can be measured honestly. The generated sets are
-drawn by seeded code (``training.py``)."""
+drawn by seeded code (``training.py``; the lying stretches' ``lying-train`` in ``lying_training.py``)."""
 
 from __future__ import annotations
 
+from formcheck.synth.lying_training import lying_training_clips
 from formcheck.synth.spec import ClipSpec
 from formcheck.synth.spec_data import load_set
 from formcheck.synth.training import range_clips, training_clips, twist_range_clips, variety_clips
 
 LABELLED = ("dev", "heldout", "heldout-fresh", "variants-dev", "variants-heldout", "lying-dev", "lying-heldout")
-GENERATED = {"train": training_clips, "variety": variety_clips,
+GENERATED = {"train": training_clips, "variety": variety_clips, "lying-train": lying_training_clips,
              **{name: (lambda name=name: range_clips(name)) for name in ("range", "range-heldout", "range-live")},
              **{name: (lambda name=name: twist_range_clips(name)) for name in ("twist-range", "twist-range-heldout")}}
 
