@@ -79,15 +79,24 @@ LYING_FOLD = 90.0
 # (140–150°) but bends both knees 97–107° (dev holds).
 RAISED_THIGH = 135.0
 RAISED_KNEES = 70.0
+# … or with both knees nearly straight (the other leg flat on the floor), one thigh raised past 25° from level: a
+# stiff person's raise of about 60° reads 121–133° from hanging (p1, lying training and held-out clips; it read as
+# hook-lying), while hook-lying bends both knees 97–107° and one knee bent with its foot flat takes the mean past 40°.
+STIFF_RAISED_THIGH = 115.0
+STIFF_RAISED_KNEES = 30.0
 # Lying with the legs out straight (the knees' mean bend up to 40°) is lying flat, not across a bed: there the lower
 # legs hang over the edge (bed holds, dev and held-out: the mean knee bend 67–110°, 1,800 frames). Lying flat before
 # the leg comes up read as across a bed (lying dev clips: 2–10°), so `--stretch auto` started a bed hold first.
 FLAT_KNEES = 40.0
-# Lying with both thighs pointing up within 25° of vertical: the lying figure-4, its supporting thigh drawn towards
-# the chest and the crossed leg's knee beside it (lying dev holds: the lower thigh 160–176° from hanging, medians;
-# hip fold 68–93°, past LYING_FOLD while the low back lifts). Hook-lying on the towel keeps both thighs at 140–149°
-# (dev, p99) with the hips folded under 63°; the lying hamstring stretch keeps one leg down (lower thigh ≤ 131°); a
-# squat's or hinge's thighs are near level or hanging. Tested before LYING_FOLD, up to a fold past any figure-4's.
+# Lying with both thighs pointing up, within 25° of vertical or past it towards the head: the lying figure-4, its
+# supporting thigh drawn towards the chest and the crossed leg's knee beside it (lying dev holds: the lower thigh
+# 160–176° from hanging, medians; hip fold 68–93°, past LYING_FOLD while the low back lifts). A low back lifting in it
+# takes the thighs up to 28° past vertical (lying training clips, p99), where they read as no position at 25° either
+# side and the lift went unjudged; past vertical only the hip fold limits them. Which side is the head's is read from
+# the trunk's lean, whose sign flips with the thighs' when the way the person faces is misread (seen in the lying
+# training clips mid-hold). Hook-lying on the towel keeps both thighs at 140–149° (dev, p99), on the feet's side, with
+# the hips folded under 63°; the lying hamstring stretch keeps one leg down (lower thigh ≤ 133°); a squat's or
+# hinge's thighs are near level or hanging. Tested before LYING_FOLD, up to a fold past any figure-4's.
 DRAWN_THIGHS = 155.0
 DRAWN_FOLD = 120.0
 HINGE_TRUNK = 35.0  # leaning forward at least this far …
@@ -136,6 +145,12 @@ def _unwrapped(thigh_tilt: float) -> float:
     return thigh_tilt + 360.0 if thigh_tilt <= -90.0 else thigh_tilt
 
 
+def _towards_head(thigh_tilt: float, trunk_tilt: float) -> bool:
+    """Whether a thigh points up past vertical towards the head: its knee on the same side of the hip as the
+    shoulders (both angles lean the same way), above level."""
+    return abs(thigh_tilt) >= 90.0 and thigh_tilt * trunk_tilt > 0
+
+
 def recognise(metrics: dict[str, float]) -> Position | None:
     """The position one frame shows; None when nobody (or no trunk and thighs) was measured."""
     trunk = metrics.get("trunk_tilt", math.nan)
@@ -146,10 +161,12 @@ def recognise(metrics: dict[str, float]) -> Position | None:
     knees = metrics.get("knee_flexion", math.nan)
     drop = metrics.get("back_knee_drop", math.nan)
     low, high = sorted((abs(front), abs(back)))
-    if abs(trunk) >= LYING_TRUNK and low >= DRAWN_THIGHS and metrics.get("hip_fold", math.nan) <= DRAWN_FOLD:
+    drawn = all(abs(thigh) >= DRAWN_THIGHS or _towards_head(thigh, trunk) for thigh in (front, back))
+    if abs(trunk) >= LYING_TRUNK and drawn and metrics.get("hip_fold", math.nan) <= DRAWN_FOLD:
         return Position.LYING_FIGURE_4
     if abs(trunk) >= LYING_TRUNK and low >= LYING_THIGHS and metrics.get("hip_fold", math.nan) <= LYING_FOLD:
-        if high >= RAISED_THIGH and knees <= RAISED_KNEES:
+        if ((high >= RAISED_THIGH and knees <= RAISED_KNEES)
+                or (high >= STIFF_RAISED_THIGH and knees <= STIFF_RAISED_KNEES)):
             return Position.LYING_LEG_RAISED
         if high >= KNEES_UP:
             return Position.LYING_ON_TOWEL
