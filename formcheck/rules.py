@@ -435,8 +435,8 @@ STRETCHES: dict[str, Stretch] = {
                     # The leg pulled past where the hamstrings stop it takes the pelvis with it: the pelvis curls up
                     # off the floor about the sacrum while the shoulders stay down, and the low back flattens onto
                     # the floor: against the person's settled hold its outline bows in less (curls later in the hold,
-                    # 14–26°, medians over the curl: +0.016 to +0.034 torso lengths, 5 of 5 on 18 training and
-                    # dev clips of 14 bodies; correct holds and raises 10–14° further with the pelvis down: at most
+                    # 14–26°, medians over the curl: +0.016 to +0.034 torso lengths, 5 of 5 on 20 training and
+                    # dev clips of 18 bodies; correct holds and raises 10–14° further with the pelvis down: at most
                     # +0.008, their largest smoothed excursion).
                     (Condition("back_bulge", on=0.012, off=0.006, relative=True),),
                     # … and the outline's lower part turns against its upper part the same way (the same curls +1.2°
@@ -466,8 +466,8 @@ STRETCHES: dict[str, Stretch] = {
                     # The thigh pulled further than the hip lets it go takes the pelvis with it: it curls up off the
                     # floor about the sacrum and the legs turn with it, so the knees come headwards and the hips sink
                     # below the shoulder–knee line against the settled hold (lifts later in the hold, 20–22°,
-                    # smoothed, medians over the lift: −0.092 to −0.128 torso lengths, 4 of 4 on 18 training and dev
-                    # clips of 14 bodies; correct holds and a thigh drawn 10–14° further with the pelvis down: −0.051
+                    # smoothed, medians over the lift: −0.092 to −0.128 torso lengths, 4 of 4 on 26 training and dev
+                    # clips of 24 bodies; correct holds and a thigh drawn 10–14° further with the pelvis down: −0.051
                     # at most) …
                     (Condition("pelvis_lift", on=-0.06, off=-0.035, direction=-1, relative=True),),
                     # … and the low back's outline straightens as the low back flexes onto the floor: the bend
@@ -483,15 +483,16 @@ STRETCHES: dict[str, Stretch] = {
                     # rolling onto one buttock lifts the hips, so the trunk line tips towards level against the
                     # settled hold, or the low back's outline bends the other way from a lift (rolls later in the
                     # hold, 16–27°, either way, medians over the roll: the trunk −0.6° to −6.1°, the outline −0.7° to
-                    # −8.1°, each past its limit in 4 of 5 and one of them in all 5, on 18 training and dev clips of
-                    # 14 bodies; correct holds at most −1.5° and −2.5°; lifts tip the trunk the other way and bend
+                    # −8.1°, each past its limit in 4 of 5 and one of them in all 5, on 26 training and dev clips of
+                    # 24 bodies; correct holds at most −1.5° and −2.5°; lifts tip the trunk the other way and bend
                     # the outline up). Which knee rises, used before, is no sign across bodies: which knee the camera
-                    # sees, and whether the roll moves it, depends on the side and the camera (training rolls: 0.00
-                    # to +0.10 torso lengths, correct holds up to 0.07).
+                    # sees, and whether the roll moves it, depends on the side and the camera (the size of the knees'
+                    # height difference: rolls −0.02 to +0.07 torso lengths, correct holds −0.07 to +0.03).
                     (Condition("trunk_abs_tilt", on=-1.8, off=-1.0, direction=-1, relative=True),
                      Condition("back_bend", on=-3.0, off=-1.5, direction=-1, relative=True)),
                     # … with the hips not risen above the settled hold: a lift made with the position and then
-                    # corrected brings them up (+0.09 to +0.13) and bends the outline back down, which is no roll.
+                    # corrected brings them back up (lifts sink them −0.09 to −0.13) and bends the outline back down,
+                    # which is no roll (two training clips were flagged so without this).
                     requires=(Condition("pelvis_lift", on=0.04, off=0.06, direction=-1, relative=True),),
                     limit=7.5,  # mildest roll to catch: 15°, as the seated figure-4's twist
                 ),
