@@ -325,36 +325,51 @@ def partial_text(kind: str) -> str:
             else "stopped early")
 
 
-def hold_end_cue(completed: bool, flagged: dict[str, int]) -> str:
-    """Said as a hold ends, before what comes next: praise only for a hold done without a mistake flagged."""
+def possible_words(stretch: str) -> str:
+    """What a hold's "possible" seconds were (``coverage.POSSIBLE``), e.g. "slight low back rounding": the stretch's
+    mistakes with an overlap band (``rules.Mistake.possible``)."""
+    spec = STRETCHES.get(stretch)
+    labels = [m.label.lower() for m in spec.mistakes if m.possible is not None] if spec else []
+    return f"slight {' or '.join(labels)}" if labels else "a slight mistake"
+
+
+def hold_end_cue(completed: bool, flagged: dict[str, int], possible: str | None = None) -> str:
+    """Said as a hold ends, before what comes next: praise only for a hold done without a mistake flagged or
+    ``possible`` (``possible_words``: a reading where correct backs and slight mistakes look alike)."""
     if not completed:
         return ""
-    if not any(flagged.values()):
-        return "Good. "
-    return f"That hold is done. Flagged: {flagged_words(flagged)}. "
+    if any(flagged.values()):
+        return f"That hold is done. Flagged: {flagged_words(flagged)}. "
+    if possible:
+        return f"That hold is done. Nothing flagged for sure, but {possible} was possible. "
+    return "Good. "
 
 
-def plan_end_cue(completed: int, planned: int, flags: int) -> str:
+def plan_end_cue(completed: int, planned: int, flags: int, possible: bool = False) -> str:
     """Said when the last hold of the plan ends: "well done" only when every hold was done with no mistake
-    flagged."""
-    if completed == planned and not flags:
+    flagged and none ``possible``."""
+    if completed == planned and not flags and not possible:
         return "That's everything — well done. Take a moment before you get up."
-    flagged = f", {flags} {'mistake' if flags == 1 else 'mistakes'} flagged" if flags else ""
+    flagged = (f", {flags} {'mistake' if flags == 1 else 'mistakes'} flagged" if flags
+               else ", a slight mistake possible" if possible else "")
     return (f"That's everything: {holds_done_text(completed, planned)}{flagged}. The screen shows what to work on. "
             "Take a moment before you get up.")
 
 
-def ending_headline(completed: int, planned: int, flagged: dict[str, int], all_checked: bool) -> tuple[bool, str]:
+def ending_headline(completed: int, planned: int, flagged: dict[str, int], all_checked: bool,
+                    possible: tuple[str, ...] = ()) -> tuple[bool, str]:
     """The first line of the end screen and whether it has earned praise (every hold of the plan done and checked,
-    no mistake flagged)."""
+    no mistake flagged, none ``possible``: ``possible_words`` of the holds where one was)."""
     done = holds_done_text(completed, planned)
-    earned = completed == planned and all_checked and not any(flagged.values())
+    earned = completed == planned and all_checked and not any(flagged.values()) and not possible
     if earned:
         return True, f"All done — well done! {done.capitalize()} with good form and no mistakes flagged."
     head = "Finished" if completed == planned else "Stopped early"
     text = f"{head}: {done}."
     if any(flagged.values()):
         text += f" Flagged: {flagged_words(flagged)} — the pictures below show each moment and what to change."
+    elif possible:
+        text += f" Nothing flagged for sure, but {' and '.join(possible)} was possible."
     return False, text
 
 
@@ -367,13 +382,17 @@ RANGE_OUTCOME = {"found": "judged against your own range",
 
 
 def hold_ending_line(title: str, good_s: float, target_s: float, completed: bool, judged_s: float, checked: bool,
-                     flagged: dict[str, int], range_step: str | None = None) -> str:
+                     flagged: dict[str, int], range_step: str | None = None, possible: str | None = None) -> str:
     """One hold on the end screen: what was judged, what went well, what was flagged, and what the low back was read
     against where the position has a range step. ``checked``: enough was judged to say "no mistakes"
-    (``formcheck.coverage``)."""
-    held = f"{min(good_s, target_s):.0f} s of {target_s:.0f} s held with good form" + (" (done)" if completed else "")
+    (``formcheck.coverage``); ``possible``: ``possible_words`` when a slight mistake was possible (the hold timer
+    counts those seconds, so they are not called good form)."""
+    quality = "" if possible else " with good form"
+    held = f"{min(good_s, target_s):.0f} s of {target_s:.0f} s held{quality}" + (" (done)" if completed else "")
     if any(flagged.values()):
         flags = f"flagged: {flagged_words(flagged)}"
+    elif possible:
+        flags = f"nothing flagged for sure, {possible} possible"
     else:
         flags = "no mistakes flagged" if checked else "too little judged to tell"
     ranged = f" · {RANGE_OUTCOME[range_step]}" if range_step in RANGE_OUTCOME else ""

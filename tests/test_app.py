@@ -769,9 +769,10 @@ class ScriptedPipeline:
         status = self.script(t)
         mistake = self.stretch.mistakes[0]
         flagged = status == "mistake"
-        verdict = Verdict(t, status, mistake.cue if flagged else "Good form.",
-                          {mistake.name: State.FLAGGED if flagged else State.OK},
-                          {mistake.name: 0.05 if flagged else 0.0}, status in ("good", "mistake", "calibrating"))
+        state = State.FLAGGED if flagged else State.POSSIBLE if status == "possible" else State.OK
+        cue = mistake.cue if flagged else mistake.possible_cue if status == "possible" else "Good form."
+        verdict = Verdict(t, status, cue, {mistake.name: state}, {mistake.name: 0.05 if flagged else 0.0},
+                          status in ("good", "mistake", "calibrating", "possible"))
         cue = self.session.update(verdict, rgb)
         return FrameResult(PoseFrame.empty(t, rgb.shape[1], rgb.shape[0]), {}, verdict, cue, None, self.position)
 

@@ -32,13 +32,14 @@ from enum import StrEnum
 import cv2
 import numpy as np
 
-from formcheck.coverage import GET_READY
+from formcheck.coverage import GET_READY, POSSIBLE, coverage
 from formcheck.pictures import GoodFrames, encode_jpeg, encode_png, moment_picture
 from formcheck.pipeline import FrameResult, Pipeline, get_stretch
 from formcheck.rules import STRETCHES, State
 from formcheck.session import THUMB_WIDTH
 from formcheck.wording import (RANGE_FOUND, RANGE_KEPT_UNFIT, RANGE_RETRY, RANGE_SKIPPED, RANGE_WITHOUT,
-                               get_ready_text, hold_end_cue, mistake_counts, plan_end_cue, reference_text, tall_cue)
+                               get_ready_text, hold_end_cue, mistake_counts, plan_end_cue, possible_words,
+                               reference_text, tall_cue)
 
 from .overlay import Overlay, build_overlay, key_reading, paint, with_verdict_of
 from .range_step import SETTLE_S, TRIES, RangeTry
@@ -185,6 +186,11 @@ class HoldLog:
     shots: list[Shot] = field(default_factory=list)
     series: list[tuple[float, float | None, str]] = field(default_factory=list)  # (t, key value, status)
     positions: Counter = field(default_factory=Counter)  # frames of the hold per recognised position
+
+
+def _was_possible(log: HoldLog) -> bool:
+    """Nothing flagged in the hold, but a slight mistake was possible long enough to say so (as the end screen)."""
+    return coverage((t, status) for t, _, status in log.series).conclusion(len(log.events)) == POSSIBLE
 
 
 @dataclass(frozen=True)
@@ -589,13 +595,15 @@ class Coach:
         previous = self.steps[self._index]
         log = self._logs[-1] if self._logs and self._logs[-1].index == self._index else None
         flagged = mistake_counts(previous.stretch, [e["mistake"] for e in log.events]) if log else {}
-        praise = hold_end_cue(completed, flagged)  # what the hold came to, praised only when clean
+        possible = possible_words(previous.stretch) if log and _was_possible(log) else None
+        praise = hold_end_cue(completed, flagged, possible)  # what the hold came to, praised only when clean
         self._index += 1
         self._range = None
         if self._index >= len(self.steps):
             self._enter(Phase.DONE, t)
             done = sum(lg.completed for lg in self._logs)
-            self._say(praise + plan_end_cue(done, len(self.steps), sum(len(lg.events) for lg in self._logs)))
+            self._say(praise + plan_end_cue(done, len(self.steps), sum(len(lg.events) for lg in self._logs),
+                                            any(map(_was_possible, self._logs))))
             return
         step = self.steps[self._index]
         self._enter(Phase.READY, t)

@@ -13,7 +13,7 @@ from formcheck.ui.common import chart, fmt_seconds, history
 from formcheck.ui.nav import page
 from formcheck.coaching.review_data import (SOURCES, Review, ReviewShot, from_history, from_holds, timeline_chart,
                                       video_frame_png)
-from formcheck.ui.verdict import coverage_caption, session_conclusion
+from formcheck.ui.verdict import coverage_caption, hold_possible, session_conclusion
 
 LIVE_SLOTS = {"routine": ("routine", "Guided routine"), "live": ("practice", "Live practice")}
 GALLERY_COLUMNS = 3
@@ -134,12 +134,15 @@ def render() -> None:
                "Bands show good form (green), near the limit (amber) and the mistake zone (red).")
     for hold in review.holds:
         timeline = timeline_chart(hold)
+        possible = hold_possible(hold)
+        unsure = f" · {possible} possible" if possible else ""
         if hold.stretch in STRETCHES and hold.reference_s is None:  # a recorded video: no live hold target
             summary = (f"{hold.title}: {fmt_seconds(hold.good_s)} held with good form in "
-                       f"{fmt_seconds(hold.duration_s)} of video · {hold.flags} flagged")
-        elif hold.stretch in STRETCHES:
-            summary = (f"{hold.title}: {fmt_seconds(hold.good_s)} of {fmt_seconds(hold.target_s)} held with good "
-                       f"form{' ✓' if hold.completed else ''} · {hold.flags} flagged")
+                       f"{fmt_seconds(hold.duration_s)} of video · {hold.flags} flagged{unsure}")
+        elif hold.stretch in STRETCHES:  # the live hold timer counts possible seconds: not called good form then
+            summary = (f"{hold.title}: {fmt_seconds(hold.good_s)} of {fmt_seconds(hold.target_s)} held"
+                       f"{'' if possible else ' with good form'}{' ✓' if hold.completed else ''} · "
+                       f"{hold.flags} flagged{unsure}")
         else:
             summary = f"{hold.title}: nothing was judged"
         st.markdown(summary)

@@ -7,7 +7,8 @@ from __future__ import annotations
 import streamlit as st
 
 from formcheck.coverage import CHECKED, POSSIBLE, UNCHECKED, Coverage, judged_line, judged_seconds, not_judged_text
-from formcheck.wording import NOTHING_STARTED, POSSIBLE_CONCLUSION, could_not_check, ending_headline, hold_ending_line
+from formcheck.wording import (NOTHING_STARTED, POSSIBLE_CONCLUSION, could_not_check, ending_headline,
+                               hold_ending_line, possible_words)
 
 from formcheck.coaching.review_data import Review, ReviewHold
 
@@ -82,13 +83,16 @@ def ending(review: Review) -> None:
         for label, n in hold.flagged_counts.items():
             flagged[label] = flagged.get(label, 0) + n
     all_checked = all(_checked(h) and not h.other_stretch_seen for h in review.holds)
-    earned, headline = ending_headline(review.completed_holds, review.holds_planned, flagged, all_checked)
+    possible = tuple(dict.fromkeys(p for p in map(hold_possible, review.holds) if p))
+    earned, headline = ending_headline(review.completed_holds, review.holds_planned, flagged, all_checked, possible)
     if earned:
         st.success(headline, icon=":material/check:")
     else:
         st.info(headline)
     st.markdown("\n".join(f"- {_ending_line(hold)}" for hold in review.holds))
     _doubts(review)
+    if possible and not any(flagged.values()):
+        st.warning(POSSIBLE_CONCLUSION, icon=":material/help:")
     shots = review.shots[:ENDING_PICTURES]
     for row in range(0, len(shots), PICTURES_PER_ROW):
         for column, shot in zip(st.columns(PICTURES_PER_ROW), shots[row:row + PICTURES_PER_ROW], strict=False):
@@ -96,6 +100,11 @@ def ending(review: Review) -> None:
                          caption=f"{shot.hold}, {shot.t:.0f} s: {shot.label} — {shot.cue}")
 
 
+def hold_possible(hold: ReviewHold) -> str | None:
+    """``possible_words`` for a hold that flagged nothing but had a slight mistake possible, else None."""
+    return possible_words(hold.stretch) if hold.coverage.conclusion(hold.flags) == POSSIBLE else None
+
+
 def _ending_line(hold: ReviewHold) -> str:
     return hold_ending_line(hold.title, hold.good_s, hold.target_s, hold.completed, hold.coverage.judged_s,
-                            _checked(hold), hold.flagged_counts, hold.range_step)
+                            _checked(hold), hold.flagged_counts, hold.range_step, hold_possible(hold))
