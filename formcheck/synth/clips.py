@@ -11,12 +11,12 @@ from __future__ import annotations
 from formcheck.synth.lying_training import lying_training_clips
 from formcheck.synth.spec import ClipSpec
 from formcheck.synth.spec_data import load_set
-from formcheck.synth.training import range_clips, training_clips, twist_range_clips, variety_clips
+from formcheck.synth.training import TWIST_SEEDS, range_clips, training_clips, twist_range_clips, variety_clips
 
 LABELLED = ("dev", "heldout", "heldout-fresh", "variants-dev", "variants-heldout", "lying-dev", "lying-heldout")
 GENERATED = {"train": training_clips, "variety": variety_clips, "lying-train": lying_training_clips,
              **{name: (lambda name=name: range_clips(name)) for name in ("range", "range-heldout", "range-live")},
-             **{name: (lambda name=name: twist_range_clips(name)) for name in ("twist-range", "twist-range-heldout")}}
+             **{name: (lambda name=name: twist_range_clips(name)) for name in TWIST_SEEDS}}
 
 
 def clip_set(name: str) -> list[ClipSpec]:

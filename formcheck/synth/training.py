@@ -22,7 +22,7 @@ for tuning; ``range-heldout`` draws other bodies from other seeds and is only ru
 The ``twist-range`` and ``twist-range-heldout`` sets do the same for the seated figure-4's twist: after arriving,
 each body turns its shoulders gently towards the crossed knee by its own amount, back through the middle and the
 other way, then settles near the middle, or straight into a mild or clear twist (towards the knee or away from it),
-and holds; some twists come later in the hold.
+and holds; some twists come later in the hold. ``twist-range-oblique`` films other bodies from 30–45° towards the front.
 """
 
 from __future__ import annotations
@@ -245,8 +245,11 @@ def range_clips(split: str = "range") -> list[ClipSpec]:
     return specs
 
 
-TWIST_SEEDS = {"twist-range": 59_000, "twist-range-heldout": 61_000}
-TWIST_COUNT = {"twist-range": 30, "twist-range-heldout": 24}
+TWIST_SEEDS = {"twist-range": 59_000, "twist-range-heldout": 61_000, "twist-range-oblique": 63_000}
+TWIST_COUNT = {"twist-range": 30, "twist-range-heldout": 24, "twist-range-oblique": 12}
+# Cameras off the side (+ towards the person's front): as the range sets, or (``twist-range-oblique``) well towards the
+# front, where a turn each way should move the shoulders' apparent width in opposite directions.
+TWIST_YAW = {"twist-range": (-25, 25), "twist-range-heldout": (-25, 25), "twist-range-oblique": (30, 45)}
 # Mild from the documented band (15–20°), clear well past it.
 TWIST_SIZES = {"mild": (15.0, 20.0), "clear": (25.0, 35.0)}
 TWIST_TIMELINES = ("correct", "mild_from_start", "clear_from_start", "correct", "mild_later", "clear_later")
@@ -295,7 +298,7 @@ def twist_range_clips(split: str = "twist-range") -> list[ClipSpec]:
             split=split,
             side=side,
             facing="right" if r.random() < 0.5 else "left",
-            camera=cam(float(r.uniform(-25, 25)), float(r.uniform(0.2, 1.2)), float(r.uniform(0.6, 0.85)),
+            camera=cam(float(r.uniform(*TWIST_YAW[split])), float(r.uniform(0.2, 1.2)), float(r.uniform(0.6, 0.85)),
                        float(r.uniform(38, 60))),
             body=random_body(r, f"{split}_body_{k:04d}"),
             look=look,
