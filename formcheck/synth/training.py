@@ -22,7 +22,8 @@ for tuning; ``range-heldout`` draws other bodies from other seeds and is only ru
 The ``twist-range`` and ``twist-range-heldout`` sets do the same for the seated figure-4's twist: after arriving,
 each body turns its shoulders gently towards the crossed knee by its own amount, back through the middle and the
 other way, then settles near the middle, or straight into a mild or clear twist (towards the knee or away from it),
-and holds; some twists come later in the hold. ``twist-range-oblique`` films other bodies from 30–45° towards the front.
+and holds; some twists come later in the hold. ``twist-range-oblique`` (tuning) and
+``twist-range-oblique-heldout`` film other bodies from 30–45° towards the front.
 """
 
 from __future__ import annotations
@@ -245,11 +246,14 @@ def range_clips(split: str = "range") -> list[ClipSpec]:
     return specs
 
 
-TWIST_SEEDS = {"twist-range": 59_000, "twist-range-heldout": 61_000, "twist-range-oblique": 63_000}
-TWIST_COUNT = {"twist-range": 30, "twist-range-heldout": 24, "twist-range-oblique": 12}
+TWIST_SEEDS = {"twist-range": 59_000, "twist-range-heldout": 61_000, "twist-range-oblique": 63_000,
+               "twist-range-oblique-heldout": 65_000}
+TWIST_COUNT = {"twist-range": 30, "twist-range-heldout": 24, "twist-range-oblique": 12,
+               "twist-range-oblique-heldout": 12}
 # Cameras off the side (+ towards the person's front): as the range sets, or (``twist-range-oblique``) well towards the
 # front, where a turn each way should move the shoulders' apparent width in opposite directions.
-TWIST_YAW = {"twist-range": (-25, 25), "twist-range-heldout": (-25, 25), "twist-range-oblique": (30, 45)}
+TWIST_YAW = {"twist-range": (-25, 25), "twist-range-heldout": (-25, 25), "twist-range-oblique": (30, 45),
+             "twist-range-oblique-heldout": (30, 45)}
 # Mild from the documented band (15–20°), clear well past it.
 TWIST_SIZES = {"mild": (15.0, 20.0), "clear": (25.0, 35.0)}
 TWIST_TIMELINES = ("correct", "mild_from_start", "clear_from_start", "correct", "mild_later", "clear_later")
