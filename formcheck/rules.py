@@ -132,6 +132,9 @@ class Stretch:
     tilt_range: TiltRange | None = None
     # The stretch whose lumbar model (formcheck.lumbar) reads this one's outline, when it has none of its own.
     lumbar_model: str | None = None
+    # (metric, change): the hold's posture moved this far from where its baselines were learned, so they are learned
+    # again in the new posture (the outline's shape depends on it).
+    resettle: tuple[str, float] | None = None
 
     @property
     def title(self) -> str:
@@ -429,6 +432,7 @@ STRETCHES: dict[str, Stretch] = {
             position=(LYING, Range("deeper_hip_fold", low=30.0)),
             key_metric="back_bulge",  # the reading the curl is judged by
             needs_mask=True,
+            resettle=("knee_flexion", 30.0),
             mistakes=(
                 Mistake(
                     "pelvis_curl",
@@ -620,12 +624,14 @@ class RuleEngine:
                          | ({RANGE_METRIC} if self._possible_conditions else set())
                          | {r.metric for r in stretch.position}
                          | set(stretch.steady) | {VIEW_METRIC, "core_visibility"}
-                         | ({HANDS_METRIC} if any(c.hands_clear for c in self._conditions) else set()))
+                         | ({HANDS_METRIC} if any(c.hands_clear for c in self._conditions) else set())
+                         | ({stretch.resettle[0]} if stretch.resettle else set()))
         self._reset_filters()
         self._flags = {m.name: _Hysteresis() for m in stretch.mistakes}
         self._possible = {m.name: _Hysteresis() for m in stretch.mistakes if m.possible is not None}
         self._relative = {c.metric for c in self._conditions if c.relative} | (
-            {VIEW_METRIC} if any(c.steady_view for c in self._conditions) else set())
+            {VIEW_METRIC} if any(c.steady_view for c in self._conditions) else set()) | (
+            {stretch.resettle[0]} if stretch.resettle else set())
         self._baselines = {name: _Baseline() for name in self._relative}
         self._settled = False
         self._position_since: float | None = None
@@ -675,6 +681,9 @@ class RuleEngine:
             message = STATUS_TEXT.get(status, self.stretch.position_hint)
             return Verdict(t, status, message, {m.name: State.UNSURE for m in self.stretch.mistakes}, {}, in_position)
 
+        if self._posture_moved(smooth):
+            self._reset_hold()
+            self._steady_since = None
         calibrating = not self._learn_baselines(t, smooth)
         baseline = self._baseline_state(smooth)
         view_moved = self._view_moved(smooth)
@@ -855,6 +864,14 @@ class RuleEngine:
             limit = cond.guard - cond.on
             baseline = min(baseline, limit) if cond.direction > 0 else max(baseline, limit)
         return value - baseline
+
+    def _posture_moved(self, smooth: dict[str, float]) -> bool:
+        """Whether the hold's posture has moved past ``Stretch.resettle`` from where its baselines were learned."""
+        if self.stretch.resettle is None:
+            return False
+        metric, change = self.stretch.resettle
+        baseline = self._baselines[metric].value
+        return baseline is not None and abs(smooth[metric] - baseline) > change
 
     def _view_moved(self, smooth: dict[str, float]) -> bool:
         baseline = self._baselines.get(VIEW_METRIC)

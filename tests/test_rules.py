@@ -493,3 +493,17 @@ def test_a_head_down_trunk_is_not_lying_down(stretch):
         return {**LYING, "trunk_abs_tilt": 163.0, "front_thigh_tilt": thigh, "pelvis_lift": 0.1 * math.sin(t)}
     verdicts = feed(stretch, frame_at, 10)
     assert {v.status for v in verdicts} == {"not_in_position"} and not any(v.flagged for v in verdicts)
+
+
+@pytest.mark.parametrize("knees_after, flagged", [(60.0, True), (25.0, False)])
+def test_a_lying_hamstring_hold_learns_again_when_the_leg_straightens(knees_after, flagged):
+    """The outline near the pelvis joins the raised thigh's back, so it moves with the leg's bend: a knee hug settled
+    and then straightened (real footage, a supine straight-leg hug) read as the pelvis curling against the bent-knee
+    baseline. Past ``Stretch.resettle`` the hold's baselines are learned again; with the leg as settled, the same
+    outline change is a curl."""
+    raised = {"trunk_abs_tilt": 90.0, "deeper_hip_fold": 60.0, "back_bend": 0.0}
+    verdicts = run("lying-hamstring", [(6, {**raised, "knee_flexion": 60.0, "back_bulge": -0.05}),
+                                       (8, {**raised, "knee_flexion": knees_after, "back_bulge": 0.0,
+                                            "back_bend": 3.0})])
+    assert bool(flagged_seconds(verdicts, "pelvis_curl")) is flagged
+    assert verdicts[-1].status == ("mistake" if flagged else "good")
