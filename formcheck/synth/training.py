@@ -196,6 +196,47 @@ def range_step(r: np.random.Generator, prompted: bool = False) -> RangeStep:
     return step
 
 
+def _deepen_in_hold(params: dict, settle: Settle) -> None:
+    """A correct move further into the stretch drawn for the hold: its times counted from the hold's start."""
+    if "deepen" in params:
+        deg, on, off = params["deepen"]
+        params["deepen"] = [deg, on + settle.hold_start, off + settle.hold_start]
+
+
+def _timed_mistake(r: np.random.Generator, name: str, timeline: str, deg: float, settle: Settle) -> Mistake:
+    """The mistake of a ``severity_when`` timeline: made with the position, or 2–4 s into the hold."""
+    severity, when = timeline.split("_", 1)
+    if when == "from_start":
+        return Mistake.with_position(name, settle, 99.0, SEVERITY[severity], deg=deg)
+    onset = float(r.uniform(settle.hold_start + 2.0, settle.hold_start + 4.0))
+    return Mistake(name, onset, 99.0, SEVERITY[severity], deg=deg)
+
+
+def _step_clip(r: np.random.Generator, split: str, k: int, seed: int, stretch: str, side: str, timeline: str,
+               yaw: tuple[float, float], settle: Settle, seconds: float, mistakes: list[Mistake], params: dict,
+               notes: str) -> ClipSpec:
+    """A clip of the range sets: a random body, look and camera (``yaw`` off the side), drawn in this order."""
+    look = _random_look(r, seed)
+    return ClipSpec(
+        name=f"{split.replace('-', '_')}_{k:04d}_{stretch}_{timeline}",
+        stretch=stretch,
+        split=split,
+        side=None if side == "both" else side,
+        facing="right" if r.random() < 0.5 else "left",
+        camera=cam(float(r.uniform(*yaw)), float(r.uniform(0.2, 1.2)), float(r.uniform(0.6, 0.85)),
+                   float(r.uniform(38, 60))),
+        body=random_body(r, f"{split}_body_{k:04d}"),
+        look=look,
+        seed=seed,
+        seconds=round(seconds, 1),
+        fps=FPS,
+        settle=settle,
+        mistakes=mistakes,
+        params=params,
+        notes=notes,
+    )
+
+
 def range_clips(split: str = "range") -> list[ClipSpec]:
     """Clips of the three outline-judged stretches (or the prompted one), each with the range step before its hold."""
     specs = []
@@ -211,38 +252,15 @@ def range_clips(split: str = "range") -> list[ClipSpec]:
                         range=range_step(r, split in PROMPTED))
         seconds = settle.hold_start + RANGE_HOLD_S
         params, _, side = _stretch_params(r, stretch, settle, VARIETY_SIZES, seconds, mistake_share=0.0)
-        if "deepen" in params:  # a correct move further into the stretch, during the hold
-            deg, on, off = params["deepen"]
-            params["deepen"] = [deg, on + settle.hold_start, off + settle.hold_start]
+        _deepen_in_hold(params, settle)
         mistakes = []
         if timeline != "correct":
-            severity, when = timeline.split("_", 1)
             name = RANGE_MISTAKE[stretch]
-            deg = float(r.uniform(*RANGE_SIZES[severity][name]))
-            if when == "from_start":
-                mistakes.append(Mistake.with_position(name, settle, 99.0, SEVERITY[severity], deg=deg))
-            else:
-                onset = float(r.uniform(settle.hold_start + 2.0, settle.hold_start + 4.0))
-                mistakes.append(Mistake(name, onset, 99.0, SEVERITY[severity], deg=deg))
-        look = _random_look(r, seed)
-        specs.append(ClipSpec(
-            name=f"{split.replace('-', '_')}_{k:04d}_{stretch}_{timeline}",
-            stretch=stretch,
-            split=split,
-            side=None if side == "both" else side,
-            facing="right" if r.random() < 0.5 else "left",
-            camera=cam(float(r.uniform(-25, 25)), float(r.uniform(0.2, 1.2)), float(r.uniform(0.6, 0.85)),
-                       float(r.uniform(38, 60))),
-            body=random_body(r, f"{split}_body_{k:04d}"),
-            look=look,
-            seed=seed,
-            seconds=round(seconds, 1),
-            fps=FPS,
-            settle=settle,
-            mistakes=mistakes,
-            params=params,
-            notes=f"range step (flex {settle.range.flex_deg:.0f}°, ext {settle.range.ext_deg:.0f}°), {timeline}",
-        ))
+            deg = float(r.uniform(*RANGE_SIZES[timeline.split("_", 1)[0]][name]))
+            mistakes.append(_timed_mistake(r, name, timeline, deg, settle))
+        notes = f"range step (flex {settle.range.flex_deg:.0f}°, ext {settle.range.ext_deg:.0f}°), {timeline}"
+        specs.append(_step_clip(r, split, k, seed, stretch, side, timeline, (-25, 25), settle, seconds, mistakes,
+                                params, notes))
     return specs
 
 
@@ -280,38 +298,15 @@ def twist_range_clips(split: str = "twist-range") -> list[ClipSpec]:
                         twist=twist_step(r))
         seconds = settle.hold_start + RANGE_HOLD_S
         params, _, side = _stretch_params(r, "glute", settle, VARIETY_SIZES, seconds, mistake_share=0.0)
-        if "deepen" in params:
-            deg, on, off = params["deepen"]
-            params["deepen"] = [deg, on + settle.hold_start, off + settle.hold_start]
+        _deepen_in_hold(params, settle)
         mistakes = []
         if timeline != "correct":
-            severity, when = timeline.split("_", 1)
-            deg = float(r.uniform(*TWIST_SIZES[severity]))
+            deg = float(r.uniform(*TWIST_SIZES[timeline.split("_", 1)[0]]))
             if r.random() < 1 / 3:
                 params["twist_away"] = True
-            if when == "from_start":
-                mistakes.append(Mistake.with_position("twist", settle, 99.0, SEVERITY[severity], deg=deg))
-            else:
-                onset = float(r.uniform(settle.hold_start + 2.0, settle.hold_start + 4.0))
-                mistakes.append(Mistake("twist", onset, 99.0, SEVERITY[severity], deg=deg))
-        look = _random_look(r, seed)
+            mistakes.append(_timed_mistake(r, "twist", timeline, deg, settle))
         step = settle.twist
-        specs.append(ClipSpec(
-            name=f"{split.replace('-', '_')}_{k:04d}_glute_{timeline}",
-            stretch="glute",
-            split=split,
-            side=side,
-            facing="right" if r.random() < 0.5 else "left",
-            camera=cam(float(r.uniform(*TWIST_YAW[split])), float(r.uniform(0.2, 1.2)), float(r.uniform(0.6, 0.85)),
-                       float(r.uniform(38, 60))),
-            body=random_body(r, f"{split}_body_{k:04d}"),
-            look=look,
-            seed=seed,
-            seconds=round(seconds, 1),
-            fps=FPS,
-            settle=settle,
-            mistakes=mistakes,
-            params=params,
-            notes=f"twist range step (towards {step.toward_deg:.0f}°, away {step.away_deg:.0f}°), {timeline}",
-        ))
+        notes = f"twist range step (towards {step.toward_deg:.0f}°, away {step.away_deg:.0f}°), {timeline}"
+        specs.append(_step_clip(r, split, k, seed, "glute", side, timeline, TWIST_YAW[split], settle, seconds,
+                                mistakes, params, notes))
     return specs
