@@ -83,6 +83,18 @@ def test_praise_only_without_a_flag_or_a_possible_mistake(flagged, possible, pra
         assert possible[0] in headline and "Flagged" not in headline
 
 
+@pytest.mark.parametrize("until_s, says", [(18.0, "held with good form"), (23.0, "held — a slight mistake possible")])
+def test_the_hold_count_is_not_called_good_form_while_a_mistake_is_possible(webrtc, until_s, says):
+    _ack_disclaimer()
+    coach, saver = _live_coach(lambda t: "possible" if 20.0 <= t < 26.0 else "good")
+    _run_scripted(coach, until_s)
+    at = _app(fc_coach_live=(LIVE_PLAN, coach, saver))
+    at.switch_page(PAGE.format("live")).run()
+    assert not at.exception
+    [progress] = at.get("progress")
+    assert says in progress.proto.text
+
+
 def test_a_practice_with_a_possible_mistake_is_not_praised_as_good_form(webrtc):
     """Without the person's range, a reading where correct backs and slight mistakes look alike is shown live as
     "possible"; the hold timer goes on through it, but the end screen and the voice do not call it good form."""

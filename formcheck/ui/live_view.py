@@ -8,6 +8,7 @@ from collections.abc import Callable
 import streamlit as st
 import streamlit_webrtc
 
+from formcheck.coverage import POSSIBLE
 from formcheck.rules import STRETCHES
 from formcheck.wording import (CAMERA_BOX_WORDS, CAMERA_CHECK_BUTTONS, CAMERA_CHECKING, CAMERA_NOT_READY,
                                CAMERA_SAMPLE_LINK, CAMERA_START, RANGE_TOGGLE, RANGE_TOGGLE_HELP, CameraNote,
@@ -185,8 +186,10 @@ def status_panel(coach: Coach, saver: SessionSaver, slot: str, show_guide: bool 
                     coach.skip_range()
             else:
                 done = min(view.good_s, view.target_s)
+                # A possible mistake does not stop the hold's count, but it is not called good form.
+                quality = " — a slight mistake possible now" if view.status == POSSIBLE else " with good form"
                 st.progress(done / view.target_s if view.target_s else 1.0,
-                            text=f"{fmt_seconds(done)} of {fmt_seconds(view.target_s)} held with good form")
+                            text=f"{fmt_seconds(done)} of {fmt_seconds(view.target_s)} held{quality}")
             if view.phase is not Phase.WAITING and not view.camera_lost:
                 banner(view.status, view.message, view.flagged)
                 if view.reference:
