@@ -619,19 +619,18 @@ class RuleEngine:
         self.stretch = stretch
         self._conditions = [c for m in stretch.mistakes for c in m.conditions + m.requires]
         self._possible_conditions = [m.possible for m in stretch.mistakes if m.possible is not None]
+        posture = {stretch.resettle[0]} if stretch.resettle else set()  # judged by nothing, but has a baseline
         self._checked = {c.metric for m in stretch.mistakes for c in m.conditions}  # what can raise a flag
         self._signals = ({c.metric for c in self._conditions + self._possible_conditions}
                          | ({RANGE_METRIC} if self._possible_conditions else set())
                          | {r.metric for r in stretch.position}
                          | set(stretch.steady) | {VIEW_METRIC, "core_visibility"}
-                         | ({HANDS_METRIC} if any(c.hands_clear for c in self._conditions) else set())
-                         | ({stretch.resettle[0]} if stretch.resettle else set()))
+                         | ({HANDS_METRIC} if any(c.hands_clear for c in self._conditions) else set()) | posture)
         self._reset_filters()
         self._flags = {m.name: _Hysteresis() for m in stretch.mistakes}
         self._possible = {m.name: _Hysteresis() for m in stretch.mistakes if m.possible is not None}
         self._relative = {c.metric for c in self._conditions if c.relative} | (
-            {VIEW_METRIC} if any(c.steady_view for c in self._conditions) else set()) | (
-            {stretch.resettle[0]} if stretch.resettle else set())
+            {VIEW_METRIC} if any(c.steady_view for c in self._conditions) else set()) | posture
         self._baselines = {name: _Baseline() for name in self._relative}
         self._settled = False
         self._position_since: float | None = None

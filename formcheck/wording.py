@@ -513,8 +513,8 @@ CAMERA_ERRORS = {
 
 
 def camera_note(answer: dict | None) -> CameraNote | None:
-    """What to say about the camera from the browser's answer to the camera check (``None``: no answer yet, so the
-    video box is offered as before). The answer's keys: ``api`` (the browser has the camera API here), ``cameras``
+    """What to say about the camera from the browser's answer to the camera check (``None``: no answer yet, or
+    nothing to say). The answer's keys: ``api`` (the browser has the camera API here), ``cameras``
     (video inputs listed, ``None`` if unknown), ``permission`` ("granted", "denied", "prompt" or ``None`` where the
     browser cannot tell) and ``test`` (``None``, "ok" or the error name of the last try to start the camera); also
     ``secure`` (a secure context, which the API needs), ``look``, ``instance`` and ``action`` (which press asked to
